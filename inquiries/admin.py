@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import EffortLog, Escalation, Event, Handoff, Improvement, Inquiry, Message, SlaNotice
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    readonly_fields = ["kind", "actor", "from_value", "to_value", "note", "created_at"]
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ["reference", "team", "subject", "status", "assignee", "received_at", "response_due_at"]
+    list_filter = ["team", "status", "channel", "priority", "serious"]
+    search_fields = ["reference", "subject", "requester_email", "requester_name"]
+    list_select_related = ["team", "assignee__user", "assignee__team"]
+    raw_id_fields = ["assignee", "known_issue", "topic", "created_by"]
+    readonly_fields = ["tracking_token", "number", "reference"]
+    inlines = [MessageInline, EventInline]
+    date_hierarchy = "received_at"
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["inquiry", "member", "status", "created_at"]
+    raw_id_fields = ["inquiry", "member"]
+
+
+@admin.register(EffortLog)
+class EffortLogAdmin(admin.ModelAdmin):
+    list_display = ["inquiry", "member", "minutes", "created_at"]
+    raw_id_fields = ["inquiry", "member"]
+
+
+@admin.register(Improvement)
+class ImprovementAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "kind", "estimate_hours", "status"]
+    list_filter = ["team", "kind", "status"]
+    raw_id_fields = ["source_inquiry"]
+
+
+@admin.register(SlaNotice)
+class SlaNoticeAdmin(admin.ModelAdmin):
+    list_display = ["inquiry", "kind", "deadline", "created_at"]
+    raw_id_fields = ["inquiry"]
+
+
+@admin.register(Handoff)
+class HandoffAdmin(admin.ModelAdmin):
+    list_display = ["team", "boundary", "outgoing", "incoming", "moved_count", "kept_count", "uncovered"]
+
+
+admin.site.register(Message)
+admin.site.register(Event)

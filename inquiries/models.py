@@ -1,0 +1,274 @@
+"""Inquiries, their public thread and timeline, escalations, effort, backlog, SLA notices and handoffs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from shifts.models import Member, Team, Topic, new_token
+
+OPEN_STATUSES = ("new", "responded", "waiting")
+
+
+class Inquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        RESPONDED = "responded", "Responded"
+        WAITING = "waiting", "Waiting on requester"
+        RESOLVED = "resolved", "Resolved"
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web form"
+        API = "api", "API"
+        EMAIL = "email", "Email"
+        REDIRECT = "redirect", "Redirected to the Primary"
+        IMPORT = "import", "Imported"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    class Reproducible(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        UNKNOWN = "unknown", "Unknown"
+
+    class ResolutionKind(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        DOCUMENTATION = "documentation", "Pointed to documentation"
+        WORKAROUND = "workaround", "Workaround"
+        REPRODUCER = "reproducer", "Reproducer made"
+        KNOWN_ISSUE = "known_issue", "Known issue"
+        FIXED = "fixed", "Fixed (low-hanging fruit)"
+        PROMOTED = "promoted", "Promoted to a product issue"
+        OTHER = "other", "Other"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="inquiries")
+    number = models.PositiveIntegerField()
+    reference = models.CharField(max_length=24)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_token)
+
+    subject = models.CharField(max_length=200)
+    body = models.TextField(max_length=20000)
+    requester_name = models.CharField(max_length=120)
+    requester_email = models.EmailField(max_length=254)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="inquiries"
+    )
+    priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    urgency = models.DateField(null=True, blank=True, help_text="Date by which the requester needs it")
+    actionable = models.BooleanField(null=True, blank=True)
+    reproducible = models.CharField(max_length=8, choices=Reproducible.choices, default=Reproducible.UNKNOWN)
+    serious = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_inquiries"
+    )
+    keep = models.BooleanField(default=False, help_text="Keep at shift end instead of handing off")
+    handoff_note = models.TextField(blank=True, max_length=4000)
+
+    received_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    response_guarantee_at = models.DateTimeField(null=True, blank=True)
+    # Time spent waiting on the requester, excluded from the resolution target.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    waiting_seconds = models.PositiveIntegerField(default=0)
+
+    resolution_kind = models.CharField(max_length=16, choices=ResolutionKind.choices, blank=True)
+    resolution_note = models.TextField(blank=True, max_length=10000)
+    product_issue_url = models.URLField(blank=True, max_length=500)
+    known_issue = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    known_issue_url = models.URLField(blank=True, max_length=500)
+    constructive_correction = models.TextField(blank=True, max_length=10000)
+    comprehensive_solution = models.TextField(blank=True, max_length=10000)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "inquiries"
+        indexes = [
+            models.Index(fields=["status", "response_due_at"], name="inquiry_status_due"),
+            models.Index(fields=["status", "response_guarantee_at"], name="inquiry_status_guarantee"),
+            models.Index(fields=["team", "status", "received_at"], name="inquiry_team_status_received"),
+            models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),
+            models.Index(fields=["response_due_at"], condition=Q(status="new"), name="inquiry_new_due"),
+            models.Index(
+                fields=["response_guarantee_at"], condition=Q(status="new"), name="inquiry_new_guarantee"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "number"], name="inquiry_number_unique_per_team"),
+            models.UniqueConstraint(fields=["team", "reference"], name="inquiry_reference_unique_per_team"),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_at__isnull=False),
+                name="inquiry_resolved_has_resolved_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["responded", "waiting"]) | Q(responded_at__isnull=False),
+                name="inquiry_responded_has_responded_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | ~Q(resolution_kind=""),
+                name="inquiry_resolved_has_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(resolution_kind="promoted") | ~Q(product_issue_url=""),
+                name="inquiry_promoted_has_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Message(models.Model):
+    """The thread: public replies (to and from the requester) and internal notes."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Requester"
+        REPLY = "reply", "Public reply"
+        NOTE = "note", "Internal note"
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    body = models.TextField(max_length=20000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["inquiry", "created_at"], name="message_inquiry_created")]
+
+
+class Event(models.Model):
+    """The timeline: every change to an inquiry, with who, when, what, from and to."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["inquiry", "created_at"], name="event_inquiry_created")]
+
+
+class Escalation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="escalations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="escalations")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(max_length=4000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    response_reason = models.TextField(blank=True, max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["member", "status"], name="escalation_member_status")]
+
+
+class EffortLog(models.Model):
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="effort_logs")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="effort_logs")
+    minutes = models.PositiveIntegerField()
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="effort_1min_24h")
+        ]
+
+
+class Improvement(models.Model):
+    class Kind(models.TextChoices):
+        LOW_HANGING_FRUIT = "low_hanging_fruit", "Low-hanging fruit"
+        PRODUCT_ISSUE = "product_issue", "Product issue"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="improvements")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    estimate_hours = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    source_inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="improvements"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    url = models.URLField(blank=True, max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+
+
+class SlaNotice(models.Model):
+    """One row per (inquiry, kind, deadline) notified: the unique constraint is the exactly-once."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "response_due_soon", "Response due soon"
+        OVERDUE = "response_overdue", "Response overdue"
+        GUARANTEE_BREACHED = "guarantee_breached", "Guarantee breached"
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="sla_notices")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    deadline = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inquiry", "kind", "deadline"], name="sla_notice_once")
+        ]
+
+
+class Handoff(models.Model):
+    """One row per (team, primary shift boundary): the unique constraint is the exactly-once."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="handoffs")
+    boundary = models.DateTimeField()
+    outgoing = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    incoming = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    moved_count = models.PositiveIntegerField(default=0)
+    kept_count = models.PositiveIntegerField(default=0)
+    uncovered = models.BooleanField(default=False)
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-boundary"]
+        constraints = [models.UniqueConstraint(fields=["team", "boundary"], name="handoff_once_per_boundary")]

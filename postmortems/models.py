@@ -1,0 +1,62 @@
+"""Postmortems of serious inquiries: timeline milestones and recommendations."""
+
+from django.conf import settings
+from django.db import models
+
+from shifts.models import Member, Team
+
+
+class Postmortem(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        DISCUSSED = "discussed", "Discussed"
+        CLOSED = "closed", "Closed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="postmortems")
+    title = models.CharField(max_length=200)
+    inquiries = models.ManyToManyField("inquiries.Inquiry", related_name="postmortems", blank=True)
+    summary = models.TextField(blank=True)
+    impact = models.TextField(blank=True)
+    root_causes = models.TextField(blank=True, help_text="What happened and why")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    meeting_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="milestones")
+    at = models.DateTimeField()
+    description = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Recommendation(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="recommendations")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    improvement = models.ForeignKey(
+        "inquiries.Improvement", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_date", "id"]

@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import Absence, CalendarFeed, Member, Rotation, Shift, ShiftReminder, Swap, Team, Topic
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+class TopicInline(admin.TabularInline):
+    model = Topic
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "timezone", "response_target_minutes", "response_guarantee_minutes"]
+    search_fields = ["name", "slug"]
+    inlines = [MemberInline, TopicInline]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "percent_time", "role", "is_active"]
+    list_filter = ["team", "role", "is_active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "team"]
+
+
+@admin.register(Rotation)
+class RotationAdmin(admin.ModelAdmin):
+    list_display = ["team", "role", "shift_length_minutes", "handoff_time", "starts_on", "scheduled_until"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Shift)
+class ShiftAdmin(admin.ModelAdmin):
+    list_display = ["team", "role", "member", "starts_at", "ends_at", "source"]
+    list_filter = ["team", "role", "source"]
+    list_select_related = ["team", "member__user", "member__team"]
+    raw_id_fields = ["member", "scheduled_member", "rotation"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ["member", "starts_at", "ends_at", "reason"]
+    list_select_related = ["member__user", "member__team"]
+
+
+@admin.register(Swap)
+class SwapAdmin(admin.ModelAdmin):
+    list_display = ["team", "requester", "counterpart", "status", "created_at"]
+    raw_id_fields = ["shift", "counterpart_shift", "requester", "counterpart"]
+
+
+admin.site.register(Topic)
+admin.site.register(CalendarFeed)
+admin.site.register(ShiftReminder)

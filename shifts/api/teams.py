@@ -1,0 +1,221 @@
+"""Teams and members API (SPEC 4)."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from supportops.errors import NotFoundError
+from supportops.pagination import paginate
+
+from .. import services
+from ..models import Member, Team, Topic
+from ..selectors import members_of, team_get_for_user, teams_for_user, user_manages
+
+
+class CoverageWindowSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6)
+    start = serializers.CharField()
+    end = serializers.CharField()
+
+
+class TeamOutputSerializer(serializers.ModelSerializer):
+    coverage = CoverageWindowSerializer(many=True)
+    holidays = serializers.ListField(child=serializers.DateField())
+    topics = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Team
+        fields = [
+            "slug",
+            "name",
+            "timezone",
+            "coverage",
+            "holidays",
+            "holiday_country",
+            "holiday_subdivision",
+            "response_target_minutes",
+            "response_guarantee_minutes",
+            "resolution_target_minutes",
+            "support_budget_percent",
+            "low_hanging_fruit_hours",
+            "webhook_url",
+            "handoff_notifies_requester",
+            "reference_prefix",
+            "topics",
+        ]
+
+    def get_topics(self, team: Team) -> list[str]:
+        return [topic.name for topic in team.topics.all()]
+
+
+class TeamInputSerializer(serializers.Serializer):
+    """Shape only; services validate meaning (time zone, windows, holidays) with readable messages."""
+
+    slug = serializers.CharField(max_length=40, required=False)
+    name = serializers.CharField(max_length=120, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+    coverage = serializers.JSONField(required=False)
+    holidays = serializers.JSONField(required=False)
+    holiday_country = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    holiday_subdivision = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    response_target_minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 30, required=False)
+    response_guarantee_minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 90, required=False)
+    resolution_target_minutes = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    support_budget_percent = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    low_hanging_fruit_hours = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, required=False
+    )
+    webhook_url = serializers.URLField(required=False, allow_blank=True)
+    handoff_notifies_requester = serializers.BooleanField(required=False)
+    reference_prefix = serializers.CharField(max_length=12, required=False)
+    topics = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        return attrs
+
+
+def _teams_queryset(user):
+    return teams_for_user(user=user).prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("name"))
+    )
+
+
+class TeamListView(APIView):
+    @extend_schema(responses=TeamOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return paginate(
+            request, _teams_queryset(request.user).order_by("name"), TeamOutputSerializer, view=self
+        )
+
+    @extend_schema(request=TeamInputSerializer, responses={201: TeamOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = TeamInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if "name" not in serializer.validated_data:
+            raise serializers.ValidationError({"name": ["A team needs a name."]})
+        team = services.team_create(creator=request.user, data=serializer.validated_data)
+        return Response(TeamOutputSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+class TeamDetailView(APIView):
+    @extend_schema(responses=TeamOutputSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        return Response(TeamOutputSerializer(team).data)
+
+    @extend_schema(request=TeamInputSerializer, responses=TeamOutputSerializer)
+    def patch(self, request: Request, slug: str) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        _require_manager(request, team)
+        serializer = TeamInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        team = services.team_update(team=team, data=serializer.validated_data)
+        return Response(TeamOutputSerializer(team).data)
+
+
+def _require_manager(request: Request, team: Team) -> None:
+    if not user_manages(user=request.user, team=team):
+        from rest_framework.exceptions import PermissionDenied
+
+        raise PermissionDenied(f"Only managers of {team.name} can do this.")
+
+
+class MemberOutputSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField(source="display_name")
+
+    class Meta:
+        model = Member
+        fields = ["id", "username", "email", "name", "percent_time", "role"]
+
+
+class MemberCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    name = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    percent_time = serializers.IntegerField(min_value=1, max_value=100)
+    role = serializers.ChoiceField(choices=Member.Role.choices, default=Member.Role.DEVELOPER)
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False)
+    email = serializers.EmailField(required=False)
+    name = serializers.CharField(max_length=300, required=False)
+    percent_time = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    role = serializers.ChoiceField(choices=Member.Role.choices, required=False)
+
+
+class MemberListView(APIView):
+    @extend_schema(responses=MemberOutputSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        return paginate(request, members_of(team=team), MemberOutputSerializer, view=self)
+
+    @extend_schema(request=MemberCreateSerializer, responses={201: MemberOutputSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        _require_manager(request, team)
+        serializer = MemberCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = services.member_add(team=team, **serializer.validated_data)
+        return Response(MemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    # PATCH and DELETE on the collection take the member's id in the body (SPEC 4 lists them here).
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer)
+    def patch(self, request: Request, slug: str) -> Response:
+        return MemberDetailView().patch_member(request, slug, request.data.get("id"))
+
+    def delete(self, request: Request, slug: str) -> Response:
+        return MemberDetailView().delete_member(request, slug, request.data.get("id"))
+
+
+class MemberDetailView(APIView):
+    @extend_schema(responses=MemberOutputSerializer)
+    def get(self, request: Request, slug: str, member_id: int) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        return Response(MemberOutputSerializer(_member_in(team, member_id)).data)
+
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer)
+    def patch(self, request: Request, slug: str, member_id: int) -> Response:
+        return self.patch_member(request, slug, member_id)
+
+    def delete(self, request: Request, slug: str, member_id: int) -> Response:
+        return self.delete_member(request, slug, member_id)
+
+    def patch_member(self, request: Request, slug: str, member_id) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        member = _member_in(team, member_id)
+        is_self = member.user_id == request.user.id
+        serializer = MemberUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "id"}
+        if not user_manages(user=request.user, team=team) and not (
+            is_self and set(data) <= {"name", "email"}
+        ):
+            _require_manager(request, team)
+        member = services.member_update(member=member, data=data)
+        return Response(MemberOutputSerializer(member).data)
+
+    def delete_member(self, request: Request, slug: str, member_id) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        _require_manager(request, team)
+        services.member_remove(member=_member_in(team, member_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _member_in(team: Team, member_id) -> Member:
+    try:
+        member_id = int(member_id)
+    except (TypeError, ValueError):
+        raise NotFoundError("Give the member's id.") from None
+    member = members_of(team=team).filter(pk=member_id).first()
+    if member is None:
+        raise NotFoundError(f"No member {member_id} in {team.name}.")
+    return member

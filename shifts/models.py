@@ -1,0 +1,237 @@
+"""Teams, members, coverage, rotations, shifts, absences, swaps and calendar feeds."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+
+def new_token() -> str:
+    # 32 bytes of randomness: 256 bits, URL-safe.
+    return secrets.token_urlsafe(32)
+
+
+class Team(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    timezone = models.CharField(max_length=64, default="UTC")
+    # [{"weekday": 0-6 (Mon=0), "start": "HH:MM", "end": "HH:MM"}], validated by shifts.coverage.
+    coverage = models.JSONField(default=list, blank=True)
+    # ISO dates on which the team is closed all day.
+    holidays = models.JSONField(default=list, blank=True)
+    holiday_country = models.CharField(max_length=8, blank=True, help_text="ISO country code, e.g. CH")
+    holiday_subdivision = models.CharField(max_length=16, blank=True, help_text="e.g. ZH")
+    response_target_minutes = models.PositiveIntegerField(default=240)
+    response_guarantee_minutes = models.PositiveIntegerField(default=1440)
+    resolution_target_minutes = models.PositiveIntegerField(null=True, blank=True)
+    support_budget_percent = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    low_hanging_fruit_hours = models.DecimalField(max_digits=5, decimal_places=1, default=4)
+    webhook_url = models.URLField(blank=True)
+    handoff_notifies_requester = models.BooleanField(default=True)
+    reference_prefix = models.CharField(max_length=12, help_text="Prefix of inquiry references, e.g. ADS")
+    # Last inquiry number handed out; incremented under a row lock so references never collide.
+    last_reference_number = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="topics")
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["team", "name"], name="topic_unique_per_team")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    class Role(models.TextChoices):
+        DEVELOPER = "developer", "Developer"
+        MANAGER = "manager", "Manager"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    percent_time = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.DEVELOPER)
+    is_active = models.BooleanField(default=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="member_unique_per_team"),
+            models.CheckConstraint(
+                condition=Q(percent_time__gte=1, percent_time__lte=100), name="member_percent_time_1_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.team.slug})"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == self.Role.MANAGER
+
+
+class Rotation(models.Model):
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rotations")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PRIMARY)
+    shift_length_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(30), MaxValueValidator(28 * 24 * 60)]
+    )
+    handoff_time = models.TimeField()
+    starts_on = models.DateField()
+    members = models.ManyToManyField(Member, related_name="rotations", blank=True)
+    # Shifts up to this date are published; re-scheduling keeps them.
+    scheduled_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "role"], name="rotation_one_per_role"),
+            models.CheckConstraint(
+                condition=Q(shift_length_minutes__gte=30, shift_length_minutes__lte=28 * 24 * 60),
+                name="rotation_shift_length_30min_28days",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team.slug} {self.role}"
+
+
+class Shift(models.Model):
+    class Source(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        OVERRIDE = "override", "Override"
+        SWAP = "swap", "Swap"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shifts")
+    rotation = models.ForeignKey(
+        Rotation, on_delete=models.CASCADE, related_name="shifts", null=True, blank=True
+    )
+    role = models.CharField(max_length=16, choices=Rotation.Role.choices, default=Rotation.Role.PRIMARY)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="shifts")
+    # Who the scheduler picked, kept when an override or swap changes `member`.
+    scheduled_member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SCHEDULED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["team", "role", "starts_at"], name="shift_team_role_start"),
+            models.Index(fields=["team", "role", "ends_at"], name="shift_team_role_end"),
+            models.Index(fields=["member", "starts_at"], name="shift_member_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+            models.UniqueConstraint(fields=["team", "role", "starts_at"], name="shift_unique_start_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team.slug} {self.role} {self.starts_at:%Y-%m-%d %H:%M} {self.member_id}"
+
+
+class ShiftReminder(models.Model):
+    """One row per reminder sent: the unique constraint makes reminders exactly-once."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="reminders")
+    minutes_before = models.PositiveIntegerField()
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "member", "minutes_before"], name="shift_reminder_once")
+        ]
+
+
+class Absence(models.Model):
+    class Reason(models.TextChoices):
+        VACATION = "vacation", "Vacation"
+        TRAINING = "training", "Training"
+        TRAVEL = "travel", "Travel"
+        OTHER = "other", "Other"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="absences")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.VACATION)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["member", "starts_at"], name="absence_member_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="absence_ends_after_start")
+        ]
+
+
+class Swap(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="swaps")
+    requester = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="swaps_requested")
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="+")
+    counterpart = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="swaps_offered")
+    # The counterpart's shift that the requester takes in return; empty = the counterpart just takes `shift`.
+    counterpart_shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    note = models.CharField(max_length=300, blank=True)
+    decision_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class CalendarFeed(models.Model):
+    """A private iCal URL: for one member's shifts, or (member empty) the whole team's."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="calendar_feeds")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="calendar_feeds", null=True, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)

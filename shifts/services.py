@@ -1,0 +1,267 @@
+"""Writes for teams and members. Views, API, admin actions and commands call these, nothing else."""
+
+import secrets
+from typing import Any
+
+import holidays as holidays_lib
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+
+from supportops.errors import ConflictError, InvalidInput
+from supportops.notifications import outbox_email
+
+from .coverage import parse_coverage, parse_holidays, validate_timezone
+from .models import Member, Team, Topic
+
+User = get_user_model()
+
+TEAM_FIELDS = {
+    "name",
+    "timezone",
+    "coverage",
+    "holidays",
+    "holiday_country",
+    "holiday_subdivision",
+    "response_target_minutes",
+    "response_guarantee_minutes",
+    "resolution_target_minutes",
+    "support_budget_percent",
+    "low_hanging_fruit_hours",
+    "webhook_url",
+    "handoff_notifies_requester",
+    "reference_prefix",
+}
+
+
+def _clean_team_fields(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - TEAM_FIELDS - {"slug", "topics"}
+    if unknown:
+        raise InvalidInput(f"Unknown team field(s): {', '.join(sorted(unknown))}.")
+    cleaned = dict(data)
+    if "timezone" in cleaned:
+        cleaned["timezone"] = validate_timezone(cleaned["timezone"])
+    if "coverage" in cleaned:
+        cleaned["coverage"] = [w.as_dict() for w in parse_coverage(cleaned["coverage"])]
+    if "holidays" in cleaned:
+        cleaned["holidays"] = [d.isoformat() for d in parse_holidays(cleaned["holidays"])]
+    country = cleaned.get("holiday_country")
+    if country:
+        try:
+            holidays_lib.country_holidays(country, subdiv=cleaned.get("holiday_subdivision") or None)
+        except NotImplementedError:
+            raise InvalidInput(
+                f"No public-holiday calendar for country {country!r} "
+                f"subdivision {cleaned.get('holiday_subdivision') or '-'}.",
+                field="holiday_country",
+            ) from None
+    if "reference_prefix" in cleaned:
+        prefix = str(cleaned["reference_prefix"]).upper()
+        if not prefix.isalnum() or not 1 <= len(prefix) <= 12:
+            raise InvalidInput("reference_prefix must be 1-12 letters or digits.", field="reference_prefix")
+        cleaned["reference_prefix"] = prefix
+    cleaned.pop("topics", None)
+    return cleaned
+
+
+def _full_clean(team: Team) -> None:
+    try:
+        team.full_clean(exclude=["coverage", "holidays"])
+    except ValidationError as exc:
+        raise InvalidInput("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+
+
+def _set_topics(team: Team, topics: object) -> None:
+    if not isinstance(topics, list) or not all(
+        isinstance(t, str) and 0 < len(t.strip()) <= 80 for t in topics
+    ):
+        raise InvalidInput("topics must be a list of names (1-80 characters).", field="topics")
+    names = {t.strip() for t in topics}
+    team.topics.exclude(name__in=names).delete()
+    existing = set(team.topics.values_list("name", flat=True))
+    Topic.objects.bulk_create([Topic(team=team, name=n) for n in sorted(names - existing)])
+
+
+@transaction.atomic
+def team_create(*, creator, data: dict[str, Any]) -> Team:
+    """Create a team; the creator becomes its first manager."""
+    slug = data.get("slug") or slugify(data.get("name", ""))
+    if not slug or slugify(slug) != slug:
+        raise InvalidInput("slug must be lowercase letters, digits and hyphens.", field="slug")
+    if Team.objects.filter(slug=slug).exists():
+        raise ConflictError(f"A team with slug {slug!r} already exists.", field="slug")
+    cleaned = _clean_team_fields({k: v for k, v in data.items() if k != "slug"})
+    cleaned.setdefault("reference_prefix", slug.replace("-", "")[:6].upper())
+    team = Team(slug=slug, **cleaned)
+    _full_clean(team)
+    try:
+        team.save()
+    except IntegrityError:
+        raise ConflictError(f"A team with slug {slug!r} already exists.", field="slug") from None
+    if "topics" in data:
+        _set_topics(team, data["topics"])
+    Member.objects.create(team=team, user=creator, percent_time=100, role=Member.Role.MANAGER)
+    return team
+
+
+@transaction.atomic
+def team_update(*, team: Team, data: dict[str, Any]) -> Team:
+    if "slug" in data and data["slug"] != team.slug:
+        raise InvalidInput("A team's slug cannot change: it is part of every link.", field="slug")
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    cleaned = _clean_team_fields({k: v for k, v in data.items() if k != "slug"})
+    coverage_changed = any(
+        key in cleaned and cleaned[key] != getattr(team, key)
+        for key in (
+            "coverage",
+            "holidays",
+            "timezone",
+            "holiday_country",
+            "holiday_subdivision",
+            "response_target_minutes",
+            "response_guarantee_minutes",
+        )
+    )
+    for key, value in cleaned.items():
+        setattr(team, key, value)
+    _full_clean(team)
+    team.save()
+    if "topics" in data:
+        _set_topics(team, data["topics"])
+    if coverage_changed:
+        # Deadlines of un-responded inquiries follow the new coverage (SPEC 3.1).
+        from inquiries.deadlines import recompute_open_deadlines
+
+        recompute_open_deadlines(team=team)
+    return team
+
+
+def _invite(user, team: Team) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    outbox_email(
+        to=user.email,
+        subject=f"You have been added to {team.name} on SupportOps",
+        body=(
+            f"Hello {user.get_full_name() or user.username},\n\n"
+            f"You are now a member of {team.name} on SupportOps, with the username {user.username}.\n"
+            f"Choose your password here:\n{link}\n"
+        ),
+    )
+
+
+def _validate_member_fields(data: dict[str, Any]) -> None:
+    if "percent_time" in data:
+        pct = data["percent_time"]
+        if isinstance(pct, bool) or not isinstance(pct, int) or not 1 <= pct <= 100:
+            raise InvalidInput(
+                f"percent_time must be an integer from 1 to 100, not {pct!r}.", field="percent_time"
+            )
+    if "role" in data and data["role"] not in Member.Role.values:
+        raise InvalidInput(f"role must be one of {', '.join(Member.Role.values)}.", field="role")
+
+
+@transaction.atomic
+def member_add(
+    *,
+    team: Team,
+    username: str,
+    percent_time: int,
+    role: str = Member.Role.DEVELOPER,
+    email: str = "",
+    name: str = "",
+) -> Member:
+    """Add a person to a team. A new username creates the user and emails an invitation."""
+    _validate_member_fields({"percent_time": percent_time, "role": role})
+    if not username or len(username) > 150:
+        raise InvalidInput("username is required (at most 150 characters).", field="username")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if not email:
+            raise InvalidInput("email is required to invite a new user.", field="email")
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(f"{email!r} is not a valid email address.", field="email") from None
+        first, _, last = name.strip().partition(" ")
+        user = User.objects.create_user(
+            username=username,
+            email=email,
+            first_name=first[:150],
+            last_name=last[:150],
+            password=secrets.token_urlsafe(24),
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        invite = True
+    else:
+        invite = False
+    existing = Member.objects.filter(team=team, user=user).first()
+    if existing and existing.is_active:
+        raise ConflictError(f"{username} is already a member of {team.name}.", field="username")
+    if existing:
+        existing.is_active, existing.percent_time, existing.role = True, percent_time, role
+        existing.save(update_fields=["is_active", "percent_time", "role"])
+        member = existing
+    else:
+        member = Member.objects.create(team=team, user=user, percent_time=percent_time, role=role)
+    if invite:
+        _invite(user, team)
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, data: dict[str, Any]) -> Member:
+    unknown = set(data) - {"percent_time", "role", "name", "email"}
+    if unknown:
+        raise InvalidInput(f"These member fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    _validate_member_fields(data)
+    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    if data.get("role") == Member.Role.DEVELOPER and member.is_manager:
+        _ensure_another_manager(member)
+    for key in ("percent_time", "role"):
+        if key in data:
+            setattr(member, key, data[key])
+    member.save()
+    user_fields = []
+    if "email" in data:
+        try:
+            validate_email(data["email"])
+        except ValidationError:
+            raise InvalidInput(f"{data['email']!r} is not a valid email address.", field="email") from None
+        member.user.email = data["email"]
+        user_fields.append("email")
+    if "name" in data:
+        first, _, last = str(data["name"]).strip().partition(" ")
+        member.user.first_name, member.user.last_name = first[:150], last[:150]
+        user_fields += ["first_name", "last_name"]
+    if user_fields:
+        member.user.save(update_fields=user_fields)
+    return member
+
+
+def _ensure_another_manager(member: Member) -> None:
+    others = Member.objects.filter(team=member.team, role=Member.Role.MANAGER, is_active=True).exclude(
+        pk=member.pk
+    )
+    if not others.exists():
+        raise ConflictError("A team needs at least one manager: appoint another before this change.")
+
+
+@transaction.atomic
+def member_remove(*, member: Member) -> None:
+    """Deactivate (history keeps pointing at the person); future shifts are re-planned by the scheduler."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.is_manager:
+        _ensure_another_manager(member)
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    member.rotations.clear()

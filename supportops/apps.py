@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupportopsConfig(AppConfig):
+    name = "supportops"
+    verbose_name = "Notifications"

@@ -1,0 +1,70 @@
+"""Shared by every app: in-app notifications and the outbox of emails and webhooks."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """An in-app notification; its email and webhook copies go through the Outbox."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    team = models.ForeignKey("shifts.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=40)
+    inquiry = models.ForeignKey(
+        "inquiries.Inquiry", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    shift = models.ForeignKey(
+        "shifts.Shift", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class OutboundMessage(models.Model):
+    """An email or webhook to deliver. Written in the same transaction as the change that causes it,
+    delivered after commit by a task, and retried by the sweep until sent: never silently dropped."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        WEBHOOK = "webhook", "Webhook"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (gave up)"
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    # An email address or a webhook URL.
+    to = models.CharField(max_length=500)
+    cc = models.CharField(max_length=500, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    payload = models.JSONField(null=True, blank=True)
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    inquiry = models.ForeignKey(
+        "inquiries.Inquiry", on_delete=models.SET_NULL, null=True, blank=True, related_name="outbound"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbound_pending")]

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .models import Notification
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(recipient=request.user).select_related("inquiry", "team")
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(request, "inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("inbox")
