@@ -145,6 +145,9 @@ class Message(models.Model):
         REQUEST = "request", "Requester"
         REPLY = "reply", "Public reply"
         NOTE = "note", "Internal note"
+        # Automatic public notices (e.g. "your question now rests with ..." at a shift-end handoff).
+        # Public, but not a response: they never set responded_at.
+        SYSTEM = "system", "Automatic notice"
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=8, choices=Kind.choices)
