@@ -12,7 +12,9 @@ User = get_user_model()
 DEMO_PASSWORD = "demo-pass-2026"
 
 LUNCH_BREAK_WEEK = [
-    window for day in range(5) for window in (
+    window
+    for day in range(5)
+    for window in (
         {"weekday": day, "start": "09:00", "end": "12:00"},
         {"weekday": day, "start": "13:00", "end": "17:00"},
     )
@@ -27,7 +29,13 @@ TEAMS = [
         "coverage": LUNCH_BREAK_WEEK,
         "holiday_country": "CH",
         "holiday_subdivision": "ZH",
-        "topics": ["Module 1: Python basics", "Module 2: pandas", "Module 3: Machine learning", "Grading", "Platform"],
+        "topics": [
+            "Module 1: Python basics",
+            "Module 2: pandas",
+            "Module 3: Machine learning",
+            "Grading",
+            "Platform",
+        ],
         "members": [
             ("maria", "Maria Keller", "manager", 80),
             ("pat", "Pat Morgan", "developer", 100),
@@ -80,7 +88,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 team, created = self._team(spec)
             self.stdout.write(f"{'created' if created else 'kept'} team {team.slug}")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write("  admin (superuser, /admin/)")
         for spec in TEAMS:
             people = ", ".join(f"{u} ({role}, {pct}%)" for u, _, role, pct in spec["members"])
@@ -109,5 +117,7 @@ class Command(BaseCommand):
         team = Team.objects.create(**fields)
         Topic.objects.bulk_create([Topic(team=team, name=name) for name in spec["topics"]])
         for username, full_name, role, pct in spec["members"]:
-            Member.objects.create(team=team, user=self._user(username, full_name), role=role, percent_time=pct)
+            Member.objects.create(
+                team=team, user=self._user(username, full_name), role=role, percent_time=pct
+            )
         return team, True
