@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shifts import team_views
+
 from . import health, views
 
 urlpatterns = [
@@ -14,6 +16,11 @@ urlpatterns = [
     path("api/v1/", include("supportops.api_urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox-read"),
+    path("teams/", team_views.team_list, name="team-list"),
+    path("teams/<slug:slug>/", team_views.team_settings, name="team-settings"),
+    path("teams/<slug:slug>/save/", team_views.team_settings_save, name="team-settings-save"),
+    path("teams/<slug:slug>/members/add/", team_views.member_add, name="team-member-add"),
+    path("teams/<slug:slug>/members/<int:member_id>/", team_views.member_change, name="team-member-change"),
     path("", include("shifts.urls")),
     path("", include("inquiries.urls")),
     path("", include("postmortems.urls")),

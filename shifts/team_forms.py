@@ -1,0 +1,73 @@
+"""Translate the team settings form (plain HTML fields) into the service's data shape."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.http import QueryDict
+
+from supportops.errors import InvalidInput
+
+from .coverage import WEEKDAYS
+
+
+def coverage_rows(coverage: list[dict]) -> list[dict]:
+    """One row per weekday with its windows as text, e.g. "09:00-12:00, 13:00-17:00"."""
+    by_day: dict[int, list[str]] = {day: [] for day in range(7)}
+    for window in coverage:
+        by_day[window["weekday"]].append(f"{window['start']}-{window['end']}")
+    return [{"weekday": day, "name": WEEKDAYS[day], "text": ", ".join(by_day[day])} for day in range(7)]
+
+
+def coverage_from_form(post: QueryDict) -> list[dict]:
+    windows = []
+    for day in range(7):
+        text = post.get(f"coverage_{day}", "").strip()
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            start, sep, end = part.partition("-")
+            if not sep:
+                raise InvalidInput(
+                    f"{WEEKDAYS[day]}: write windows as 09:00-12:00, 13:00-17:00 (got {part!r})."
+                )
+            windows.append({"weekday": day, "start": start.strip(), "end": end.strip()})
+    return windows
+
+
+def _optional_int(post: QueryDict, name: str) -> int | None:
+    value = post.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{name.replace('_', ' ')} must be a whole number, not {value!r}.", field=name
+        ) from None
+
+
+def team_data_from_form(post: QueryDict) -> dict:
+    data: dict = {
+        "name": post.get("name", "").strip(),
+        "timezone": post.get("timezone", "").strip(),
+        "holidays": [d.strip() for d in post.get("holidays", "").split(",") if d.strip()],
+        "holiday_country": post.get("holiday_country", "").strip().upper(),
+        "holiday_subdivision": post.get("holiday_subdivision", "").strip().upper(),
+        "webhook_url": post.get("webhook_url", "").strip(),
+        "handoff_notifies_requester": post.get("handoff_notifies_requester") == "on",
+        "topics": [t.strip() for t in post.get("topics", "").splitlines() if t.strip()],
+        "resolution_target_minutes": _optional_int(post, "resolution_target_minutes"),
+    }
+    if not data["name"]:
+        raise InvalidInput("A team needs a name.", field="name")
+    for name in ("response_target_minutes", "response_guarantee_minutes", "support_budget_percent"):
+        value = _optional_int(post, name)
+        if value is None or value < 1:
+            raise InvalidInput(f"{name.replace('_', ' ')} must be a positive whole number.", field=name)
+        data[name] = value
+    if data["support_budget_percent"] > 100:
+        raise InvalidInput("support budget percent must be at most 100.", field="support_budget_percent")
+    try:
+        data["low_hanging_fruit_hours"] = Decimal(post.get("low_hanging_fruit_hours", "4").strip() or "4")
+    except InvalidOperation:
+        raise InvalidInput(
+            "low-hanging fruit hours must be a number.", field="low_hanging_fruit_hours"
+        ) from None
+    return data

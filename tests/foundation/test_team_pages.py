@@ -1,0 +1,106 @@
+import pytest
+
+from shifts.models import Member, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def _settings_form(team: Team, **overrides) -> dict:
+    data = {
+        "name": team.name,
+        "timezone": team.timezone,
+        "holidays": "",
+        "holiday_country": "",
+        "holiday_subdivision": "",
+        "response_target_minutes": "240",
+        "response_guarantee_minutes": "1440",
+        "support_budget_percent": "50",
+        "low_hanging_fruit_hours": "4",
+        "webhook_url": "",
+        "topics": "",
+        **{f"coverage_{d}": "09:00-17:00" if d < 5 else "" for d in range(7)},
+    }
+    data.update(overrides)
+    return data
+
+
+def test_manager_saves_coverage_with_lunch_break(client, manager, team):
+    client.force_login(manager.user)
+    form = _settings_form(team, coverage_0="09:00-12:00, 13:00-17:00", topics="Grading\nModule 1")
+    response = client.post("/teams/ads/save/", form, follow=True)
+    assert "Team settings saved." in response.content.decode()
+    team.refresh_from_db()
+    assert team.coverage[:2] == [
+        {"weekday": 0, "start": "09:00", "end": "12:00"},
+        {"weekday": 0, "start": "13:00", "end": "17:00"},
+    ]
+    assert sorted(team.topics.values_list("name", flat=True)) == ["Grading", "Module 1"]
+
+
+def test_overlapping_windows_are_refused_with_a_message_and_nothing_changes(client, manager, team):
+    client.force_login(manager.user)
+    before = Team.objects.values().get(pk=team.pk)
+    response = client.post(
+        "/teams/ads/save/", _settings_form(team, coverage_1="09:00-12:00, 11:00-17:00"), follow=True
+    )
+    assert "overlap" in response.content.decode()
+    assert Team.objects.values().get(pk=team.pk) == before
+
+
+def test_developer_sees_settings_read_only_and_cannot_save(client, primary, team):
+    client.force_login(primary.user)
+    page = client.get("/teams/ads/").content.decode()
+    assert "Read only" in page and "Save settings" not in page
+    response = client.post("/teams/ads/save/", _settings_form(team, name="Hijacked"), follow=True)
+    assert "Only managers" in response.content.decode()
+    team.refresh_from_db()
+    assert team.name == "Applied Data Science"
+
+
+def test_outsider_gets_404_on_team_pages(client, outsider, team):
+    client.force_login(outsider.user)
+    assert client.get("/teams/ads/").status_code == 404
+    assert client.post("/teams/ads/save/", {}).status_code == 404
+
+
+def test_manager_adds_and_removes_member(client, manager, team):
+    client.force_login(manager.user)
+    client.post(
+        "/teams/ads/members/add/",
+        {
+            "username": "nina",
+            "name": "Nina Simone",
+            "email": "nina@example.org",
+            "percent_time": "30",
+            "role": "developer",
+        },
+    )
+    nina = Member.objects.get(team=team, user__username="nina")
+    assert nina.percent_time == 30
+    client.post(f"/teams/ads/members/{nina.pk}/", {"action": "remove"})
+    nina.refresh_from_db()
+    assert not nina.is_active
+
+
+def test_team_list_shows_only_my_teams(client, primary, outsider):
+    client.force_login(primary.user)
+    page = client.get("/teams/").content.decode()
+    assert "Applied Data Science" in page and "Bioinformatics" not in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_manager_edits_team_settings_in_the_browser(page, browser_login, manager, team):
+    browser_login(page, manager.user)
+    page.goto("/teams/ads/")
+    page.fill("input[name=coverage_2]", "09:00-12:00, 11:00-15:00")
+    page.click("text=Save settings")
+    assert "overlap" in page.locator(".messages").inner_text()
+    page.fill("input[name=coverage_2]", "09:00-12:00, 13:00-15:00")
+    page.fill("input[name=response_target_minutes]", "120")
+    page.click("text=Save settings")
+    assert "Team settings saved." in page.locator(".messages").inner_text()
+    page.screenshot(path="test-results/team-settings.png", full_page=True)
+    team.refresh_from_db()
+    assert team.response_target_minutes == 120
+    assert {"weekday": 2, "start": "13:00", "end": "15:00"} in team.coverage
