@@ -1,3 +1,10 @@
+"""The Celery app, its queues and the beat schedule.
+
+Queues: `sweeps` (periodic scans of the database: SLA, handoff, outbox, shift reminders) and
+`notifications` (delivery of single outbox rows), plus the default `celery`. A worker consumes all
+three: `celery -A supportops worker -Q celery,notifications,sweeps`; exactly one `celery -A supportops
+beat`. Task options (time limits, retries, acks_late) are defined once here and used by every task."""
+
 import os
 
 from celery import Celery
@@ -8,21 +15,41 @@ app = Celery("supportops")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Sweeps are idempotent (the database decides what is due, unique constraints back exactly-once), so a
+# sweep redelivered after a worker died mid-way is safe: acks_late. No retries: the next beat tick is
+# the retry.
+SWEEP_TASK = {"acks_late": True, "max_retries": 0, "soft_time_limit": 240, "time_limit": 300}
+# Delivery is idempotent too (a claim on the outbox row); a failed send is retried by the task with
+# backoff a few times, then left to the outbox sweep, which keeps trying up to MAX_ATTEMPTS.
+DELIVERY_TASK = {
+    "acks_late": True,
+    "max_retries": 3,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
+DELIVERY_BATCH_TASK = {"acks_late": True, "max_retries": 0, "soft_time_limit": 150, "time_limit": 180}
+
 
 @app.on_after_finalize.connect
 def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     from django.conf import settings
 
-    # Beat only nudges; the database decides what is due, so a duplicated beat is harmless.
+    every = float(settings.SLA_SWEEP_SECONDS)
+    # Beat only nudges; the database decides what is due, so a duplicated beat is harmless. A nudge
+    # that waited in the queue longer than one period (workers down) is dropped: the next one does
+    # the same work, and a backlog of identical sweeps would only delay everything else.
+    nudge = {"expires": max(every, 5.0)}
     sender.conf.beat_schedule = {
-        "sla-sweep": {"task": "inquiries.tasks.sla_sweep", "schedule": float(settings.SLA_SWEEP_SECONDS)},
-        "handoff-sweep": {
-            "task": "inquiries.tasks.handoff_sweep",
-            "schedule": float(settings.SLA_SWEEP_SECONDS),
-        },
+        "sla-sweep": {"task": "inquiries.tasks.sla_sweep", "schedule": every, "options": nudge},
+        "handoff-sweep": {"task": "inquiries.tasks.handoff_sweep", "schedule": every, "options": nudge},
         "notification-sweep": {
             "task": "supportops.tasks.deliver_pending_notifications",
-            "schedule": float(settings.SLA_SWEEP_SECONDS),
+            "schedule": every,
+            "options": nudge,
         },
-        "shift-reminders": {"task": "shifts.tasks.send_shift_reminders", "schedule": 300.0},
+        "shift-reminders": {
+            "task": "shifts.tasks.send_shift_reminders",
+            "schedule": 300.0,
+            "options": {"expires": 300.0},
+        },
     }

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Notification(models.Model):
@@ -34,7 +35,13 @@ class Notification(models.Model):
 
 class OutboundMessage(models.Model):
     """An email or webhook to deliver. Written in the same transaction as the change that causes it,
-    delivered after commit by a task, and retried by the sweep until sent: never silently dropped."""
+    delivered after commit by a task, and retried by the sweep until sent: never silently dropped.
+
+    A deliverer claims a row with a conditional UPDATE (pending -> sending, a claim token, and
+    `next_attempt_at` pushed to when the claim goes stale), sends outside any transaction, then records
+    the outcome only if it still holds the claim. A claim abandoned by a killed worker becomes due again
+    when `next_attempt_at` passes, so delivery is at-least-once; a message sent just before its worker
+    died may go out twice, and carries a stable Message-ID / Idempotency-Key so receivers can dedupe."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
@@ -42,6 +49,7 @@ class OutboundMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending (claimed)"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (gave up)"
 
@@ -60,7 +68,11 @@ class OutboundMessage(models.Model):
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the row is next due for the sweep: on creation now, after a failure now + backoff, while
+    # claimed the moment the claim goes stale.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,33 +1,86 @@
 """The one way to tell someone something: in-app notifications, emails and webhooks via the outbox.
 
 Rows are written inside the caller's transaction; delivery is queued with on_commit, so a rolled-back
-change sends nothing, and a lost task is picked up by the outbox sweep."""
+change sends nothing, and a task lost to a broker outage is picked up by the outbox sweep
+(`supportops.delivery.deliver_pending`). Everything here is set-based: telling a thousand people is a
+couple of INSERTs, not a thousand round trips."""
+
+from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 
 from .models import Notification, OutboundMessage
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from inquiries.models import Inquiry
+    from shifts.models import Shift, Team
+
 logger = logging.getLogger(__name__)
 
+# Messages per delivery task when many are written at once (a handoff emailing every requester):
+# small enough that a batch of slow SMTP/webhook timeouts stays inside the task's time limit.
+DELIVERY_BATCH = 10
 
-def _enqueue_delivery(message_id: int) -> None:
-    from .tasks import deliver_outbound
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell: an in-app row and an email for each recipient, one post to the team's webhook."""
+
+    recipients: Sequence[AbstractBaseUser | None]
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    team: Team | None = None
+    inquiry: Inquiry | None = None
+    shift: Shift | None = None
+
+
+def absolute_url(link: str) -> str:
+    return f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+
+
+def _enqueue_delivery(message_ids: Sequence[int]) -> None:
+    """Publish delivery tasks; never raise. With the broker down this fails fast (CELERY_* publish
+    settings) and the rows stay pending for the outbox sweep."""
+    from .tasks import deliver_outbound, deliver_outbound_batch
 
     try:
-        deliver_outbound.delay(message_id)
+        if len(message_ids) == 1:
+            deliver_outbound.delay(message_ids[0])
+            return
+        for start in range(0, len(message_ids), DELIVERY_BATCH):
+            deliver_outbound_batch.delay(list(message_ids[start : start + DELIVERY_BATCH]))
     except Exception:  # noqa: BLE001 - a broker outage must not break the request; the sweep retries.
         logger.warning(
-            "could not enqueue delivery; the outbox sweep will send it", extra={"message_id": message_id}
+            "could not enqueue delivery; the outbox sweep will send it",
+            extra={"message_ids": list(message_ids[:20]), "count": len(message_ids)},
         )
 
 
-def outbox_email(
+def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
+    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits."""
+    if not messages:
+        return []
+    created = OutboundMessage.objects.bulk_create(messages)
+    ids = [message.pk for message in created]
+    transaction.on_commit(lambda: _enqueue_delivery(ids))
+    return created
+
+
+def email_message(
     *, to: str, subject: str, body: str, cc: str = "", inquiry=None, notification=None
 ) -> OutboundMessage:
-    message = OutboundMessage.objects.create(
+    """An unsaved outbound email, for `outbox_add`."""
+    return OutboundMessage(
         channel=OutboundMessage.Channel.EMAIL,
         to=to,
         cc=cc,
@@ -36,20 +89,94 @@ def outbox_email(
         inquiry=inquiry,
         notification=notification,
     )
-    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
-    return message
 
 
-def outbox_webhook(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
-    message = OutboundMessage.objects.create(
+def webhook_message(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
+    """An unsaved outbound webhook post, for `outbox_add`."""
+    return OutboundMessage(
         channel=OutboundMessage.Channel.WEBHOOK,
         to=url,
         payload=payload,
         inquiry=inquiry,
         notification=notification,
     )
-    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
-    return message
+
+
+def outbox_email(
+    *, to: str, subject: str, body: str, cc: str = "", inquiry=None, notification=None
+) -> OutboundMessage:
+    message = email_message(
+        to=to, subject=subject, body=body, cc=cc, inquiry=inquiry, notification=notification
+    )
+    return outbox_add([message])[0]
+
+
+def outbox_webhook(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
+    message = webhook_message(url=url, payload=payload, inquiry=inquiry, notification=notification)
+    return outbox_add([message])[0]
+
+
+def slack_payload(*, title: str, body: str = "", link: str = "") -> dict:
+    """Slack-compatible (also Mattermost, Rocket.Chat, Discord's /slack endpoint): a plain `text`."""
+    lines = [title, body.strip(), absolute_url(link) if link else ""]
+    return {"text": "\n".join(line for line in lines if line)}
+
+
+def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list[Notification]:
+    """Tell many people many things in two INSERTs (notifications, then their outbox rows).
+
+    A recipient listed twice in one notice (the secondary who is also a manager) is told once. The
+    team's webhook gets one post per notice, not one per recipient."""
+    batches: list[tuple[Notice, list[Notification]]] = []
+    for notice in notices:
+        seen: set[int] = set()
+        rows = []
+        for user in notice.recipients:
+            if user is None or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=notice.kind,
+                    title=notice.title[:200],
+                    body=notice.body,
+                    link=notice.link[:300],
+                    team=notice.team,
+                    inquiry=notice.inquiry,
+                    shift=notice.shift,
+                )
+            )
+        batches.append((notice, rows))
+    notifications = Notification.objects.bulk_create([row for _, rows in batches for row in rows])
+
+    messages: list[OutboundMessage] = []
+    for notice, rows in batches:
+        if email:
+            url = absolute_url(notice.link) if notice.link else ""
+            text = f"{notice.body}\n\n{url}".strip() if url else notice.body
+            messages.extend(
+                email_message(
+                    to=row.recipient.email,
+                    subject=notice.title,
+                    body=text,
+                    inquiry=notice.inquiry,
+                    notification=row,
+                )
+                for row in rows
+                if row.recipient.email
+            )
+        if webhook and notice.team is not None and notice.team.webhook_url:
+            messages.append(
+                webhook_message(
+                    url=notice.team.webhook_url,
+                    payload=slack_payload(title=notice.title, body=notice.body, link=notice.link),
+                    inquiry=notice.inquiry,
+                    notification=rows[0] if rows else None,
+                )
+            )
+    outbox_add(messages)
+    return notifications
 
 
 def notify(
@@ -63,20 +190,18 @@ def notify(
     inquiry=None,
     shift=None,
     email: bool = True,
+    webhook: bool = True,
 ) -> Notification:
-    """In-app notification plus an email copy to the recipient (if they have an address)."""
-    notification = Notification.objects.create(
-        recipient=recipient,
+    """In-app notification plus an email copy to the recipient (if they have an address) and, when the
+    team has a webhook, a post to it."""
+    notice = Notice(
+        recipients=[recipient],
         kind=kind,
-        title=title[:200],
+        title=title,
         body=body,
         link=link,
         team=team,
         inquiry=inquiry,
         shift=shift,
     )
-    if email and recipient.email:
-        url = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
-        text = f"{body}\n\n{url}".strip() if url else body
-        outbox_email(to=recipient.email, subject=title, body=text, inquiry=inquiry, notification=notification)
-    return notification
+    return notify_many([notice], email=email, webhook=webhook)[0]

@@ -1,15 +1,29 @@
-"""Thin delivery tasks: take ids, call the delivery service."""
+"""Thin delivery tasks: take ids, call the delivery service (options in supportops.celery)."""
 
 from celery import shared_task
 
 from . import delivery
+from .celery import DELIVERY_BATCH_TASK, DELIVERY_TASK, SWEEP_TASK
 
 
-@shared_task(name="supportops.tasks.deliver_outbound", acks_late=True, max_retries=0)
-def deliver_outbound(message_id: int) -> str:
-    return delivery.deliver(message_id=message_id)
+@shared_task(bind=True, name="supportops.tasks.deliver_outbound", **DELIVERY_TASK)
+def deliver_outbound(self, message_id: int) -> str:
+    outcome = delivery.deliver(message_id=message_id)
+    if outcome == "failed" and self.request.retries < self.max_retries:
+        # The row already says when it is due again; retry then. If this retry is lost, the sweep sends it.
+        raise self.retry(countdown=delivery.retry_delay(message_id=message_id))
+    return outcome
 
 
-@shared_task(name="supportops.tasks.deliver_pending_notifications", acks_late=True)
-def deliver_pending_notifications() -> int:
+@shared_task(name="supportops.tasks.deliver_outbound_batch", **DELIVERY_BATCH_TASK)
+def deliver_outbound_batch(message_ids: list[int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message_id in message_ids:
+        outcome = delivery.deliver(message_id=message_id)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+@shared_task(name="supportops.tasks.deliver_pending_notifications", **SWEEP_TASK)
+def deliver_pending_notifications() -> dict[str, int]:
     return delivery.deliver_pending()

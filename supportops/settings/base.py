@@ -124,7 +124,8 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # socket_connect_timeout bounds a publish to an unreachable (not just refusing) Redis host.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 else:
     _broker_dir = VAR_DIR / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
@@ -148,9 +149,18 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Sweeps never wait behind a burst of deliveries, nor deliveries behind a long sweep.
+CELERY_TASK_ROUTES = {
+    "inquiries.tasks.*": {"queue": "sweeps"},
+    "shifts.tasks.*": {"queue": "sweeps"},
+    "supportops.tasks.deliver_pending_notifications": {"queue": "sweeps"},
+    "supportops.tasks.deliver_outbound*": {"queue": "notifications"},
+}
 
 SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
 SLA_WARNING_MINUTES = env_int("SLA_WARNING_MINUTES", 30)
+# Shift boundaries older than this are not handed off any more (bounds the catch-up after downtime).
+SLA_HANDOFF_CATCHUP_DAYS = env_int("SLA_HANDOFF_CATCHUP_DAYS", 7)
 SHIFT_REMINDER_MINUTES = [int(m) for m in env_list("SHIFT_REMINDER_MINUTES", ["1440", "60"])]
 PUBLIC_INTAKE_RATE = env_str("PUBLIC_INTAKE_RATE", "20/hour")
 

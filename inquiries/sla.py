@@ -1,0 +1,200 @@
+"""Response-time enforcement (SPEC 3.5): the sweep that notifies what is due, each (inquiry, kind,
+deadline) exactly once.
+
+The database decides what is due. Candidates come from the partial indexes on `response_due_at` and
+`response_guarantee_at` of `new` inquiries, minus those that already have the notice (NOT EXISTS on the
+unique (inquiry, kind, deadline) index), so the cost follows what is due, not what is stored. For each
+batch, in ONE transaction: lock the candidates with SKIP LOCKED (a concurrent sweep takes other rows),
+insert their SlaNotice rows with ON CONFLICT DO NOTHING RETURNING (the unique constraint is the
+exactly-once: a sweep whose snapshot predates a concurrent commit gets nothing back for those rows), and
+write the notifications and outbox rows for exactly the notices it inserted. A worker killed mid-batch
+rolls everything back; the next sweep does the batch again. Email and webhook leave after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from shifts.models import Member, Rotation, Shift, Team
+from supportops.notifications import Notice, notify_many
+
+from .models import Inquiry, SlaNotice
+
+BATCH = 200
+Kind = SlaNotice.Kind
+
+
+def insert_ignoring_conflicts(
+    model: type[models.Model], rows: Sequence[dict], *, conflict: Sequence[str], returning: str
+) -> list:
+    """INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING returning: exactly the rows this statement
+    inserted, in one round trip. PostgreSQL and SQLite (>= 3.35) both speak it. `rows` map field names
+    to values (a foreign key by its id)."""
+    if not rows:
+        return []
+    meta = model._meta
+    fields = [meta.get_field(name) for name in rows[0]]
+    quote = connection.ops.quote_name
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {', '.join([row_sql] * len(rows))} "
+        f"ON CONFLICT ({', '.join(quote(meta.get_field(name).column) for name in conflict)}) DO NOTHING "
+        f"RETURNING {quote(meta.get_field(returning).column)}"
+    )
+    params = [field.get_db_prep_save(row[field.name], connection) for row in rows for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def inquiry_path(inquiry: Inquiry) -> str:
+    try:
+        return reverse("inquiry-detail", args=[inquiry.reference])
+    except NoReverseMatch:
+        return "/"
+
+
+def local_time(at: dt.datetime, team: Team) -> str:
+    try:
+        zone = ZoneInfo(team.timezone)
+    except (KeyError, ValueError):
+        zone = dt.UTC
+    return timezone.localtime(at, zone).strftime("%a %d %b %H:%M %Z")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    column: str
+
+    def candidates(self, *, now: dt.datetime) -> models.QuerySet[Inquiry]:
+        window = {f"{self.column}__lte": now}
+        if self.kind == Kind.DUE_SOON:
+            # Due soon but not yet due: once it is overdue, the overdue notice says more.
+            window = {
+                f"{self.column}__gt": now,
+                f"{self.column}__lte": now + dt.timedelta(minutes=settings.SLA_WARNING_MINUTES),
+            }
+        notified = SlaNotice.objects.filter(
+            inquiry=OuterRef("pk"), kind=self.kind, deadline=OuterRef(self.column)
+        )
+        return (
+            Inquiry.objects.filter(status=Inquiry.Status.NEW, **window)
+            .filter(~Exists(notified))
+            .order_by(self.column, "pk")
+            # SKIP LOCKED: a concurrent sweep (two beats, a retry) takes other rows instead of waiting.
+            # Ignored on SQLite, whose IMMEDIATE transactions serialise sweeps anyway.
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("team", "assignee__user")
+        )
+
+
+RULES = (
+    _Rule(Kind.OVERDUE, "response_due_at"),
+    _Rule(Kind.GUARANTEE_BREACHED, "response_guarantee_at"),
+    _Rule(Kind.DUE_SOON, "response_due_at"),
+)
+
+
+class _Recipients:
+    """The team's managers and the secondary on shift, read once per batch for all its teams."""
+
+    def __init__(self, *, team_ids: set[int], now: dt.datetime):
+        self.managers: dict[int, list] = {}
+        for member in Member.objects.filter(
+            team_id__in=team_ids, role=Member.Role.MANAGER, is_active=True
+        ).select_related("user"):
+            self.managers.setdefault(member.team_id, []).append(member.user)
+        self.secondary: dict[int, object] = {
+            shift.team_id: shift.member.user
+            for shift in Shift.objects.filter(
+                team_id__in=team_ids, role=Rotation.Role.SECONDARY, starts_at__lte=now, ends_at__gt=now
+            ).select_related("member__user")
+        }
+
+
+def _notice(kind: str, inquiry: Inquiry, people: _Recipients, now: dt.datetime) -> Notice:
+    team = inquiry.team
+    assignee = inquiry.assignee.user if inquiry.assignee else None
+    owner = inquiry.assignee.display_name if inquiry.assignee else "nobody"
+    managers = people.managers.get(team.pk, [])
+    common = {"kind": kind, "link": inquiry_path(inquiry), "team": team, "inquiry": inquiry}
+    if kind == Kind.DUE_SOON:
+        minutes = max(round((inquiry.response_due_at - now).total_seconds() / 60), 1)
+        return Notice(
+            # Nobody assigned: the managers are the ones who can fix that before it is late.
+            recipients=[assignee] if assignee else managers,
+            title=f"{inquiry.reference} response due in {minutes} min: {inquiry.subject}",
+            body=f"Respond to {inquiry.requester_name} by {local_time(inquiry.response_due_at, team)}.",
+            **common,
+        )
+    if kind == Kind.OVERDUE:
+        return Notice(
+            recipients=[assignee, people.secondary.get(team.pk), *managers],
+            title=f"{inquiry.reference} response overdue: {inquiry.subject}",
+            body=(
+                f"The first response to {inquiry.requester_name} was due "
+                f"{local_time(inquiry.response_due_at, team)} and has not been sent. Assigned to {owner}."
+            ),
+            **common,
+        )
+    return Notice(
+        recipients=managers,
+        title=f"{inquiry.reference} response guarantee breached: {inquiry.subject}",
+        body=(
+            f"Received {local_time(inquiry.received_at, team)}, still without a response at the guarantee "
+            f"({local_time(inquiry.response_guarantee_at, team)}). Assigned to {owner}."
+        ),
+        **common,
+    )
+
+
+def _sweep_batch(rule: _Rule, *, now: dt.datetime) -> tuple[int, int]:
+    """One transaction: (candidates seen, notices inserted)."""
+    with transaction.atomic():
+        candidates = list(rule.candidates(now=now)[:BATCH])
+        if not candidates:
+            return 0, 0
+        inserted = set(
+            insert_ignoring_conflicts(
+                SlaNotice,
+                [
+                    {
+                        "inquiry": i.pk,
+                        "kind": rule.kind,
+                        "deadline": getattr(i, rule.column),
+                        "created_at": now,
+                    }
+                    for i in candidates
+                ],
+                conflict=("inquiry", "kind", "deadline"),
+                returning="inquiry",
+            )
+        )
+        mine = [inquiry for inquiry in candidates if inquiry.pk in inserted]
+        if mine:
+            people = _Recipients(team_ids={inquiry.team_id for inquiry in mine}, now=now)
+            notify_many(_notice(rule.kind, inquiry, people, now) for inquiry in mine)
+        return len(candidates), len(mine)
+
+
+def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Notify every response deadline that is due; returns how many notices were sent, by kind."""
+    now = now or timezone.now()
+    counts = {rule.kind: 0 for rule in RULES}
+    for rule in RULES:
+        while True:
+            seen, sent = _sweep_batch(rule, now=now)
+            counts[rule.kind] += sent
+            if seen < BATCH:
+                break
+    return counts

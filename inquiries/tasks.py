@@ -1,0 +1,17 @@
+"""Thin periodic tasks: beat nudges them, the database decides what is due (options in supportops.celery)."""
+
+from celery import shared_task
+
+from supportops.celery import SWEEP_TASK
+
+from . import handoff, sla
+
+
+@shared_task(name="inquiries.tasks.sla_sweep", **SWEEP_TASK)
+def sla_sweep() -> dict[str, int]:
+    return sla.sla_sweep()
+
+
+@shared_task(name="inquiries.tasks.handoff_sweep", **SWEEP_TASK)
+def handoff_sweep() -> dict[str, int]:
+    return handoff.handoff_sweep()
