@@ -1,0 +1,67 @@
+"""Inquiries collection and detail (SPEC 4)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shifts.selectors import team_get_for_user
+from supportops.pagination import paginate
+
+from .. import services
+from ..filters import InquiryFilter
+from ..selectors import inquiries_for_user
+from ._common import fresh, inquiry_for
+from .serializers import InquiryCreateSerializer, InquiryOutputSerializer, TriageInputSerializer
+
+
+class InquiryListView(APIView):
+    @extend_schema(responses=InquiryOutputSerializer(many=True), parameters=[InquiryFilter])
+    def get(self, request: Request) -> Response:
+        filterset = InquiryFilter(
+            request.query_params, queryset=inquiries_for_user(user=request.user), request=request
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        queryset = filterset.qs.order_by("-received_at", "-id")
+        return paginate(request, queryset, InquiryOutputSerializer, view=self)
+
+    @extend_schema(request=InquiryCreateSerializer, responses={201: InquiryOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = InquiryCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        team = team_get_for_user(user=request.user, slug=data["team"])
+        inquiry = services.inquiry_create(
+            team=team,
+            subject=data["subject"],
+            body=data["body"],
+            requester_name=data["requester_name"],
+            requester_email=data["requester_email"],
+            channel=data["channel"],
+            topic=data.get("topic"),
+            priority=data.get("priority"),
+            received_at=data.get("received_at"),
+            actor=request.user,
+        )
+        return Response(InquiryOutputSerializer(fresh(request, inquiry)).data, status=status.HTTP_201_CREATED)
+
+
+class InquiryDetailView(APIView):
+    @extend_schema(responses=InquiryOutputSerializer)
+    def get(self, request: Request, reference: str) -> Response:
+        return Response(InquiryOutputSerializer(inquiry_for(request, reference)).data)
+
+    @extend_schema(request=TriageInputSerializer, responses=InquiryOutputSerializer)
+    def patch(self, request: Request, reference: str) -> Response:
+        inquiry = inquiry_for(request, reference)
+        serializer = TriageInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        assignee = data.pop("assignee", None)
+        if data:
+            inquiry = services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+        if assignee is not None:
+            inquiry = services.inquiry_assign(inquiry=inquiry, actor=request.user, member=assignee)
+        return Response(InquiryOutputSerializer(fresh(request, inquiry)).data)

@@ -1,0 +1,63 @@
+"""Query-parameter filters for inquiry lists, shared by the API and the /inquiries/ page."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import OPEN_STATUSES, Inquiry
+
+STATUS_CHOICES = [*Inquiry.Status.choices, ("open", "Open (new, responded, waiting)")]
+
+
+class InquiryFilter(django_filters.FilterSet):
+    team = django_filters.CharFilter(field_name="team__slug", label="Team (slug)")
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+    assignee = django_filters.CharFilter(method="filter_assignee", label="Member id, 'me' or 'none'")
+    priority = django_filters.ChoiceFilter(choices=Inquiry.Priority.choices)
+    topic = django_filters.CharFilter(method="filter_topic", label="Topic name or id")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Past the response deadline")
+    search = django_filters.CharFilter(method="filter_search", max_length=200, label="Text search")
+
+    class Meta:
+        model = Inquiry
+        fields = ["team", "status", "assignee", "priority", "topic", "overdue", "search"]
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_assignee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip().lower()
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            return queryset.filter(assignee__user=user) if user else queryset.none()
+        if value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset.filter(assignee__user__username=value)
+
+    def filter_topic(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(topic_id=int(value))
+        return queryset.filter(topic__name__iexact=value)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        late = Q(status=Inquiry.Status.NEW, response_due_at__lt=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__iexact=value)
+            | Q(subject__icontains=value)
+            | Q(body__icontains=value)
+            | Q(requester_name__icontains=value)
+            | Q(requester_email__iexact=value)
+        )

@@ -1,0 +1,1 @@
+"""Server-rendered pages, split by resource: dashboard, inquiries, actions, backlog, public pages."""

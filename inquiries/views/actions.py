@@ -1,0 +1,211 @@
+"""Form posts from the inquiry page. Each calls one service and comes back to the page (post/redirect/get)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from supportops.errors import DomainError, InvalidInput
+
+from .. import services
+from ..models import Inquiry
+from ..selectors import escalation_get_for_user, inquiry_get_for_user
+from ._common import not_found_as_404
+
+
+def _int(value: str | None, field: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise InvalidInput(f"Choose a {field}.", field=field) from None
+
+
+def _bool(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def _respond(request, inquiry):
+    services.inquiry_respond(inquiry=inquiry, actor=request.user, body=request.POST.get("body", ""))
+    return "Reply sent to the requester."
+
+
+def _note(request, inquiry):
+    services.inquiry_add_note(inquiry=inquiry, actor=request.user, body=request.POST.get("body", ""))
+    return "Internal note added."
+
+
+def _wait(request, inquiry):
+    services.inquiry_wait(inquiry=inquiry, actor=request.user)
+    return "Waiting on the requester."
+
+
+def _resolve(request, inquiry):
+    post = request.POST
+    services.inquiry_resolve(
+        inquiry=inquiry,
+        actor=request.user,
+        kind=post.get("kind", ""),
+        note=post.get("note", ""),
+        reply=post.get("reply", ""),
+        product_issue_url=post.get("product_issue_url", ""),
+        known_issue=post.get("known_issue") or None,
+        constructive_correction=post.get("constructive_correction"),
+        comprehensive_solution=post.get("comprehensive_solution"),
+    )
+    return "Resolved."
+
+
+def _reopen(request, inquiry):
+    services.inquiry_reopen(inquiry=inquiry, actor=request.user)
+    return "Reopened."
+
+
+def _assign(request, inquiry):
+    services.inquiry_assign(
+        inquiry=inquiry, actor=request.user, member=_int(request.POST.get("member"), "member")
+    )
+    return "Assigned."
+
+
+def _escalate(request, inquiry):
+    services.inquiry_escalate(
+        inquiry=inquiry,
+        actor=request.user,
+        member=_int(request.POST.get("member"), "member"),
+        reason=request.POST.get("reason", ""),
+    )
+    return "Escalated."
+
+
+def _effort(request, inquiry):
+    services.effort_log(
+        inquiry=inquiry,
+        actor=request.user,
+        minutes=_int(request.POST.get("minutes"), "number of minutes"),
+        note=request.POST.get("note", ""),
+    )
+    return "Effort logged."
+
+
+def _triage(request, inquiry):
+    post = request.POST
+    data = {
+        "priority": post.get("priority", inquiry.priority),
+        "urgency": _date(post.get("urgency", "")),
+        "actionable": _bool(post.get("actionable")),
+        "reproducible": post.get("reproducible", inquiry.reproducible),
+        "topic": post.get("topic") or None,
+        "serious": post.get("serious") == "on",
+    }
+    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    return "Triage saved."
+
+
+def _handoff(request, inquiry):
+    data = {"keep": request.POST.get("keep") == "on", "handoff_note": request.POST.get("handoff_note", "")}
+    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    return "Handoff preferences saved."
+
+
+def _solution(request, inquiry):
+    data = {
+        "constructive_correction": request.POST.get("constructive_correction", ""),
+        "comprehensive_solution": request.POST.get("comprehensive_solution", ""),
+    }
+    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    return "Saved."
+
+
+def _link_known(request, inquiry):
+    target = request.POST.get("known_issue", "")
+    services.inquiry_resolve(
+        inquiry=inquiry,
+        actor=request.user,
+        kind=Inquiry.ResolutionKind.KNOWN_ISSUE,
+        known_issue=target,
+        reply=request.POST.get("reply", ""),
+        note=f"Known issue: {target}",
+    )
+    return f"Resolved as a known issue of {target}."
+
+
+def _improvement(request, inquiry):
+    post = request.POST
+    services.improvement_create(
+        team=inquiry.team,
+        actor=request.user,
+        title=post.get("title", ""),
+        kind=post.get("kind", ""),
+        estimate_hours=post.get("estimate_hours") or None,
+        url=post.get("url", ""),
+        source_inquiry=inquiry,
+    )
+    return "Added to the backlog."
+
+
+def _date(raw: str) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"{raw!r} is not a date (YYYY-MM-DD).", field="urgency") from None
+
+
+ACTIONS = {
+    "respond": _respond,
+    "note": _note,
+    "wait": _wait,
+    "resolve": _resolve,
+    "reopen": _reopen,
+    "assign": _assign,
+    "escalate": _escalate,
+    "effort": _effort,
+    "triage": _triage,
+    "handoff": _handoff,
+    "solution": _solution,
+    "link-known": _link_known,
+    "improvement": _improvement,
+}
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def inquiry_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404(f"No action {action!r}.")
+    inquiry = inquiry_get_for_user(user=request.user, reference=reference, team_slug=request.GET.get("team"))
+    try:
+        messages.success(request, handler(request, inquiry))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("inquiry-detail", reference=inquiry.reference)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def escalation_answer(request: HttpRequest, escalation_id: int, answer: str) -> HttpResponse:
+    escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
+    reason = request.POST.get("reason", "")
+    try:
+        if answer == "accept":
+            services.escalation_accept(escalation=escalation, actor=request.user, reason=reason)
+            messages.success(request, f"You accepted the escalation of {escalation.inquiry.reference}.")
+        elif answer == "decline":
+            services.escalation_decline(escalation=escalation, actor=request.user, reason=reason)
+            messages.success(request, f"You declined the escalation of {escalation.inquiry.reference}.")
+        else:
+            raise Http404("Answer accept or decline.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("inquiry-detail", reference=escalation.inquiry.reference)

@@ -1,0 +1,112 @@
+"""Public pages without an account: ask a question, follow it on the private tracking page."""
+
+import datetime as dt
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shifts.models import Team, Topic
+from supportops.errors import DomainError
+
+from .. import services
+from ..models import Inquiry
+from ..selectors import inquiry_get_by_token, public_thread
+from ..throttle import intake_allowed
+from ._common import error_page, not_found_as_404
+
+
+class AskForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Your name")
+    email = forms.EmailField(max_length=254, label="Your email")
+    subject = forms.CharField(max_length=200, label="Subject")
+    body = forms.CharField(max_length=20000, label="Your question", widget=forms.Textarea)
+    topic = forms.ModelChoiceField(queryset=Topic.objects.none(), required=False, label="Topic (optional)")
+    # Honeypot: invisible to people, irresistible to bots. Anything in it rejects the submission.
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(team=team).order_by("name")
+        self.fields["topic"].empty_label = "— not sure —"
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("This submission looks automated and was not accepted.")
+        return ""
+
+
+def ask_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/ask_index.html", {"teams": Team.objects.order_by("name")})
+
+
+def ask_team(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    if request.method != "POST":
+        return render(request, "public/ask_form.html", {"team": team, "form": AskForm(team=team)})
+    if not intake_allowed(request):
+        return render(request, "public/throttled.html", {"team": team}, status=429)
+    form = AskForm(request.POST, team=team)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            inquiry = services.inquiry_create(
+                team=team,
+                subject=data["subject"],
+                body=data["body"],
+                requester_name=data["name"],
+                requester_email=data["email"],
+                topic=data["topic"],
+                channel=Inquiry.Channel.WEB,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect(reverse("track", args=[inquiry.tracking_token]) + "?welcome=1")
+    return render(request, "public/ask_form.html", {"team": team, "form": form}, status=400)
+
+
+@not_found_as_404
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    inquiry = inquiry_get_by_token(token=token)
+    can_reopen = (
+        inquiry.status == Inquiry.Status.RESOLVED
+        and timezone.now() - inquiry.resolved_at <= dt.timedelta(days=services.REQUESTER_REOPEN_DAYS)
+    )
+    return render(
+        request,
+        "public/track.html",
+        {
+            "inquiry": inquiry,
+            "thread": public_thread(inquiry=inquiry),
+            "welcome": request.GET.get("welcome") == "1",
+            "tracking_url": services.tracking_url(inquiry),
+            "can_reopen": can_reopen,
+            "reopen_days": services.REQUESTER_REOPEN_DAYS,
+        },
+    )
+
+
+@require_POST
+@not_found_as_404
+def track_reply(request: HttpRequest, token: str) -> HttpResponse:
+    inquiry = inquiry_get_by_token(token=token)
+    try:
+        services.inquiry_requester_reply(inquiry=inquiry, body=request.POST.get("body", ""))
+    except DomainError as exc:
+        return error_page(request, exc, title="Your reply was not sent")
+    return redirect(reverse("track", args=[token]) + "#latest")
+
+
+@require_POST
+@not_found_as_404
+def track_reopen(request: HttpRequest, token: str) -> HttpResponse:
+    inquiry = inquiry_get_by_token(token=token)
+    try:
+        services.inquiry_reopen(inquiry=inquiry, by_requester=True, body=request.POST.get("body", ""))
+    except DomainError as exc:
+        return error_page(request, exc, title="The question was not reopened")
+    return redirect("track", token=token)

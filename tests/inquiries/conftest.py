@@ -1,0 +1,63 @@
+"""Fixtures for inquiry tests: the Primary on shift now, an inquiry factory, and a clean throttle cache."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from inquiries import services
+from shifts.models import Shift, Topic
+
+ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def open_team(team):
+    """The `ads` team with round-the-clock coverage, so deadlines are simple to reason about."""
+    team.coverage = ALWAYS
+    team.response_target_minutes = 240
+    team.save()
+    return team
+
+
+@pytest.fixture
+def on_shift(open_team, primary):
+    """`primary` is the Primary of `ads` from an hour ago for a day."""
+    now = timezone.now()
+    return Shift.objects.create(
+        team=open_team,
+        role="primary",
+        member=primary,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=23),
+    )
+
+
+@pytest.fixture
+def topic(open_team):
+    return Topic.objects.create(team=open_team, name="Pandas")
+
+
+@pytest.fixture
+def make_inquiry(open_team):
+    def make(team=None, **fields):
+        fields.setdefault("subject", "Notebook kernel dies")
+        fields.setdefault("body", "My Jupyter kernel dies when I load the dataset.")
+        fields.setdefault("requester_name", "Lea Learner")
+        fields.setdefault("requester_email", "lea@example.org")
+        return services.inquiry_create(team=team or open_team, **fields)
+
+    return make
+
+
+@pytest.fixture
+def inquiry(on_shift, make_inquiry):
+    return make_inquiry()
