@@ -219,11 +219,16 @@ def my_members(*, user: User) -> QuerySet[Member]:
 
 def my_queue(*, user: User) -> list[Inquiry]:
     """Open inquiries assigned to the user in any of their teams, the nearest response deadline first."""
-    handed = Event.objects.filter(inquiry=OuterRef("pk"), kind="handed_off")
+    handoffs = Event.objects.filter(inquiry=OuterRef("pk"), kind="handed_off").order_by("-created_at", "-id")
     queue = (
         inquiries_for_user(user=user)
         .filter(status__in=OPEN_STATUSES, assignee__in=my_members(user=user))
-        .annotate(was_handed_off=Exists(handed))
+        .annotate(
+            was_handed_off=Exists(handoffs),
+            # The handoff clears the inquiry's note; the outgoing Primary's words live on the event.
+            handed_off_from=Subquery(handoffs.values("from_value")[:1]),
+            handed_off_note=Subquery(handoffs.values("note")[:1]),
+        )
         .order_by(F("response_due_at").asc(nulls_last=True), "received_at")
     )
     return list(queue[:200])

@@ -33,10 +33,11 @@ class AskForm(forms.Form):
         self.fields["topic"].queryset = Topic.objects.filter(team=team).order_by("name")
         self.fields["topic"].empty_label = "— not sure —"
 
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("website"):
             raise forms.ValidationError("This submission looks automated and was not accepted.")
-        return ""
+        return cleaned
 
 
 def ask_index(request: HttpRequest) -> HttpResponse:
