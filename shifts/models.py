@@ -235,3 +235,23 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class ShiftEvent(models.Model):
+    """Audit row for every change of who serves a shift (override, swap, re-plan): actor, from, to."""
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", "Override"
+        SWAP = "swap", "Swap"
+        REASSIGNED = "reassigned", "Reassigned by the scheduler"
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    to_member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]

@@ -1,5 +1,6 @@
 """Writes for teams and members. Views, API, admin actions and commands call these, nothing else."""
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -18,8 +20,8 @@ from django.utils.text import slugify
 from supportops.errors import ConflictError, InvalidInput
 from supportops.notifications import outbox_email
 
-from .coverage import parse_coverage, parse_holidays, validate_timezone
-from .models import Member, Team, Topic
+from ..coverage import parse_coverage, parse_holidays, validate_timezone
+from ..models import Member, Team, Topic
 
 User = get_user_model()
 
@@ -265,3 +267,9 @@ def member_remove(*, member: Member) -> None:
     member.is_active = False
     member.save(update_fields=["is_active"])
     member.rotations.clear()
+    # Their future shifts go to the others, with as few moves as possible.
+    from .rotations import rotations_replan_for_member
+
+    rotations_replan_for_member(
+        member=member, start=timezone.now(), end=dt.datetime.max.replace(tzinfo=dt.UTC)
+    )
