@@ -10,10 +10,32 @@ from supportops.models import OutboundMessage
 pytestmark = pytest.mark.django_db
 
 SPEC_FIELDS = {
-    "reference", "team", "subject", "body", "requester_name", "requester_email", "channel", "topic",
-    "priority", "urgency", "actionable", "reproducible", "serious", "status", "assignee", "received_at",
-    "responded_at", "resolved_at", "response_due_at", "response_guarantee_at", "resolution_kind",
-    "resolution_note", "product_issue_url", "keep", "handoff_note", "effort_minutes",
+    "reference",
+    "team",
+    "subject",
+    "body",
+    "requester_name",
+    "requester_email",
+    "channel",
+    "topic",
+    "priority",
+    "urgency",
+    "actionable",
+    "reproducible",
+    "serious",
+    "status",
+    "assignee",
+    "received_at",
+    "responded_at",
+    "resolved_at",
+    "response_due_at",
+    "response_guarantee_at",
+    "resolution_kind",
+    "resolution_note",
+    "product_issue_url",
+    "keep",
+    "handoff_note",
+    "effort_minutes",
 }
 
 
@@ -36,13 +58,20 @@ def test_other_teams_inquiry_is_404_for_every_verb(as_member, outsider, inquiry)
     assert client.get("/api/v1/inquiries/ADS-1/").status_code == 404
     assert client.patch("/api/v1/inquiries/ADS-1/", {"priority": "high"}, format="json").status_code == 404
     for action, payload in [
-        ("respond", {"body": "x"}), ("notes", {"body": "x"}), ("wait", {}), ("reopen", {}),
-        ("resolve", {"kind": "answered"}), ("assign", {"member": outsider.pk}),
-        ("escalate", {"member": outsider.pk, "reason": "x"}), ("effort", {"minutes": 5}),
+        ("respond", {"body": "x"}),
+        ("notes", {"body": "x"}),
+        ("wait", {}),
+        ("reopen", {}),
+        ("resolve", {"kind": "answered"}),
+        ("assign", {"member": outsider.pk}),
+        ("escalate", {"member": outsider.pk, "reason": "x"}),
+        ("effort", {"minutes": 5}),
     ]:
         response = client.post(f"/api/v1/inquiries/ADS-1/{action}/", payload, format="json")
         assert response.status_code == 404, action
-        assert "ADS-1" not in str(response.json().get("detail", "")) or "No inquiry" in response.json()["detail"]
+        assert (
+            "ADS-1" not in str(response.json().get("detail", "")) or "No inquiry" in response.json()["detail"]
+        )
     assert client.get("/api/v1/inquiries/ADS-1/events/").status_code == 404
     assert client.get("/api/v1/inquiries/").json()["count"] == 0
     assert Inquiry.objects.get().status == "new"
@@ -54,8 +83,13 @@ def test_anonymous_cannot_list(api, inquiry):
 
 def test_walk_respond_wait_resolve_reopen_through_the_api(as_member, primary, inquiry):
     client = as_member(primary)
-    assert client.post("/api/v1/inquiries/ADS-1/respond/", {"body": "Hi"}, format="json").json()["status"] == "responded"
-    assert client.post("/api/v1/inquiries/ADS-1/notes/", {"body": "internal"}, format="json").status_code == 201
+    assert (
+        client.post("/api/v1/inquiries/ADS-1/respond/", {"body": "Hi"}, format="json").json()["status"]
+        == "responded"
+    )
+    assert (
+        client.post("/api/v1/inquiries/ADS-1/notes/", {"body": "internal"}, format="json").status_code == 201
+    )
     assert client.post("/api/v1/inquiries/ADS-1/wait/").json()["status"] == "waiting"
     resolved = client.post(
         "/api/v1/inquiries/ADS-1/resolve/", {"kind": "answered", "note": "done"}, format="json"
@@ -72,7 +106,10 @@ def test_illegal_transition_is_409_naming_the_state(as_member, primary, inquiry)
     client = as_member(primary)
     response = client.post("/api/v1/inquiries/ADS-1/wait/")
     assert response.status_code == 409
-    assert response.json()["detail"] == "Inquiry ADS-1 is new; respond to the requester before putting it on wait."
+    assert (
+        response.json()["detail"]
+        == "Inquiry ADS-1 is new; respond to the requester before putting it on wait."
+    )
     client.post("/api/v1/inquiries/ADS-1/resolve/", {"kind": "answered"}, format="json")
     response = client.post("/api/v1/inquiries/ADS-1/wait/")
     assert response.status_code == 409
@@ -80,7 +117,9 @@ def test_illegal_transition_is_409_naming_the_state(as_member, primary, inquiry)
 
 
 def test_promoted_without_url_is_400_and_changes_nothing(as_member, primary, inquiry):
-    response = as_member(primary).post("/api/v1/inquiries/ADS-1/resolve/", {"kind": "promoted"}, format="json")
+    response = as_member(primary).post(
+        "/api/v1/inquiries/ADS-1/resolve/", {"kind": "promoted"}, format="json"
+    )
     assert response.status_code == 400
     assert "product-development issue" in response.json()["detail"]
     assert response.json()["errors"] == {"product_issue_url": [response.json()["detail"]]}
@@ -100,7 +139,13 @@ def test_promoted_without_url_is_400_and_changes_nothing(as_member, primary, inq
     ],
 )
 def test_member_create_rejects_bad_input_with_a_message(as_member, primary, on_shift, payload, field):
-    data = {"team": "ads", "subject": "s", "body": "b", "requester_name": "n", "requester_email": "n@example.org"}
+    data = {
+        "team": "ads",
+        "subject": "s",
+        "body": "b",
+        "requester_name": "n",
+        "requester_email": "n@example.org",
+    }
     response = as_member(primary).post("/api/v1/inquiries/", {**data, **payload}, format="json")
     assert response.status_code == 400
     assert field in response.json()["detail"] or field in response.json().get("errors", {})
@@ -110,14 +155,22 @@ def test_member_create_rejects_bad_input_with_a_message(as_member, primary, on_s
 def test_member_create_in_unknown_or_foreign_team_is_404(as_member, primary, other_team):
     data = {"subject": "s", "body": "b", "requester_name": "n", "requester_email": "n@example.org"}
     for slug in ("nope", "bio"):
-        assert as_member(primary).post("/api/v1/inquiries/", {**data, "team": slug}, format="json").status_code == 404
+        assert (
+            as_member(primary).post("/api/v1/inquiries/", {**data, "team": slug}, format="json").status_code
+            == 404
+        )
     assert not Inquiry.objects.exists()
 
 
 def test_member_imports_history_with_original_timestamp(as_member, primary, on_shift):
     payload = {
-        "team": "ads", "channel": "import", "subject": "Old", "body": "From the old tool",
-        "requester_name": "Old Timer", "requester_email": "old@example.org", "received_at": "2024-05-02T10:00:00+02:00",
+        "team": "ads",
+        "channel": "import",
+        "subject": "Old",
+        "body": "From the old tool",
+        "requester_name": "Old Timer",
+        "requester_email": "old@example.org",
+        "received_at": "2024-05-02T10:00:00+02:00",
     }
     response = as_member(primary).post("/api/v1/inquiries/", payload, format="json")
     assert response.status_code == 201
@@ -128,13 +181,23 @@ def test_member_imports_history_with_original_timestamp(as_member, primary, on_s
 def test_patch_triage_and_assignee(as_member, primary, teammate, inquiry, topic):
     response = as_member(primary).patch(
         "/api/v1/inquiries/ADS-1/",
-        {"priority": "critical", "topic": "Pandas", "urgency": "2030-02-01", "assignee": teammate.pk, "keep": True},
+        {
+            "priority": "critical",
+            "topic": "Pandas",
+            "urgency": "2030-02-01",
+            "assignee": teammate.pk,
+            "keep": True,
+        },
         format="json",
     )
     assert response.status_code == 200
     body = response.json()
     assert (body["priority"], body["topic"], body["urgency"], body["assignee"], body["keep"]) == (
-        "critical", "Pandas", "2030-02-01", teammate.pk, True,
+        "critical",
+        "Pandas",
+        "2030-02-01",
+        teammate.pk,
+        True,
     )
 
 
@@ -157,14 +220,21 @@ def test_escalation_accept_and_decline_endpoints(as_member, primary, teammate, o
     assert Escalation.objects.get().status == "pending"
     accepted = as_member(teammate).post(f"/api/v1/escalations/{escalation_id}/accept/", {}, format="json")
     assert accepted.json()["status"] == "accepted"
-    again = as_member(teammate).post(f"/api/v1/escalations/{escalation_id}/decline/", {"reason": "x"}, format="json")
+    again = as_member(teammate).post(
+        f"/api/v1/escalations/{escalation_id}/decline/", {"reason": "x"}, format="json"
+    )
     assert again.status_code == 409
 
 
 def test_effort_endpoint_validates_minutes(as_member, primary, inquiry):
     client = as_member(primary)
     assert client.post("/api/v1/inquiries/ADS-1/effort/", {"minutes": 0}, format="json").status_code == 400
-    assert client.post("/api/v1/inquiries/ADS-1/effort/", {"minutes": 30, "note": "x"}, format="json").status_code == 201
+    assert (
+        client.post(
+            "/api/v1/inquiries/ADS-1/effort/", {"minutes": 30, "note": "x"}, format="json"
+        ).status_code
+        == 201
+    )
     assert client.get("/api/v1/inquiries/ADS-1/").json()["effort_minutes"] == 30
 
 
@@ -194,7 +264,9 @@ def test_list_filters(as_member, primary, teammate, on_shift, make_inquiry, topi
 
 
 @pytest.mark.parametrize("rows", [5, 50])
-def test_list_query_count_is_constant(as_member, primary, on_shift, make_inquiry, topic, rows, django_assert_max_num_queries):
+def test_list_query_count_is_constant(
+    as_member, primary, on_shift, make_inquiry, topic, rows, django_assert_max_num_queries
+):
     for n in range(rows):
         inquiry = make_inquiry(subject=f"Question {n}", topic=topic)
         services.effort_log(inquiry=inquiry, actor=primary.user, minutes=5)
@@ -208,13 +280,20 @@ def test_improvements_api(as_member, primary, outsider, inquiry):
     client = as_member(primary)
     created = client.post(
         "/api/v1/improvements/",
-        {"team": "ads", "title": "FAQ", "kind": "low_hanging_fruit", "estimate_hours": "2", "source_inquiry": "ADS-1"},
+        {
+            "team": "ads",
+            "title": "FAQ",
+            "kind": "low_hanging_fruit",
+            "estimate_hours": "2",
+            "source_inquiry": "ADS-1",
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
     assert created.json()["source_inquiry"] == "ADS-1"
     too_big = client.post(
-        "/api/v1/improvements/", {"team": "ads", "title": "Big", "kind": "low_hanging_fruit", "estimate_hours": "9"},
+        "/api/v1/improvements/",
+        {"team": "ads", "title": "Big", "kind": "low_hanging_fruit", "estimate_hours": "9"},
         format="json",
     )
     assert too_big.status_code == 400 and "limit" in too_big.json()["detail"]
@@ -223,7 +302,12 @@ def test_improvements_api(as_member, primary, outsider, inquiry):
     assert patched.json()["status"] == "done"
     assert client.get("/api/v1/improvements/").json()["count"] == 1
     assert as_member(outsider).get("/api/v1/improvements/").json()["count"] == 0
-    assert as_member(outsider).patch(f"/api/v1/improvements/{item_id}/", {"status": "open"}, format="json").status_code == 404
+    assert (
+        as_member(outsider)
+        .patch(f"/api/v1/improvements/{item_id}/", {"status": "open"}, format="json")
+        .status_code
+        == 404
+    )
 
 
 def test_replies_email_the_requester_but_notes_do_not(as_member, primary, inquiry):

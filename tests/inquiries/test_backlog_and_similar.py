@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 def test_low_hanging_fruit_must_fit_the_team_hours(open_team, primary, inquiry):
     item = services.improvement_create(
-        team=open_team, actor=primary.user, title="FAQ entry", kind="low_hanging_fruit",
-        estimate_hours="3.5", source_inquiry=inquiry,
+        team=open_team,
+        actor=primary.user,
+        title="FAQ entry",
+        kind="low_hanging_fruit",
+        estimate_hours="3.5",
+        source_inquiry=inquiry,
     )
     assert item.estimate_hours == Decimal("3.5")
     assert inquiry.events.filter(kind="improvement_filed").exists()
@@ -41,7 +45,9 @@ def test_product_issue_needs_a_url_and_updates_are_rechecked(open_team, primary)
 
 
 def test_similar_inquiries_finds_past_questions_on_the_same_words(on_shift, make_inquiry, other_team):
-    past = make_inquiry(subject="Kernel dies loading dataset", body="Jupyter kernel crashes with a big dataset")
+    past = make_inquiry(
+        subject="Kernel dies loading dataset", body="Jupyter kernel crashes with a big dataset"
+    )
     make_inquiry(subject="Certificate name wrong", body="My certificate shows a typo")
     make_inquiry(team=other_team, subject="Kernel dies loading dataset", body="Jupyter kernel dataset")
     current = make_inquiry(subject="Jupyter kernel dies", body="When loading the dataset the kernel dies")

@@ -52,8 +52,11 @@ def test_acknowledgement_email_carries_the_tracking_link_and_assignee_is_notifie
 def test_outside_coverage_goes_to_the_primary_of_the_next_shift(open_team, primary, teammate, make_inquiry):
     now = timezone.now()
     Shift.objects.create(
-        team=open_team, role="primary", member=teammate,
-        starts_at=now + dt.timedelta(hours=3), ends_at=now + dt.timedelta(hours=8),
+        team=open_team,
+        role="primary",
+        member=teammate,
+        starts_at=now + dt.timedelta(hours=3),
+        ends_at=now + dt.timedelta(hours=8),
     )
     assert make_inquiry().assignee == teammate
 

@@ -71,9 +71,7 @@ def test_web_form_is_throttled_per_ip_with_a_friendly_page(client, settings, on_
 
 def test_public_api_creates_and_returns_reference_and_tracking_url(api, settings, on_shift):
     settings.SITE_URL = "https://support.example.org"
-    response = api.post(
-        "/api/v1/public/inquiries/", {"team": "ads", **FORM}, format="json"
-    )
+    response = api.post("/api/v1/public/inquiries/", {"team": "ads", **FORM}, format="json")
     assert response.status_code == 201
     inquiry = Inquiry.objects.get()
     assert response.json() == {
@@ -102,7 +100,9 @@ def test_public_api_bad_input(api, on_shift, change, status, text):
 def test_public_api_is_throttled(api, settings, on_shift):
     settings.PUBLIC_INTAKE_RATE = "2/hour"
     for _ in range(2):
-        assert api.post("/api/v1/public/inquiries/", {"team": "ads", **FORM}, format="json").status_code == 201
+        assert (
+            api.post("/api/v1/public/inquiries/", {"team": "ads", **FORM}, format="json").status_code == 201
+        )
     response = api.post("/api/v1/public/inquiries/", {"team": "ads", **FORM}, format="json")
     assert response.status_code == 429
     assert Inquiry.objects.count() == 2

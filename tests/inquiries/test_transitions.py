@@ -32,7 +32,9 @@ def test_first_public_reply_sets_responded_at_once_and_emails_the_requester(inqu
     assert responded_at is not None
     again = services.inquiry_respond(inquiry=first, actor=primary.user, body="And which OS?")
     assert again.responded_at == responded_at
-    replies = OutboundMessage.objects.filter(inquiry=inquiry, to="lea@example.org", subject__startswith="[ADS-1] Re:")
+    replies = OutboundMessage.objects.filter(
+        inquiry=inquiry, to="lea@example.org", subject__startswith="[ADS-1] Re:"
+    )
     assert replies.count() == 2
     event = Event.objects.filter(inquiry=inquiry, kind="responded").first()
     assert (event.actor, event.from_value, event.to_value) == (primary.user, "new", "responded")
@@ -134,7 +136,10 @@ def test_promoted_needs_the_product_issue_url(inquiry, primary):
         services.inquiry_resolve(inquiry=inquiry, actor=primary.user, kind="promoted")
     assert _snapshot(inquiry) == before
     done = services.inquiry_resolve(
-        inquiry=inquiry, actor=primary.user, kind="promoted", product_issue_url="https://github.com/o/r/issues/7"
+        inquiry=inquiry,
+        actor=primary.user,
+        kind="promoted",
+        product_issue_url="https://github.com/o/r/issues/7",
     )
     assert done.product_issue_url == "https://github.com/o/r/issues/7"
 
@@ -146,7 +151,9 @@ def test_unknown_resolution_kind_is_invalid(inquiry, primary):
 
 def test_known_issue_links_an_inquiry_of_the_same_team_or_a_url(inquiry, primary, make_inquiry, other_team):
     older = make_inquiry(subject="Kernel dies on big CSV")
-    done = services.inquiry_resolve(inquiry=inquiry, actor=primary.user, kind="known_issue", known_issue="ads-2")
+    done = services.inquiry_resolve(
+        inquiry=inquiry, actor=primary.user, kind="known_issue", known_issue="ads-2"
+    )
     assert done.known_issue == older
     third = make_inquiry()
     linked = services.inquiry_resolve(
@@ -159,7 +166,9 @@ def test_known_issue_of_another_team_or_missing_is_refused(inquiry, primary, mak
     foreign = make_inquiry(team=other_team)
     for target in (foreign.reference, str(foreign.pk), inquiry.reference, None):
         with pytest.raises(InvalidInput):
-            services.inquiry_resolve(inquiry=inquiry, actor=primary.user, kind="known_issue", known_issue=target)
+            services.inquiry_resolve(
+                inquiry=inquiry, actor=primary.user, kind="known_issue", known_issue=target
+            )
     assert Inquiry.objects.get(pk=inquiry.pk).status == Inquiry.Status.NEW
 
 
@@ -215,21 +224,39 @@ def test_triage_changes_fields_with_one_event_each(inquiry, primary, topic):
     services.inquiry_update_triage(
         inquiry=inquiry,
         actor=primary.user,
-        data={"priority": "high", "urgency": dt.date(2030, 1, 1), "topic": "Pandas", "actionable": True,
-              "keep": True, "handoff_note": "Waiting for IT", "serious": False},
+        data={
+            "priority": "high",
+            "urgency": dt.date(2030, 1, 1),
+            "topic": "Pandas",
+            "actionable": True,
+            "keep": True,
+            "handoff_note": "Waiting for IT",
+            "serious": False,
+        },
     )
     inquiry.refresh_from_db()
     assert (inquiry.priority, inquiry.topic, inquiry.actionable, inquiry.keep) == ("high", topic, True, True)
     kinds = set(Event.objects.filter(inquiry=inquiry).values_list("kind", flat=True))
-    assert {"priority_changed", "urgency_changed", "topic_changed", "actionable_changed", "keep_changed",
-            "handoff_note_changed"} <= kinds
+    assert {
+        "priority_changed",
+        "urgency_changed",
+        "topic_changed",
+        "actionable_changed",
+        "keep_changed",
+        "handoff_note_changed",
+    } <= kinds
     assert "serious_changed" not in kinds  # unchanged fields leave no event
 
 
 @pytest.mark.parametrize(
     "data",
-    [{"priority": "urgent"}, {"reproducible": "maybe"}, {"topic": "Nope"}, {"status": "resolved"},
-     {"handoff_note": "x" * 4001}],
+    [
+        {"priority": "urgent"},
+        {"reproducible": "maybe"},
+        {"topic": "Nope"},
+        {"status": "resolved"},
+        {"handoff_note": "x" * 4001},
+    ],
 )
 def test_bad_triage_is_invalid_and_changes_nothing(inquiry, primary, data):
     before = _snapshot(inquiry)
@@ -239,7 +266,9 @@ def test_bad_triage_is_invalid_and_changes_nothing(inquiry, primary, data):
 
 
 def test_escalation_accept_and_decline_tell_the_primary(inquiry, primary, teammate, manager):
-    first = services.inquiry_escalate(inquiry=inquiry, actor=primary.user, member=teammate, reason="You know pandas")
+    first = services.inquiry_escalate(
+        inquiry=inquiry, actor=primary.user, member=teammate, reason="You know pandas"
+    )
     assert Notification.objects.filter(recipient=teammate.user, kind="escalated").exists()
     with pytest.raises(ConflictError, match="has not yet answered"):
         services.inquiry_escalate(inquiry=inquiry, actor=primary.user, member=teammate, reason="again")
