@@ -8,6 +8,7 @@ couple of INSERTs, not a thousand round trips."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,11 +49,22 @@ def absolute_url(link: str) -> str:
     return f"{settings.SITE_URL}{link}" if link.startswith("/") else link
 
 
+# After a failed publish, this process stops trying for a while: each attempt against a dead broker
+# costs up to ~2 s (connect timeout and redis-py's retries), which would otherwise be added to every
+# request during an outage. The rows wait in the outbox; the sweep sends them once the broker is back.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
 def _enqueue_delivery(message_ids: Sequence[int]) -> None:
     """Publish delivery tasks; never raise. With the broker down this fails fast (CELERY_* publish
     settings) and the rows stay pending for the outbox sweep."""
+    global _broker_down_until
     from .tasks import deliver_outbound, deliver_outbound_batch
 
+    if time.monotonic() < _broker_down_until:
+        logger.warning("broker recently unreachable; leaving delivery to the outbox sweep")
+        return
     try:
         if len(message_ids) == 1:
             deliver_outbound.delay(message_ids[0])
@@ -60,8 +72,10 @@ def _enqueue_delivery(message_ids: Sequence[int]) -> None:
         for start in range(0, len(message_ids), DELIVERY_BATCH):
             deliver_outbound_batch.delay(list(message_ids[start : start + DELIVERY_BATCH]))
     except Exception:  # noqa: BLE001 - a broker outage must not break the request; the sweep retries.
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning(
             "could not enqueue delivery; the outbox sweep will send it",
+            exc_info=True,
             extra={"message_ids": list(message_ids[:20]), "count": len(message_ids)},
         )
 

@@ -1,0 +1,457 @@
+"""End to end with real processes: `celery worker` and `celery beat` (and gunicorn) against the real
+PostgreSQL test database and a dedicated Redis database, with a sweep every second.
+
+These tests run in real time: they poll the database with a timeout. Every process is started in its
+own session and killed in teardown; their logs are printed when a test fails."""
+
+import contextlib
+import datetime as dt
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from inquiries.models import Event, Handoff, Inquiry, Message, SlaNotice
+from supportops.models import Notification, OutboundMessage
+from tests.workers.conftest import make_inquiry, make_shift
+
+pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+TIMEOUT = 30.0
+OUTAGE_PORT = 6390
+
+
+def wait_for(predicate, *, what: str, timeout: float = TIMEOUT, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dedicated_redis_url() -> str:
+    """A Redis database of our own on the same server, so the tests never consume anyone's tasks."""
+    parsed = urlparse(settings.REDIS_URL)
+    db = (int(parsed.path.strip("/") or 0) + 8) % 16
+    return f"redis://{parsed.hostname}:{parsed.port or 6379}/{db}"
+
+
+def database_url() -> str:
+    """The pytest test database (test_<name>), which the processes must share with the test."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Stack:
+    """Real worker, beat and gunicorn processes, with their output in log files."""
+
+    def __init__(self, tmp: Path, redis_url: str):
+        self.tmp = tmp
+        self.mail = tmp / "mail"
+        self.mail.mkdir()
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "supportops.settings.integration",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": redis_url,
+            "CONN_MAX_AGE": "0",
+            "SLA_SWEEP_SECONDS": "1",
+            "SUPPORTOPS_VAR_DIR": str(tmp / "var"),
+            "EMAIL_FILE_PATH": str(self.mail),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, *args: str, **env: str) -> subprocess.Popen:
+        log = (self.tmp / f"{name}.log").open("ab")
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: killing it kills its pool children too
+        )
+        self.processes[name] = process
+        return process
+
+    def log(self, name: str) -> str:
+        path = self.tmp / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def worker(self, name: str = "w1", **env: str) -> subprocess.Popen:
+        process = self.start(
+            name,
+            str(BIN / "celery"),
+            "-A",
+            "supportops",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "-Q",
+            "celery,notifications,sweeps",
+            "-n",
+            f"{name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            **env,
+        )
+        wait_for(lambda: " ready." in self.log(name) or process.poll() is not None, what=f"worker {name}")
+        assert process.poll() is None, self.log(name)
+        return process
+
+    def beat(self, name: str = "beat", **env: str) -> subprocess.Popen:
+        return self.start(
+            name,
+            str(BIN / "celery"),
+            "-A",
+            "supportops",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={self.tmp / (name + '-schedule')}",
+            **env,
+        )
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        process = self.processes[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+    def stop_all(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is None:
+                self.kill(name, signal.SIGTERM)
+        # Pool children outlive a dead parent for a moment; make sure nothing touches the DB any more.
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+    def all_logs(self) -> str:
+        return "\n".join(f"===== {name} =====\n{self.log(name)[-6000:]}" for name in self.processes)
+
+
+@pytest.fixture
+def stack(transactional_db, tmp_path, request):
+    import redis
+
+    url = dedicated_redis_url()
+    redis.Redis.from_url(url).flushdb()
+    running = Stack(tmp_path, url)
+    yield running
+    running.stop_all()
+    report = getattr(request.node, "rep_call", None)
+    if report is None or report.failed:
+        print(running.all_logs())
+
+
+def overdue_rows(inquiry: Inquiry) -> tuple[int, int]:
+    notices = SlaNotice.objects.filter(inquiry=inquiry, kind="response_overdue").count()
+    notifications = Notification.objects.filter(inquiry=inquiry, kind="response_overdue").count()
+    return notices, notifications
+
+
+def test_an_overdue_inquiry_is_notified_once_by_the_real_worker_and_beat(
+    stack, team, primary, manager, secondary
+):
+    now = timezone.now()
+    make_shift(team, secondary, now - dt.timedelta(hours=1), hours=8, role="secondary")
+    inquiry = make_inquiry(team, primary, received_at=now - dt.timedelta(hours=4), response_due_at=now)
+
+    stack.worker()
+    stack.beat()
+
+    wait_for(lambda: overdue_rows(inquiry)[0], what="the overdue notice")
+    time.sleep(3)  # three more sweeps
+    assert overdue_rows(inquiry) == (1, 3)
+    emails = OutboundMessage.objects.filter(inquiry=inquiry, notification__kind="response_overdue")
+    wait_for(lambda: set(emails.values_list("status", flat=True)) == {"sent"}, what="the emails sent")
+    assert sorted(emails.values_list("to", flat=True)) == [
+        "maria@example.org",
+        "pat@example.org",
+        "sam@example.org",
+    ]
+    assert "Sending due task sla-sweep" in stack.log("beat")
+
+
+def test_a_real_shift_boundary_hands_off_once(stack, team, primary, teammate):
+    boundary = timezone.now().replace(microsecond=0) + dt.timedelta(seconds=4)
+    make_shift(team, primary, boundary - dt.timedelta(hours=4))
+    make_shift(team, teammate, boundary)
+    moving = [make_inquiry(team, primary, received_at=boundary - dt.timedelta(hours=1)) for _ in range(3)]
+    kept = make_inquiry(team, primary, keep=True, received_at=boundary - dt.timedelta(hours=1))
+
+    stack.worker()
+    stack.beat()
+    assert timezone.now() < boundary and not Handoff.objects.exists()
+
+    handoff = wait_for(lambda: Handoff.objects.filter(boundary=boundary).first(), what="the handoff")
+    assert timezone.now() >= boundary
+    time.sleep(2)
+    assert (handoff.moved_count, handoff.kept_count, Handoff.objects.count()) == (3, 1, 1)
+    assert set(Inquiry.objects.filter(pk__in=[i.pk for i in moving]).values_list("assignee", flat=True)) == {
+        teammate.pk
+    }
+    assert Inquiry.objects.get(pk=kept.pk).assignee == primary
+    assert Event.objects.filter(kind="handed_off").count() == 3
+    assert Notification.objects.filter(kind="handoff_digest", recipient=teammate.user).count() == 1
+    assert Message.objects.filter(kind="system").count() == 3
+
+
+def _wait_until_a_backend_waits_on_our_lock() -> None:
+    def blocked() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchone()[0] > 0
+
+    wait_for(blocked, what="the worker to block mid-transaction on the test's lock")
+
+
+def _locking_connection():
+    import psycopg2
+
+    db = connection.settings_dict
+    conn = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
+    )
+    conn.autocommit = False
+    return conn
+
+
+def test_a_worker_killed_mid_handoff_loses_and_duplicates_nothing(stack, team, primary, teammate):
+    boundary = timezone.now() - dt.timedelta(minutes=1)
+    make_shift(team, primary, boundary - dt.timedelta(hours=4))
+    make_shift(team, teammate, boundary)
+    inquiries = [make_inquiry(team, primary, received_at=boundary - dt.timedelta(hours=2)) for _ in range(50)]
+    # Hold one of the inquiries: the worker inserts the Handoff row, then waits for this lock.
+    holder = _locking_connection()
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT id FROM inquiries_inquiry WHERE id = %s FOR UPDATE", [inquiries[0].pk])
+
+    stack.worker("w1")
+    stack.beat()
+    _wait_until_a_backend_waits_on_our_lock()
+    stack.kill("w1")  # SIGKILL, mid-transaction
+    holder.rollback()
+    holder.close()
+    assert not Handoff.objects.exists()  # the killed transaction left nothing behind
+
+    stack.worker("w2")
+    handoff = wait_for(lambda: Handoff.objects.first(), what="the handoff by the second worker")
+    time.sleep(2)
+    assert Handoff.objects.count() == 1 and handoff.moved_count == 50
+    assert Event.objects.filter(kind="handed_off").count() == 50
+    assert Inquiry.objects.filter(assignee=teammate).count() == 50
+    assert Notification.objects.filter(kind="handoff_digest").count() == 1
+    assert Message.objects.filter(kind="system").count() == 50
+    assert OutboundMessage.objects.filter(to__startswith="learner").count() == 50
+
+
+def test_a_worker_killed_mid_sweep_notifies_exactly_once(stack, team, primary, manager):
+    now = timezone.now()
+    inquiries = [
+        make_inquiry(team, primary, received_at=now - dt.timedelta(hours=5), response_due_at=now)
+        for _ in range(5)
+    ]
+    # Block the sweep after it has written its SlaNotice rows, at the INSERT of the notifications.
+    holder = _locking_connection()
+    with holder.cursor() as cursor:
+        cursor.execute("LOCK TABLE supportops_notification IN SHARE MODE")
+
+    stack.worker("w1")
+    stack.beat()
+    _wait_until_a_backend_waits_on_our_lock()
+    stack.kill("w1")
+    holder.rollback()
+    holder.close()
+
+    stack.worker("w2")
+    wait_for(
+        lambda: SlaNotice.objects.filter(kind="response_overdue").count() == 5, what="the overdue notices"
+    )
+    time.sleep(3)
+    assert SlaNotice.objects.filter(kind="response_overdue").count() == 5
+    for inquiry in inquiries:
+        assert overdue_rows(inquiry) == (1, 2)  # Pat and Maria, once each
+
+
+def test_two_beats_and_two_workers_still_notify_and_hand_off_once(stack, team, primary, teammate, manager):
+    now = timezone.now()
+    boundary = now - dt.timedelta(seconds=30)
+    make_shift(team, primary, boundary - dt.timedelta(hours=4))
+    make_shift(team, teammate, boundary)
+    inquiries = [
+        make_inquiry(team, primary, received_at=now - dt.timedelta(hours=5), response_due_at=now)
+        for _ in range(30)
+    ]
+
+    stack.worker("w1")
+    stack.worker("w2")
+    stack.beat("beat1")
+    stack.beat("beat2")
+
+    wait_for(
+        lambda: SlaNotice.objects.filter(kind="response_overdue").count() == 30 and Handoff.objects.exists(),
+        what="all notices and the handoff",
+    )
+    time.sleep(4)
+    assert "Sending due task sla-sweep" in stack.log("beat1")
+    assert "Sending due task sla-sweep" in stack.log("beat2")
+    assert SlaNotice.objects.filter(kind="response_overdue").count() == 30
+    assert Handoff.objects.count() == 1
+    assert Event.objects.filter(kind="handed_off").count() == 30
+    assert Notification.objects.filter(kind="handoff_digest").count() == 1
+    # Whoever held each inquiry when its notice was written, plus Maria: two people each, once.
+    assert Notification.objects.filter(kind="response_overdue").count() == 60
+    for inquiry in inquiries:
+        told = Notification.objects.filter(inquiry=inquiry, kind="response_overdue", recipient=manager.user)
+        assert told.count() == 1
+
+
+@pytest.fixture
+def outage_redis(tmp_path):
+    """A throwaway Redis of our own that the test stops and starts (never the shared one)."""
+
+    def start() -> None:
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(OUTAGE_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(tmp_path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        wait_for(lambda: _port_open(OUTAGE_PORT), what="the throwaway Redis")
+
+    def stop() -> None:
+        subprocess.run(["redis-cli", "-p", str(OUTAGE_PORT), "shutdown", "nosave"], capture_output=True)
+        wait_for(lambda: not _port_open(OUTAGE_PORT), what="the throwaway Redis to stop")
+
+    stop()
+    yield start
+    stop()
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+INTAKE = """
+import time
+from inquiries.services import inquiry_create
+from shifts.models import Team
+
+started = time.monotonic()
+inquiry = inquiry_create(
+    team=Team.objects.get(slug="ads"),
+    subject="My grades are missing",
+    body="The exam grades do not show up.",
+    requester_name="Lea Learner",
+    requester_email="lea@example.net",
+)
+print("INTAKE", inquiry.reference, round(time.monotonic() - started, 2))
+"""
+
+
+def test_intake_during_a_redis_outage_is_delivered_when_redis_returns(stack, outage_redis, team, primary):
+    make_shift(team, primary, timezone.now() - dt.timedelta(hours=1), hours=8)
+    redis_url = f"redis://127.0.0.1:{OUTAGE_PORT}/0"
+
+    # Redis is down: the intake (a separate process, like a web worker) still succeeds, quickly.
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", INTAKE],
+        cwd=ROOT,
+        env={**stack.env, "REDIS_URL": redis_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    reference, elapsed = re.search(r"INTAKE (\S+) ([\d.]+)", done.stdout).groups()
+    assert float(elapsed) < 8, done.stdout
+    assert "could not enqueue delivery" in done.stdout + done.stderr
+    inquiry = Inquiry.objects.get(reference=reference)
+    outbox = OutboundMessage.objects.filter(inquiry=inquiry)
+    assert outbox.count() >= 2  # the requester's acknowledgement and the Primary's email
+    assert set(outbox.values_list("status", flat=True)) == {"pending"}
+
+    # Redis is back: the outbox sweep sends what the outage held back.
+    outage_redis()
+    stack.worker(REDIS_URL=redis_url)
+    stack.beat(REDIS_URL=redis_url)
+    wait_for(lambda: set(outbox.values_list("status", flat=True)) == {"sent"}, what="the held-back mail")
+    mailed = "".join(path.read_text(errors="replace") for path in stack.mail.iterdir())
+    assert "To: lea@example.net" in mailed
+    assert reference in mailed
+    assert "To: pat@example.org" in mailed
+
+
+def test_gunicorn_serves_healthz_and_readyz(stack):
+    port = free_port()
+    stack.start(
+        "gunicorn",
+        str(BIN / "gunicorn"),
+        "supportops.wsgi:application",
+        "--config",
+        "deploy/gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+    )
+
+    def get(path: str) -> tuple[int, str] | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                return response.status, response.read().decode()
+        except OSError:
+            return None
+
+    assert wait_for(lambda: get("/healthz"), what="gunicorn")[0] == 200
+    status, body = get("/readyz")
+    assert status == 200, body
+    assert '"database": "ok"' in body and '"broker": "ok"' in body
