@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from supportops.errors import NotFoundError
 
-from .models import Member, Rotation, Shift, Team
+from .models import Absence, CalendarFeed, Member, Rotation, Shift, Swap, Team
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -80,3 +80,81 @@ def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
     """Who owns an inquiry arriving at `at`: the Primary on shift, else the Primary of the next shift."""
     shift = shift_at(team=team, at=at) or next_shift(team=team, after=at)
     return shift.member if shift else None
+
+
+def shifts_for_user(*, user: User) -> QuerySet[Shift]:
+    """Shifts of the user's teams, with everything a list shows joined in (constant query count)."""
+    return Shift.objects.filter(team__in=teams_for_user(user=user)).select_related(
+        "team", "member__user", "scheduled_member__user"
+    )
+
+
+def shift_get_for_user(*, user: User, shift_id: int) -> Shift:
+    shift = shifts_for_user(user=user).filter(pk=shift_id).first()
+    if shift is None:
+        raise NotFoundError(f"No shift {shift_id} in your teams.")
+    return shift
+
+
+def rotations_of(*, team: Team) -> QuerySet[Rotation]:
+    return Rotation.objects.filter(team=team).prefetch_related("members__user").order_by("role")
+
+
+def rotation_get_for_user(*, user: User, team: Team, rotation_id: int) -> Rotation:
+    rotation = rotations_of(team=team).filter(pk=rotation_id).select_related("team").first()
+    if rotation is None or not teams_for_user(user=user).filter(pk=team.pk).exists():
+        raise NotFoundError(f"No rotation {rotation_id} in {team.name}.")
+    return rotation
+
+
+def absences_for_user(*, user: User) -> QuerySet[Absence]:
+    return Absence.objects.filter(member__team__in=teams_for_user(user=user)).select_related(
+        "member__user", "member__team"
+    )
+
+
+def absence_get_for_user(*, user: User, absence_id: int) -> Absence:
+    absence = absences_for_user(user=user).filter(pk=absence_id).first()
+    if absence is None:
+        raise NotFoundError(f"No absence {absence_id} in your teams.")
+    return absence
+
+
+def swaps_for_user(*, user: User) -> QuerySet[Swap]:
+    return Swap.objects.filter(team__in=teams_for_user(user=user)).select_related(
+        "team", "requester__user", "counterpart__user", "shift", "counterpart_shift"
+    )
+
+
+def swap_get_for_user(*, user: User, swap_id: int) -> Swap:
+    swap = swaps_for_user(user=user).filter(pk=swap_id).first()
+    if swap is None:
+        raise NotFoundError(f"No swap {swap_id} in your teams.")
+    return swap
+
+
+def oncall(*, team: Team, at: dt.datetime) -> dict:
+    """Who is Primary and Secondary at `at`, the primary shift under way and the next one."""
+    primary = shift_at(team=team, at=at)
+    secondary = shift_at(team=team, at=at, role=Rotation.Role.SECONDARY)
+    return {
+        "primary": primary.member if primary else None,
+        "secondary": secondary.member if secondary else None,
+        "shift": primary,
+        "next": next_shift(team=team, after=at),
+    }
+
+
+def feed_get_by_token(*, token: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("team", "member__user")
+        .first()
+    )
+
+
+def feed_shifts(*, feed: CalendarFeed, since: dt.datetime) -> QuerySet[Shift]:
+    shifts = Shift.objects.filter(team=feed.team, ends_at__gt=since).select_related("member__user")
+    if feed.member_id:
+        shifts = shifts.filter(member_id=feed.member_id)
+    return shifts.order_by("starts_at")

@@ -1,0 +1,10 @@
+"""Thin tasks: call a service; beat only nudges, the database decides what is due."""
+
+from celery import shared_task
+
+from .services import shift_reminders_send
+
+
+@shared_task(name="shifts.tasks.send_shift_reminders", acks_late=True)
+def send_shift_reminders() -> int:
+    return shift_reminders_send()
