@@ -1,0 +1,277 @@
+"""Rotation and calendar pages: plain forms posting to views that call the services."""
+
+import datetime as dt
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from supportops.errors import DomainError, NotFoundError
+
+from .. import services
+from ..models import Absence, CalendarFeed, Member, Rotation, Shift, Swap
+from ..selectors import (
+    members_of,
+    membership_of,
+    oncall,
+    rotations_of,
+    shift_get_for_user,
+    swap_get_for_user,
+    team_get_for_user,
+    teams_for_user,
+    user_manages,
+)
+
+
+def _team(request: HttpRequest):
+    teams = list(teams_for_user(user=request.user))
+    slug = request.GET.get("team") or request.POST.get("team") or (teams[0].slug if teams else None)
+    try:
+        return teams, (team_get_for_user(user=request.user, slug=slug) if slug else None)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+def rotations_page(request: HttpRequest) -> HttpResponse:
+    teams, team = _team(request)
+    if team is None:
+        return render(request, "shifts/rotations.html", {"teams": teams})
+    now = timezone.now()
+    tz = zoneinfo.ZoneInfo(team.timezone)
+    context = {
+        "teams": teams,
+        "team": team,
+        "tz": tz,
+        "me": membership_of(user=request.user, team=team),
+        "manages": user_manages(user=request.user, team=team),
+        "rotations": rotations_of(team=team),
+        "members": members_of(team=team),
+        "oncall": oncall(team=team, at=now),
+        "shifts": Shift.objects.filter(team=team, ends_at__gt=now)
+        .select_related("member__user")
+        .order_by("starts_at")[:60],
+        "absences": Absence.objects.filter(member__team=team, ends_at__gt=now).select_related("member__user"),
+        "swaps": Swap.objects.filter(team=team, status=Swap.Status.PENDING).select_related(
+            "requester__user", "counterpart__user", "shift"
+        ),
+        "roles": Rotation.Role.choices,
+        "reasons": Absence.Reason.choices,
+        "default_until": (timezone.localdate() + dt.timedelta(days=28)).isoformat(),
+    }
+    return render(request, "shifts/rotations.html", context)
+
+
+def _act(request: HttpRequest, action) -> HttpResponse:
+    try:
+        text = action()
+        messages.success(request, text)
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or str(exc) or "Not allowed.")
+    except ValueError as exc:
+        messages.error(request, f"Invalid input: {exc}")
+    team = request.POST.get("team", "")
+    back = request.POST.get("next") or "/rotations/"
+    return redirect(f"{back}?team={team}")
+
+
+def _member(team, raw) -> Member:
+    return Member.objects.select_related("user", "team").get(team=team, pk=int(raw))
+
+
+@login_required
+@require_POST
+def rotation_save(request: HttpRequest) -> HttpResponse:
+    _, team = _team(request)
+
+    def act():
+        data = {
+            "role": request.POST["role"],
+            "shift_length_minutes": int(request.POST["shift_length_minutes"]),
+            "handoff_time": dt.time.fromisoformat(request.POST["handoff_time"]),
+            "starts_on": dt.date.fromisoformat(request.POST["starts_on"]),
+            "members": [int(m) for m in request.POST.getlist("members")],
+        }
+        if request.POST.get("rotation"):
+            rotation = rotations_of(team=team).get(pk=int(request.POST["rotation"]))
+            services.rotation_update(rotation=rotation, actor=request.user, data=data)
+            return "Rotation saved."
+        services.rotation_create(team=team, actor=request.user, **data)
+        return "Rotation created."
+
+    return _act(request, act)
+
+
+@login_required
+@require_POST
+def rotation_schedule(request: HttpRequest) -> HttpResponse:
+    _, team = _team(request)
+
+    def act():
+        rotation = rotations_of(team=team).get(pk=int(request.POST["rotation"]))
+        until = dt.date.fromisoformat(request.POST["until"])
+        made = services.rotation_schedule(rotation=rotation, until=until, actor=request.user)
+        return f"Scheduled until {until}: {len(made)} shift(s) made or moved."
+
+    return _act(request, act)
+
+
+@login_required
+@require_POST
+def absence_add(request: HttpRequest) -> HttpResponse:
+    _, team = _team(request)
+
+    def act():
+        tz = zoneinfo.ZoneInfo(team.timezone)
+        member = _member(team, request.POST["member"])
+        start = dt.datetime.fromisoformat(request.POST["starts_at"]).replace(tzinfo=tz)
+        end = dt.datetime.fromisoformat(request.POST["ends_at"]).replace(tzinfo=tz)
+        services.absence_create(
+            member=member, starts_at=start, ends_at=end, actor=request.user, reason=request.POST["reason"]
+        )
+        return f"Absence recorded for {member.display_name}."
+
+    return _act(request, act)
+
+
+@login_required
+@require_POST
+def absence_remove(request: HttpRequest) -> HttpResponse:
+    _, team = _team(request)
+
+    def act():
+        absence = Absence.objects.select_related("member__team").get(
+            member__team=team, pk=int(request.POST["absence"])
+        )
+        services.absence_delete(absence=absence, actor=request.user)
+        return "Absence removed."
+
+    return _act(request, act)
+
+
+@login_required
+@require_POST
+def shift_override(request: HttpRequest) -> HttpResponse:
+    _, team = _team(request)
+
+    def act():
+        shift = shift_get_for_user(user=request.user, shift_id=int(request.POST["shift"]))
+        member = _member(team, request.POST["member"])
+        services.shift_override(shift=shift, member=member, actor=request.user)
+        return f"The shift now belongs to {member.display_name}."
+
+    return _act(request, act)
+
+
+@login_required
+@require_POST
+def swap_request(request: HttpRequest) -> HttpResponse:
+    _, team = _team(request)
+
+    def act():
+        shift = shift_get_for_user(user=request.user, shift_id=int(request.POST["shift"]))
+        counterpart = _member(team, request.POST["counterpart"])
+        swap = services.swap_request(shift=shift, counterpart=counterpart, actor=request.user)
+        return "Swap arranged." if swap.status == Swap.Status.ACCEPTED else "Swap requested."
+
+    return _act(request, act)
+
+
+@login_required
+@require_POST
+def swap_decide(request: HttpRequest) -> HttpResponse:
+    def act():
+        swap = swap_get_for_user(user=request.user, swap_id=int(request.POST["swap"]))
+        if request.POST.get("decision") == "accept":
+            services.swap_accept(swap=swap, actor=request.user)
+            return "Swap accepted."
+        services.swap_decline(swap=swap, actor=request.user, reason=request.POST.get("reason", ""))
+        return "Swap declined."
+
+    return _act(request, act)
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    teams, team = _team(request)
+    if team is None:
+        return render(request, "shifts/calendar.html", {"teams": teams})
+    tz = zoneinfo.ZoneInfo(team.timezone)
+    view = "month" if request.GET.get("view") == "month" else "week"
+    try:
+        anchor = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = timezone.localdate(timezone=tz)
+    if view == "week":
+        first = anchor - dt.timedelta(days=anchor.weekday())
+        days = [first + dt.timedelta(days=i) for i in range(7)]
+        prev, nxt = first - dt.timedelta(days=7), first + dt.timedelta(days=7)
+    else:
+        first = anchor.replace(day=1)
+        start = first - dt.timedelta(days=first.weekday())
+        days = [start + dt.timedelta(days=i) for i in range(42)]
+        prev = (first - dt.timedelta(days=1)).replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    begin = dt.datetime.combine(days[0], dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    shifts = Shift.objects.filter(team=team, starts_at__lt=end, ends_at__gt=begin).select_related(
+        "member__user"
+    )
+    absences = Absence.objects.filter(member__team=team, starts_at__lt=end, ends_at__gt=begin).select_related(
+        "member__user"
+    )
+    by_day: dict[dt.date, dict] = {d: {"date": d, "shifts": [], "absences": []} for d in days}
+    for shift in shifts:
+        day = timezone.localtime(shift.starts_at, tz).date()
+        if day in by_day:
+            by_day[day]["shifts"].append(shift)
+    for absence in absences:
+        day = max(days[0], timezone.localtime(absence.starts_at, tz).date())
+        last = min(days[-1], timezone.localtime(absence.ends_at - dt.timedelta(microseconds=1), tz).date())
+        while day <= last:
+            by_day[day]["absences"].append(absence)
+            day += dt.timedelta(days=1)
+    me = membership_of(user=request.user, team=team)
+    feeds = CalendarFeed.objects.filter(owner=request.user, team=team, revoked_at__isnull=True)
+    context = {
+        "teams": teams,
+        "team": team,
+        "tz": tz,
+        "view": view,
+        "weeks": [list(by_day.values())[i : i + 7] for i in range(0, len(days), 7)],
+        "month": first if view == "month" else None,
+        "prev": prev,
+        "next": nxt,
+        "me": me,
+        "feeds": feeds,
+    }
+    return render(request, "shifts/calendar.html", context)
+
+
+@login_required
+@require_POST
+def feed_add(request: HttpRequest) -> HttpResponse:
+    _, team = _team(request)
+
+    def act():
+        member = membership_of(user=request.user, team=team) if request.POST.get("kind") == "mine" else None
+        services.feed_create(owner=request.user, team=team, member=member)
+        return "Calendar feed created: copy its link into your calendar application."
+
+    return _act(request, act)
+
+
+@login_required
+@require_POST
+def feed_remove(request: HttpRequest) -> HttpResponse:
+    def act():
+        feed = CalendarFeed.objects.get(owner=request.user, pk=int(request.POST["feed"]))
+        services.feed_revoke(feed=feed, actor=request.user)
+        return "Feed revoked: its link no longer works."
+
+    return _act(request, act)
