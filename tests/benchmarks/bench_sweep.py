@@ -1,0 +1,81 @@
+"""The SLA sweep's cost follows what is due, not what is stored: 10 due among 1,000 vs 1,000,000."""
+
+import datetime as dt
+import re
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from inquiries.sla import RULES, sla_sweep
+from supportops.models import Notification
+from tests.benchmarks import inquiries_copy
+from tests.factories import make_member
+from tests.workers.conftest import make_inquiry
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.django_db]
+
+DUE = 10
+TRIALS = 5
+
+# Stored rows as a busy team accumulates them: 99% resolved, 1% new with deadlines still ahead.
+STORED = {
+    "status": "CASE WHEN mod(g, 100) = 0 THEN 'new' ELSE 'resolved' END",
+    "received_at": "now() - (mod(g, 365)) * interval '1 day'",
+    "responded_at": "CASE WHEN mod(g, 100) = 0 THEN NULL ELSE now() - (mod(g, 365)) * interval '1 day' END",
+    "resolved_at": "CASE WHEN mod(g, 100) = 0 THEN NULL ELSE now() - (mod(g, 365)) * interval '1 day' END",
+    "resolution_kind": "CASE WHEN mod(g, 100) = 0 THEN '' ELSE 'answered' END",
+    "response_due_at": "now() + interval '2 days' + (mod(g, 1000)) * interval '1 minute'",
+    "response_guarantee_at": "now() + interval '3 days' + (mod(g, 1000)) * interval '1 minute'",
+}
+
+
+def sweep_seconds(team, assignee) -> float:
+    """Median time of a sweep that finds DUE overdue inquiries (fresh ones each trial)."""
+    timings = []
+    for _ in range(TRIALS):
+        now = timezone.now()
+        for _ in range(DUE):
+            make_inquiry(team, assignee, received_at=now - dt.timedelta(hours=5), response_due_at=now)
+        started = time.perf_counter()
+        counts = sla_sweep(now=now + dt.timedelta(seconds=1))
+        timings.append(time.perf_counter() - started)
+        assert counts["response_overdue"] == DUE
+    return statistics.median(timings)
+
+
+def overdue_plan(now: dt.datetime) -> str:
+    overdue = next(rule for rule in RULES if rule.kind == "response_overdue")
+    sql, params = overdue.candidates(now=now)[:200].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_sweep_time_stays_flat_from_a_thousand_to_a_million_stored(team):
+    primary = make_member(team, "pat")
+    make_member(team, "maria", role="manager")
+    template = make_inquiry(team, primary, status="resolved")
+
+    inquiries_copy(template, 1_000, first_number=1_000, varying=STORED)
+    small = sweep_seconds(team, primary)
+
+    started = time.perf_counter()
+    inquiries_copy(template, 999_000, first_number=10_000, varying=STORED)
+    generated = time.perf_counter() - started
+    large = sweep_seconds(team, primary)
+
+    plan = overdue_plan(timezone.now())
+    ratio = large / small
+    print(
+        f"\nSLA sweep, {DUE} due, median of {TRIALS}: "
+        f"{small * 1000:.1f} ms with 1,000 stored, {large * 1000:.1f} ms with 1,000,000 stored "
+        f"(ratio {ratio:.2f}; 999,000 rows generated in {generated:.1f} s)\n{plan}"
+    )
+    assert Notification.objects.filter(kind="response_overdue").count() == 2 * DUE * TRIALS * 2
+    # Candidates come from an index range on the deadline of `new` inquiries, never a scan of the table.
+    assert "Seq Scan on inquiries_inquiry" not in plan, plan
+    assert re.search(r"Index (Only )?Scan using inquiry_(new|status)_due on inquiries_inquiry", plan), plan
+    assert ratio < 5
