@@ -247,7 +247,9 @@ class ShiftEvent(models.Model):
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     from_member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     to_member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     note = models.CharField(max_length=300, blank=True)

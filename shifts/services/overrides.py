@@ -1,6 +1,5 @@
 """Overrides and swaps: who serves a shift changes, `scheduled_member` keeps the scheduler's pick."""
 
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone

@@ -55,7 +55,7 @@ def rotations_page(request: HttpRequest) -> HttpResponse:
         "oncall": oncall(team=team, at=now),
         "shifts": Shift.objects.filter(team=team, ends_at__gt=now)
         .select_related("member__user")
-        .order_by("starts_at")[:60],
+        .order_by("starts_at")[:30],
         "absences": Absence.objects.filter(member__team=team, ends_at__gt=now).select_related("member__user"),
         "swaps": Swap.objects.filter(team=team, status=Swap.Status.PENDING).select_related(
             "requester__user", "counterpart__user", "shift"
