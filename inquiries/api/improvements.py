@@ -57,7 +57,11 @@ class ImprovementListView(APIView):
         return Response(ImprovementOutputSerializer(improvement).data, status=status.HTTP_201_CREATED)
 
     # PATCH on the collection takes the id in the body, like the members list.
-    @extend_schema(request=ImprovementInputSerializer, responses=ImprovementOutputSerializer)
+    @extend_schema(
+        request=ImprovementInputSerializer,
+        responses=ImprovementOutputSerializer,
+        operation_id="improvements_partial_update_by_id_in_body",
+    )
     def patch(self, request: Request) -> Response:
         return _patch(request, request.data.get("id"))
 

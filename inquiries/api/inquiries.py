@@ -1,6 +1,6 @@
 """Inquiries collection and detail (SPEC 4)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,9 +15,14 @@ from ..selectors import inquiries_for_user
 from ._common import fresh, inquiry_for
 from .serializers import InquiryCreateSerializer, InquiryOutputSerializer, TriageInputSerializer
 
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, str, description=str(field.label or name))
+    for name, field in InquiryFilter.base_filters.items()
+]
+
 
 class InquiryListView(APIView):
-    @extend_schema(responses=InquiryOutputSerializer(many=True), parameters=[InquiryFilter])
+    @extend_schema(responses=InquiryOutputSerializer(many=True), parameters=FILTER_PARAMETERS)
     def get(self, request: Request) -> Response:
         filterset = InquiryFilter(
             request.query_params, queryset=inquiries_for_user(user=request.user), request=request
