@@ -164,6 +164,11 @@ STOP_WORDS = frozenset(
         "issue",
         "error",
         "get",
+        "hello",
+        "thanks",
+        "thank",
+        "tried",
+        "hi",
     ]
 )
 
