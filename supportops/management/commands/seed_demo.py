@@ -2,11 +2,17 @@
 
 Idempotent: a team that already exists is left alone (its schedule is only extended)."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from shifts.models import Member, Team, Topic
+from inquiries import services as inquiries
+from inquiries.models import Inquiry
+from shifts import services as shifts
+from shifts.models import Member, Rotation, Team, Topic
 
 User = get_user_model()
 DEMO_PASSWORD = "demo-pass-2026"
@@ -29,6 +35,7 @@ TEAMS = [
         "coverage": LUNCH_BREAK_WEEK,
         "holiday_country": "CH",
         "holiday_subdivision": "ZH",
+        "rotations": [("primary", 24 * 60, "09:00"), ("secondary", 24 * 60, "09:00")],
         "topics": [
             "Module 1: Python basics",
             "Module 2: pandas",
@@ -52,6 +59,7 @@ TEAMS = [
         "coverage": [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(3)],
         "holiday_country": "US",
         "holiday_subdivision": "",
+        "rotations": [("primary", 7 * 24 * 60, "09:00")],
         "topics": ["Installation", "Fitting API", "Plotting", "Performance"],
         "members": [
             ("grace", "Grace Hopper", "manager", 50),
@@ -68,6 +76,7 @@ TEAMS = [
         "coverage": [{"weekday": d, "start": "08:00", "end": "18:00"} for d in range(5)],
         "holiday_country": "",
         "holiday_subdivision": "",
+        "rotations": [("primary", 4 * 60, "08:00")],
         "topics": ["Login", "Video player", "Certificates", "Payments"],
         "members": [
             ("maria", "Maria Keller", "manager", 20),
@@ -87,6 +96,10 @@ class Command(BaseCommand):
         for spec in TEAMS:
             with transaction.atomic():
                 team, created = self._team(spec)
+                self._rotations(team, spec)
+                if created:
+                    self._absences(team)
+                    self._inquiries(team)
             self.stdout.write(f"{'created' if created else 'kept'} team {team.slug}")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write("  admin (superuser, /admin/)")
@@ -113,7 +126,7 @@ class Command(BaseCommand):
         team = Team.objects.filter(slug=spec["slug"]).first()
         if team is not None:
             return team, False
-        fields = {k: v for k, v in spec.items() if k not in ("members", "topics")}
+        fields = {k: v for k, v in spec.items() if k not in ("members", "topics", "rotations")}
         team = Team.objects.create(**fields)
         Topic.objects.bulk_create([Topic(team=team, name=name) for name in spec["topics"]])
         for username, full_name, role, pct in spec["members"]:
@@ -121,3 +134,186 @@ class Command(BaseCommand):
                 team=team, user=self._user(username, full_name), role=role, percent_time=pct
             )
         return team, True
+
+    def _manager(self, team: Team) -> Member:
+        return team.members.filter(role=Member.Role.MANAGER).select_related("user").first()
+
+    def _rotations(self, team: Team, spec: dict) -> None:
+        """Rotations from two weeks ago; every run extends the schedule to four weeks ahead."""
+        today = timezone.localdate()
+        manager = self._manager(team)
+        developers = list(
+            team.members.filter(role=Member.Role.DEVELOPER, is_active=True).values_list("pk", flat=True)
+        )
+        for role, length, handoff in spec["rotations"]:
+            rotation = Rotation.objects.filter(team=team, role=role).first()
+            if rotation is None:
+                rotation = shifts.rotation_create(
+                    team=team,
+                    actor=manager.user,
+                    role=role,
+                    shift_length_minutes=length,
+                    handoff_time=dt.time.fromisoformat(handoff),
+                    starts_on=today - dt.timedelta(days=14),
+                    members=developers,
+                )
+            shifts.rotation_schedule(
+                rotation=rotation, until=today + dt.timedelta(days=28), actor=manager.user
+            )
+
+    def _absences(self, team: Team) -> None:
+        member = team.members.filter(role=Member.Role.DEVELOPER).select_related("user").order_by("pk")[1]
+        start = timezone.now() + dt.timedelta(days=7)
+        shifts.absence_create(
+            member=member,
+            starts_at=start,
+            ends_at=start + dt.timedelta(days=5),
+            actor=member.user,
+            reason="vacation",
+            note="Family visit",
+        )
+
+    def _inquiries(self, team: Team) -> None:
+        """Inquiries in every state: history imported with its original times, and fresh web questions."""
+        now = timezone.now()
+        topics = list(team.topics.all())
+        manager = self._manager(team)
+        for index, (subject, body, name, hours_ago, fate) in enumerate(QUESTIONS):
+            channel = Inquiry.Channel.IMPORT if hours_ago else Inquiry.Channel.WEB
+            inquiry = inquiries.inquiry_create(
+                team=team,
+                subject=subject,
+                body=body,
+                requester_name=name,
+                requester_email=name.split()[0].lower() + "@learners.example.org",
+                channel=channel,
+                topic=topics[index % len(topics)],
+                actor=manager.user if hours_ago else None,
+                received_at=now - dt.timedelta(hours=hours_ago) if hours_ago else None,
+            )
+            self._play(inquiry, fate, manager)
+
+    def _play(self, inquiry: Inquiry, fate: str, manager: Member) -> None:
+        actor = inquiry.assignee.user if inquiry.assignee else manager.user
+        if fate == "new":
+            return
+        inquiries.effort_log(inquiry=inquiry, actor=actor, minutes=25, note="Reproduced locally")
+        if fate == "escalated":
+            other = inquiry.team.members.exclude(user=actor).filter(role=Member.Role.DEVELOPER).first()
+            inquiries.inquiry_escalate(
+                inquiry=inquiry,
+                actor=actor,
+                member=other,
+                reason="You wrote this part: can you confirm the cause?",
+            )
+            return
+        inquiries.inquiry_respond(
+            inquiry=inquiry,
+            actor=actor,
+            body="Thanks for writing in! I am looking into this and will get back to you today.",
+        )
+        if fate == "responded":
+            inquiries.inquiry_add_note(inquiry=inquiry, actor=actor, body="Probably the known cache issue.")
+            return
+        if fate == "waiting":
+            inquiries.inquiry_wait(inquiry=inquiry, actor=actor)
+            return
+        kind, url = {
+            "resolved": ("answered", ""),
+            "promoted": ("promoted", "https://github.com/example/product/issues/42"),
+            "documentation": ("documentation", ""),
+        }[fate]
+        inquiries.inquiry_resolve(
+            inquiry=inquiry,
+            actor=actor,
+            kind=kind,
+            product_issue_url=url,
+            note="Explained the steps; added to the FAQ draft.",
+            reply="This should be fixed now: please try again and tell us if anything is still off.",
+        )
+        if fate == "promoted":
+            inquiries.improvement_create(
+                team=inquiry.team,
+                actor=actor,
+                title=f"Fix the root cause of {inquiry.reference}",
+                kind="product_issue",
+                url=url,
+                source_inquiry=inquiry,
+            )
+        if fate == "documentation":
+            inquiries.improvement_create(
+                team=inquiry.team,
+                actor=actor,
+                title="Screencast: setting up the environment",
+                kind="low_hanging_fruit",
+                estimate_hours=2,
+                source_inquiry=inquiry,
+            )
+
+
+# (subject, body, requester, received hours ago (0 = now, by the web form), what happens next)
+QUESTIONS = [
+    (
+        "Notebook kernel dies when loading the dataset",
+        "When I run cell 3 the kernel restarts. I am on the hosted environment, Chrome on Windows.",
+        "Aiko Tanaka",
+        70,
+        "resolved",
+    ),
+    (
+        "Grade not updated after resubmission",
+        "I resubmitted exercise 2.4 yesterday but the grade still shows 60%.",
+        "Bruno Costa",
+        50,
+        "promoted",
+    ),
+    (
+        "How do I install the package on an M2 Mac?",
+        "pip install fails with a compiler error about '-march=native'.",
+        "Chloe Martin",
+        30,
+        "documentation",
+    ),
+    (
+        "Video 3.2 has no subtitles",
+        "The English subtitles are missing for the gradient descent video.",
+        "Dmitri Ivanov",
+        26,
+        "waiting",
+    ),
+    (
+        "Question about the final project deadline",
+        "Is the deadline 23:59 in my time zone or in CET?",
+        "Elif Yilmaz",
+        8,
+        "responded",
+    ),
+    (
+        "Exercise 4.1 checker rejects a correct answer",
+        "My function returns the same values as the reference but the checker says 'shape mismatch'.",
+        "Farah Haddad",
+        6,
+        "escalated",
+    ),
+    (
+        "Cannot log in after changing my email",
+        "The reset link says the token is invalid.",
+        "Gustav Berg",
+        30,
+        "new",
+    ),
+    (
+        "Certificate shows the wrong name",
+        "My certificate says 'Jon' instead of 'Jonas'.",
+        "Jonas Weber",
+        0,
+        "new",
+    ),
+    (
+        "Is there a dark mode for the course pages?",
+        "Reading at night is hard on the eyes.",
+        "Hana Novak",
+        0,
+        "new",
+    ),
+]
