@@ -17,6 +17,8 @@ def not_found_as_404(view: Callable) -> Callable:
             return view(request, *args, **kwargs)
         except NotFoundError as exc:
             raise Http404(exc.message) from None
+        except DomainError as exc:  # e.g. a reference shared by two of the user's teams
+            return error_page(request, exc)
 
     return wrapper
 
