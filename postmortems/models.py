@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from shifts.models import Member, Team
 
@@ -21,6 +22,11 @@ class Postmortem(models.Model):
     root_causes = models.TextField(blank=True, help_text="What happened and why")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     meeting_date = models.DateField(null=True, blank=True)
+    resources_note = models.TextField(
+        blank=True, help_text="Resources beyond the logged effort (hardware, money, outside help)"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -29,9 +35,35 @@ class Postmortem(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["team", "status"], name="postmortem_team_status")]
+        constraints = [
+            # A discussion happened on a day; a closed postmortem says when it was closed.
+            models.CheckConstraint(
+                condition=~Q(status__in=["discussed", "closed"]) | Q(meeting_date__isnull=False),
+                name="postmortem_discussed_has_meeting_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False),
+                name="postmortem_closed_has_closed_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Change(models.Model):
+    """The postmortem's own audit trail: status moves and edits, with who and when."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=32)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
 
 
 class Milestone(models.Model):
