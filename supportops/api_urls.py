@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("inquiries.api.urls")),
     path("", include("postmortems.api.urls")),
     path("", include(api_notifications.urlpatterns)),
+    path("reports/", include("supportops.reports.api_urls")),
 ]

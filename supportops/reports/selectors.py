@@ -1,0 +1,480 @@
+"""Report reads (SPEC 3.8). Counts, sums and percentiles come from the database.
+
+Each function takes keyword arguments only and returns plain JSON-ready data: a `rows` list (one row per
+member, week, topic or team, which is also the CSV) and a `summary`. Business-time figures (coverage hours
+of a shift, business minutes to first response) need the team's calendar, so they walk the relevant
+(timestamp) columns once with one `BusinessCalendar` per team; everything else is SQL aggregation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from inquiries.models import EffortLog, Event, Inquiry, Message
+from shifts.business_time import BusinessCalendar
+from shifts.models import Absence, Member, Rotation, Shift, Team
+
+from .period import Period
+from .shift_figures import shift_figures, week_of
+from .stats import PercentileCont, percentile, response_minutes_expression, rounded, sql_percentiles
+
+HOURS_PER_WEEK = 40
+AUTOMATION_THRESHOLD = 4  # a topic recurring this often in the period is worth a screencast or FAQ
+SCREENCAST_MINUTES = 30  # average effort per inquiry at or above which a screencast pays off
+OVERLOAD_FACTOR = 1.5  # a team's load above 1.5x the median of the others is "well above"
+
+
+def _in_period(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start_at, f"{field}__lt": period.end_at})
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _members(team: Team, extra_ids: set[int]) -> list[Member]:
+    """Active members, plus anyone (since deactivated) who has figures in the period."""
+    return list(
+        Member.objects.filter(Q(team=team) & (Q(is_active=True) | Q(pk__in=extra_ids)))
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+# -- load balance --------------------------------------------------------------------------------------
+
+
+def _first_reply_authors(team: Team, period: Period) -> dict[int, int]:
+    """user id -> inquiries whose response (first public reply) they wrote in the period."""
+    first_author = Subquery(
+        Message.objects.filter(inquiry=OuterRef("pk"), kind=Message.Kind.REPLY)
+        .order_by("created_at", "id")
+        .values("author")[:1]
+    )
+    rows = (
+        Inquiry.objects.filter(_in_period("responded_at", period), team=team)
+        .annotate(first_author=first_author)
+        .values("first_author")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["first_author"]: row["n"] for row in rows if row["first_author"] is not None}
+
+
+def _resolvers(team: Team, period: Period) -> dict[int, int]:
+    rows = (
+        Event.objects.filter(_in_period("created_at", period), inquiry__team=team, kind="resolved")
+        .exclude(actor=None)
+        .values("actor")
+        .annotate(n=Count("inquiry", distinct=True))
+        .order_by()
+    )
+    return {row["actor"]: row["n"] for row in rows}
+
+
+def _effort(team: Team, period: Period) -> dict[int, dict]:
+    """member id -> minutes logged, and the part logged while they were not on a primary shift."""
+    on_shift = Exists(
+        Shift.objects.filter(
+            member=OuterRef("member"),
+            role=Rotation.Role.PRIMARY,
+            starts_at__lte=OuterRef("created_at"),
+            ends_at__gt=OuterRef("created_at"),
+        )
+    )
+    rows = (
+        EffortLog.objects.filter(_in_period("created_at", period), member__team=team)
+        .annotate(on_shift=on_shift)
+        .values("member")
+        .annotate(total=Sum("minutes"), outside=Sum("minutes", filter=Q(on_shift=False)))
+        .order_by()
+    )
+    return {row["member"]: {"total": row["total"] or 0, "outside": row["outside"] or 0} for row in rows}
+
+
+def load_balance(*, team: Team, period: Period) -> dict:
+    """Per member: shifts and hours served against the fair share, work done, share on direct support.
+
+    Direct support = coverage hours served as Primary + effort logged outside one's own primary shifts
+    (effort during a shift is already inside those hours). Its share of the member's time is that over
+    percent-time x 40 h/week x weeks, compared with the team's support budget.
+    """
+    calendar = BusinessCalendar.for_team(team)
+    shifts = shift_figures(team=team, period=period, calendar=calendar)
+    responded = _first_reply_authors(team, period)
+    resolved = _resolvers(team, period)
+    effort = _effort(team, period)
+    members = _members(team, set(shifts.shifts) | set(effort))
+    budget = team.support_budget_percent
+    rows = []
+    for member in members:
+        served = shifts.shifts.get(member.pk, 0)
+        expected = shifts.expected.get(member.pk, 0.0)
+        minutes = effort.get(member.pk, {"total": 0, "outside": 0})
+        primary_hours = shifts.coverage_hours.get(member.pk, 0.0)
+        direct_hours = primary_hours + minutes["outside"] / 60
+        available_hours = member.percent_time / 100 * HOURS_PER_WEEK * period.weeks
+        share = _pct(direct_hours, available_hours)
+        rows.append(
+            {
+                "member_id": member.pk,
+                "username": member.user.username,
+                "name": member.display_name,
+                "role": member.role,
+                "percent_time": member.percent_time,
+                "primary_shifts": served,
+                "primary_hours": round(primary_hours, 2),
+                "shift_calendar_hours": round(shifts.calendar_hours.get(member.pk, 0.0), 2),
+                "fair_share": round(expected, 2),
+                "deviation": round(served - expected, 2),
+                "responded": responded.get(member.user_id, 0),
+                "resolved": resolved.get(member.user_id, 0),
+                "effort_hours": round(minutes["total"] / 60, 2),
+                "effort_outside_shifts_hours": round(minutes["outside"] / 60, 2),
+                "direct_support_hours": round(direct_hours, 2),
+                "available_hours": round(available_hours, 2),
+                "support_share_percent": share,
+                "over_budget": share is not None and share > budget,
+            }
+        )
+    return {
+        "report": "load",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "support_budget_percent": budget,
+        "summary": {
+            "primary_shifts": shifts.total_shifts,
+            "primary_hours": round(shifts.total_coverage_hours, 2),
+            "over_budget": [row["username"] for row in rows if row["over_budget"]],
+            "max_abs_deviation": max((abs(row["deviation"]) for row in rows), default=0),
+        },
+        "rows": rows,
+    }
+
+
+# -- response times ------------------------------------------------------------------------------------
+
+
+def _attainment_aggregates(now: dt.datetime) -> dict:
+    responded = Q(responded_at__isnull=False)
+    figures = {
+        "received": Count("pk"),
+        "responded": Count("pk", filter=responded),
+        "within_target": Count("pk", filter=responded & Q(responded_at__lte=F("response_due_at"))),
+        "within_guarantee": Count("pk", filter=responded & Q(responded_at__lte=F("response_guarantee_at"))),
+        # Not responded yet but still inside the target (or guarantee): neither met nor missed yet.
+        "pending_target": Count("pk", filter=Q(responded_at__isnull=True, response_due_at__gt=now)),
+        "pending_guarantee": Count("pk", filter=Q(responded_at__isnull=True, response_guarantee_at__gt=now)),
+    }
+    if sql_percentiles():
+        minutes = response_minutes_expression()
+        figures["calendar_median"] = PercentileCont(minutes, fraction=0.5, filter=responded)
+        figures["calendar_p90"] = PercentileCont(minutes, fraction=0.9, filter=responded)
+    return figures
+
+
+def _attainment_row(values: dict, business: list[float], calendar: list[float]) -> dict:
+    decided_target = values["received"] - values["pending_target"]
+    decided_guarantee = values["received"] - values["pending_guarantee"]
+    if not sql_percentiles():
+        values["calendar_median"] = percentile(calendar, 0.5)
+        values["calendar_p90"] = percentile(calendar, 0.9)
+    return {
+        "received": values["received"],
+        "responded": values["responded"],
+        "within_target": values["within_target"],
+        "within_target_percent": _pct(values["within_target"], decided_target),
+        "within_guarantee": values["within_guarantee"],
+        "within_guarantee_percent": _pct(values["within_guarantee"], decided_guarantee),
+        "pending": values["pending_target"],
+        "median_business_minutes": rounded(percentile(business, 0.5)),
+        "p90_business_minutes": rounded(percentile(business, 0.9)),
+        "median_calendar_minutes": rounded(values["calendar_median"]),
+        "p90_calendar_minutes": rounded(values["calendar_p90"]),
+    }
+
+
+def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """Attainment of the response target and guarantee, and time to first response, overall and by week.
+
+    "% within" counts only inquiries whose outcome is known (responded, or past the deadline unanswered).
+    Weeks are ISO weeks (Monday) in the team's time zone, by the day the inquiry was received.
+    """
+    now = now or timezone.now()
+    base = Inquiry.objects.filter(_in_period("received_at", period), team=team)
+    aggregates = _attainment_aggregates(now)
+    overall = base.aggregate(**aggregates)
+    weekly = (
+        base.annotate(week=TruncWeek("received_at", tzinfo=period.tz))
+        .values("week")
+        .annotate(**aggregates)
+        .order_by("week")
+    )
+    calendar = BusinessCalendar.for_team(team)
+    business_by_week: dict[dt.date, list[float]] = defaultdict(list)
+    calendar_by_week: dict[dt.date, list[float]] = defaultdict(list)
+    for received_at, responded_at in base.filter(responded_at__isnull=False).values_list(
+        "received_at", "responded_at"
+    ):
+        week = week_of(received_at.astimezone(period.tz).date())
+        business_by_week[week].append(calendar.minutes_between(received_at, responded_at))
+        calendar_by_week[week].append((responded_at - received_at) / dt.timedelta(minutes=1))
+    for lists in (business_by_week, calendar_by_week):
+        for values in lists.values():
+            values.sort()
+    rows = []
+    for values in weekly:
+        week = values.pop("week")
+        week = week.astimezone(period.tz).date() if isinstance(week, dt.datetime) else week
+        rows.append(
+            {
+                "week": week.isoformat(),
+                "iso_week": "{}-W{:02d}".format(*week.isocalendar()[:2]),
+                **_attainment_row(values, business_by_week[week], calendar_by_week[week]),
+            }
+        )
+    return {
+        "report": "response-times",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "response_target_minutes": team.response_target_minutes,
+        "response_guarantee_minutes": team.response_guarantee_minutes,
+        "summary": _attainment_row(
+            overall,
+            sorted(v for values in business_by_week.values() for v in values),
+            sorted(v for values in calendar_by_week.values() for v in values),
+        ),
+        "rows": rows,
+    }
+
+
+# -- support cost --------------------------------------------------------------------------------------
+
+
+def support_cost(*, team: Team, period: Period) -> dict:
+    """Primary coverage hours served / team capacity (sum of percent-time x 40 h/week x weeks)."""
+    calendar = BusinessCalendar.for_team(team)
+    shifts = shift_figures(team=team, period=period, calendar=calendar)
+    team_figures = Member.objects.filter(team=team, is_active=True).aggregate(
+        pct=Sum("percent_time"), members=Count("pk")
+    )
+    fte = (team_figures["pct"] or 0) / 100
+    weekly_capacity = fte * HOURS_PER_WEEK
+    capacity = weekly_capacity * period.weeks
+    coverage_hours = calendar.minutes_between(period.start_at, period.end_at) / 60
+    effort_minutes = (
+        EffortLog.objects.filter(_in_period("created_at", period), member__team=team).aggregate(
+            total=Sum("minutes")
+        )["total"]
+        or 0
+    )
+    rows = []
+    day = week_of(period.start)
+    while day <= period.end:
+        # Capacity of the part of this week inside the period.
+        first, last = max(day, period.start), min(day + dt.timedelta(days=6), period.end)
+        week_capacity = weekly_capacity * ((last - first).days + 1) / 7
+        hours = shifts.weekly_coverage_hours.get(day, 0.0)
+        rows.append(
+            {
+                "week": day.isoformat(),
+                "iso_week": "{}-W{:02d}".format(*day.isocalendar()[:2]),
+                "primary_hours": round(hours, 2),
+                "capacity_hours": round(week_capacity, 2),
+                "cost_percent": _pct(hours, week_capacity),
+            }
+        )
+        day += dt.timedelta(days=7)
+    return {
+        "report": "cost",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "summary": {
+            "members": team_figures["members"],
+            "fte": round(fte, 2),
+            "primary_shifts": shifts.total_shifts,
+            "primary_hours": round(shifts.total_coverage_hours, 2),
+            "coverage_hours": round(coverage_hours, 2),
+            "capacity_hours": round(capacity, 2),
+            "cost_percent": _pct(shifts.total_coverage_hours, capacity),
+            "coverage_cost_percent": _pct(coverage_hours, capacity),
+            "effort_hours": round(effort_minutes / 60, 2),
+            "effort_percent": _pct(effort_minutes / 60, capacity),
+            "support_budget_percent": team.support_budget_percent,
+        },
+        "rows": rows,
+    }
+
+
+# -- recurring topics ----------------------------------------------------------------------------------
+
+
+def recurring_topics(*, team: Team, period: Period) -> dict:
+    """Topics of the inquiries received in the period, by count and by effort logged on them."""
+    base = Inquiry.objects.filter(_in_period("received_at", period), team=team)
+    counts = (
+        base.values("topic_id", "topic__name")
+        .annotate(
+            count=Count("pk"),
+            resolved=Count("pk", filter=Q(status=Inquiry.Status.RESOLVED)),
+            documentation=Count(
+                "pk", filter=Q(resolution_kind__in=["answered", "documentation", "workaround"])
+            ),
+        )
+        .order_by()
+    )
+    # Effort is summed separately: joined into the count query it would multiply the counts.
+    effort = dict(
+        EffortLog.objects.filter(inquiry__in=base)
+        .values("inquiry__topic_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+        .values_list("inquiry__topic_id", "total")
+    )
+    rows = []
+    for row in counts:
+        minutes = effort.get(row["topic_id"]) or 0
+        candidate = row["topic_id"] is not None and row["count"] >= AUTOMATION_THRESHOLD
+        average = minutes / row["count"]
+        rows.append(
+            {
+                "topic_id": row["topic_id"],
+                "topic": row["topic__name"] or "(no topic)",
+                "count": row["count"],
+                "resolved": row["resolved"],
+                "effort_hours": round(minutes / 60, 2),
+                "average_effort_minutes": round(average, 1),
+                "automation_candidate": candidate,
+                "suggestion": (
+                    ("screencast" if average >= SCREENCAST_MINUTES else "FAQ entry") if candidate else ""
+                ),
+            }
+        )
+    rows.sort(key=lambda r: (-r["count"], -r["effort_hours"], r["topic"]))
+    return {
+        "report": "topics",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "summary": {
+            "inquiries": sum(r["count"] for r in rows),
+            "effort_hours": round(sum(r["effort_hours"] for r in rows), 2),
+            "threshold": AUTOMATION_THRESHOLD,
+            "candidates": [r["topic"] for r in rows if r["automation_candidate"]],
+        },
+        "rows": rows,
+    }
+
+
+# -- team load -----------------------------------------------------------------------------------------
+
+
+def team_load(*, teams, period: Period, now: dt.datetime | None = None, boosters_per_team: int = 5) -> dict:
+    """Inquiries per member-FTE per week for each team; a team well above the others gets boosters.
+
+    A team is flagged when its load exceeds 1.5x the median load of the other teams. Boosters are
+    active members of the unflagged teams, not absent in the coming week and not already in the flagged
+    team, lightest team first, then those who handled the fewest inquiries in the period.
+    """
+    now = now or timezone.now()
+    teams = list(teams)
+    team_ids = [t.pk for t in teams]
+    received = dict(
+        Inquiry.objects.filter(_in_period("received_at", period), team_id__in=team_ids)
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("team_id", "n")
+    )
+    staffing = {
+        row["team_id"]: row
+        for row in Member.objects.filter(team_id__in=team_ids, is_active=True)
+        .values("team_id")
+        .annotate(pct=Sum("percent_time"), members=Count("pk"))
+        .order_by()
+    }
+    rows = []
+    for t in teams:
+        fte = (staffing.get(t.pk, {}).get("pct") or 0) / 100
+        n = received.get(t.pk, 0)
+        load = n / fte / period.weeks if fte else None
+        rows.append(
+            {
+                "team": t.slug,
+                "name": t.name,
+                "members": staffing.get(t.pk, {}).get("members", 0),
+                "fte": round(fte, 2),
+                "inquiries": n,
+                "load": None if load is None else round(load, 2),
+                "median_of_others": None,
+                "overloaded": False,
+                "boosters": [],
+            }
+        )
+    for row in rows:
+        others = [r["load"] for r in rows if r is not row and r["load"] is not None]
+        if others and row["load"] is not None:
+            median = statistics.median(others)
+            row["median_of_others"] = round(median, 2)
+            row["overloaded"] = row["load"] > 0 and row["load"] > OVERLOAD_FACTOR * median
+    flagged = [r for r in rows if r["overloaded"]]
+    if flagged:
+        _add_boosters(rows, flagged, teams, period, now, boosters_per_team)
+    return {
+        "report": "team-load",
+        "period": period.as_dict(),
+        "summary": {"teams": len(rows), "overloaded": [r["team"] for r in flagged]},
+        "rows": rows,
+    }
+
+
+def _add_boosters(rows, flagged, teams, period, now, limit) -> None:
+    """One query for every candidate; each flagged team then takes the lightest ones not already in it."""
+    load_of = {r["team"]: r["load"] for r in rows}
+    lighter_ids = [t.pk for t in teams if t.slug not in {r["team"] for r in flagged}]
+    absent = Absence.objects.filter(
+        member=OuterRef("pk"), starts_at__lt=now + dt.timedelta(days=7), ends_at__gt=now
+    )
+    candidates = list(
+        Member.objects.filter(team_id__in=lighter_ids, is_active=True)
+        .exclude(Exists(absent))
+        .annotate(
+            handled=Count("assigned_inquiries", filter=_in_period("assigned_inquiries__received_at", period))
+        )
+        .select_related("user", "team")
+    )
+    members_of = defaultdict(set)
+    for team_id, user_id in Member.objects.filter(
+        team__slug__in=[r["team"] for r in flagged], is_active=True
+    ).values_list("team__slug", "user_id"):
+        members_of[team_id].add(user_id)
+    for row in flagged:
+        eligible = [
+            m
+            for m in candidates
+            if m.user_id not in members_of[row["team"]]
+            and load_of[m.team.slug] is not None
+            and load_of[m.team.slug] < row["load"]
+        ]
+        eligible.sort(key=lambda m: (load_of[m.team.slug], m.handled, m.user.username))
+        seen: set[int] = set()
+        for member in eligible:
+            if member.user_id in seen:
+                continue
+            seen.add(member.user_id)
+            row["boosters"].append(
+                {
+                    "username": member.user.username,
+                    "name": member.display_name,
+                    "team": member.team.slug,
+                    "team_load": load_of[member.team.slug],
+                    "handled": member.handled,
+                }
+            )
+            if len(row["boosters"]) == limit:
+                break
