@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Absence, CalendarFeed, Member, Rotation, Shift, ShiftReminder, Swap, Team, Topic
+from .models import (
+    Absence,
+    CalendarFeed,
+    Member,
+    Rotation,
+    RotationMembership,
+    Shift,
+    ShiftReminder,
+    Swap,
+    Team,
+    Topic,
+)
 
 
 class MemberInline(admin.TabularInline):
@@ -29,10 +40,16 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ["user", "team"]
 
 
+class RotationMembershipInline(admin.TabularInline):
+    model = RotationMembership
+    extra = 0
+    raw_id_fields = ["member"]
+
+
 @admin.register(Rotation)
 class RotationAdmin(admin.ModelAdmin):
     list_display = ["team", "role", "shift_length_minutes", "handoff_time", "starts_on", "scheduled_until"]
-    filter_horizontal = ["members"]
+    inlines = [RotationMembershipInline]
 
 
 @admin.register(Shift)

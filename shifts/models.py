@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 def new_token() -> str:
@@ -101,7 +102,9 @@ class Rotation(models.Model):
     )
     handoff_time = models.TimeField()
     starts_on = models.DateField()
-    members = models.ManyToManyField(Member, related_name="rotations", blank=True)
+    members = models.ManyToManyField(
+        Member, through="RotationMembership", related_name="rotations", blank=True
+    )
     # Shifts up to this date are published; re-scheduling keeps them.
     scheduled_until = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -118,6 +121,29 @@ class Rotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team.slug} {self.role}"
+
+
+class RotationMembership(models.Model):
+    """A member's place in a rotation since `joined_at`.
+
+    The fair share (SPEC 3.2) counts a member only from the slot during which they joined: a newcomer
+    owes nothing for the shifts before, so they are not handed a burst of shifts to "catch up". Leaving
+    deletes the row, so the scheduler stops counting them at once; who served before stays in the Shift
+    rows, and rejoining starts a new window from the day of the rejoin.
+    """
+
+    rotation = models.ForeignKey(Rotation, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rotation_memberships")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rotation", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["rotation", "member"], name="rotation_membership_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rotation} · {self.member_id} since {self.joined_at:%Y-%m-%d %H:%M}"
 
 
 class Shift(models.Model):

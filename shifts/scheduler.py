@@ -40,8 +40,13 @@ Interval = tuple[dt.datetime, dt.datetime]
 class Candidate:
     id: int
     pct: int
-    # Slots starting before this instant do not count toward the member's fair share (joined later).
+    # When the member joined the rotation: slots that ended before it count neither toward their fair
+    # share nor toward what they served (a late joiner owes nothing for the past, SPEC 3.2). The slot
+    # under way when they joined counts, so founding members added mid-slot can take the first slot.
     since: dt.datetime | None = None
+
+    def member_during(self, slot: Slot) -> bool:
+        return self.since is None or self.since < slot.end
 
 
 @dataclass(frozen=True)
@@ -138,10 +143,27 @@ def available_for(
     return [
         c
         for c in candidates
-        if (c.since is None or c.since <= slot.start)
+        if c.member_during(slot)
         and not absences.overlaps(c.id, slot.start, slot.end)
         and not busy.overlaps(c.id, slot.start, slot.end)
     ]
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How a re-plan treats the existing (preferred) assignments; see `assign`."""
+
+    name: str
+    # Keep every preferred assignment whose member can still serve, and fill only the slots that lost theirs.
+    keep_all_valid: bool
+    # Otherwise keep a preferred member only if their deficit is at least this before serving.
+    min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE
+
+
+MINIMAL = Mode("minimal", keep_all_valid=True)
+# Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
+LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
+GUARDED = Mode("guarded", keep_all_valid=False)
 
 
 def assign(
@@ -153,16 +175,27 @@ def assign(
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
-    Re-planning first tries the smallest change: keep every still-valid existing assignment and fill only
-    the slots that lost their member. If that plan breaks the bound anywhere, it re-plans with the guarded
-    rule (keep an assignment only while it is safe), which always holds the bound.
+    Re-planning tries the plans that move the fewest shifts first and returns the first that holds the
+    bound at every slot:
+
+    1. minimal: only the slots whose member can no longer serve change, each by a two-shift trade with
+       the member whose next slot the lost member can serve again, or else given to the available member
+       with the largest deficit who does not serve the slot before or after;
+    2. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
+       about to fall out of it; otherwise the largest deficit takes the slot. It moves more than (1) when
+       the change shifts everyone's share (a new member, a long absence of someone with a large share):
+       the bound then *requires* shifts to move, and the rule moves them where the deficit builds up;
+    3. guarded: the same with a margin (keep only members truly behind), which always holds the bound
+       (hypothesis checks it) but can move many shifts; used only when (2) fails.
     """
     absence_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
-    if any(slot.preferred is not None for slot in slots):
-        minimal = _run(slots, candidates, absence_index, busy_index, keep_valid_assignments=True)
-        if worst_deviation_over(minimal[0], candidates) <= BOUND + EPSILON:
-            return minimal
-    return _run(slots, candidates, absence_index, busy_index, keep_valid_assignments=False)
+    if not any(slot.preferred is not None for slot in slots):
+        return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
+    for mode in (MINIMAL, LENIENT):
+        plan = _run(slots, candidates, absence_index, busy_index, mode=mode)
+        if worst_deviation_over(plan[0], candidates) <= BOUND + EPSILON:
+            return plan
+    return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
 
 
 def _run(
@@ -171,10 +204,11 @@ def _run(
     absence_index: IntervalIndex,
     busy_index: IntervalIndex,
     *,
-    keep_valid_assignments: bool,
+    mode: Mode,
 ) -> tuple[list[Assignment], Ledger]:
     ledger = Ledger()
     served, expected = ledger.served, ledger.expected
+    by_id = {c.id: c for c in candidates}
     for c in candidates:
         served.setdefault(c.id, 0)
         expected.setdefault(c.id, 0.0)
@@ -196,21 +230,41 @@ def _run(
             chosen = None
         elif traded in available_ids:
             chosen = traded
-        elif keep_valid_assignments and slot.preferred in available_ids:
+        elif mode.keep_all_valid and slot.preferred in available_ids:
             chosen = slot.preferred
-        elif keep_valid_assignments and slot.preferred is not None:
-            chosen = _trade(
-                index, slots, slot.preferred, available_ids, reserved, candidates, absence_index, busy_index
-            )
+        elif mode.keep_all_valid:
+            chosen = None
+            if slot.preferred is not None:
+                chosen = _trade(
+                    index, slots, slot.preferred, available_ids, reserved, by_id, absence_index, busy_index
+                )
             if chosen is None:
-                chosen = _choose(slot, available, available_ids, ledger, previous)
+                chosen = _fill(available, ledger, previous, _next_holder(slots, index, reserved))
         else:
-            chosen = _choose(slot, available, available_ids, ledger, previous)
+            chosen = _choose(slot, available, available_ids, ledger, previous, mode.min_deficit_to_keep)
         if chosen is not None:
-            served[chosen] = served.get(chosen, 0) + 1
+            # Shifts served before joining (an override to a non-member, say) are outside the ledger.
+            if chosen not in by_id or by_id[chosen].member_during(slot):
+                served[chosen] = served.get(chosen, 0) + 1
             previous = chosen
         result.append(Assignment(slot, chosen, tuple(sorted(available_ids))))
     return result, ledger
+
+
+def _next_holder(slots: Sequence[Slot], index: int, reserved: dict[int, int]) -> int | None:
+    if index + 1 >= len(slots):
+        return None
+    following = slots[index + 1]
+    return reserved.get(index + 1, following.pinned if following.pinned is not None else following.preferred)
+
+
+def _fill(available: list[Candidate], ledger: Ledger, previous: int | None, following: int | None) -> int:
+    """The largest deficit among the available members who serve neither the slot before nor after."""
+    ranked = sorted(available, key=lambda c: (-ledger.deficit(c.id), -c.pct, c.id))
+    for c in ranked:
+        if c.id not in (previous, following):
+            return c.id
+    return ranked[0].id
 
 
 def _trade(
@@ -219,12 +273,11 @@ def _trade(
     lost: int,
     available_ids: set[int],
     reserved: dict[int, int],
-    candidates: Sequence[Candidate],
+    by_id: dict[int, Candidate],
     absence_index: IntervalIndex,
     busy_index: IntervalIndex,
 ) -> int | None:
     """Find W for a trade with `lost` (see _run); reserve W's slot for `lost`. None if there is none."""
-    by_id = {c.id: c for c in candidates}
     if lost not in by_id:
         return None  # the member left the rotation: nobody to trade back with
     for j in range(index + 1, len(slots)):
@@ -243,6 +296,7 @@ def _trade(
 
 def worst_deviation_over(assignments: Sequence[Assignment], candidates: Sequence[Candidate]) -> float:
     """max |served − expected| over every prefix of the schedule (the SPEC 3.2 bound)."""
+    by_id = {c.id: c for c in candidates}
     pct = {c.id: c.pct for c in candidates}
     served: dict[int, int] = dict.fromkeys(pct, 0)
     expected: dict[int, float] = dict.fromkeys(pct, 0.0)
@@ -251,7 +305,7 @@ def worst_deviation_over(assignments: Sequence[Assignment], candidates: Sequence
         total = sum(pct[m] for m in a.available)
         for m in a.available:
             expected[m] += pct[m] / total
-        if a.member in served:
+        if a.member in served and by_id[a.member].member_during(a.slot):
             served[a.member] += 1
         # Only the members whose numbers moved can set a new maximum.
         for m in (*a.available, a.member):
@@ -261,7 +315,12 @@ def worst_deviation_over(assignments: Sequence[Assignment], candidates: Sequence
 
 
 def _choose(
-    slot: Slot, available: list[Candidate], available_ids: set[int], ledger: Ledger, previous: int | None
+    slot: Slot,
+    available: list[Candidate],
+    available_ids: set[int],
+    ledger: Ledger,
+    previous: int | None,
+    min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE,
 ) -> int:
     # Largest deficit first; ties go to the larger percent-time, then the lower id (deterministic).
     ranked = sorted(available, key=lambda c: (-ledger.deficit(c.id), -c.pct, c.id))
@@ -272,7 +331,7 @@ def _choose(
         # Safe when the kept member stays ≥ −1.5 after serving and everyone passed over could take one
         # more slot of the same share without leaving the bound.
         total = sum(c.pct for c in available)
-        if ledger.deficit(slot.preferred) >= MIN_DEFICIT_TO_SERVE - EPSILON and all(
+        if ledger.deficit(slot.preferred) >= min_deficit_to_keep - EPSILON and all(
             ledger.deficit(c.id) + c.pct / total <= BOUND + EPSILON
             for c in available
             if c.id != slot.preferred

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rotations/override/", pages.shift_override, name="shift-override"),
     path("rotations/swaps/request/", pages.swap_request, name="swap-request"),
     path("rotations/swaps/decide/", pages.swap_decide, name="swap-decide"),
+    path("rotations/swaps/cancel/", pages.swap_cancel, name="swap-cancel"),
     path("calendar/", pages.calendar_page, name="calendar"),
     path("calendar/feeds/add/", pages.feed_add, name="feed-add"),
     path("calendar/feeds/revoke/", pages.feed_remove, name="feed-revoke"),

@@ -78,3 +78,12 @@ class SwapDeclineView(APIView):
             reason=serializer.validated_data["reason"],
         )
         return Response(SwapOutputSerializer(swap).data)
+
+
+class SwapCancelView(APIView):
+    @extend_schema(request=None, responses=SwapOutputSerializer)
+    def post(self, request: Request, swap_id: int) -> Response:
+        swap = services.swap_cancel(
+            swap=swap_get_for_user(user=request.user, swap_id=swap_id), actor=request.user
+        )
+        return Response(SwapOutputSerializer(swap).data)

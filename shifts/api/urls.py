@@ -30,4 +30,5 @@ urlpatterns = [
     path("swaps/", swaps.SwapListView.as_view(), name="api-swap-list"),
     path("swaps/<int:swap_id>/accept/", swaps.SwapAcceptView.as_view(), name="api-swap-accept"),
     path("swaps/<int:swap_id>/decline/", swaps.SwapDeclineView.as_view(), name="api-swap-decline"),
+    path("swaps/<int:swap_id>/cancel/", swaps.SwapCancelView.as_view(), name="api-swap-cancel"),
 ]

@@ -197,6 +197,17 @@ def swap_decide(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def swap_cancel(request: HttpRequest) -> HttpResponse:
+    def act():
+        swap = swap_get_for_user(user=request.user, swap_id=int(request.POST["swap"]))
+        services.swap_cancel(swap=swap, actor=request.user)
+        return "Swap cancelled."
+
+    return _act(request, act)
+
+
+@login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     teams, team = _team(request)
     if team is None:
