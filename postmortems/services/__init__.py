@@ -2,6 +2,7 @@
 
 from .create import postmortem_create, postmortem_create_draft
 from .edit import (
+    postmortem_edit,
     postmortem_link_inquiry,
     postmortem_set_inquiries,
     postmortem_unlink_inquiry,
@@ -24,6 +25,7 @@ __all__ = [
     "postmortem_create",
     "postmortem_create_draft",
     "postmortem_discuss",
+    "postmortem_edit",
     "postmortem_link_inquiry",
     "postmortem_reopen",
     "postmortem_set_inquiries",

@@ -124,3 +124,15 @@ def postmortem_set_inquiries(*, postmortem: Postmortem, actor, inquiries: list[I
                     postmortem=postmortem, kind="inquiry_linked", actor=actor, to_value=inquiry.reference
                 )
     return postmortem
+
+
+def postmortem_edit(
+    *, postmortem: Postmortem, actor, data: dict[str, Any], inquiries: list[Inquiry] | None = None
+) -> Postmortem:
+    """Text fields and (optionally) the linked set in one transaction: a bad value changes nothing."""
+    with transaction.atomic():
+        if data:
+            postmortem = postmortem_update(postmortem=postmortem, actor=actor, data=data)
+        if inquiries is not None:
+            postmortem = postmortem_set_inquiries(postmortem=postmortem, actor=actor, inquiries=inquiries)
+    return postmortem
