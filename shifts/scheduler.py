@@ -75,6 +75,17 @@ class Assignment:
     available: tuple[int, ...]
 
 
+def in_ledger(member: int | None, slot: Slot, by_id: dict[int, Candidate]) -> bool:
+    """Whether a slot served by `member` takes part in the fair share at all.
+
+    A kept shift served by someone outside the rotation at that time (a member who has left, an override
+    to a teammate who is not in it, a shift before someone joined) is outside the ledger: it counts for
+    nobody's share. Otherwise the members available would each owe part of a shift none of them served,
+    and one member leaving would push everybody else out of the bound.
+    """
+    return member is None or (member in by_id and by_id[member].member_during(slot))
+
+
 class IntervalIndex:
     """Per-member sorted, merged busy intervals with an O(log n) overlap test."""
 
@@ -164,6 +175,8 @@ MINIMAL = Mode("minimal", keep_all_valid=True)
 # Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
 LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
 GUARDED = Mode("guarded", keep_all_valid=False)
+# Single-shift repairs tried on the minimal plan beyond one per lost shift (see shifts/repair.py).
+REPAIR_MOVES = 8
 
 
 def assign(
@@ -191,10 +204,24 @@ def assign(
     absence_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
     if not any(slot.preferred is not None for slot in slots):
         return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
-    for mode in (MINIMAL, LENIENT):
-        plan = _run(slots, candidates, absence_index, busy_index, mode=mode)
-        if worst_deviation_over(plan[0], candidates) <= BOUND + EPSILON:
-            return plan
+    minimal, ledger = _run(slots, candidates, absence_index, busy_index, mode=MINIMAL)
+    if worst_deviation_over(minimal, candidates) <= BOUND + EPSILON:
+        return minimal, ledger
+    from .repair import repair  # repair.py builds on this module's types
+
+    lost = sum(1 for a in minimal if a.slot.preferred is not None and a.member != a.slot.preferred)
+    repaired = repair(
+        minimal,
+        candidates,
+        movable=[slot.pinned is None for slot in slots],
+        budget=REPAIR_MOVES + lost,
+        bound=BOUND,
+    )
+    if repaired is not None:
+        return repaired, ledger_of(repaired, candidates)
+    lenient = _run(slots, candidates, absence_index, busy_index, mode=LENIENT)
+    if worst_deviation_over(lenient[0], candidates) <= BOUND + EPSILON:
+        return lenient
     return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
 
 
@@ -220,8 +247,9 @@ def _run(
     for index, slot in enumerate(slots):
         available = available_for(slot, candidates, absence_index, busy_index)
         total = sum(c.pct for c in available)
-        for c in available:
-            expected[c.id] += c.pct / total
+        if in_ledger(slot.pinned, slot, by_id):
+            for c in available:
+                expected[c.id] += c.pct / total
         available_ids = {c.id for c in available}
         traded = reserved.pop(index, None)
         if slot.pinned is not None:
@@ -243,9 +271,8 @@ def _run(
         else:
             chosen = _choose(slot, available, available_ids, ledger, previous, mode.min_deficit_to_keep)
         if chosen is not None:
-            # Shifts served before joining (an override to a non-member, say) are outside the ledger.
-            if chosen not in by_id or by_id[chosen].member_during(slot):
-                served[chosen] = served.get(chosen, 0) + 1
+            if in_ledger(chosen, slot, by_id):
+                served[chosen] += 1
             previous = chosen
         result.append(Assignment(slot, chosen, tuple(sorted(available_ids))))
     return result, ledger
@@ -302,10 +329,12 @@ def worst_deviation_over(assignments: Sequence[Assignment], candidates: Sequence
     expected: dict[int, float] = dict.fromkeys(pct, 0.0)
     worst = 0.0
     for a in assignments:
+        if not in_ledger(a.member, a.slot, by_id):
+            continue
         total = sum(pct[m] for m in a.available)
         for m in a.available:
             expected[m] += pct[m] / total
-        if a.member in served and by_id[a.member].member_during(a.slot):
+        if a.member is not None:
             served[a.member] += 1
         # Only the members whose numbers moved can set a new maximum.
         for m in (*a.available, a.member):
@@ -345,6 +374,22 @@ def _choose(
         ):
             return runner_up
     return best
+
+
+def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]) -> Ledger:
+    ledger = Ledger()
+    by_id = {c.id: c for c in candidates}
+    for c in candidates:
+        ledger.served[c.id], ledger.expected[c.id] = 0, 0.0
+    for a in assignments:
+        if not in_ledger(a.member, a.slot, by_id):
+            continue
+        total = sum(by_id[m].pct for m in a.available)
+        for m in a.available:
+            ledger.expected[m] += by_id[m].pct / total
+        if a.member is not None:
+            ledger.served[a.member] += 1
+    return ledger
 
 
 def worst_deviation(ledger: Ledger) -> float:

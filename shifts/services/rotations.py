@@ -97,7 +97,7 @@ def rotation_create(
             rotation = Rotation.objects.create(team=team, **cleaned)
     except IntegrityError:
         raise InvalidInput(f"{team.name} already has a {role} rotation.", field="role") from None
-    rotation.members.set(chosen)
+    rotation.members.set(chosen, through_defaults={"joined_at": timezone.now()})
     return rotation
 
 
@@ -115,7 +115,8 @@ def rotation_update(*, rotation: Rotation, actor, data: dict[str, Any]) -> Rotat
         setattr(rotation, key, value)
     rotation.save()
     if chosen is not None:
-        rotation.members.set(chosen)
+        # Members who stay keep their joined_at; newcomers count from now on (SPEC 3.2, late joiners).
+        rotation.members.set(chosen, through_defaults={"joined_at": timezone.now()})
     if rotation.scheduled_until and rotation.scheduled_until >= timezone.localdate():
         _replan(rotation=rotation, until=rotation.scheduled_until, actor=actor)
     return rotation
@@ -170,9 +171,9 @@ def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
     now = timezone.now()
     horizon = max(until, rotation.scheduled_until or until)
     calendar = BusinessCalendar.for_team(team)
-    members = list(rotation.members.filter(is_active=True).select_related("user"))
-    candidates = [Candidate(m.pk, m.percent_time, since=None) for m in members]
-    candidate_ids = {m.pk for m in members}
+    memberships = list(rotation.memberships.filter(member__is_active=True).select_related("member"))
+    candidates = [Candidate(m.member_id, m.member.percent_time, since=m.joined_at) for m in memberships]
+    candidate_ids = {c.id for c in candidates}
 
     existing = list(rotation.shifts.order_by("starts_at"))
     past = [s for s in existing if s.starts_at <= now]
