@@ -21,6 +21,7 @@ urlpatterns = [
     path("teams/<slug:slug>/save/", team_views.team_settings_save, name="team-settings-save"),
     path("teams/<slug:slug>/members/add/", team_views.member_add, name="team-member-add"),
     path("teams/<slug:slug>/members/<int:member_id>/", team_views.member_change, name="team-member-change"),
+    path("reports/", include("supportops.reports.urls")),
     path("", include("shifts.urls")),
     path("", include("inquiries.urls")),
     path("", include("postmortems.urls")),
