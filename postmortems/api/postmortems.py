@@ -1,5 +1,6 @@
 """Postmortems API: the list, one postmortem, and its review workflow as POST actions (SPEC 3.7, 4)."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -10,7 +11,7 @@ from shifts.selectors import team_get_for_user
 from supportops.pagination import paginate
 
 from .. import services
-from ..models import Postmortem
+from ..models import Postmortem, Recommendation
 from ..selectors import (
     inquiries_by_reference,
     postmortem_get_for_user,
@@ -41,7 +42,8 @@ def detail_response(request: Request, postmortem_id: int, *, code: int = status.
 
 def _list_queryset(request: Request):
     queryset = postmortems_for_user(user=request.user).prefetch_related(
-        "milestones", "recommendations__owner__user"
+        "milestones",
+        Prefetch("recommendations", queryset=Recommendation.objects.select_related("owner__user")),
     )
     params = request.query_params
     if params.get("team"):

@@ -1,0 +1,58 @@
+"""Fixtures for postmortem tests: inquiries of `ads` (round-the-clock coverage) with effort logged."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from inquiries import services as inquiry_services
+from postmortems import services
+from shifts.models import Shift
+
+ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def on_shift(team, primary):
+    team.coverage = ALWAYS
+    team.save()
+    now = timezone.now()
+    return Shift.objects.create(
+        team=team,
+        role="primary",
+        member=primary,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=23),
+    )
+
+
+@pytest.fixture
+def make_inquiry(on_shift, team):
+    def make(team_=None, **fields):
+        fields.setdefault("subject", "Notebook kernel dies")
+        fields.setdefault("body", "My Jupyter kernel dies when I load the dataset.")
+        fields.setdefault("requester_name", "Lea Learner")
+        fields.setdefault("requester_email", "lea@example.org")
+        return inquiry_services.inquiry_create(team=team_ or team, **fields)
+
+    return make
+
+
+@pytest.fixture
+def inquiry(make_inquiry):
+    return make_inquiry()
+
+
+@pytest.fixture
+def draft(inquiry, primary):
+    """A hand-made draft about `inquiry` (ADS-1), written by the Primary."""
+    inquiry_services.inquiry_respond(inquiry=inquiry, actor=primary.user, body="Looking into it")
+    return services.postmortem_create(team=inquiry.team, actor=primary.user, inquiries=[inquiry])
