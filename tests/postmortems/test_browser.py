@@ -56,3 +56,10 @@ def test_manager_adds_a_recommendation_submits_and_sees_it_on_the_agenda(
         page.locator("[data-testid=download-md]").get_attribute("href") == "/postmortems/agenda.md?team=ads"
     )
     _shot(page, "postmortem-agenda.png")
+
+    page.goto("/postmortems/?status=in_review")
+    assert draft.title in page.inner_text("[data-testid=postmortem-list]")
+    _shot(page, "postmortem-list.png")
+    page.goto("/postmortems/new/?team=ads")
+    assert inquiry.reference in page.inner_text("[data-testid=inquiry-pick]")
+    _shot(page, "postmortem-new.png")
