@@ -175,7 +175,8 @@ MINIMAL = Mode("minimal", keep_all_valid=True)
 # Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
 LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
 GUARDED = Mode("guarded", keep_all_valid=False)
-# Single-shift repairs tried on the minimal plan beyond one per lost shift (see shifts/repair.py).
+# Single-shift repairs tried on the minimal plan (see shifts/repair.py): a re-plan that gets by with them
+# moves at most 2 × (shifts that lost their member) + REPAIR_MOVES shifts.
 REPAIR_MOVES = 8
 
 
@@ -209,12 +210,11 @@ def assign(
         return minimal, ledger
     from .repair import repair  # repair.py builds on this module's types
 
-    lost = sum(1 for a in minimal if a.slot.preferred is not None and a.member != a.slot.preferred)
     repaired = repair(
         minimal,
         candidates,
         movable=[slot.pinned is None for slot in slots],
-        budget=REPAIR_MOVES + lost,
+        budget=REPAIR_MOVES,
         bound=BOUND,
     )
     if repaired is not None:
