@@ -25,6 +25,7 @@ from .shift_figures import shift_figures, week_of
 from .stats import PercentileCont, percentile, response_minutes_expression, rounded, sql_percentiles
 
 HOURS_PER_WEEK = 40
+MAX_SHIFT_MINUTES = 28 * 24 * 60  # Rotation.shift_length_minutes is at most 28 days
 AUTOMATION_THRESHOLD = 4  # a topic recurring this often in the period is worth a screencast or FAQ
 SCREENCAST_MINUTES = 30  # average effort per inquiry at or above which a screencast pays off
 OVERLOAD_FACTOR = 1.5  # a team's load above 1.5x the median of the others is "well above"
@@ -80,10 +81,13 @@ def _resolvers(team: Team, period: Period) -> dict[int, int]:
 
 def _effort(team: Team, period: Period) -> dict[int, dict]:
     """member id -> minutes logged, and the part logged while they were not on a primary shift."""
+    # Shifts last at most 28 days (the rotation's limit): the lower bound turns the probe into a short
+    # range scan of shift_member_start instead of every earlier shift of the member (0.5 s -> ms a year).
     on_shift = Exists(
         Shift.objects.filter(
             member=OuterRef("member"),
             role=Rotation.Role.PRIMARY,
+            starts_at__gt=OuterRef("created_at") - dt.timedelta(minutes=MAX_SHIFT_MINUTES),
             starts_at__lte=OuterRef("created_at"),
             ends_at__gt=OuterRef("created_at"),
         )
