@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Milestone, Postmortem, Recommendation
+from .models import Change, Milestone, Postmortem, Recommendation
 
 
 class MilestoneInline(admin.TabularInline):
@@ -13,9 +13,21 @@ class RecommendationInline(admin.TabularInline):
     extra = 0
 
 
+class ChangeInline(admin.TabularInline):
+    """The audit trail is written by the services only."""
+
+    model = Change
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "actor", "from_value", "to_value", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Postmortem)
 class PostmortemAdmin(admin.ModelAdmin):
     list_display = ["title", "team", "status", "meeting_date", "created_at"]
     list_filter = ["team", "status"]
     filter_horizontal = ["inquiries"]
-    inlines = [MilestoneInline, RecommendationInline]
+    inlines = [MilestoneInline, RecommendationInline, ChangeInline]
