@@ -99,7 +99,7 @@ class TeamLoadReportView(APIView):
         return _respond(request, selectors.team_load(teams=teams, period=period))
 
 
-class CoverageWindowSerializer(serializers.Serializer):
+class PlanWindowSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)
     start = serializers.CharField()
     end = serializers.CharField()
@@ -111,7 +111,7 @@ class PlanInputSerializer(serializers.Serializer):
     )
     members = serializers.IntegerField(min_value=1, max_value=500, required=False)
     percent_time = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    coverage = CoverageWindowSerializer(many=True, required=False)
+    coverage = PlanWindowSerializer(many=True, required=False)
     days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=6), required=False)
     start = serializers.CharField(required=False, default="09:00")
     end = serializers.CharField(required=False, default="17:00")
