@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from supportops.errors import InvalidInput
+from supportops.errors import InvalidInput, NotFoundError
 
 from ..models import Absence, Member
 from .common import require_self_or_manager
@@ -44,6 +44,16 @@ def absence_create(
 
 @transaction.atomic
 def absence_delete(*, absence: Absence, actor) -> None:
-    """Withdraw an absence. Shifts already moved stay where they are (nobody is surprised twice)."""
+    """Withdraw an absence: the member is available again and future shifts are re-planned.
+
+    Shifts already handed over are kept as long as the bound holds; the member gets shifts back only
+    where fairness needs it, with as few moves as possible (SPEC 3.2), and whoever is affected is told.
+    """
     require_self_or_manager(actor=actor, member=absence.member)
+    absence = Absence.objects.select_for_update().select_related("member__team").filter(pk=absence.pk).first()
+    if absence is None:
+        raise NotFoundError("This absence was already removed.")
+    member, start, end = absence.member, absence.starts_at, absence.ends_at
     absence.delete()
+    if member.is_active:
+        rotations_replan_for_member(member=member, start=start, end=end, actor=actor)

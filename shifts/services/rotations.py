@@ -148,16 +148,32 @@ def rotation_schedule(*, rotation: Rotation, until: dt.date, actor=None) -> list
 
 
 def rotations_replan_for_member(*, member: Member, start: dt.datetime, end: dt.datetime, actor=None) -> None:
-    """Re-plan every rotation in which `member` holds a future shift in [start, end)."""
+    """Re-plan the scheduled rotations `member` belongs to, or serves in during [start, end), from now on.
+
+    A shift under way in which the member is now absent is split (see `_replan`); the rest moves as
+    little as the fairness bound allows.
+    """
     now = timezone.now()
     rotation_ids = set(
         Shift.objects.filter(
-            member=member, starts_at__gt=now, starts_at__lt=end, ends_at__gt=start, rotation__isnull=False
+            member=member, ends_at__gt=max(now, start), starts_at__lt=end, rotation__isnull=False
         ).values_list("rotation_id", flat=True)
-    )
-    for rotation in Rotation.objects.select_for_update().select_related("team").filter(pk__in=rotation_ids):
-        until = max(rotation.scheduled_until or rotation.starts_on, rotation.starts_on)
-        _replan(rotation=rotation, until=until, actor=actor)
+    ) | set(member.rotation_memberships.values_list("rotation_id", flat=True))
+    for rotation in (
+        Rotation.objects.select_for_update()
+        .select_related("team")
+        .filter(pk__in=rotation_ids, scheduled_until__isnull=False)
+        .order_by("pk")
+    ):
+        _replan(rotation=rotation, until=max(rotation.scheduled_until, rotation.starts_on), actor=actor)
+
+
+def _absent_from(
+    member_id: int, shift: Shift, absences: dict[int, list], now: dt.datetime
+) -> dt.datetime | None:
+    """When the member of a shift under way has to hand it over (an absence covers its rest), or None."""
+    starts = [s for s, e in absences.get(member_id, []) if s < shift.ends_at and e > now]
+    return max(now, min(starts)) if starts else None
 
 
 def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
@@ -211,7 +227,21 @@ def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
             member_id, start, end
         )
 
+    # A shift under way whose member is absent for its rest is split where the absence begins: the part
+    # served stays theirs, the rest becomes a new slot the scheduler gives to a replacement.
+    running = past[-1] if past and past[-1].ends_at > now else None
+    split_at = _absent_from(running.member_id, running, absences, now) if running else None
     slots = [Slot(s.starts_at, s.ends_at, pinned=s.member_id) for s in past]
+    remainder: Slot | None = None
+    if running is not None and split_at is not None:
+        remainder = Slot(split_at, running.ends_at)
+        # Absent from the very instant it started (now == start): the whole shift is handed over.
+        slots[-1:] = (
+            [Slot(running.starts_at, split_at, pinned=running.member_id)]
+            if split_at > running.starts_at
+            else []
+        )
+        slots.append(remainder)
     blocked_until = past[-1].ends_at if past else None
     manual = [s for s in future.values() if s.source != Shift.Source.SCHEDULED]
     kept_manual = {
@@ -249,6 +279,12 @@ def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
     lost: Counter[int] = Counter()
     gained: Counter[int] = Counter()
     for a in assignments:
+        if a.slot is remainder:
+            if a.member is not None and running is not None:
+                _hand_over(running, a.slot.start, a.member, actor=actor)
+                lost[running.member_id] += 1
+                gained[a.member] += 1
+            continue
         if a.slot.start <= now:
             continue
         current = future.get(a.slot.start)
@@ -307,6 +343,39 @@ def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
     rotation.save(update_fields=["scheduled_until"])
     _notify_changes(team=team, lost=lost, gained=gained)
     return result
+
+
+def _hand_over(running: Shift, at: dt.datetime, member_id: int, *, actor) -> Shift:
+    """The rest of a shift under way, from `at`, goes to `member_id` (override); the part served stays."""
+    absent = running.member_id
+    if at > running.starts_at:
+        rest = Shift(
+            team_id=running.team_id,
+            rotation_id=running.rotation_id,
+            role=running.role,
+            member_id=member_id,
+            scheduled_member_id=running.scheduled_member_id or absent,
+            starts_at=at,
+            ends_at=running.ends_at,
+            source=Shift.Source.OVERRIDE,
+        )
+        running.ends_at = at
+        running.save(update_fields=["ends_at", "updated_at"])
+        rest.save()
+    else:
+        rest = running
+        rest.scheduled_member_id = running.scheduled_member_id or absent
+        rest.member_id, rest.source = member_id, Shift.Source.OVERRIDE
+        rest.save(update_fields=["member", "scheduled_member", "source", "updated_at"])
+    ShiftEvent.objects.create(
+        shift=rest,
+        kind=ShiftEvent.Kind.OVERRIDE,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_member_id=absent,
+        to_member_id=member_id,
+        note="The rest of the shift, from when the absence begins.",
+    )
+    return rest
 
 
 def _notify_changes(*, team: Team, lost: Counter, gained: Counter) -> None:
