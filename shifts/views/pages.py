@@ -2,13 +2,15 @@
 
 import datetime as dt
 import zoneinfo
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from supportops.errors import DomainError, NotFoundError
@@ -75,9 +77,15 @@ def _act(request: HttpRequest, action) -> HttpResponse:
         messages.error(request, getattr(exc, "message", None) or str(exc) or "Not allowed.")
     except ValueError as exc:
         messages.error(request, f"Invalid input: {exc}")
-    team = request.POST.get("team", "")
-    back = request.POST.get("next") or "/rotations/"
-    return redirect(f"{back}?team={team}")
+    except KeyError as exc:
+        messages.error(request, f"Fill in {str(exc).strip(chr(39))}.")
+    except ObjectDoesNotExist:
+        messages.error(request, "That member, shift, swap or absence is not in this team (any more).")
+    back = request.POST.get("next", "")
+    # Only ever redirect within this site: `next` comes from the form and could be forged.
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/rotations/"
+    return redirect(f"{back}?{urlencode({'team': request.POST.get('team', '')})}")
 
 
 def _member(team, raw) -> Member:
