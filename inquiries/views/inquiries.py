@@ -74,6 +74,7 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "thread": thread(inquiry=inquiry),
             "events": events_of(inquiry=inquiry),
             "escalations": escalations_of(inquiry=inquiry),
+            "postmortems": inquiry.postmortems.order_by("-created_at"),
             "my_pending_escalations": my_pending,
             "efforts": EffortLog.objects.filter(inquiry=inquiry).select_related("member__user"),
             "members": members,

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -9,13 +11,22 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_fills_every_page_and_is_idempotent(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=open("/dev/null", "w"))
+        call_command("seed_demo", stdout=io.StringIO())
     counts = (Team.objects.count(), Member.objects.count(), Inquiry.objects.count(), Shift.objects.count())
     assert counts[0] == 3 and counts[2] > 0 and counts[3] > 0
     assert set(Inquiry.objects.values_list("status", flat=True)) == set(Inquiry.Status.values)
     assert not Inquiry.objects.filter(assignee__isnull=True).exists()
     assert len(set(Member.objects.values_list("percent_time", flat=True))) > 3
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert (Team.objects.count(), Member.objects.count(), Inquiry.objects.count()) == counts[:3]
     assert Shift.objects.count() == counts[3]
+
+
+def test_seed_demo_puts_a_postmortem_up_for_review():
+    from postmortems.models import Postmortem
+
+    call_command("seed_demo", stdout=io.StringIO())
+    postmortem = Postmortem.objects.filter(team__slug="ads").get()
+    assert postmortem.status == "in_review"
+    assert postmortem.recommendations.count() == 1 and postmortem.milestones.exists()

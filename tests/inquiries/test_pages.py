@@ -233,3 +233,23 @@ def test_requester_text_is_escaped_on_every_page(signed_in, on_shift, make_inqui
         html = signed_in.get(url).content.decode()
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html, url
+
+
+@pytest.mark.django_db
+def test_inquiry_page_links_its_postmortem_and_offers_to_write_one(client, primary):
+    from inquiries import services
+
+    inquiry = services.inquiry_create(
+        team=primary.team,
+        subject="Exam down",
+        body="All fail",
+        requester_name="Ana",
+        requester_email="ana@example.org",
+    )
+    services.inquiry_update_triage(inquiry=inquiry, actor=primary.user, data={"serious": True})
+    services.inquiry_resolve(inquiry=inquiry, actor=primary.user, kind="workaround", reply="Fixed for now.")
+    client.force_login(primary.user)
+    page = client.get(f"/inquiries/{inquiry.reference}/").content.decode()
+    postmortem = inquiry.postmortems.get()
+    assert f"/postmortems/{postmortem.pk}/" in page
+    assert f"/postmortems/new/?team=ads&amp;inquiry={inquiry.reference}" in page

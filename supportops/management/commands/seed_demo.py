@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from inquiries import services as inquiries
 from inquiries.models import Inquiry
+from postmortems import services as postmortems
 from shifts import services as shifts
 from shifts.models import Member, Rotation, Team, Topic
 
@@ -197,6 +198,10 @@ class Command(BaseCommand):
         actor = inquiry.assignee.user if inquiry.assignee else manager.user
         if fate == "new":
             return
+        if fate == "serious":
+            inquiries.inquiry_update_triage(
+                inquiry=inquiry, actor=actor, data={"serious": True, "priority": "critical"}
+            )
         inquiries.effort_log(inquiry=inquiry, actor=actor, minutes=25, note="Reproduced locally")
         if fate == "escalated":
             other = inquiry.team.members.exclude(user=actor).filter(role=Member.Role.DEVELOPER).first()
@@ -222,6 +227,7 @@ class Command(BaseCommand):
             "resolved": ("answered", ""),
             "promoted": ("promoted", "https://github.com/example/product/issues/42"),
             "documentation": ("documentation", ""),
+            "serious": ("workaround", ""),
         }[fate]
         inquiries.inquiry_resolve(
             inquiry=inquiry,
@@ -240,6 +246,8 @@ class Command(BaseCommand):
                 url=url,
                 source_inquiry=inquiry,
             )
+        if fate == "serious":
+            self._postmortem(inquiry, actor, manager)
         if fate == "documentation":
             inquiries.improvement_create(
                 team=inquiry.team,
@@ -249,6 +257,30 @@ class Command(BaseCommand):
                 estimate_hours=2,
                 source_inquiry=inquiry,
             )
+
+    def _postmortem(self, inquiry: Inquiry, actor, manager: Member) -> None:
+        """Resolving the serious inquiry drafted a postmortem; fill it in and put it up for review."""
+        postmortem = inquiry.postmortems.get()
+        postmortems.postmortem_update(
+            postmortem=postmortem,
+            actor=actor,
+            data={
+                "summary": "Submissions failed for 40 minutes during the exam window.",
+                "impact": "About 120 learners could not submit; deadlines were extended by a day.",
+                "root_causes": "The grading workers ran out of memory after a dependency upgrade; "
+                "no alert fired because the health check only tested the web tier.",
+            },
+        )
+        postmortems.recommendation_add(
+            postmortem=postmortem,
+            actor=actor,
+            data={
+                "description": "Alert on the grading queue length, not only on the web health check",
+                "owner": inquiry.assignee_id,
+                "due_date": timezone.localdate() + dt.timedelta(days=14),
+            },
+        )
+        postmortems.postmortem_submit(postmortem=postmortem, actor=actor)
 
 
 # (subject, body, requester, received hours ago (0 = now, by the web form), what happens next)
@@ -294,6 +326,13 @@ QUESTIONS = [
         "Farah Haddad",
         6,
         "escalated",
+    ),
+    (
+        "Grading service down during the exam window",
+        "Everyone in my study group gets 'submission failed' on the final exam.",
+        "Ines Moreau",
+        20,
+        "serious",
     ),
     (
         "Cannot log in after changing my email",
