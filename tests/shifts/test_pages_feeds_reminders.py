@@ -96,10 +96,17 @@ def test_page_form_shows_errors_as_messages(client, scheduled, manager):
 @pytest.mark.django_db
 def test_rotation_forms_with_missing_or_foreign_fields_show_a_message_not_an_error(client, manager, outsider):
     client.force_login(manager.user)
-    response = client.post("/rotations/absences/add/", {"team": "ads", "member": str(outsider.pk),
-                                                        "starts_at": "2030-01-01T09:00",
-                                                        "ends_at": "2030-01-02T09:00", "reason": "vacation"},
-                           follow=True)
+    response = client.post(
+        "/rotations/absences/add/",
+        {
+            "team": "ads",
+            "member": str(outsider.pk),
+            "starts_at": "2030-01-01T09:00",
+            "ends_at": "2030-01-02T09:00",
+            "reason": "vacation",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     assert "not in this team" in response.content.decode()
     response = client.post("/rotations/absences/add/", {"team": "ads"}, follow=True)
