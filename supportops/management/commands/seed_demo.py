@@ -3,6 +3,7 @@
 Idempotent: a team that already exists is left alone (its schedule is only extended)."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -13,10 +14,13 @@ from inquiries import services as inquiries
 from inquiries.models import Inquiry
 from postmortems import services as postmortems
 from shifts import services as shifts
-from shifts.models import Member, Rotation, Team, Topic
+from shifts.business_time import BusinessCalendar
+from shifts.models import Member, Rotation, Shift, Team, Topic
+from shifts.scheduler import Candidate, Slot, assign, slots_for_rotation
 
 User = get_user_model()
 DEMO_PASSWORD = "demo-pass-2026"
+HISTORY_DAYS = 42
 
 LUNCH_BREAK_WEEK = [
     window
@@ -140,7 +144,8 @@ class Command(BaseCommand):
         return team.members.filter(role=Member.Role.MANAGER).select_related("user").first()
 
     def _rotations(self, team: Team, spec: dict) -> None:
-        """Rotations from two weeks ago; every run extends the schedule to four weeks ahead."""
+        """Rotations that began six weeks ago, with their history; each run extends the schedule four
+        weeks ahead."""
         today = timezone.localdate()
         manager = self._manager(team)
         developers = list(
@@ -155,12 +160,54 @@ class Command(BaseCommand):
                     role=role,
                     shift_length_minutes=length,
                     handoff_time=dt.time.fromisoformat(handoff),
-                    starts_on=today - dt.timedelta(days=14),
+                    starts_on=today - dt.timedelta(days=HISTORY_DAYS),
                     members=developers,
                 )
+                self._history(rotation)
             shifts.rotation_schedule(
                 rotation=rotation, until=today + dt.timedelta(days=28), actor=manager.user
             )
+
+    def _history(self, rotation: Rotation) -> None:
+        """The shifts the team served before it used SupportOps, made by the same fair rule.
+
+        The scheduler only plans from now on (the past is what happened), so the demo's history is built
+        here: the pure scheduler over the past slots, written as the rows an import would leave."""
+        team = rotation.team
+        began = dt.datetime.combine(rotation.starts_on, rotation.handoff_time, tzinfo=ZoneInfo(team.timezone))
+        rotation.memberships.update(joined_at=began)
+        now = timezone.now()
+        slots = [
+            Slot(start, end)
+            for start, end in slots_for_rotation(
+                calendar=BusinessCalendar.for_team(team),
+                starts_on=rotation.starts_on,
+                handoff_time=rotation.handoff_time,
+                shift_length_minutes=rotation.shift_length_minutes,
+                until=timezone.localdate(),
+            )
+            if start <= now
+        ]
+        busy: dict[int, list] = {}
+        for member_id, start, end in Shift.objects.filter(team=team).values_list(
+            "member_id", "starts_at", "ends_at"
+        ):
+            busy.setdefault(member_id, []).append((start, end))
+        candidates = [Candidate(m.pk, m.percent_time) for m in rotation.members.all()]
+        assignments, _ = assign(slots=slots, candidates=candidates, busy=busy)
+        Shift.objects.bulk_create(
+            Shift(
+                team=team,
+                rotation=rotation,
+                role=rotation.role,
+                member_id=a.member,
+                scheduled_member_id=a.member,
+                starts_at=a.slot.start,
+                ends_at=a.slot.end,
+            )
+            for a in assignments
+            if a.member is not None
+        )
 
     def _absences(self, team: Team) -> None:
         member = team.members.filter(role=Member.Role.DEVELOPER).select_related("user").order_by("pk")[1]
