@@ -25,6 +25,8 @@ EVENT_WORDS = {
 def milestones_from(*, postmortem: Postmortem, inquiries: Sequence[Inquiry], prefix: bool) -> list[Milestone]:
     """Milestones (unsaved) from the inquiries' events: one query for all of them."""
     references = {inquiry.pk: inquiry.reference for inquiry in inquiries}
+    # An imported inquiry's "created" event is the import; the incident began when it was received.
+    received = {inquiry.pk: inquiry.received_at for inquiry in inquiries}
     events = Event.objects.filter(inquiry__in=list(references), kind__in=list(EVENT_WORDS)).order_by(
         "created_at", "id"
     )
@@ -45,11 +47,11 @@ def milestones_from(*, postmortem: Postmortem, inquiries: Sequence[Inquiry], pre
         milestones.append(
             Milestone(
                 postmortem=postmortem,
-                at=event.created_at,
+                at=received[event.inquiry_id] if event.kind == "created" else event.created_at,
                 description=f"{lead}{EVENT_WORDS[event.kind]}{detail}"[:500],
             )
         )
-    return milestones
+    return sorted(milestones, key=lambda milestone: milestone.at)
 
 
 @transaction.atomic

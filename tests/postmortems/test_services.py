@@ -239,3 +239,24 @@ def test_resolving_a_serious_inquiry_still_drafts_through_the_package(inquiry, p
     postmortem = Postmortem.objects.get()
     assert postmortem.summary == "Restarted" and postmortem.status == "draft"
     assert Change.objects.get(postmortem=postmortem).kind == "created"
+
+
+@pytest.mark.django_db
+def test_timeline_of_an_imported_inquiry_starts_when_it_was_received(primary):
+    received = timezone.now() - dt.timedelta(days=3)
+    inquiry = inquiry_services.inquiry_create(
+        team=primary.team,
+        subject="Outage",
+        body="Down",
+        requester_name="Ana",
+        requester_email="ana@example.org",
+        channel="import",
+        actor=primary.user,
+        received_at=received,
+    )
+    inquiry_services.inquiry_update_triage(inquiry=inquiry, actor=primary.user, data={"serious": True})
+    inquiry_services.inquiry_resolve(
+        inquiry=inquiry, actor=primary.user, kind="workaround", reply="Up again."
+    )
+    milestones = list(inquiry.postmortems.get().milestones.order_by("at"))
+    assert milestones[0].description == "Inquiry received" and milestones[0].at == received
