@@ -1,7 +1,6 @@
 """The caller's inbox: notifications/ and notifications/{id}/read/."""
 
 from django.urls import path
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,6 +9,7 @@ from rest_framework.views import APIView
 
 from .errors import NotFoundError
 from .models import Notification
+from .notifications import notifications_mark_read
 from .pagination import paginate
 
 
@@ -38,9 +38,7 @@ class NotificationListView(APIView):
 class NotificationReadView(APIView):
     @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        Notification.objects.filter(pk=pk, recipient=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        notifications_mark_read(user=request.user, notification_id=pk)
         notification = (
             Notification.objects.filter(pk=pk, recipient=request.user).select_related("inquiry").first()
         )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Notification, OutboundMessage
 
@@ -219,3 +220,11 @@ def notify(
         shift=shift,
     )
     return notify_many([notice], email=email, webhook=webhook)[0]
+
+
+def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark the user's unread notifications (or just one) read; returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

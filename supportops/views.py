@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .models import Notification
+from .notifications import notifications_mark_read
 
 
 @login_required
@@ -18,5 +18,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    notifications_mark_read(user=request.user)
     return redirect("inbox")
