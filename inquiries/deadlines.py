@@ -4,13 +4,18 @@ import datetime as dt
 
 from django.db import transaction
 
-from shifts.business_time import add_business_minutes
+from shifts.business_time import BusinessCalendar
 from shifts.models import Team
 
 
-def response_deadlines(*, team: Team, received_at: dt.datetime) -> tuple[dt.datetime | None, dt.datetime]:
-    """(response_due_at, response_guarantee_at) for an inquiry received at `received_at`."""
-    due = add_business_minutes(team=team, start=received_at, minutes=team.response_target_minutes)
+def response_deadlines(
+    *, team: Team, received_at: dt.datetime, calendar: BusinessCalendar | None = None
+) -> tuple[dt.datetime | None, dt.datetime]:
+    """(response_due_at, response_guarantee_at) for an inquiry received at `received_at`.
+
+    Pass `calendar` when computing many: building it (holidays, windows) is the expensive part."""
+    calendar = calendar or BusinessCalendar.for_team(team)
+    due = calendar.add_minutes(received_at, team.response_target_minutes)
     guarantee = received_at + dt.timedelta(minutes=team.response_guarantee_minutes)
     return due, guarantee
 
@@ -21,8 +26,13 @@ def recompute_open_deadlines(*, team: Team) -> int:
     from .models import Inquiry
 
     changed = []
-    for inquiry in Inquiry.objects.select_for_update().filter(team=team, status=Inquiry.Status.NEW):
-        due, guarantee = response_deadlines(team=team, received_at=inquiry.received_at)
+    calendar = BusinessCalendar.for_team(team)
+    for inquiry in (
+        Inquiry.objects.select_for_update()
+        .filter(team=team, status=Inquiry.Status.NEW)
+        .only("pk", "received_at", "response_due_at", "response_guarantee_at")
+    ):
+        due, guarantee = response_deadlines(team=team, received_at=inquiry.received_at, calendar=calendar)
         if (due, guarantee) != (inquiry.response_due_at, inquiry.response_guarantee_at):
             inquiry.response_due_at, inquiry.response_guarantee_at = due, guarantee
             changed.append(inquiry)
