@@ -8,11 +8,18 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.factories import make_member, make_team, make_user
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# CI must not pass or fail by the luck of a random seed: same examples every run there; locally hypothesis
+# keeps exploring (and remembers failures in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    hypothesis_settings.load_profile("ci")
 CHROMIUM = "/usr/bin/chromium"
 
 

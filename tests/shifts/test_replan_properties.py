@@ -98,9 +98,12 @@ def test_a_late_joiner_is_fair_from_the_join_and_serves_back_to_back_only_when_f
     history = deviations_after_every_shift(_rows(second), pct, joined, absences)
     assert_within_bound(history)
     assert all(b.member != newcomer.id for b in second[:now_index])
+    # history has a row per *counted* shift: uncovered slots (nobody available) are skipped there.
+    counted = [i for i, b in enumerate(second) if b.member in pct and joined[b.member] < b.slot.end]
+    row_of = {slot_index: row for row, slot_index in enumerate(counted)}
     for i in range(now_index + 1, len(second)):
         if second[i].member == second[i - 1].member == newcomer.id:
-            surplus = history[i]
+            surplus = history[row_of[i]]
             own_deficit = 1 - surplus[newcomer.id]  # before serving slot i
             others_behind = [
                 m for m in second[i].available if m != newcomer.id and -surplus[m] >= MIN_DEFICIT_TO_SERVE
