@@ -41,9 +41,10 @@ class ShiftOverrideView(APIView):
         serializer = OverrideInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member_id = serializer.validated_data["member"]
-        member = Member.objects.filter(pk=member_id).select_related("user", "team").first()
+        # Only the shift's team: a member of another team must not even be named in the error.
+        member = Member.objects.filter(pk=member_id, team=shift.team).select_related("user", "team").first()
         if member is None:
-            raise InvalidInput(f"No member {member_id}.", field="member")
+            raise InvalidInput(f"No member {member_id} in {shift.team.name}.", field="member")
         shift = services.shift_override(shift=shift, member=member, actor=request.user)
         return Response(ShiftOutputSerializer(shift).data)
 

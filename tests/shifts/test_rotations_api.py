@@ -176,7 +176,7 @@ def test_override_to_a_teammate_keeps_the_scheduled_member(as_member, manager, s
     assert Notification.objects.filter(recipient=teammate.user, kind="shift_changed").exists()
 
 
-def test_override_to_an_absent_or_foreign_member_is_409(
+def test_override_to_an_absent_member_is_409_and_to_a_foreign_one_400_without_naming_them(
     as_member, manager, staffed, primary, teammate, outsider
 ):
     schedule(as_member(manager), staffed)
@@ -184,7 +184,9 @@ def test_override_to_an_absent_or_foreign_member_is_409(
     Absence.objects.create(member=teammate, starts_at=shift.starts_at, ends_at=shift.ends_at)
     api = as_member(manager)
     assert api.post(f"/api/v1/shifts/{shift.pk}/override/", {"member": teammate.pk}).status_code == 409
-    assert api.post(f"/api/v1/shifts/{shift.pk}/override/", {"member": outsider.pk}).status_code == 409
+    foreign = api.post(f"/api/v1/shifts/{shift.pk}/override/", {"member": outsider.pk})
+    assert foreign.status_code == 400
+    assert outsider.display_name not in foreign.content.decode()
     gone = make_member(staffed.team, "gina")
     gone.is_active = False
     gone.save()
