@@ -90,12 +90,13 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_change(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    # Another team's member is 404, whoever asks, before any role check answers for it.
+    member = members_of(team=_team_or_404(request, slug)).filter(pk=member_id).first()
+    if member is None:
+        raise Http404("No such member in this team.")
     team, allowed = _manager_action(request, slug)
     if allowed:
-        member = members_of(team=team).filter(pk=member_id).first()
         try:
-            if member is None:
-                raise InvalidInput("No such member in this team.")
             if request.POST.get("action") == "remove":
                 services.member_remove(member=member)
                 messages.success(request, f"{member.display_name} left {team.name}.")

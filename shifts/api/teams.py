@@ -205,8 +205,9 @@ class MemberDetailView(APIView):
 
     def delete_member(self, request: Request, slug: str, member_id) -> Response:
         team = team_get_for_user(user=request.user, slug=slug)
+        member = _member_in(team, member_id)  # another team's member is 404 for everyone, as in patch
         _require_manager(request, team)
-        services.member_remove(member=_member_in(team, member_id))
+        services.member_remove(member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
