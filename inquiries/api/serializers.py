@@ -208,3 +208,10 @@ class PublicInquirySerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=20000)
     topic = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
+    # The form's honeypot, for bots that post the form's fields here: anything in it rejects the submission.
+    website = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+    def validate_website(self, value: str) -> str:
+        if value:
+            raise serializers.ValidationError("This submission looks automated and was not accepted.")
+        return value
