@@ -103,6 +103,7 @@ def member_change(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
             else:
                 services.member_update(
                     member=member,
+                    actor=request.user,
                     data={
                         "percent_time": _int(request.POST.get("percent_time"), "percent_time"),
                         "role": request.POST.get("role", member.role),

@@ -200,7 +200,7 @@ class MemberDetailView(APIView):
             is_self and set(data) <= {"name", "email"}
         ):
             _require_manager(request, team)
-        member = services.member_update(member=member, data=data)
+        member = services.member_update(member=member, data=data, actor=request.user)
         return Response(MemberOutputSerializer(member).data)
 
     def delete_member(self, request: Request, slug: str, member_id) -> Response:

@@ -8,7 +8,7 @@ import holidays as holidays_lib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -206,6 +206,15 @@ def member_add(
         invite = True
     else:
         invite = False
+        # An account is shared by every team its person is in: only someone who already knows the
+        # person (their address) may add them, so a manager cannot fish names and emails by username.
+        known_here = Member.objects.filter(team=team, user=user).exists()
+        if not known_here and email.strip().lower() != user.email.lower():
+            raise InvalidInput(
+                f"The username {username!r} is taken. To add an existing person, give the email address "
+                "of their account; to invite someone new, choose another username.",
+                field="email",
+            )
     existing = Member.objects.filter(team=team, user=user).first()
     if existing and existing.is_active:
         raise ConflictError(f"{username} is already a member of {team.name}.", field="username")
@@ -221,10 +230,16 @@ def member_add(
 
 
 @transaction.atomic
-def member_update(*, member: Member, data: dict[str, Any]) -> Member:
+def member_update(*, member: Member, data: dict[str, Any], actor) -> Member:
+    """Change percent-time and role (managers), or one's own name and email.
+
+    Name and email belong to the person's account, shared by all their teams: only they (or a
+    superuser) change them, never a manager of one of the teams."""
     unknown = set(data) - {"percent_time", "role", "name", "email"}
     if unknown:
         raise InvalidInput(f"These member fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if {"name", "email"} & set(data) and actor.pk != member.user_id and not actor.is_superuser:
+        raise PermissionDenied(f"Only {member.display_name} can change their own name and email.")
     _validate_member_fields(data)
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     if data.get("role") == Member.Role.DEVELOPER and member.is_manager:

@@ -129,3 +129,34 @@ def test_last_manager_cannot_be_removed(as_member, manager):
 def test_superuser_sees_every_team(as_member, superuser, team, other_team):
     slugs = {t["slug"] for t in as_member(superuser).get("/api/v1/teams/").json()["results"]}
     assert slugs == {"ads", "bio"}
+
+
+def test_manager_cannot_change_the_name_or_email_of_someones_account(as_member, manager, teammate):
+    response = as_member(manager).patch(
+        f"/api/v1/teams/ads/members/{teammate.pk}/", {"email": "hijack@example.org"}, format="json"
+    )
+    assert response.status_code == 403
+    teammate.user.refresh_from_db()
+    assert teammate.user.email == "tom@example.org"
+
+
+def test_member_changes_their_own_email(as_member, teammate):
+    response = as_member(teammate).patch(
+        f"/api/v1/teams/ads/members/{teammate.pk}/", {"email": "tom.new@example.org"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["email"] == "tom.new@example.org"
+
+
+def test_adding_an_existing_account_needs_its_email_and_reveals_nothing_else(as_member, manager, outsider):
+    client = as_member(manager)
+    payload = {"username": "olga", "percent_time": 50}
+    response = client.post("/api/v1/teams/ads/members/", payload, format="json")
+    assert response.status_code == 400
+    assert "olga@example.org" not in response.content.decode() and "Olga" not in response.content.decode()
+    assert not Member.objects.filter(team__slug="ads", user__username="olga").exists()
+    response = client.post(
+        "/api/v1/teams/ads/members/",
+        {"username": "olga", "email": "OLGA@example.org", "percent_time": 50},
+        format="json",
+    )
+    assert response.status_code == 201
