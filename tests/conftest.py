@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -63,6 +64,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def _fail_missing_service(request: pytest.FixtureRequest) -> None:
     pytest.fail(_missing_service(request.node) or "service missing")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Throttle counters live in the cache: no test inherits another's submissions."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

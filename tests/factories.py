@@ -8,6 +8,7 @@ from shifts.models import Member, Team
 
 _seq = itertools.count(1)
 
+ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
 WEEKDAYS_9_TO_5 = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
 
 

@@ -1,22 +1,13 @@
-"""Fixtures for inquiry tests: the Primary on shift now, an inquiry factory, and a clean throttle cache."""
+"""Fixtures for inquiry tests: the Primary on shift now and an inquiry factory."""
 
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from inquiries import services
 from shifts.models import Shift, Topic
-
-ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
+from tests.factories import ALWAYS
 
 
 @pytest.fixture

@@ -3,21 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from inquiries import services as inquiry_services
 from postmortems import services
 from shifts.models import Shift
-
-ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
+from tests.factories import ALWAYS
 
 
 @pytest.fixture
