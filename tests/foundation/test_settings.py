@@ -57,7 +57,7 @@ def test_embedded_default_is_sqlite_and_filesystem_broker():
             "SUPPORTOPS_VAR_DIR": "/tmp/supportops-settings-test",
         },
     )
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"], result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://localhost//"], result.stderr
 
 
 @pytest.mark.django_db
