@@ -36,6 +36,19 @@ class Team(models.Model):
     reference_prefix = models.CharField(max_length=12, help_text="Prefix of inquiry references, e.g. ADS")
     # Last inquiry number handed out; incremented under a row lock so references never collide.
     last_reference_number = models.PositiveIntegerField(default=0)
+    # The team mailbox (SPEC 3.3, channel `email`): polled over IMAP by inquiries.mail_intake.
+    mail_enabled = models.BooleanField(default=False, help_text="Poll this mailbox for inquiries")
+    mail_host = models.CharField(max_length=255, blank=True, help_text="IMAP server, e.g. imap.example.org")
+    mail_port = models.PositiveIntegerField(
+        default=993, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    mail_use_ssl = models.BooleanField(default=True, help_text="IMAP over TLS (IMAP4_SSL)")
+    mail_username = models.CharField(max_length=255, blank=True)
+    # Stored as given (IMAP needs it in clear): use an app password. Never returned by the API or pages.
+    mail_password = models.CharField(max_length=255, blank=True)
+    mail_folder = models.CharField(max_length=255, default="INBOX")
+    mail_last_poll_at = models.DateTimeField(null=True, blank=True)
+    mail_last_poll_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -57,6 +57,7 @@ def team_data_from_form(post: QueryDict) -> dict:
     }
     if not data["name"]:
         raise InvalidInput("A team needs a name.", field="name")
+    data.update(_mailbox_from_form(post))
     for name in ("response_target_minutes", "response_guarantee_minutes", "support_budget_percent"):
         value = _optional_int(post, name)
         if value is None or value < 1:
@@ -70,4 +71,25 @@ def team_data_from_form(post: QueryDict) -> dict:
         raise InvalidInput(
             "low-hanging fruit hours must be a number.", field="low_hanging_fruit_hours"
         ) from None
+    return data
+
+
+def _mailbox_from_form(post: QueryDict) -> dict:
+    """The mailbox fields; the password field is empty on the page, and empty means "keep it"."""
+    data: dict = {
+        "mail_enabled": post.get("mail_enabled") == "on",
+        "mail_host": post.get("mail_host", "").strip(),
+        "mail_use_ssl": post.get("mail_use_ssl") == "on",
+        "mail_username": post.get("mail_username", "").strip(),
+        "mail_folder": post.get("mail_folder", "").strip() or "INBOX",
+    }
+    port = _optional_int(post, "mail_port")
+    if port is not None:
+        if not 1 <= port <= 65535:
+            raise InvalidInput("mail port must be between 1 and 65535.", field="mail_port")
+        data["mail_port"] = port
+    if post.get("mail_password_clear") == "on":
+        data["mail_password"] = ""
+    elif post.get("mail_password", ""):
+        data["mail_password"] = post["mail_password"]
     return data

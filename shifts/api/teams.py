@@ -25,6 +25,7 @@ class TeamOutputSerializer(serializers.ModelSerializer):
     coverage = CoverageWindowSerializer(many=True)
     holidays = serializers.ListField(child=serializers.DateField())
     topics = serializers.SerializerMethodField()
+    mail_password_set = serializers.SerializerMethodField()
 
     class Meta:
         model = Team
@@ -45,7 +46,21 @@ class TeamOutputSerializer(serializers.ModelSerializer):
             "handoff_notifies_requester",
             "reference_prefix",
             "topics",
+            "mail_enabled",
+            "mail_host",
+            "mail_port",
+            "mail_use_ssl",
+            "mail_username",
+            "mail_password_set",
+            "mail_folder",
+            "mail_last_poll_at",
+            "mail_last_poll_error",
         ]
+        read_only_fields = fields
+
+    def get_mail_password_set(self, team: Team) -> bool:
+        # The password itself is never output: only whether one is stored.
+        return bool(team.mail_password)
 
     def get_topics(self, team: Team) -> list[str]:
         return [topic.name for topic in team.topics.all()]
@@ -72,6 +87,16 @@ class TeamInputSerializer(serializers.Serializer):
     handoff_notifies_requester = serializers.BooleanField(required=False)
     reference_prefix = serializers.CharField(max_length=12, required=False)
     topics = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
+    mail_enabled = serializers.BooleanField(required=False)
+    mail_host = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    mail_port = serializers.IntegerField(min_value=1, max_value=65535, required=False)
+    mail_use_ssl = serializers.BooleanField(required=False)
+    mail_username = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    # Write only: replaces the stored password ("" removes it); no response ever contains it.
+    mail_password = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, trim_whitespace=False, write_only=True
+    )
+    mail_folder = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)

@@ -40,6 +40,13 @@ TEAM_FIELDS = {
     "webhook_url",
     "handoff_notifies_requester",
     "reference_prefix",
+    "mail_enabled",
+    "mail_host",
+    "mail_port",
+    "mail_use_ssl",
+    "mail_username",
+    "mail_password",
+    "mail_folder",
 }
 
 
@@ -69,8 +76,20 @@ def _clean_team_fields(data: dict[str, Any]) -> dict[str, Any]:
         if not prefix.isalnum() or not 1 <= len(prefix) <= 12:
             raise InvalidInput("reference_prefix must be 1-12 letters or digits.", field="reference_prefix")
         cleaned["reference_prefix"] = prefix
+    for key in ("mail_host", "mail_username", "mail_folder"):
+        if key in cleaned:
+            cleaned[key] = str(cleaned[key] or "").strip()
+    if "mail_folder" in cleaned and not cleaned["mail_folder"]:
+        cleaned["mail_folder"] = "INBOX"
     cleaned.pop("topics", None)
     return cleaned
+
+
+def _check_mailbox(team: Team) -> None:
+    if team.mail_enabled and not (team.mail_host and team.mail_username and team.mail_password):
+        raise InvalidInput(
+            "To poll the team mailbox, give its IMAP host, username and password.", field="mail_enabled"
+        )
 
 
 def _full_clean(team: Team) -> None:
@@ -103,6 +122,7 @@ def team_create(*, creator, data: dict[str, Any]) -> Team:
     cleaned.setdefault("reference_prefix", slug.replace("-", "")[:6].upper())
     team = Team(slug=slug, **cleaned)
     _full_clean(team)
+    _check_mailbox(team)
     try:
         team.save()
     except IntegrityError:
@@ -134,6 +154,7 @@ def team_update(*, team: Team, data: dict[str, Any]) -> Team:
     for key, value in cleaned.items():
         setattr(team, key, value)
     _full_clean(team)
+    _check_mailbox(team)
     team.save()
     if "topics" in data:
         _set_topics(team, data["topics"])
