@@ -275,3 +275,40 @@ class Handoff(models.Model):
     class Meta:
         ordering = ["-boundary"]
         constraints = [models.UniqueConstraint(fields=["team", "boundary"], name="handoff_once_per_boundary")]
+
+
+class InboundEmail(models.Model):
+    """One email taken from a team mailbox, recorded in the same transaction as what it caused.
+
+    The unique (team, message_id) is the "exactly once": a message fetched twice (a poll that died
+    before marking it \\Seen, two pollers at once) finds its row and is skipped."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "New inquiry"
+        REPLIED = "replied", "Requester reply"
+        REOPENED = "reopened", "Reopened by the requester"
+        FOLLOW_UP = "follow_up", "New inquiry following up a closed one"
+        AUTO_REPLY = "auto_reply", "Skipped: automatic reply or bounce"
+        LOOP = "loop", "Skipped: sent by SupportOps itself"
+        REJECTED = "rejected", "Skipped: not usable (e.g. no valid sender)"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="inbound_emails")
+    # The Message-ID header, or "sha256:<hex>" of the raw message when it has none.
+    message_id = models.CharField(max_length=255)
+    received_at = models.DateTimeField(auto_now_add=True)
+    from_address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_emails"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "message_id"], name="inbound_email_once_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.message_id} ({self.outcome})"

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from supportops.celery import SWEEP_TASK
 
-from . import handoff, sla
+from . import handoff, mail_intake, sla
 
 
 @shared_task(name="inquiries.tasks.sla_sweep", **SWEEP_TASK)
@@ -15,3 +15,8 @@ def sla_sweep() -> dict[str, int]:
 @shared_task(name="inquiries.tasks.handoff_sweep", **SWEEP_TASK)
 def handoff_sweep() -> dict[str, int]:
     return handoff.handoff_sweep()
+
+
+@shared_task(name="inquiries.tasks.poll_mailboxes", **SWEEP_TASK)
+def poll_mailboxes() -> dict[str, dict[str, int]]:
+    return mail_intake.mailboxes_poll()

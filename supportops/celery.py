@@ -1,6 +1,6 @@
 """The Celery app, its queues and the beat schedule.
 
-Queues: `sweeps` (periodic scans of the database: SLA, handoff, outbox, shift reminders) and
+Queues: `sweeps` (periodic scans: SLA, handoff, outbox, shift reminders, team mailboxes) and
 `notifications` (delivery of single outbox rows), plus the default `celery`. A worker consumes all
 three: `celery -A supportops worker -Q celery,notifications,sweeps`; exactly one `celery -A supportops
 beat`. Task options (time limits, retries, acks_late) are defined once here and used by every task."""
@@ -46,6 +46,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "task": "supportops.tasks.deliver_pending_notifications",
             "schedule": every,
             "options": nudge,
+        },
+        "mail-poll": {
+            "task": "inquiries.tasks.poll_mailboxes",
+            "schedule": float(settings.MAIL_POLL_SECONDS),
+            "options": {"expires": max(float(settings.MAIL_POLL_SECONDS), 5.0)},
         },
         "shift-reminders": {
             "task": "shifts.tasks.send_shift_reminders",

@@ -166,6 +166,8 @@ SLA_WARNING_MINUTES = env_int("SLA_WARNING_MINUTES", 30)
 SLA_HANDOFF_CATCHUP_DAYS = env_int("SLA_HANDOFF_CATCHUP_DAYS", 7)
 SHIFT_REMINDER_MINUTES = [int(m) for m in env_list("SHIFT_REMINDER_MINUTES", ["1440", "60"])]
 PUBLIC_INTAKE_RATE = env_str("PUBLIC_INTAKE_RATE", "20/hour")
+# How often team mailboxes (email channel) are polled for new mail.
+MAIL_POLL_SECONDS = env_int("MAIL_POLL_SECONDS", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,154 @@
+"""One parsed email becomes one outcome: a new inquiry, a requester reply or reopen, or a skip.
+
+Threading (SPEC 3.3): an email continues an inquiry when its subject carries one of this team's
+references (`[ADS-12]`, as every email we send has) or its In-Reply-To/References name a Message-ID
+of an email we sent about that inquiry, AND it comes from that inquiry's requester. Anything else
+is a new inquiry: a reference in the subject is no key to someone else's question."""
+
+import re
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from shifts.models import Team
+from supportops.errors import ConflictError, DomainError
+from supportops.models import OutboundMessage
+
+from ..models import InboundEmail, Inquiry
+from ..services import inquiry_create, inquiry_reopen, inquiry_requester_reply
+from .parse import BODY_MAX, ParsedEmail, address_of
+
+Outcome = InboundEmail.Outcome
+_OUTBOUND_ID = re.compile(r"^<supportops\.outbound\.(\d+)@([^>]+)>$")
+
+
+def _sent_inquiry_ids(thread_ids: list[str]) -> list[int]:
+    """Outbox rows named by Message-IDs we generated (supportops.delivery._message_id)."""
+    host = (urlparse(settings.SITE_URL).hostname or "localhost").lower()
+    ids = []
+    for value in thread_ids:
+        match = _OUTBOUND_ID.match(value)
+        if match and match.group(2).lower() == host:
+            ids.append(int(match.group(1)))
+    return ids
+
+
+def thread_inquiry(*, team: Team, email: ParsedEmail) -> Inquiry | None:
+    """The team's inquiry this email continues, if it is from that inquiry's requester."""
+    candidates: list[Inquiry] = []
+    outbound = _sent_inquiry_ids(email.thread_ids)
+    if outbound:
+        # Newest header entry first: In-Reply-To comes before References in thread_ids.
+        by_pk = dict(
+            OutboundMessage.objects.filter(pk__in=outbound, inquiry__team=team).values_list(
+                "pk", "inquiry_id"
+            )
+        )
+        inquiry_ids = [by_pk[pk] for pk in outbound if pk in by_pk]
+        found = {i.pk: i for i in Inquiry.objects.filter(pk__in=inquiry_ids)}
+        candidates += [found[pk] for pk in inquiry_ids if pk in found]
+    prefix = re.escape(team.reference_prefix)
+    references = [m.upper() for m in re.findall(rf"\[({prefix}-\d+)\]", email.subject, flags=re.IGNORECASE)]
+    if references:
+        candidates += list(Inquiry.objects.filter(team=team, reference__in=references))
+    for inquiry in candidates:
+        if inquiry.requester_email.lower() == email.from_address:
+            inquiry.team = team
+            return inquiry
+    return None
+
+
+def _skip_reason(*, team: Team, email: ParsedEmail) -> tuple[str, str]:
+    if email.auto_reason:
+        return Outcome.AUTO_REPLY, email.auto_reason
+    ours = {address_of(settings.DEFAULT_FROM_EMAIL), (team.mail_username or "").lower()}
+    if email.from_address and email.from_address in ours:
+        # Our own acknowledgement or notice, delivered back to the mailbox: answering it would loop.
+        return Outcome.LOOP, f"from {email.from_address}"
+    if not email.from_address:
+        return Outcome.REJECTED, "no sender address"
+    return "", ""
+
+
+def _continue(*, inquiry: Inquiry, body: str) -> tuple[str, Inquiry]:
+    """A requester reply, a reopen within 14 days, or (too late to reopen) None."""
+    try:
+        return Outcome.REPLIED, inquiry_requester_reply(inquiry=inquiry, body=body)
+    except ConflictError:
+        pass  # resolved (perhaps just now): try to reopen
+    try:
+        return Outcome.REOPENED, inquiry_reopen(inquiry=inquiry, by_requester=True, body=body)
+    except ConflictError:
+        return Outcome.FOLLOW_UP, inquiry
+
+
+def _create(*, team: Team, email: ParsedEmail, follows: Inquiry | None = None) -> Inquiry:
+    body = email.body or "(The email had no text.)"
+    if follows is not None:
+        intro = f"[Follow-up to {follows.reference}, resolved and closed to replies.]\n\n"
+        body = intro + body[: BODY_MAX - len(intro)]
+    return inquiry_create(
+        team=team,
+        subject=email.subject or "(no subject)",
+        body=body,
+        requester_name=email.from_name or email.from_address.split("@")[0],
+        requester_email=email.from_address,
+        channel=Inquiry.Channel.EMAIL,
+    )
+
+
+def _notes(email: ParsedEmail, extra: str = "") -> str:
+    notes = [extra] if extra else []
+    if email.attachments:
+        notes.append(f"attachments ignored: {', '.join(email.attachments)}")
+    if email.truncated_from:
+        notes.append(f"body truncated from {email.truncated_from} characters")
+    return "; ".join(notes)
+
+
+def inbound_email_process(*, team: Team, email: ParsedEmail) -> str:
+    """Record the email and act on it in one transaction; returns the outcome, or "duplicate"
+    if this team already processed a message with this Message-ID (nothing is done twice)."""
+    try:
+        with transaction.atomic():
+            # The row first: a concurrent poller inserting the same (team, message_id) waits on the
+            # unique index and then fails here, before it has created anything.
+            record = InboundEmail.objects.create(
+                team=team,
+                message_id=email.message_id,
+                from_address=email.from_address,
+                subject=email.subject,
+                outcome=Outcome.REJECTED,
+            )
+            outcome, note = _skip_reason(team=team, email=email)
+            inquiry = None
+            if not outcome:
+                outcome, inquiry, note = _act(team=team, email=email)
+            record.outcome = outcome
+            record.inquiry = inquiry
+            record.note = _notes(email, note)
+            record.save(update_fields=["outcome", "inquiry", "note"])
+    except IntegrityError:
+        if InboundEmail.objects.filter(team=team, message_id=email.message_id).exists():
+            return "duplicate"
+        raise
+    return outcome
+
+
+def _act(*, team: Team, email: ParsedEmail) -> tuple[str, Inquiry | None, str]:
+    thread = thread_inquiry(team=team, email=email)
+    try:
+        if thread is None:
+            return Outcome.CREATED, _create(team=team, email=email), ""
+        outcome, inquiry = _continue(inquiry=thread, body=email.body or "(The email had no text.)")
+        if outcome == Outcome.FOLLOW_UP:
+            return (
+                Outcome.FOLLOW_UP,
+                _create(team=team, email=email, follows=thread),
+                f"follows {thread.reference}",
+            )
+        return outcome, inquiry, ""
+    except DomainError as exc:
+        # E.g. an invalid sender address: recorded, never retried on every poll.
+        return Outcome.REJECTED, None, exc.message
