@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import EffortLog, Escalation, Event, Handoff, Improvement, Inquiry, Message, SlaNotice
+from .models import (
+    EffortLog,
+    Escalation,
+    Event,
+    Handoff,
+    Improvement,
+    InboundEmail,
+    Inquiry,
+    Message,
+    SlaNotice,
+)
 
 
 class MessageInline(admin.TabularInline):
@@ -59,3 +69,11 @@ class HandoffAdmin(admin.ModelAdmin):
 
 admin.site.register(Message)
 admin.site.register(Event)
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["team", "message_id", "from_address", "subject", "outcome", "inquiry", "received_at"]
+    list_filter = ["team", "outcome"]
+    search_fields = ["message_id", "from_address", "subject"]
+    raw_id_fields = ["inquiry"]

@@ -31,3 +31,27 @@ class PostmortemAdmin(admin.ModelAdmin):
     list_filter = ["team", "status"]
     filter_horizontal = ["inquiries"]
     inlines = [MilestoneInline, RecommendationInline, ChangeInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["postmortem", "at", "description"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["postmortem", "description", "owner", "due_date", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The postmortem's history: read only."""
+
+    list_display = ["postmortem", "kind", "actor", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -7,6 +7,7 @@ from .models import (
     Rotation,
     RotationMembership,
     Shift,
+    ShiftEvent,
     ShiftReminder,
     Swap,
     Team,
@@ -76,3 +77,23 @@ class SwapAdmin(admin.ModelAdmin):
 admin.site.register(Topic)
 admin.site.register(CalendarFeed)
 admin.site.register(ShiftReminder)
+
+
+@admin.register(RotationMembership)
+class RotationMembershipAdmin(admin.ModelAdmin):
+    list_display = ["rotation", "member", "joined_at"]
+    list_select_related = ["rotation__team", "member__user", "member__team"]
+
+
+@admin.register(ShiftEvent)
+class ShiftEventAdmin(admin.ModelAdmin):
+    """The audit trail of shift changes: read only."""
+
+    list_display = ["shift", "kind", "actor", "created_at"]
+    list_select_related = ["shift__team", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
