@@ -16,7 +16,6 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from shifts.models import Member, Rotation, Shift, Team
@@ -25,20 +24,13 @@ from supportops.errors import NotFoundError
 from supportops.notifications import Notice, email_message, notify_many, outbox_add
 
 from .models import OPEN_STATUSES, Event, Handoff, Inquiry, Message
-from .sla import insert_ignoring_conflicts, local_time
+from .services._common import local_time, tracking_url_for_token
+from .sla import insert_ignoring_conflicts
 
 logger = logging.getLogger(__name__)
 
 # The digest lists this many inquiries; beyond that it counts them (the dashboard lists them all).
 DIGEST_LINES = 200
-
-
-def _tracking_url(token: str) -> str:
-    try:
-        path = reverse("track", args=[token])
-    except NoReverseMatch:
-        path = f"/track/{token}/"
-    return settings.SITE_URL + path
 
 
 def _digest(*, team: Team, outgoing: Member, moved: list[dict]) -> str:
@@ -205,7 +197,8 @@ def _tell_requesters(*, team: Team, incoming: Member, starts_later: bool, moved:
             subject=f"[{row['reference']}] Now with {incoming.display_name}",
             body=(
                 f"{texts[row['pk']]}\n\nFollow your question, reply or reopen it here (a private link, "
-                f"do not share it):\n{_tracking_url(row['tracking_token'])}\n\nReference: {row['reference']}"
+                f"do not share it):\n{tracking_url_for_token(row['tracking_token'])}\n\n"
+                f"Reference: {row['reference']}"
             ),
         )
         email.inquiry_id = row["pk"]

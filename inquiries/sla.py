@@ -15,18 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from shifts.models import Member, Rotation, Shift, Team
+from shifts.models import Member, Rotation, Shift
 from supportops.notifications import Notice, notify_many
 
 from .models import Inquiry, SlaNotice
+from .services._common import inquiry_path, local_time
 
 BATCH = 200
 Kind = SlaNotice.Kind
@@ -54,21 +53,6 @@ def insert_ignoring_conflicts(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
-
-
-def inquiry_path(inquiry: Inquiry) -> str:
-    try:
-        return reverse("inquiry-detail", args=[inquiry.reference])
-    except NoReverseMatch:
-        return "/"
-
-
-def local_time(at: dt.datetime, team: Team) -> str:
-    try:
-        zone = ZoneInfo(team.timezone)
-    except (KeyError, ValueError):
-        zone = dt.UTC
-    return timezone.localtime(at, zone).strftime("%a %d %b %H:%M %Z")
 
 
 @dataclass(frozen=True)

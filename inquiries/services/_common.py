@@ -1,6 +1,7 @@
 """Shared plumbing of inquiry transitions: the row lock, the timeline row and requester emails."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -48,7 +49,16 @@ def event_record(
 
 
 def tracking_url(inquiry: Inquiry) -> str:
-    return settings.SITE_URL + reverse("track", args=[inquiry.tracking_token])
+    return tracking_url_for_token(inquiry.tracking_token)
+
+
+def tracking_url_for_token(token: str) -> str:
+    return settings.SITE_URL + reverse("track", args=[token])
+
+
+def local_time(at: dt.datetime, team: Team) -> str:
+    """An instant as the team reads it, e.g. "Mon 23 Nov 12:00 CET" (the team's time zone is validated)."""
+    return timezone.localtime(at, ZoneInfo(team.timezone)).strftime("%a %d %b %H:%M %Z")
 
 
 def inquiry_path(inquiry: Inquiry) -> str:

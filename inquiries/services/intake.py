@@ -13,7 +13,15 @@ from supportops.notifications import notify
 
 from ..deadlines import response_deadlines
 from ..models import Inquiry, Message
-from ._common import clean_text, email_requester, event_record, inquiry_path, now, require_actor_member
+from ._common import (
+    clean_text,
+    email_requester,
+    event_record,
+    inquiry_path,
+    local_time,
+    now,
+    require_actor_member,
+)
 
 MEMBER_CHANNELS = (Inquiry.Channel.API, Inquiry.Channel.REDIRECT, Inquiry.Channel.IMPORT)
 
@@ -126,7 +134,7 @@ def inquiry_create(
                 recipient=assignee.user,
                 kind="assigned",
                 title=f"{reference} assigned to you: {subject}",
-                body=f"From {requester_name}. Respond by {_when(due)}.",
+                body=f"From {requester_name}. Respond by {_deadline(due, team)}.",
                 link=inquiry_path(inquiry),
                 team=team,
                 inquiry=inquiry,
@@ -134,8 +142,8 @@ def inquiry_create(
     return inquiry
 
 
-def _when(at: dt.datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC") if at else "the next coverage window"
+def _deadline(due: dt.datetime | None, team: Team) -> str:
+    return local_time(due, team) if due else "the next coverage window"
 
 
 def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member | None) -> None:
