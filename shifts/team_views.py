@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -24,7 +25,9 @@ def _team_or_404(request: HttpRequest, slug: str):
 
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
-    teams = teams_for_user(user=request.user).prefetch_related("members")
+    teams = teams_for_user(user=request.user).annotate(
+        active_members=Count("members", filter=Q(members__is_active=True), distinct=True)
+    )
     return render(request, "shifts/team_list.html", {"teams": teams})
 
 

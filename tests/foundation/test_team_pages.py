@@ -1,5 +1,6 @@
 import pytest
 
+from shifts import services
 from shifts.models import Member, Team
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,13 @@ def test_team_list_shows_only_my_teams(client, primary, outsider):
     client.force_login(primary.user)
     page = client.get("/teams/").content.decode()
     assert "Applied Data Science" in page and "Bioinformatics" not in page
+
+
+def test_team_list_counts_active_members_only(client, manager, teammate):
+    services.member_remove(member=teammate)
+    client.force_login(manager.user)
+    response = client.get("/teams/")
+    assert [t.active_members for t in response.context["teams"]] == [1]
 
 
 @pytest.mark.browser
