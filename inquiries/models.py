@@ -22,6 +22,8 @@ class Inquiry(models.Model):
         EMAIL = "email", "Email"
         REDIRECT = "redirect", "Redirected to the Primary"
         IMPORT = "import", "Imported"
+        GITHUB = "github", "GitHub"
+        ALERT = "alert", "Monitoring alert"
 
     class Priority(models.TextChoices):
         LOW = "low", "Low"
@@ -54,6 +56,8 @@ class Inquiry(models.Model):
     requester_name = models.CharField(max_length=120)
     requester_email = models.EmailField(max_length=254)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    # Where the conversation lives when it did not start here (a GitHub issue, an alert's dashboard).
+    source_url = models.URLField(blank=True, max_length=500)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -79,6 +83,8 @@ class Inquiry(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     response_due_at = models.DateTimeField(null=True, blank=True)
     response_guarantee_at = models.DateTimeField(null=True, blank=True)
+    # Business minutes of resolution_target_minutes, time in `waiting` excluded (SPEC 3.1); null = no target.
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
     # Time spent waiting on the requester, excluded from the resolution target.
     waiting_since = models.DateTimeField(null=True, blank=True)
     waiting_seconds = models.PositiveIntegerField(default=0)

@@ -49,6 +49,25 @@ class Team(models.Model):
     mail_folder = models.CharField(max_length=255, default="INBOX")
     mail_last_poll_at = models.DateTimeField(null=True, blank=True)
     mail_last_poll_error = models.TextField(blank=True)
+    # Who alerts from monitoring integrations go to (SPEC 3.9): the Secondary on shift, else the Primary.
+    alerts_to = models.CharField(
+        max_length=16, choices=[("primary", "Primary"), ("secondary", "Secondary")], default="primary"
+    )
+    # Beat keeps every rotation planned this far ahead (SPEC 3.2, continuity).
+    schedule_horizon_days = models.PositiveSmallIntegerField(
+        default=56, validators=[MinValueValidator(7), MaxValueValidator(366)]
+    )
+    # One-to-one sessions (SPEC 3.10); 0 minutes a week = not offered.
+    session_minutes_per_week = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(24 * 60)]
+    )
+    session_length_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    session_notice_minutes = models.PositiveIntegerField(
+        default=120, validators=[MaxValueValidator(14 * 24 * 60)]
+    )
+    session_video_url = models.URLField(blank=True, max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -55,6 +55,12 @@ class TeamOutputSerializer(serializers.ModelSerializer):
             "mail_folder",
             "mail_last_poll_at",
             "mail_last_poll_error",
+            "alerts_to",
+            "schedule_horizon_days",
+            "session_minutes_per_week",
+            "session_length_minutes",
+            "session_notice_minutes",
+            "session_video_url",
         ]
         read_only_fields = fields
 
@@ -97,6 +103,12 @@ class TeamInputSerializer(serializers.Serializer):
         max_length=255, required=False, allow_blank=True, trim_whitespace=False, write_only=True
     )
     mail_folder = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    alerts_to = serializers.ChoiceField(choices=["primary", "secondary"], required=False)
+    schedule_horizon_days = serializers.IntegerField(min_value=7, max_value=366, required=False)
+    session_minutes_per_week = serializers.IntegerField(min_value=0, max_value=24 * 60, required=False)
+    session_length_minutes = serializers.IntegerField(min_value=5, max_value=240, required=False)
+    session_notice_minutes = serializers.IntegerField(min_value=0, max_value=14 * 24 * 60, required=False)
+    session_video_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)

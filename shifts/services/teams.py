@@ -47,6 +47,12 @@ TEAM_FIELDS = {
     "mail_username",
     "mail_password",
     "mail_folder",
+    "alerts_to",
+    "schedule_horizon_days",
+    "session_minutes_per_week",
+    "session_length_minutes",
+    "session_notice_minutes",
+    "session_video_url",
 }
 
 

@@ -10,6 +10,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SUPPORTOPS_VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY", "")
+# Keys for secrets stored in the database (supportops.crypto); first one encrypts. Default: from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = [k for k in env_str("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()]
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
