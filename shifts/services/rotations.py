@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supportops.errors import InvalidInput
-from supportops.notifications import Notice, notify, notify_many
+from supportops.notifications import Notice, notify_many
 
 from ..business_time import BusinessCalendar
 from ..models import Absence, Member, Rotation, RotationMembership, Shift, ShiftEvent, Team, UnfilledSlot
@@ -492,23 +492,28 @@ def _hand_over(running: Shift, at: dt.datetime, member_id: int, *, actor) -> Shi
 
 
 def _notify_changes(*, team: Team, lost: Counter, gained: Counter) -> None:
+    """One notice per member whose shifts changed, written in bulk (a re-plan can touch many people)."""
     if not lost and not gained:
         return
     people = {m.pk: m for m in Member.objects.filter(pk__in=set(lost) | set(gained)).select_related("user")}
+    notices = []
     for member_id, member in people.items():
         parts = []
         if gained[member_id]:
             parts.append(f"{gained[member_id]} shift(s) were given to you")
         if lost[member_id]:
             parts.append(f"{lost[member_id]} of your shift(s) were given to someone else or removed")
-        notify(
-            recipient=member.user,
-            kind="shift_changed",
-            title=f"Your {team.name} shifts changed",
-            body="; ".join(parts) + ". See the rotation page for the new schedule.",
-            link=f"/rotations/?team={team.slug}",
-            team=team,
+        notices.append(
+            Notice(
+                recipients=[member.user],
+                kind="shift_changed",
+                title=f"Your {team.name} shifts changed",
+                body="; ".join(parts) + ". See the rotation page for the new schedule.",
+                link=f"/rotations/?team={team.slug}",
+                team=team,
+            )
         )
+    notify_many(notices)
 
 
 def _record_unfilled(*, team: Team, prepared: list[_Prepared], plans: dict, now: dt.datetime) -> None:

@@ -155,3 +155,18 @@ def test_the_load_report_fair_share_is_the_schedulers_ledger_for_every_member(te
         late_row = rows[late.pk]
         assert late_row["fair_share"] > 0 and abs(late_row["deviation"]) <= 1.5
         assert late_row["oncall_shifts"] == late_row["primary_shifts"] + late_row["secondary_shifts"]
+
+
+def test_manager_sets_the_planning_horizon_on_the_team_settings_page(client, manager, team):
+    from tests.foundation.test_team_pages import _settings_form
+
+    client.force_login(manager.user)
+    page = client.get("/teams/ads/").content.decode()
+    assert 'name="schedule_horizon_days" value="56"' in page
+    response = client.post("/teams/ads/save/", _settings_form(team, schedule_horizon_days="90"), follow=True)
+    assert "Team settings saved." in response.content.decode()
+    team.refresh_from_db()
+    assert team.schedule_horizon_days == 90
+    response = client.post("/teams/ads/save/", _settings_form(team, schedule_horizon_days="3"), follow=True)
+    team.refresh_from_db()
+    assert team.schedule_horizon_days == 90  # refused: at least a week
