@@ -315,3 +315,22 @@ class ShiftEvent(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class UnfilledSlot(models.Model):
+    """A planned slot of a rotation that nobody could take (everyone absent or serving the other role).
+
+    One row per slot: the managers are told once, however often beat or a re-plan meets the same gap;
+    the row goes away when the slot gets a member.
+    """
+
+    rotation = models.ForeignKey(Rotation, on_delete=models.CASCADE, related_name="unfilled_slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    notified_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["rotation", "starts_at"], name="unfilled_slot_once"),
+        ]

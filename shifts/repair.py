@@ -20,9 +20,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from .scheduler import Assignment, Candidate, in_ledger
+from .fairness import EPSILON, Candidate, Ledger, shares
+from .scheduler import Assignment
 
-EPSILON = 1e-9
 HALF = 0.5
 
 
@@ -59,18 +59,16 @@ def repair(
 def _first_violation(
     assignments: Sequence[Assignment], members: list[int | None], by_id: dict[int, Candidate], bound: float
 ) -> tuple[int, int, dict[int, float]] | None:
-    surplus: dict[int, float] = dict.fromkeys(by_id, 0.0)  # served − expected
+    """The first slot after which someone is outside `bound`: (index, member, served − expected of all)."""
+    ledger = Ledger.of(by_id)
     for k, (a, m) in enumerate(zip(assignments, members, strict=True)):
-        if not in_ledger(m, a.slot, by_id):
-            continue
-        total = sum(by_id[i].pct for i in a.available)
-        for i in a.available:
-            surplus[i] -= by_id[i].pct / total
-        if m is not None:
-            surplus[m] += 1
-        for i in (*a.available, m):
-            if i in surplus and abs(surplus[i]) > bound + EPSILON:
-                return k, i, dict(surplus)
+        if not a.available:
+            continue  # outside the ledger (uncovered, or served by someone outside the rotation)
+        share = shares(by_id[i] for i in a.available)
+        ledger.record(share, m)
+        for i in (*share, m):
+            if i in by_id and abs(ledger.deviation(i)) > bound + EPSILON:
+                return k, i, {j: ledger.deviation(j) for j in by_id}
     return None
 
 
@@ -92,7 +90,7 @@ def _relieve(
         around = _neighbours(j, members)
         behind = [
             i
-            for i in assignments[j].available
+            for i in assignments[j].eligible
             if i != member and i not in around and surplus.get(i, 0.0) <= -HALF + EPSILON
         ]
         if behind:
@@ -114,7 +112,8 @@ def _catch_up(
             movable[j]
             and holder is not None
             and holder != member
-            and member in assignments[j].available
+            and assignments[j].available
+            and member in assignments[j].eligible
             and member not in _neighbours(j, members)
             and surplus.get(holder, 0.0) >= HALF - EPSILON
         ):

@@ -1,52 +1,64 @@
 """The fair-share scheduler (SPEC 3.2) as pure functions over plain data; `services/rotations.py` is the
 thin database layer around it, so property tests can run a year of shifts per example without a database.
 
-The rule, for every slot in time order:
+The fair share itself is kept by the one ledger in `shifts/fairness.py`. For every slot in time order:
 
-* the members *available* for a slot are the rotation's members who are not absent for any part of it
-  and do not serve the other role at any moment of it;
-* each available member's *expected* count grows by pct(m) / Σ pct(available);
-* the slot goes to the available member with the largest deficit (expected − served), except that
+* the members *available* for a slot (who accrue a share of it) are the rotation's members who are not
+  absent for any part of it; those *eligible* to serve it are the available ones who do not serve the
+  other role at any moment of it (a conflict to resolve, not unavailability);
+* the slot goes to the eligible member with the largest deficit (expected − served), except that
   - a kept shift (past, override, swap) is taken as it is and counts for whoever serves it,
-  - an existing future assignment is kept when that member is still available and keeping it cannot
+  - an existing future assignment is kept when that member is still eligible and keeping it cannot
     push anyone outside the bound (so re-planning moves as few shifts as possible; this wins over the
     next rule, since a published shift that moves costs people more than a back-to-back pair),
   - the member who served the previous slot is passed over for the runner-up while both have slack,
     so back-to-back shifts happen only when fairness requires them.
 
-Thresholds below keep |served − expected| ≤ BOUND (1.5) after every slot; hypothesis checks it.
+A team's rotations are planned together (`plan_team`): the rotation with the longer shifts first, within
+BOUND; the other yields to it where they overlap and stays within BOUND plus the share of its shifts that
+one longer shift covers (`fairness.cover_share`). Hypothesis checks both bounds after every shift.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from .business_time import BusinessCalendar
+from .fairness import (
+    BOUND,
+    EPSILON,
+    Candidate,
+    IntervalIndex,
+    Ledger,
+    availability,
+    counts,
+    cover_share,
+    shares,
+)
 
-BOUND = 1.5
+__all__ = [
+    "BOUND",
+    "Assignment",
+    "Candidate",
+    "IntervalIndex",
+    "Ledger",
+    "RolePlan",
+    "Slot",
+    "assign",
+    "plan_team",
+    "slots_for_rotation",
+]
+
 # A kept (preferred) or runner-up choice must leave the chosen member ≥ −1.5 after serving...
 MIN_DEFICIT_TO_SERVE = BOUND - 1.0
 # ...and leave whoever is passed over with room to catch up on the next slot (a share is at most 1).
 MAX_DEFICIT_TO_PASS_OVER = BOUND - 1.0
-EPSILON = 1e-9
+# How far ahead a member's coming shifts in the other role are weighed (see `pressure` in _run).
+LOOKAHEAD_SLOTS = 200
 
 Interval = tuple[dt.datetime, dt.datetime]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: int
-    pct: int
-    # When the member joined the rotation: slots that ended before it count neither toward their fair
-    # share nor toward what they served (a late joiner owes nothing for the past, SPEC 3.2). The slot
-    # under way when they joined counts, so founding members added mid-slot can take the first slot.
-    since: dt.datetime | None = None
-
-    def member_during(self, slot: Slot) -> bool:
-        return self.since is None or self.since < slot.end
 
 
 @dataclass(frozen=True)
@@ -59,56 +71,15 @@ class Slot:
     preferred: int | None = None
 
 
-@dataclass
-class Ledger:
-    served: dict[int, int] = field(default_factory=dict)
-    expected: dict[int, float] = field(default_factory=dict)
-
-    def deficit(self, member_id: int) -> float:
-        return self.expected.get(member_id, 0.0) - self.served.get(member_id, 0)
-
-
 @dataclass(frozen=True)
 class Assignment:
     slot: Slot
-    member: int | None  # None: nobody available, the slot stays uncovered
+    member: int | None  # None: nobody eligible, the slot stays uncovered
+    # Who accrues a share of this slot (empty when the slot is outside the ledger: uncovered, or served
+    # by someone outside the rotation).
     available: tuple[int, ...]
-
-
-def in_ledger(member: int | None, slot: Slot, by_id: dict[int, Candidate]) -> bool:
-    """Whether a slot served by `member` takes part in the fair share at all.
-
-    A kept shift served by someone outside the rotation at that time (a member who has left, an override
-    to a teammate who is not in it, a shift before someone joined) is outside the ledger: it counts for
-    nobody's share. Otherwise the members available would each owe part of a shift none of them served,
-    and one member leaving would push everybody else out of the bound.
-    """
-    return member is None or (member in by_id and by_id[member].member_during(slot))
-
-
-class IntervalIndex:
-    """Per-member sorted, merged busy intervals with an O(log n) overlap test."""
-
-    def __init__(self, intervals: dict[int, Iterable[Interval]] | None = None) -> None:
-        self._starts: dict[int, list[dt.datetime]] = {}
-        self._ends: dict[int, list[dt.datetime]] = {}
-        for member_id, items in (intervals or {}).items():
-            merged: list[list[dt.datetime]] = []
-            for start, end in sorted(items):
-                if merged and start <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], end)
-                else:
-                    merged.append([start, end])
-            self._starts[member_id] = [s for s, _ in merged]
-            self._ends[member_id] = [e for _, e in merged]
-
-    def overlaps(self, member_id: int, start: dt.datetime, end: dt.datetime) -> bool:
-        starts = self._starts.get(member_id)
-        if not starts:
-            return False
-        # The last merged interval starting before `end` is the only one that can overlap [start, end).
-        i = bisect.bisect_left(starts, end) - 1
-        return i >= 0 and self._ends[member_id][i] > start
+    # Who could serve it (available and not serving the other role then).
+    eligible: tuple[int, ...] = ()
 
 
 def slots_for_rotation(
@@ -148,18 +119,6 @@ def slots_for_rotation(
         wall, start = next_wall, end
 
 
-def available_for(
-    slot: Slot, candidates: Sequence[Candidate], absences: IntervalIndex, busy: IntervalIndex
-) -> list[Candidate]:
-    return [
-        c
-        for c in candidates
-        if c.member_during(slot)
-        and not absences.overlaps(c.id, slot.start, slot.end)
-        and not busy.overlaps(c.id, slot.start, slot.end)
-    ]
-
-
 @dataclass(frozen=True)
 class Mode:
     """How a re-plan treats the existing (preferred) assignments; see `assign`."""
@@ -178,35 +137,45 @@ GUARDED = Mode("guarded", keep_all_valid=False)
 # Single-shift repairs tried on the minimal plan (see shifts/repair.py): a re-plan that gets by with them
 # moves at most 2 × (shifts that lost their member) + REPAIR_MOVES shifts.
 REPAIR_MOVES = 8
+# How much worse than a fresh plan a re-plan of the yielding rotation may be to keep published shifts.
+KEEP_SLACK = 0.5
 
 
 def assign(
     *,
     slots: Sequence[Slot],
     candidates: Sequence[Candidate],
-    absences: dict[int, Iterable[Interval]] | None = None,
-    busy: dict[int, Iterable[Interval]] | None = None,
+    absences: Mapping[int, Iterable[Interval]] | None = None,
+    busy: Mapping[int, Iterable[Interval]] | None = None,
+    bound: float = BOUND,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
-    Re-planning tries the plans that move the fewest shifts first and returns the first that holds the
-    bound at every slot:
+    `busy` are the members' shifts in the other role: they make a member ineligible, never unavailable.
+    Re-planning tries the plans that move the fewest shifts first and returns the first that holds
+    `bound` at every slot:
 
     1. minimal: only the slots whose member can no longer serve change, each by a two-shift trade with
-       the member whose next slot the lost member can serve again, or else given to the available member
+       the member whose next slot the lost member can serve again, or else given to the eligible member
        with the largest deficit who does not serve the slot before or after;
-    2. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
-       about to fall out of it; otherwise the largest deficit takes the slot. It moves more than (1) when
-       the change shifts everyone's share (a new member, a long absence of someone with a large share):
-       the bound then *requires* shifts to move, and the rule moves them where the deficit builds up;
-    3. guarded: the same with a margin (keep only members truly behind), which always holds the bound
-       (hypothesis checks it) but can move many shifts; used only when (2) fails.
+    2. repaired: (1) with up to REPAIR_MOVES single moves (shifts/repair.py);
+    3. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
+       about to fall out of it; otherwise the largest deficit takes the slot;
+    4. guarded: the same with a margin (keep only members truly behind), which holds the bound (hypothesis
+       checks it) but can move many shifts. If none holds `bound`, the plan that comes closest.
     """
     absence_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
     if not any(slot.preferred is not None for slot in slots):
         return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
+    guarded: tuple[list[Assignment], Ledger] | None = None
+    if bound > BOUND + EPSILON:
+        # A rotation that yields to another may use its allowance to keep published shifts, but not
+        # to end up much worse than planning afresh would: a change of the other rotation (one added,
+        # or re-planned) is then followed here instead of being absorbed by growing deviations.
+        guarded = _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
+        bound = min(bound, max(BOUND, guarded[1].worst_deviation() + KEEP_SLACK))
     minimal, ledger = _run(slots, candidates, absence_index, busy_index, mode=MINIMAL)
-    if worst_deviation_over(minimal, candidates) <= BOUND + EPSILON:
+    if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
     from .repair import repair  # repair.py builds on this module's types
 
@@ -215,14 +184,21 @@ def assign(
         candidates,
         movable=[slot.pinned is None for slot in slots],
         budget=REPAIR_MOVES,
-        bound=BOUND,
+        bound=bound,
     )
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
-    lenient = _run(slots, candidates, absence_index, busy_index, mode=LENIENT)
-    if worst_deviation_over(lenient[0], candidates) <= BOUND + EPSILON:
-        return lenient
-    return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
+    tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
+    for rank, mode in enumerate((LENIENT, GUARDED), start=1):
+        plan = (
+            guarded
+            if mode is GUARDED and guarded is not None
+            else _run(slots, candidates, absence_index, busy_index, mode=mode)
+        )
+        if plan[1].worst_deviation() <= bound + EPSILON:
+            return plan
+        tried.append((plan[1].worst_deviation(), rank, plan))
+    return min(tried, key=lambda t: (t[0], -t[1]))[2]
 
 
 def _run(
@@ -233,48 +209,76 @@ def _run(
     *,
     mode: Mode,
 ) -> tuple[list[Assignment], Ledger]:
-    ledger = Ledger()
-    served, expected = ledger.served, ledger.expected
     by_id = {c.id: c for c in candidates}
-    for c in candidates:
-        served.setdefault(c.id, 0)
-        expected.setdefault(c.id, 0.0)
+    ledger = Ledger.of(by_id)
     result: list[Assignment] = []
     previous: int | None = None
     # Minimal re-planning trades instead of cascading: a slot that lost its member v goes to the member W
     # whose own next slot is the first one v can serve again, and that later slot goes to v.
     reserved: dict[int, int] = {}  # slot index -> member who takes it in a trade
+    infos = []
+    for slot in slots:
+        available = availability(candidates, slot.start, slot.end, absence_index)
+        eligible = [c for c in available if not busy_index.overlaps(c.id, slot.start, slot.end)]
+        infos.append((eligible, {c.id for c in eligible}, shares(available)))
+
+    def pressure(member_id: int, index: int) -> float:
+        """The share `member_id` accrues while the other role keeps them from serving right after this
+        slot: serving them now keeps them from falling behind while they cannot catch up."""
+        total = 0.0
+        for j in range(index + 1, min(len(slots), index + LOOKAHEAD_SLOTS)):
+            _, eligible_then, share_then = infos[j]
+            if member_id not in share_then or member_id in eligible_then:
+                break
+            total += share_then[member_id]
+        return total
+
     for index, slot in enumerate(slots):
-        available = available_for(slot, candidates, absence_index, busy_index)
-        total = sum(c.pct for c in available)
-        if in_ledger(slot.pinned, slot, by_id):
-            for c in available:
-                expected[c.id] += c.pct / total
-        available_ids = {c.id for c in available}
+        eligible, eligible_ids, share = infos[index]
+        # Deficits count this slot's share before choosing (the chosen member's share is part of it).
+        for member_id, part in share.items():
+            ledger.expected[member_id] += part
+        urgency = (
+            {c.id: pressure(c.id, index) for c in eligible}
+            if busy_index.has_any and slot.pinned is None
+            else {}
+        )
         traded = reserved.pop(index, None)
         if slot.pinned is not None:
             chosen: int | None = slot.pinned
-        elif not available:
+        elif not eligible:
             chosen = None
-        elif traded in available_ids:
+        elif traded in eligible_ids:
             chosen = traded
-        elif mode.keep_all_valid and slot.preferred in available_ids:
+        elif mode.keep_all_valid and slot.preferred in eligible_ids:
             chosen = slot.preferred
         elif mode.keep_all_valid:
             chosen = None
             if slot.preferred is not None:
                 chosen = _trade(
-                    index, slots, slot.preferred, available_ids, reserved, by_id, absence_index, busy_index
+                    index, slots, slot.preferred, eligible_ids, reserved, by_id, absence_index, busy_index
                 )
             if chosen is None:
-                chosen = _fill(available, ledger, previous, _next_holder(slots, index, reserved))
+                chosen = _fill(eligible, ledger, previous, _next_holder(slots, index, reserved), urgency)
         else:
-            chosen = _choose(slot, available, available_ids, ledger, previous, mode.min_deficit_to_keep)
+            chosen = _choose(
+                slot, eligible, eligible_ids, share, ledger, previous, mode.min_deficit_to_keep, urgency
+            )
+        for member_id, part in share.items():
+            ledger.expected[member_id] -= part
+        counted = counts(chosen, slot.end, by_id)
+        if counted:
+            ledger.record(share, chosen)
         if chosen is not None:
-            if in_ledger(chosen, slot, by_id):
-                served[chosen] += 1
             previous = chosen
-        result.append(Assignment(slot, chosen, tuple(sorted(available_ids))))
+        result.append(
+            Assignment(
+                slot,
+                chosen,
+                tuple(sorted(share)) if counted else (),
+                tuple(sorted(eligible_ids)),
+            )
+        )
     return result, ledger
 
 
@@ -285,9 +289,15 @@ def _next_holder(slots: Sequence[Slot], index: int, reserved: dict[int, int]) ->
     return reserved.get(index + 1, following.pinned if following.pinned is not None else following.preferred)
 
 
-def _fill(available: list[Candidate], ledger: Ledger, previous: int | None, following: int | None) -> int:
-    """The largest deficit among the available members who serve neither the slot before nor after."""
-    ranked = sorted(available, key=lambda c: (-ledger.deficit(c.id), -c.pct, c.id))
+def _fill(
+    eligible: list[Candidate],
+    ledger: Ledger,
+    previous: int | None,
+    following: int | None,
+    urgency: Mapping[int, float],
+) -> int:
+    """The largest deficit among the eligible members who serve neither the slot before nor after."""
+    ranked = sorted(eligible, key=lambda c: (-ledger.deficit(c.id) - urgency.get(c.id, 0.0), -c.pct, c.id))
     for c in ranked:
         if c.id not in (previous, following):
             return c.id
@@ -298,7 +308,7 @@ def _trade(
     index: int,
     slots: Sequence[Slot],
     lost: int,
-    available_ids: set[int],
+    eligible_ids: set[int],
     reserved: dict[int, int],
     by_id: dict[int, Candidate],
     absence_index: IntervalIndex,
@@ -307,90 +317,164 @@ def _trade(
     """Find W for a trade with `lost` (see _run); reserve W's slot for `lost`. None if there is none."""
     if lost not in by_id:
         return None  # the member left the rotation: nobody to trade back with
+    member = by_id[lost]
     for j in range(index + 1, len(slots)):
         later = slots[j]
         if j in reserved or later.pinned is not None:
             continue
-        if not available_for(later, [by_id[lost]], absence_index, busy_index):
+        if not (
+            member.in_rotation_for(later.end)
+            and not absence_index.overlaps(lost, later.start, later.end)
+            and not busy_index.overlaps(lost, later.start, later.end)
+        ):
             continue
         # The first slot `lost` can serve again: trade only if its holder can serve now.
-        if later.preferred in available_ids and later.preferred != lost:
+        if later.preferred in eligible_ids and later.preferred != lost:
             reserved[j] = lost
             return later.preferred
         return None
     return None
 
 
+def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]) -> Ledger:
+    """The ledger of a plan (each assignment records who was available for it)."""
+    by_id = {c.id: c for c in candidates}
+    ledger = Ledger.of(by_id)
+    for a in assignments:
+        if a.available:
+            ledger.record(shares(by_id[m] for m in a.available), a.member)
+    return ledger
+
+
 def worst_deviation_over(assignments: Sequence[Assignment], candidates: Sequence[Candidate]) -> float:
     """max |served − expected| over every prefix of the schedule (the SPEC 3.2 bound)."""
-    by_id = {c.id: c for c in candidates}
-    pct = {c.id: c.pct for c in candidates}
-    served: dict[int, int] = dict.fromkeys(pct, 0)
-    expected: dict[int, float] = dict.fromkeys(pct, 0.0)
-    worst = 0.0
-    for a in assignments:
-        if not in_ledger(a.member, a.slot, by_id):
-            continue
-        total = sum(pct[m] for m in a.available)
-        for m in a.available:
-            expected[m] += pct[m] / total
-        if a.member is not None:
-            served[a.member] += 1
-        # Only the members whose numbers moved can set a new maximum.
-        for m in (*a.available, a.member):
-            if m in served:
-                worst = max(worst, abs(served[m] - expected[m]))
-    return worst
+    return ledger_of(assignments, candidates).worst_deviation()
 
 
 def _choose(
     slot: Slot,
-    available: list[Candidate],
-    available_ids: set[int],
+    eligible: list[Candidate],
+    eligible_ids: set[int],
+    share: Mapping[int, float],
     ledger: Ledger,
     previous: int | None,
     min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE,
+    urgency: Mapping[int, float] | None = None,
 ) -> int:
+    urgency = urgency or {}
+
+    def deficit(member_id: int) -> float:
+        # What the member will lack when they can next serve (see `pressure` in _run).
+        return ledger.deficit(member_id) + urgency.get(member_id, 0.0)
+
     # Largest deficit first; ties go to the larger percent-time, then the lower id (deterministic).
-    ranked = sorted(available, key=lambda c: (-ledger.deficit(c.id), -c.pct, c.id))
+    ranked = sorted(eligible, key=lambda c: (-deficit(c.id), -c.pct, c.id))
     best = ranked[0].id
     # Stability beats variety: an existing assignment is kept even back-to-back when the bound allows,
     # because moving published shifts costs people more than a double shift the rule already accepted.
-    if slot.preferred in available_ids:
-        # Safe when the kept member stays ≥ −1.5 after serving and everyone passed over could take one
-        # more slot of the same share without leaving the bound.
-        total = sum(c.pct for c in available)
-        if ledger.deficit(slot.preferred) >= min_deficit_to_keep - EPSILON and all(
-            ledger.deficit(c.id) + c.pct / total <= BOUND + EPSILON
-            for c in available
+    # Safe when the kept member stays ≥ −1.5 after serving and everyone passed over could take one more
+    # slot of the same share without leaving the bound.
+    if (
+        slot.preferred in eligible_ids
+        and deficit(slot.preferred) >= min_deficit_to_keep - EPSILON
+        and all(
+            deficit(c.id) + share.get(c.id, 0.0) <= BOUND + EPSILON
+            for c in eligible
             if c.id != slot.preferred
-        ):
-            return slot.preferred
+        )
+    ):
+        return slot.preferred
     if best == previous and len(ranked) > 1:
         runner_up = ranked[1].id
         if (
-            ledger.deficit(best) <= MAX_DEFICIT_TO_PASS_OVER + EPSILON
-            and ledger.deficit(runner_up) >= MIN_DEFICIT_TO_SERVE - EPSILON
+            deficit(best) <= MAX_DEFICIT_TO_PASS_OVER + EPSILON
+            and deficit(runner_up) >= MIN_DEFICIT_TO_SERVE - EPSILON
         ):
             return runner_up
     return best
 
 
-def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]) -> Ledger:
-    ledger = Ledger()
-    by_id = {c.id: c for c in candidates}
-    for c in candidates:
-        ledger.served[c.id], ledger.expected[c.id] = 0, 0.0
-    for a in assignments:
-        if not in_ledger(a.member, a.slot, by_id):
-            continue
-        total = sum(by_id[m].pct for m in a.available)
-        for m in a.available:
-            ledger.expected[m] += by_id[m].pct / total
-        if a.member is not None:
-            ledger.served[a.member] += 1
-    return ledger
+# -- a team's rotations, planned together -----------------------------------------------------------
 
 
-def worst_deviation(ledger: Ledger) -> float:
-    return max((abs(ledger.deficit(m)) for m in ledger.expected), default=0.0)
+@dataclass(frozen=True)
+class RolePlan:
+    """One rotation of a team, ready to plan: its slots in time order and its members."""
+
+    role: str
+    shift_length_minutes: int
+    slots: Sequence[Slot]
+    candidates: Sequence[Candidate]
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    assignments: list[Assignment]
+    ledger: Ledger
+    # The SPEC 3.2 bound this rotation is held to: BOUND for the longer-shift rotation, plus the share of
+    # one longer shift for the other.
+    bound: float
+
+
+def planning_order(plans: Sequence[RolePlan]) -> list[RolePlan]:
+    """Longer shifts first; on a tie the primary rotation leads."""
+    return sorted(plans, key=lambda p: (-p.shift_length_minutes, p.role != "primary", p.role))
+
+
+def _intervals(items: Iterable[tuple[int | None, dt.datetime, dt.datetime]]) -> dict[int, list[Interval]]:
+    out: dict[int, list[Interval]] = {}
+    for member, start, end in items:
+        if member is not None:
+            out.setdefault(member, []).append((start, end))
+    return out
+
+
+def plan_team(
+    plans: Sequence[RolePlan],
+    *,
+    absences: Mapping[int, Iterable[Interval]] | None = None,
+    busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None = None,
+) -> dict[str, RoleResult]:
+    """Plan a team's rotations together so that each is fair as a manager reads it (SPEC 3.2).
+
+    The longer-shift rotation is planned first; it avoids only the other rotations' kept shifts. Each
+    following rotation yields to what was planned before it (never the same person in both at once);
+    its members still accrue their share while they serve the other role, so they catch up afterwards.
+    `busy` adds, per role, other shifts its members cannot serve at the same time (made by hand).
+    """
+    absences = {m: list(v) for m, v in (absences or {}).items()}
+    absence_index = IntervalIndex(absences)
+    results: dict[str, RoleResult] = {}
+    order = planning_order(plans)
+    for position, plan in enumerate(order):
+        busy_rows: list[tuple[int | None, dt.datetime, dt.datetime]] = [
+            (member, start, end)
+            for member, items in ((busy or {}).get(plan.role) or {}).items()
+            for start, end in items
+        ]
+        for done in results.values():
+            busy_rows += [(a.member, a.slot.start, a.slot.end) for a in done.assignments]
+        for later in order[position + 1 :]:
+            busy_rows += [(s.pinned, s.start, s.end) for s in later.slots]
+        bound = BOUND
+        if results:
+            mine = [
+                (s.start, s.end, shares(availability(plan.candidates, s.start, s.end, absence_index)))
+                for s in plan.slots
+            ]
+            longer = [
+                (a.slot.start, a.slot.end)
+                for done in results.values()
+                for a in done.assignments
+                if a.member is not None
+            ]
+            bound += cover_share(sorted(longer), mine)
+        assignments, ledger = assign(
+            slots=plan.slots,
+            candidates=plan.candidates,
+            absences=absences,
+            busy=_intervals(busy_rows),
+            bound=bound,
+        )
+        results[plan.role] = RoleResult(assignments, ledger, bound)
+    return results

@@ -2,9 +2,15 @@
 
 from celery import shared_task
 
-from .services import shift_reminders_send
+from .services import rotations_extend, shift_reminders_send
 
 
 @shared_task(name="shifts.tasks.send_shift_reminders", acks_late=True)
 def send_shift_reminders() -> int:
     return shift_reminders_send()
+
+
+@shared_task(name="shifts.tasks.extend_rotations", acks_late=True)
+def extend_rotations() -> int:
+    """Keep every rotation planned to its team's horizon; tell managers about slots nobody can take."""
+    return rotations_extend()

@@ -63,6 +63,9 @@ def team_data_from_form(post: QueryDict) -> dict:
         if value is None or value < 1:
             raise InvalidInput(f"{name.replace('_', ' ')} must be a positive whole number.", field=name)
         data[name] = value
+    # Beat keeps every rotation planned this many days ahead (SPEC 3.2); the service checks 7-366.
+    if post.get("schedule_horizon_days", "").strip():
+        data["schedule_horizon_days"] = _optional_int(post, "schedule_horizon_days")
     if data["support_budget_percent"] > 100:
         raise InvalidInput("support budget percent must be at most 100.", field="support_budget_percent")
     try:

@@ -57,4 +57,9 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "schedule": 300.0,
             "options": {"expires": 300.0},
         },
+        "extend-rotations": {
+            "task": "shifts.tasks.extend_rotations",
+            "schedule": 900.0,
+            "options": {"expires": 900.0},
+        },
     }

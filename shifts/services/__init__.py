@@ -4,7 +4,13 @@ from .absences import absence_create, absence_delete
 from .calendars import feed_create, feed_revoke
 from .overrides import shift_override, swap_accept, swap_cancel, swap_decline, swap_request
 from .reminders import shift_reminders_send
-from .rotations import rotation_create, rotation_schedule, rotation_update, rotations_replan_for_member
+from .rotations import (
+    rotation_create,
+    rotation_schedule,
+    rotation_update,
+    rotations_extend,
+    rotations_replan_for_member,
+)
 from .teams import member_add, member_remove, member_update, team_create, team_update
 
 __all__ = [
@@ -18,6 +24,7 @@ __all__ = [
     "rotation_create",
     "rotation_schedule",
     "rotation_update",
+    "rotations_extend",
     "rotations_replan_for_member",
     "shift_override",
     "shift_reminders_send",

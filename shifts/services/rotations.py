@@ -4,16 +4,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supportops.errors import InvalidInput
-from supportops.notifications import notify
+from supportops.notifications import Notice, notify_many
 
 from ..business_time import BusinessCalendar
-from ..models import Absence, Member, Rotation, Shift, ShiftEvent, Team
-from ..scheduler import Candidate, IntervalIndex, Slot, assign, slots_for_rotation
+from ..models import Absence, Member, Rotation, RotationMembership, Shift, ShiftEvent, Team, UnfilledSlot
+from ..scheduler import Assignment, Candidate, IntervalIndex, RolePlan, Slot, plan_team, slots_for_rotation
 from .common import require_manager
 
 MIN_LENGTH, MAX_LENGTH = 30, 28 * 24 * 60
@@ -118,7 +119,7 @@ def rotation_update(*, rotation: Rotation, actor, data: dict[str, Any]) -> Rotat
         # Members who stay keep their joined_at; newcomers count from now on (SPEC 3.2, late joiners).
         rotation.members.set(chosen, through_defaults={"joined_at": timezone.now()})
     if rotation.scheduled_until and rotation.scheduled_until >= timezone.localdate():
-        _replan(rotation=rotation, until=rotation.scheduled_until, actor=actor)
+        _replan_team(team=rotation.team, actor=actor)
     return rotation
 
 
@@ -144,28 +145,23 @@ def rotation_schedule(*, rotation: Rotation, until: dt.date, actor=None) -> list
     rotation = Rotation.objects.select_for_update().select_related("team").get(pk=rotation.pk)
     if not rotation.members.filter(is_active=True).exists():
         raise InvalidInput("Add members to the rotation before scheduling it.", field="members")
-    return _replan(rotation=rotation, until=until, actor=actor).made
+    return _replan_team(team=rotation.team, extend={rotation.pk: until}, actor=actor)[rotation.pk].made
 
 
 def rotations_replan_for_member(*, member: Member, start: dt.datetime, end: dt.datetime, actor=None) -> None:
-    """Re-plan the scheduled rotations `member` belongs to, or serves in during [start, end), from now on.
+    """Re-plan the scheduled rotations of the team of `member` from now on, all roles together.
 
-    A shift under way in which the member is now absent is split (see `_replan`); the rest moves as
-    little as the fairness bound allows.
+    A shift under way in which the member is now absent is split (see `_replan_team`); the rest moves
+    as little as the fairness bound allows.
     """
     now = timezone.now()
-    rotation_ids = set(
+    team_ids = set(
         Shift.objects.filter(
             member=member, ends_at__gt=max(now, start), starts_at__lt=end, rotation__isnull=False
-        ).values_list("rotation_id", flat=True)
-    ) | set(member.rotation_memberships.values_list("rotation_id", flat=True))
-    for rotation in (
-        Rotation.objects.select_for_update()
-        .select_related("team")
-        .filter(pk__in=rotation_ids, scheduled_until__isnull=False)
-        .order_by("pk")
-    ):
-        _replan(rotation=rotation, until=max(rotation.scheduled_until, rotation.starts_on), actor=actor)
+        ).values_list("team_id", flat=True)
+    ) | set(member.rotation_memberships.values_list("rotation__team_id", flat=True))
+    for team in Team.objects.filter(pk__in=team_ids).order_by("pk"):
+        _replan_team(team=team, actor=actor)
 
 
 def _absent_from(
@@ -176,24 +172,36 @@ def _absent_from(
     return max(now, min(starts)) if starts else None
 
 
-def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
-    """Thin DB layer: load plain data, run the pure scheduler, write the difference in bulk.
+@dataclass
+class _Prepared:
+    """One rotation's plain data for the scheduler, and what is needed to write the result back."""
 
-    Kept as they are: shifts already started, and future overrides/swaps whose member can still serve.
-    Future scheduled shifts are the *preferred* assignment: kept unless the member can no longer serve
-    (absent, left, other role) or keeping breaks the fairness bound.
-    """
-    team = rotation.team
-    now = timezone.now()
-    horizon = max(until, rotation.scheduled_until or until)
-    calendar = BusinessCalendar.for_team(team)
-    memberships = list(rotation.memberships.filter(member__is_active=True).select_related("member"))
-    candidates = [Candidate(m.member_id, m.member.percent_time, since=m.joined_at) for m in memberships]
-    candidate_ids = {c.id for c in candidates}
+    rotation: Rotation
+    horizon: dt.date
+    candidates: list[Candidate]
+    slots: list[Slot]
+    future: dict[dt.datetime, Shift]
+    running: Shift | None = None
+    # The rest of a shift under way whose member became absent: goes to a replacement.
+    remainder: Slot | None = None
+    # The slot under way when nothing covers it yet (a rotation scheduled mid-shift): made from now.
+    opening: Slot | None = None
 
-    existing = list(rotation.shifts.order_by("starts_at"))
+
+def _prepare(
+    rotation: Rotation,
+    *,
+    horizon: dt.date,
+    now: dt.datetime,
+    calendar: BusinessCalendar,
+    candidates: list[Candidate],
+    existing: list[Shift],
+    absences: dict[int, list],
+    can_serve,
+) -> _Prepared:
     past = [s for s in existing if s.starts_at <= now]
     future = {s.starts_at: s for s in existing if s.starts_at > now}
+    candidate_ids = {c.id for c in candidates}
     generated = list(
         slots_for_rotation(
             calendar=calendar,
@@ -204,45 +212,39 @@ def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
             not_before=now,
         )
     )
-    earliest = past[0].starts_at if past else (generated[0][0] if generated else now)
-    latest = max([e for _, e in generated] + [s.ends_at for s in existing] + [now])
-    absences: dict[int, list] = {}
-    for member_id, start, end in Absence.objects.filter(
-        member_id__in=candidate_ids | {s.member_id for s in existing},
-        ends_at__gt=earliest,
-        starts_at__lt=latest,
-    ).values_list("member_id", "starts_at", "ends_at"):
-        absences.setdefault(member_id, []).append((start, end))
-    busy: dict[int, list] = {}
-    for member_id, start, end in (
-        Shift.objects.filter(team=team, ends_at__gt=earliest, starts_at__lt=latest)
-        .exclude(role=rotation.role)
-        .values_list("member_id", "starts_at", "ends_at")
-    ):
-        busy.setdefault(member_id, []).append((start, end))
-    absent_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
-
-    def can_serve(member_id: int, start: dt.datetime, end: dt.datetime) -> bool:
-        return not absent_index.overlaps(member_id, start, end) and not busy_index.overlaps(
-            member_id, start, end
-        )
-
+    prepared = _Prepared(rotation, horizon, candidates, [], future)
+    slots = [Slot(s.starts_at, s.ends_at, pinned=s.member_id) for s in past]
     # A shift under way whose member is absent for its rest is split where the absence begins: the part
     # served stays theirs, the rest becomes a new slot the scheduler gives to a replacement.
     running = past[-1] if past and past[-1].ends_at > now else None
+    prepared.running = running
     split_at = _absent_from(running.member_id, running, absences, now) if running else None
-    slots = [Slot(s.starts_at, s.ends_at, pinned=s.member_id) for s in past]
-    remainder: Slot | None = None
     if running is not None and split_at is not None:
-        remainder = Slot(split_at, running.ends_at)
+        prepared.remainder = Slot(split_at, running.ends_at)
         # Absent from the very instant it started (now == start): the whole shift is handed over.
         slots[-1:] = (
             [Slot(running.starts_at, split_at, pinned=running.member_id)]
             if split_at > running.starts_at
             else []
         )
-        slots.append(remainder)
-    blocked_until = past[-1].ends_at if past else None
+        slots.append(prepared.remainder)
+    blocked_until = running.ends_at if running else None
+    if running is None and candidates:
+        # Continuity (SPEC 3.2): the slot under way gets its member now, not from the next boundary.
+        from_now = now.replace(second=0, microsecond=0)
+        if generated and generated[0][0] <= now:
+            prepared.opening = Slot(from_now, generated[0][1])
+            generated = generated[1:]
+        elif (
+            rotation.starts_on <= calendar.local_date(now)
+            and generated
+            and generated[0][0] > now
+            and calendar.overlaps(now, generated[0][0])
+        ):
+            # Coverage is open before the first handoff of a rotation starting today.
+            prepared.opening = Slot(from_now, generated[0][0])
+        if prepared.opening is not None:
+            slots.append(prepared.opening)
     manual = [s for s in future.values() if s.source != Shift.Source.SCHEDULED]
     kept_manual = {
         s.starts_at
@@ -268,39 +270,150 @@ def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
     for start in kept_manual - planned_starts:
         shift = future[start]
         slots.append(Slot(shift.starts_at, shift.ends_at, pinned=shift.member_id))
-        planned_starts.add(start)
     slots.sort(key=lambda s: s.start)
+    prepared.slots = slots
+    return prepared
 
-    assignments, _ledger = assign(slots=slots, candidates=candidates, absences=absences, busy=busy)
 
+def _replan_team(
+    *, team: Team, extend: dict[int, dt.date] | None = None, actor=None
+) -> dict[int, ReplanResult]:
+    """Thin DB layer: load plain data of all the team's scheduled rotations, plan them together with the
+    pure scheduler (`plan_team`), write the difference in bulk.
+
+    `extend` maps rotation ids to the date their schedule must reach. Kept as they are: shifts already
+    started, and future overrides/swaps whose member can still serve. Future scheduled shifts are the
+    *preferred* assignment: kept unless the member can no longer serve (absent, left, serving the other
+    role) or keeping breaks the fairness bound.
+    """
+    extend = extend or {}
+    now = timezone.now()
+    rotations = [
+        r
+        for r in Rotation.objects.select_for_update().filter(team=team).order_by("pk")
+        if r.pk in extend or r.scheduled_until is not None
+    ]
+    if not rotations:
+        return {}
+    for rotation in rotations:
+        rotation.team = team
+    calendar = BusinessCalendar.for_team(team)
+    memberships: dict[int, list[Candidate]] = {r.pk: [] for r in rotations}
+    for rotation_id, member_id, pct, joined_at in RotationMembership.objects.filter(
+        rotation__in=rotations, member__is_active=True
+    ).values_list("rotation_id", "member_id", "member__percent_time", "joined_at"):
+        memberships[rotation_id].append(Candidate(member_id, pct, since=joined_at))
+    existing: dict[int, list[Shift]] = {r.pk: [] for r in rotations}
+    for shift in Shift.objects.filter(rotation__in=rotations).order_by("starts_at"):
+        existing[shift.rotation_id].append(shift)
+    absences: dict[int, list] = {}
+    # Every absence of the team: the ledger replays the past too, and shares there depend on them.
+    for member_id, start, end in Absence.objects.filter(member__team=team).values_list(
+        "member_id", "starts_at", "ends_at"
+    ):
+        absences.setdefault(member_id, []).append((start, end))
+    absence_index = IntervalIndex(absences)
+    # Shifts of a role made by hand, outside any rotation, are conflicts for the other role too.
+    loose: dict[str, dict[int, list]] = {}
+    for role, member_id, start, end in Shift.objects.filter(
+        team=team, rotation__isnull=True, ends_at__gt=now
+    ).values_list("role", "member_id", "starts_at", "ends_at"):
+        for other in Rotation.Role.values:
+            if other != role:
+                loose.setdefault(other, {}).setdefault(member_id, []).append((start, end))
+    other_role_shifts: dict[str, IntervalIndex] = {}
+    for rotation in rotations:
+        rows: dict[int, list] = {}
+        for other in rotations:
+            if other.role != rotation.role:
+                for s in existing[other.pk]:
+                    if s.starts_at <= now or s.source != Shift.Source.SCHEDULED:
+                        rows.setdefault(s.member_id, []).append((s.starts_at, s.ends_at))
+        for member_id, items in loose.get(rotation.role, {}).items():
+            rows.setdefault(member_id, []).extend(items)
+        other_role_shifts[rotation.role] = IntervalIndex(rows)
+
+    prepared: list[_Prepared] = []
+    for rotation in rotations:
+        kept_elsewhere = other_role_shifts[rotation.role]
+
+        def can_serve(member_id: int, start: dt.datetime, end: dt.datetime, kept=kept_elsewhere) -> bool:
+            return not absence_index.overlaps(member_id, start, end) and not kept.overlaps(
+                member_id, start, end
+            )
+
+        horizon = max(d for d in (extend.get(rotation.pk), rotation.scheduled_until) if d is not None)
+        prepared.append(
+            _prepare(
+                rotation,
+                horizon=horizon,
+                now=now,
+                calendar=calendar,
+                candidates=memberships[rotation.pk],
+                existing=existing[rotation.pk],
+                absences=absences,
+                can_serve=can_serve,
+            )
+        )
+    plans = plan_team(
+        [RolePlan(p.rotation.role, p.rotation.shift_length_minutes, p.slots, p.candidates) for p in prepared],
+        absences=absences,
+        busy=loose,
+    )
+    results: dict[int, ReplanResult] = {}
+    lost: Counter[int] = Counter()
+    gained: Counter[int] = Counter()
+    for p in prepared:
+        results[p.rotation.pk] = _write(
+            p, plans[p.rotation.role].assignments, now=now, actor=actor, lost=lost, gained=gained
+        )
+    _notify_changes(team=team, lost=lost, gained=gained)
+    _record_unfilled(team=team, prepared=prepared, plans=plans, now=now)
+    return results
+
+
+def _write(
+    p: _Prepared,
+    assignments: list[Assignment],
+    *,
+    now: dt.datetime,
+    actor,
+    lost: Counter,
+    gained: Counter,
+) -> ReplanResult:
+    rotation, team, future, running = p.rotation, p.rotation.team, p.future, p.running
     result = ReplanResult()
     to_create: list[Shift] = []
     events: list[ShiftEvent] = []
-    lost: Counter[int] = Counter()
-    gained: Counter[int] = Counter()
+
+    def new_shift(a: Assignment) -> Shift:
+        return Shift(
+            team=team,
+            rotation=rotation,
+            role=rotation.role,
+            member_id=a.member,
+            scheduled_member_id=a.member,
+            starts_at=a.slot.start,
+            ends_at=a.slot.end,
+        )
+
     for a in assignments:
-        if a.slot is remainder:
+        if a.slot is p.remainder:
             if a.member is not None and running is not None:
                 _hand_over(running, a.slot.start, a.member, actor=actor)
                 lost[running.member_id] += 1
                 gained[a.member] += 1
+            continue
+        if a.slot is p.opening:
+            if a.member is not None:
+                to_create.append(new_shift(a))
             continue
         if a.slot.start <= now:
             continue
         current = future.get(a.slot.start)
         if current is None:
             if a.member is not None:
-                to_create.append(
-                    Shift(
-                        team=team,
-                        rotation=rotation,
-                        role=rotation.role,
-                        member_id=a.member,
-                        scheduled_member_id=a.member,
-                        starts_at=a.slot.start,
-                        ends_at=a.slot.end,
-                    )
-                )
+                to_create.append(new_shift(a))
             continue
         if a.member == current.member_id and current.ends_at == a.slot.end:
             continue
@@ -339,9 +452,9 @@ def _replan(*, rotation: Rotation, until: dt.date, actor=None) -> ReplanResult:
         result.created = Shift.objects.bulk_create(to_create)
     if events:
         ShiftEvent.objects.bulk_create(events)
-    rotation.scheduled_until = horizon
-    rotation.save(update_fields=["scheduled_until"])
-    _notify_changes(team=team, lost=lost, gained=gained)
+    if rotation.scheduled_until != p.horizon:
+        rotation.scheduled_until = p.horizon
+        rotation.save(update_fields=["scheduled_until"])
     return result
 
 
@@ -379,20 +492,117 @@ def _hand_over(running: Shift, at: dt.datetime, member_id: int, *, actor) -> Shi
 
 
 def _notify_changes(*, team: Team, lost: Counter, gained: Counter) -> None:
+    """One notice per member whose shifts changed, written in bulk (a re-plan can touch many people)."""
     if not lost and not gained:
         return
     people = {m.pk: m for m in Member.objects.filter(pk__in=set(lost) | set(gained)).select_related("user")}
+    notices = []
     for member_id, member in people.items():
         parts = []
         if gained[member_id]:
             parts.append(f"{gained[member_id]} shift(s) were given to you")
         if lost[member_id]:
             parts.append(f"{lost[member_id]} of your shift(s) were given to someone else or removed")
-        notify(
-            recipient=member.user,
-            kind="shift_changed",
-            title=f"Your {team.name} shifts changed",
-            body="; ".join(parts) + ". See the rotation page for the new schedule.",
-            link=f"/rotations/?team={team.slug}",
-            team=team,
+        notices.append(
+            Notice(
+                recipients=[member.user],
+                kind="shift_changed",
+                title=f"Your {team.name} shifts changed",
+                body="; ".join(parts) + ". See the rotation page for the new schedule.",
+                link=f"/rotations/?team={team.slug}",
+                team=team,
+            )
         )
+    notify_many(notices)
+
+
+def _record_unfilled(*, team: Team, prepared: list[_Prepared], plans: dict, now: dt.datetime) -> None:
+    """Tell the team's managers, once per slot, about planned slots nobody can take (SPEC 3.2)."""
+    from inquiries.services._common import local_time
+
+    gaps: list[tuple[Rotation, Slot]] = []
+    filled: dict[int, set[dt.datetime]] = {}
+    for p in prepared:
+        for a in plans[p.rotation.role].assignments:
+            if a.slot.end <= now or (a.slot.start <= now and a.slot is not p.opening):
+                continue
+            if a.member is None:
+                gaps.append((p.rotation, a.slot))
+            else:
+                filled.setdefault(p.rotation.pk, set()).add(a.slot.start)
+    for rotation_id, starts in filled.items():
+        UnfilledSlot.objects.filter(rotation_id=rotation_id, starts_at__in=starts).delete()
+    if not gaps:
+        return
+    known = set(
+        UnfilledSlot.objects.filter(rotation__in={r for r, _ in gaps}).values_list("rotation_id", "starts_at")
+    )
+    new = [(r, s) for r, s in gaps if (r.pk, s.start) not in known]
+    if not new:
+        return
+    UnfilledSlot.objects.bulk_create(
+        [UnfilledSlot(rotation=r, starts_at=s.start, ends_at=s.end) for r, s in new], ignore_conflicts=True
+    )
+    lines = [
+        f"- {r.get_role_display()} shift {local_time(s.start, team)} – {local_time(s.end, team)}"
+        for r, s in new
+    ]
+    title = f"{team.name}: {len(new)} shift(s) nobody can take"
+    body = (
+        "Every member of the rotation is absent or serves the other role then:\n"
+        + "\n".join(lines[:20])
+        + ("\n…" if len(lines) > 20 else "")
+        + "\nAdd members to the rotation or assign the shifts by hand."
+    )
+    managers = Member.objects.filter(team=team, role=Member.Role.MANAGER, is_active=True).select_related(
+        "user"
+    )
+    notify_many(
+        [
+            Notice(
+                recipients=[m.user for m in managers],
+                kind="rotation_unfilled",
+                title=title,
+                body=body,
+                link=f"/rotations/?team={team.slug}",
+                team=team,
+            )
+        ],
+        webhook=False,
+    )
+
+
+def rotations_extend(*, today: dt.date | None = None) -> int:
+    """Keep every rotation planned to its team's rolling horizon (beat; SPEC 3.2 continuity).
+
+    Idempotent: a team whose rotations already reach the horizon and have their shift under way is left
+    alone. Returns how many teams were re-planned.
+    """
+    now = timezone.now()
+    done = 0
+    teams = Team.objects.filter(rotations__members__is_active=True).distinct().order_by("pk")
+    for team in teams:
+        horizon = (today or timezone.localdate(now, ZoneInfo(team.timezone))) + dt.timedelta(
+            days=team.schedule_horizon_days
+        )
+        with transaction.atomic():
+            rotations = list(
+                Rotation.objects.filter(team=team, members__is_active=True).distinct().order_by("pk")
+            )
+            behind = {r.pk: horizon for r in rotations if (r.scheduled_until or dt.date.min) < horizon}
+            # A rotation with no shift under way while the team is open (it was planned before it began,
+            # or its slot was unfilled): plan it now, the slot under way included.
+            open_now = BusinessCalendar.for_team(team).is_open(now)
+            uncovered = [
+                r
+                for r in rotations
+                if open_now
+                and r.starts_on <= horizon
+                and not Shift.objects.filter(rotation=r, starts_at__lte=now, ends_at__gt=now).exists()
+                and not r.unfilled_slots.filter(starts_at__lte=now, ends_at__gt=now).exists()
+            ]
+            if not behind and not uncovered:
+                continue
+            _replan_team(team=team, extend=behind or {r.pk: r.scheduled_until or horizon for r in uncovered})
+            done += 1
+    return done

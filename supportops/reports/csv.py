@@ -23,7 +23,9 @@ def _cell(value: object) -> object:
 COLUMNS = {
     "load": [
         "member_id", "username", "name", "role", "percent_time", "primary_shifts", "primary_hours",
-        "shift_calendar_hours", "fair_share", "deviation", "responded", "resolved", "effort_hours",
+        "shift_calendar_hours", "fair_share", "deviation", "secondary_shifts", "secondary_fair_share",
+        "secondary_deviation", "oncall_shifts", "oncall_calendar_hours", "responded", "resolved",
+        "effort_hours",
         "effort_outside_shifts_hours", "direct_support_hours", "available_hours", "support_share_percent",
         "over_budget",
     ],

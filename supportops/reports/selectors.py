@@ -21,7 +21,7 @@ from shifts.business_time import BusinessCalendar
 from shifts.models import Absence, Member, Rotation, Shift, Team
 
 from .period import Period
-from .shift_figures import shift_figures, week_of
+from .shift_figures import role_figures, shift_figures, week_of
 from .stats import PercentileCont, percentile, response_minutes_expression, rounded, sql_percentiles
 
 HOURS_PER_WEEK = 40
@@ -110,21 +110,28 @@ def load_balance(*, team: Team, period: Period) -> dict:
     percent-time x 40 h/week x weeks, compared with the team's support budget.
     """
     calendar = BusinessCalendar.for_team(team)
-    shifts = shift_figures(team=team, period=period, calendar=calendar)
+    roles = role_figures(team=team, period=period, calendar=calendar)
+    shifts, secondary = roles[Rotation.Role.PRIMARY], roles[Rotation.Role.SECONDARY]
     responded = _first_reply_authors(team, period)
     resolved = _resolvers(team, period)
     effort = _effort(team, period)
-    members = _members(team, set(shifts.shifts) | set(effort))
+    members = _members(team, set(shifts.shifts) | set(secondary.shifts) | set(effort))
     budget = team.support_budget_percent
     rows = []
     for member in members:
         served = shifts.shifts.get(member.pk, 0)
-        expected = shifts.expected.get(member.pk, 0.0)
+        # Fair share and deviation exactly as the scheduler's ledger keeps them (shifts.fairness).
+        expected = shifts.ledger.expected.get(member.pk, 0.0)
+        deviation = shifts.ledger.deviation(member.pk)
         minutes = effort.get(member.pk, {"total": 0, "outside": 0})
         primary_hours = shifts.coverage_hours.get(member.pk, 0.0)
         direct_hours = primary_hours + minutes["outside"] / 60
         available_hours = member.percent_time / 100 * HOURS_PER_WEEK * period.weeks
         share = _pct(direct_hours, available_hours)
+        secondary_served = secondary.shifts.get(member.pk, 0)
+        oncall_hours = shifts.calendar_hours.get(member.pk, 0.0) + secondary.calendar_hours.get(
+            member.pk, 0.0
+        )
         rows.append(
             {
                 "member_id": member.pk,
@@ -136,7 +143,12 @@ def load_balance(*, team: Team, period: Period) -> dict:
                 "primary_hours": round(primary_hours, 2),
                 "shift_calendar_hours": round(shifts.calendar_hours.get(member.pk, 0.0), 2),
                 "fair_share": round(expected, 2),
-                "deviation": round(served - expected, 2),
+                "deviation": round(deviation, 2),
+                "secondary_shifts": secondary_served,
+                "secondary_fair_share": round(secondary.ledger.expected.get(member.pk, 0.0), 2),
+                "secondary_deviation": round(secondary.ledger.deviation(member.pk), 2),
+                "oncall_shifts": served + secondary_served,
+                "oncall_calendar_hours": round(oncall_hours, 2),
                 "responded": responded.get(member.user_id, 0),
                 "resolved": resolved.get(member.user_id, 0),
                 "effort_hours": round(minutes["total"] / 60, 2),
@@ -157,6 +169,8 @@ def load_balance(*, team: Team, period: Period) -> dict:
             "primary_hours": round(shifts.total_coverage_hours, 2),
             "over_budget": [row["username"] for row in rows if row["over_budget"]],
             "max_abs_deviation": max((abs(row["deviation"]) for row in rows), default=0),
+            "secondary_shifts": secondary.total_shifts,
+            "max_abs_secondary_deviation": max((abs(row["secondary_deviation"]) for row in rows), default=0),
         },
         "rows": rows,
     }

@@ -1,9 +1,9 @@
-"""Primary shifts of a period: coverage hours served and the fair share of SPEC 3.2.
+"""Shifts of a period: coverage hours served and the fair share of SPEC 3.2, per role.
 
-A shift belongs to the period in which it starts. Both figures walk the shift rows once (a few per day,
-independent of the number of inquiries): coverage hours need the team's business calendar, and the fair
-share needs, per shift, who of the rotation was available (not absent for any part of it), which is
-what the scheduler used when it assigned the shift.
+A shift belongs to the period in which it starts. The fair share is not computed here: the shifts of each
+role are replayed through the scheduler's own ledger (`shifts.fairness`), with the rotation's members
+(from when they joined) and their absences, so the report shows exactly what the scheduler keeps within
+bounds. Everything walks the shift rows once (a few per day, independent of the number of inquiries).
 """
 
 from __future__ import annotations
@@ -13,20 +13,31 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from shifts.business_time import BusinessCalendar
-from shifts.models import Absence, Member, Rotation, Shift, Team
+from shifts.fairness import Candidate, IntervalIndex, Ledger, replay
+from shifts.models import Absence, Member, Rotation, RotationMembership, Shift, Team
 
 from .period import Period
 
 
 @dataclass
-class ShiftFigures:
+class RoleFigures:
+    """One role's shifts in the period: counts and hours per member, and the fairness ledger."""
+
     shifts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     coverage_hours: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     calendar_hours: dict[int, float] = field(default_factory=lambda: defaultdict(float))
-    expected: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    ledger: Ledger = field(default_factory=Ledger)
     total_shifts: int = 0
     total_coverage_hours: float = 0.0
     weekly_coverage_hours: dict[dt.date, float] = field(default_factory=lambda: defaultdict(float))
+
+    @property
+    def expected(self) -> dict[int, float]:
+        return self.ledger.expected
+
+
+# Kept for the primary role, which the load and cost reports have always shown.
+ShiftFigures = RoleFigures
 
 
 def primary_shifts(*, team: Team, period: Period):
@@ -42,46 +53,44 @@ def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def shift_figures(*, team: Team, period: Period, calendar: BusinessCalendar) -> ShiftFigures:
-    """Three queries: the shifts, the rotations' members with percent-time, the overlapping absences."""
+def role_figures(*, team: Team, period: Period, calendar: BusinessCalendar) -> dict[str, RoleFigures]:
+    """Per role: four queries (shifts, rotation members, percent-time, absences), then one walk."""
     rows = list(
-        primary_shifts(team=team, period=period)
+        Shift.objects.filter(team=team, starts_at__gte=period.start_at, starts_at__lt=period.end_at)
         .order_by("starts_at")
-        .values_list("member_id", "rotation_id", "starts_at", "ends_at")
+        .values_list("role", "member_id", "starts_at", "ends_at")
     )
-    figures = ShiftFigures()
+    figures = {role: RoleFigures() for role in Rotation.Role.values}
     if not rows:
         return figures
-    first_start = rows[0][2]
-    last_end = max(row[3] for row in rows)
     pct = dict(Member.objects.filter(team=team).values_list("id", "percent_time"))
-    roster: dict[int | None, list[int]] = defaultdict(list)
-    for rotation_id, member_id in Rotation.members.through.objects.filter(
-        rotation__team=team, rotation__role=Rotation.Role.PRIMARY
-    ).values_list("rotation_id", "member_id"):
-        roster[rotation_id].append(member_id)
-    # A hand-made shift without a rotation is shared among the team's active members.
-    roster[None] = list(Member.objects.filter(team=team, is_active=True).values_list("id", flat=True))
+    roster: dict[str, list[Candidate]] = defaultdict(list)
+    for role, member_id, joined_at in RotationMembership.objects.filter(
+        rotation__team=team, member__is_active=True
+    ).values_list("rotation__role", "member_id", "joined_at"):
+        roster[role].append(Candidate(member_id, pct[member_id], since=joined_at))
     absences: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for member_id, starts_at, ends_at in Absence.objects.filter(
-        member__team=team, starts_at__lt=last_end, ends_at__gt=first_start
-    ).values_list("member_id", "starts_at", "ends_at"):
+    for member_id, starts_at, ends_at in Absence.objects.filter(member__team=team).values_list(
+        "member_id", "starts_at", "ends_at"
+    ):
         absences[member_id].append((starts_at, ends_at))
-
-    for member_id, rotation_id, starts_at, ends_at in rows:
+    index = IntervalIndex(absences)
+    by_role: dict[str, list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(list)
+    for role, member_id, starts_at, ends_at in rows:
+        f = figures[role]
         hours = calendar.minutes_between(starts_at, ends_at) / 60
-        figures.shifts[member_id] += 1
-        figures.coverage_hours[member_id] += hours
-        figures.calendar_hours[member_id] += (ends_at - starts_at) / dt.timedelta(hours=1)
-        figures.total_shifts += 1
-        figures.total_coverage_hours += hours
-        figures.weekly_coverage_hours[week_of(calendar.local_date(starts_at))] += hours
-        available = [
-            m
-            for m in roster.get(rotation_id) or roster[None]
-            if not any(a_start < ends_at and a_end > starts_at for a_start, a_end in absences[m])
-        ]
-        weight = sum(pct.get(m, 0) for m in available)
-        for m in available:
-            figures.expected[m] += pct.get(m, 0) / weight if weight else 0.0
+        f.shifts[member_id] += 1
+        f.coverage_hours[member_id] += hours
+        f.calendar_hours[member_id] += (ends_at - starts_at) / dt.timedelta(hours=1)
+        f.total_shifts += 1
+        f.total_coverage_hours += hours
+        f.weekly_coverage_hours[week_of(calendar.local_date(starts_at))] += hours
+        by_role[role].append((starts_at, ends_at, member_id))
+    for role, role_rows in by_role.items():
+        figures[role].ledger = replay(role_rows, roster[role], index)
     return figures
+
+
+def shift_figures(*, team: Team, period: Period, calendar: BusinessCalendar) -> RoleFigures:
+    """The primary role's figures (support cost counts primary coverage hours)."""
+    return role_figures(team=team, period=period, calendar=calendar)[Rotation.Role.PRIMARY]

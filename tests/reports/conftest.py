@@ -83,7 +83,8 @@ def dataset(team, manager, primary, teammate, frozen_now):
         handoff_time=dt.time(9),
         starts_on=dt.date(2026, 3, 2),
     )
-    rotation.members.set([primary, teammate])
+    # Both in the rotation from its first day: the fair share counts members only from when they joined.
+    rotation.members.set([primary, teammate], through_defaults={"joined_at": at(2, 0)})
     for day in (2, 4, 9):
         shift(team, rotation, teammate, day)
     for day in (3, 5, 6, 10, 11, 12, 13, 16):  # the 16th is after the period

@@ -79,24 +79,6 @@ def test_a_year_of_shifts_stays_fair_respects_absences_and_coverage(team, length
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(team=teams(), length=st.sampled_from(LENGTHS[:4]), secondary_length=st.sampled_from(LENGTHS[:4]))
-def test_nobody_is_primary_and_secondary_at_the_same_moment(team, length, secondary_length):
-    candidates, absences = team
-    primary, _ = assign(slots=year_of_slots(length), candidates=candidates, absences=absences)
-    busy: dict[int, list] = {}
-    for a in primary:
-        if a.member is not None:
-            busy.setdefault(a.member, []).append((a.slot.start, a.slot.end))
-    secondary, _ = assign(
-        slots=year_of_slots(secondary_length), candidates=candidates, absences=absences, busy=busy
-    )
-    check_fairness_after_every_shift(secondary, candidates)
-    for a in secondary:
-        if a.member is not None:
-            assert not overlaps(a.slot.start, a.slot.end, busy.get(a.member, []))
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     team=teams(),
     length=st.sampled_from(LENGTHS[:4]),
