@@ -189,3 +189,22 @@ def test_two_sweeps_at_once_catch_up_once(team, primary, teammate, manager, lena
     for inquiry in inquiries:
         assert handed_off(inquiry) == [("Pat", "Lena")]
     assert Notification.objects.filter(kind="handoff_digest").count() == 1
+
+
+def test_the_demo_data_and_a_first_sweep_flood_nobody(django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    handoff_sweep()
+
+    hops = Event.objects.filter(kind="handed_off").values("inquiry").annotate(n=Count("id"))
+    assert max((row["n"] for row in hops), default=0) <= 1
+    now_with = (
+        OutboundMessage.objects.filter(subject__icontains="now with").values("to").annotate(n=Count("id"))
+    )
+    assert max((row["n"] for row in now_with), default=0) <= 1
+    assert handoff_sweep()["handoffs"] == 0
