@@ -48,6 +48,7 @@ class InquiryListView(APIView):
             topic=data.get("topic"),
             priority=data.get("priority"),
             received_at=data.get("received_at"),
+            history={name: data[name] for name in InquiryCreateSerializer.HISTORY if name in data},
             actor=request.user,
         )
         return Response(InquiryOutputSerializer(fresh(request, inquiry)).data, status=status.HTTP_201_CREATED)
