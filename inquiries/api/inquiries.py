@@ -64,10 +64,7 @@ class InquiryDetailView(APIView):
         inquiry = inquiry_for(request, reference)
         serializer = TriageInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        assignee = data.pop("assignee", None)
-        if data:
-            inquiry = services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
-        if assignee is not None:
-            inquiry = services.inquiry_assign(inquiry=inquiry, actor=request.user, member=assignee)
+        inquiry = services.inquiry_update(
+            inquiry=inquiry, actor=request.user, data=dict(serializer.validated_data)
+        )
         return Response(InquiryOutputSerializer(fresh(request, inquiry)).data)

@@ -14,7 +14,7 @@ from .transitions import (
     inquiry_respond,
     inquiry_wait,
 )
-from .triage import TRIAGE_FIELDS, inquiry_assign, inquiry_update_triage
+from .triage import TRIAGE_FIELDS, inquiry_assign, inquiry_update, inquiry_update_triage
 
 __all__ = [
     "REQUESTER_REOPEN_DAYS",
@@ -33,6 +33,7 @@ __all__ = [
     "inquiry_requester_reply",
     "inquiry_resolve",
     "inquiry_respond",
+    "inquiry_update",
     "inquiry_update_triage",
     "inquiry_wait",
     "topic_resolve",

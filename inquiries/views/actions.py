@@ -65,8 +65,8 @@ def _reopen(request, inquiry):
 
 
 def _assign(request, inquiry):
-    services.inquiry_assign(
-        inquiry=inquiry, actor=request.user, member=_int(request.POST.get("member"), "member")
+    services.inquiry_update(
+        inquiry=inquiry, actor=request.user, data={"assignee": _int(request.POST.get("member"), "member")}
     )
     return "Assigned."
 
@@ -101,13 +101,13 @@ def _triage(request, inquiry):
         "topic": post.get("topic") or None,
         "serious": post.get("serious") == "on",
     }
-    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    services.inquiry_update(inquiry=inquiry, actor=request.user, data=data)
     return "Triage saved."
 
 
 def _handoff(request, inquiry):
     data = {"keep": request.POST.get("keep") == "on", "handoff_note": request.POST.get("handoff_note", "")}
-    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    services.inquiry_update(inquiry=inquiry, actor=request.user, data=data)
     return "Handoff preferences saved."
 
 
@@ -116,7 +116,7 @@ def _solution(request, inquiry):
         "constructive_correction": request.POST.get("constructive_correction", ""),
         "comprehensive_solution": request.POST.get("comprehensive_solution", ""),
     }
-    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    services.inquiry_update(inquiry=inquiry, actor=request.user, data=data)
     return "Saved."
 
 
