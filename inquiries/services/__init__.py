@@ -13,6 +13,7 @@ from .transitions import (
     inquiry_resolve,
     inquiry_respond,
     inquiry_wait,
+    known_issue_reply,
 )
 from .triage import TRIAGE_FIELDS, inquiry_assign, inquiry_update, inquiry_update_triage
 
@@ -36,6 +37,7 @@ __all__ = [
     "inquiry_update",
     "inquiry_update_triage",
     "inquiry_wait",
+    "known_issue_reply",
     "topic_resolve",
     "tracking_url",
 ]
