@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from shifts.models import Member, Rotation, Shift
@@ -74,6 +74,8 @@ class _Rule:
         return (
             Inquiry.objects.filter(status=Inquiry.Status.NEW, **window)
             .filter(~Exists(notified))
+            # Imported history: a deadline that had passed before the import is nobody's news.
+            .exclude(channel=Inquiry.Channel.IMPORT, **{f"{self.column}__lte": F("created_at")})
             .order_by(self.column, "pk")
             # SKIP LOCKED: a concurrent sweep (two beats, a retry) takes other rows instead of waiting.
             # Ignored on SQLite, whose IMMEDIATE transactions serialise sweeps anyway.

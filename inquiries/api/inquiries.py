@@ -48,6 +48,7 @@ class InquiryListView(APIView):
             topic=data.get("topic"),
             priority=data.get("priority"),
             received_at=data.get("received_at"),
+            history={name: data[name] for name in InquiryCreateSerializer.HISTORY if name in data},
             actor=request.user,
         )
         return Response(InquiryOutputSerializer(fresh(request, inquiry)).data, status=status.HTTP_201_CREATED)
@@ -63,10 +64,7 @@ class InquiryDetailView(APIView):
         inquiry = inquiry_for(request, reference)
         serializer = TriageInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        assignee = data.pop("assignee", None)
-        if data:
-            inquiry = services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
-        if assignee is not None:
-            inquiry = services.inquiry_assign(inquiry=inquiry, actor=request.user, member=assignee)
+        inquiry = services.inquiry_update(
+            inquiry=inquiry, actor=request.user, data=dict(serializer.validated_data)
+        )
         return Response(InquiryOutputSerializer(fresh(request, inquiry)).data)

@@ -63,6 +63,15 @@ class InquiryCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
     priority = serializers.ChoiceField(choices=Inquiry.Priority.choices, required=False)
     received_at = serializers.DateTimeField(required=False)
+    # History of an import (channel `import` only); checked together by the intake service.
+    responded_at = serializers.DateTimeField(required=False)
+    resolved_at = serializers.DateTimeField(required=False)
+    status = serializers.CharField(max_length=16, required=False)
+    resolution_kind = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    product_issue_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    assignee = serializers.IntegerField(required=False)
+
+    HISTORY = ("responded_at", "resolved_at", "status", "resolution_kind", "product_issue_url", "assignee")
 
 
 class TriageInputSerializer(serializers.Serializer):

@@ -13,8 +13,9 @@ from .transitions import (
     inquiry_resolve,
     inquiry_respond,
     inquiry_wait,
+    known_issue_reply,
 )
-from .triage import TRIAGE_FIELDS, inquiry_assign, inquiry_update_triage
+from .triage import TRIAGE_FIELDS, inquiry_assign, inquiry_update, inquiry_update_triage
 
 __all__ = [
     "REQUESTER_REOPEN_DAYS",
@@ -33,8 +34,10 @@ __all__ = [
     "inquiry_requester_reply",
     "inquiry_resolve",
     "inquiry_respond",
+    "inquiry_update",
     "inquiry_update_triage",
     "inquiry_wait",
+    "known_issue_reply",
     "topic_resolve",
     "tracking_url",
 ]

@@ -1,6 +1,8 @@
 """Intake: every channel creates an inquiry through `inquiry_create` (SPEC 3.3)."""
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,6 +21,7 @@ from ._common import (
     event_record,
     inquiry_path,
     local_time,
+    member_of_team,
     now,
     require_actor_member,
 )
@@ -62,6 +65,83 @@ def _reference_next(*, team: Team) -> tuple[int, str]:
     return number, f"{locked.reference_prefix}-{number}"
 
 
+@dataclass(frozen=True)
+class ImportedHistory:
+    """What an import may carry besides `received_at` (SPEC 4): its state in the tool it comes from."""
+
+    status: str
+    responded_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    resolution_kind: str
+    product_issue_url: str
+    assignee: Member | None
+
+
+HISTORY_FIELDS = ("responded_at", "resolved_at", "status", "resolution_kind", "product_issue_url", "assignee")
+S = Inquiry.Status
+
+
+def _clean_history(
+    *, team: Team, received_at: dt.datetime, current: dt.datetime, history: dict[str, Any]
+) -> ImportedHistory:
+    """Validate an import's history as a whole: every contradiction is a 400 naming the field."""
+    unknown = set(history) - set(HISTORY_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown history field(s): {', '.join(sorted(unknown))}.")
+    responded_at = history.get("responded_at")
+    resolved_at = history.get("resolved_at")
+    for name, value in (("responded_at", responded_at), ("resolved_at", resolved_at)):
+        if value is None:
+            continue
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise InvalidInput(f"{name} must be a date and time with an offset.", field=name)
+        if value > current:
+            raise InvalidInput(f"{name} cannot be in the future.", field=name)
+        if value < received_at:
+            raise InvalidInput(f"{name} cannot be before received_at.", field=name)
+    status = history.get("status") or (S.RESOLVED if resolved_at else S.RESPONDED if responded_at else S.NEW)
+    if status not in S.values:
+        raise InvalidInput(f"Unknown status {status!r}; use one of {', '.join(S.values)}.", field="status")
+    if status in (S.RESPONDED, S.WAITING) and responded_at is None:
+        raise InvalidInput(f"An imported {status} inquiry needs responded_at.", field="responded_at")
+    if status == S.NEW and responded_at is not None:
+        raise InvalidInput(
+            "An inquiry with responded_at was responded to; its status cannot be new.", field="status"
+        )
+    if status == S.RESOLVED and resolved_at is None:
+        raise InvalidInput("An imported resolved inquiry needs resolved_at.", field="resolved_at")
+    if status != S.RESOLVED and resolved_at is not None:
+        raise InvalidInput(
+            f"A {status} inquiry has no resolved_at; its status would be resolved.", field="status"
+        )
+    if responded_at and resolved_at and resolved_at < responded_at:
+        raise InvalidInput("resolved_at cannot be before responded_at.", field="resolved_at")
+    kind = history.get("resolution_kind") or ""
+    if kind and kind not in Inquiry.ResolutionKind.values:
+        choices = ", ".join(Inquiry.ResolutionKind.values)
+        raise InvalidInput(
+            f"Unknown resolution kind {kind!r}; use one of {choices}.", field="resolution_kind"
+        )
+    if status == S.RESOLVED and not kind:
+        raise InvalidInput("An imported resolved inquiry needs its resolution_kind.", field="resolution_kind")
+    if status != S.RESOLVED and kind:
+        raise InvalidInput("resolution_kind is only for resolved inquiries.", field="resolution_kind")
+    url = (history.get("product_issue_url") or "").strip()
+    if url and (len(url) > 500 or not url.startswith(("http://", "https://"))):
+        raise InvalidInput(
+            "product_issue_url must be an http(s) URL of at most 500.", field="product_issue_url"
+        )
+    if kind == Inquiry.ResolutionKind.PROMOTED and not url:
+        raise InvalidInput("A promoted inquiry needs its product_issue_url.", field="product_issue_url")
+    assignee = history.get("assignee")
+    if assignee is not None:
+        try:
+            assignee = member_of_team(team=team, member=assignee)
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field="assignee") from None
+    return ImportedHistory(status, responded_at, resolved_at, kind, url, assignee)
+
+
 def inquiry_create(
     *,
     team: Team,
@@ -74,8 +154,13 @@ def inquiry_create(
     actor=None,
     received_at: dt.datetime | None = None,
     priority: str | None = None,
+    history: dict[str, Any] | None = None,
 ) -> Inquiry:
-    """Create an inquiry, assign it to the Primary for its arrival, and acknowledge it to the requester."""
+    """Create an inquiry, assign it to the Primary for its arrival, and acknowledge it to the requester.
+
+    An import (channel `import`) may carry its `received_at` and `history` (status, responded_at,
+    resolved_at, resolution_kind, product_issue_url, assignee); it notifies and mails nobody, and its
+    deadlines that passed before it was imported are never notified (see inquiries.sla)."""
     if channel not in Inquiry.Channel.values:
         raise InvalidInput(f"Unknown channel {channel!r}.", field="channel")
     subject = clean_text(subject, field="subject", label="Subject", max_length=200)
@@ -94,9 +179,34 @@ def inquiry_create(
     if received_at is not None and received_at > current:
         raise InvalidInput("received_at cannot be in the future.", field="received_at")
     arrived = received_at or current
+    if history and channel != Inquiry.Channel.IMPORT:
+        fields = ", ".join(sorted(history))
+        raise InvalidInput(f"{fields} may only be given for imported inquiries.", field=sorted(history)[0])
+    past = (
+        _clean_history(team=team, received_at=arrived, current=current, history=history or {})
+        if channel == Inquiry.Channel.IMPORT
+        else None
+    )
 
     due, guarantee = response_deadlines(team=team, received_at=arrived)
-    assignee = primary_for_arrival(team=team, at=arrived)
+    if past is not None and past.assignee is not None:
+        assignee = past.assignee
+    elif past is not None and past.status != S.RESOLVED:
+        # An open import joins today's queue, not the queue of whoever was Primary when it was asked.
+        assignee = primary_for_arrival(team=team, at=current)
+    else:
+        assignee = primary_for_arrival(team=team, at=arrived)
+    state = {}
+    if past is not None:
+        state = {
+            "status": past.status,
+            "responded_at": past.responded_at,
+            "resolved_at": past.resolved_at,
+            "resolution_kind": past.resolution_kind,
+            "product_issue_url": past.product_issue_url,
+            # The requester's wait before the import is unknown: the clock pauses from the import on.
+            "waiting_since": current if past.status == S.WAITING else None,
+        }
 
     with transaction.atomic():
         number, reference = _reference_next(team=team)
@@ -116,6 +226,7 @@ def inquiry_create(
             received_at=arrived,
             response_due_at=due,
             response_guarantee_at=guarantee,
+            **state,
         )
         inquiry.team = team
         Message.objects.create(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)
@@ -128,6 +239,15 @@ def inquiry_create(
         )
         if assignee is not None:
             event_record(inquiry=inquiry, kind="assigned", actor=None, to_value=assignee.display_name)
+        if past is not None and past.status != S.NEW:
+            event_record(
+                inquiry=inquiry,
+                kind="imported_status",
+                actor=actor,
+                from_value=S.NEW,
+                to_value=past.status,
+                note="as recorded by the tool it was imported from",
+            )
         _acknowledge(inquiry=inquiry, assignee=assignee, logged_by=logged_by)
         if assignee is not None and channel != Inquiry.Channel.IMPORT:
             notify(

@@ -133,11 +133,33 @@ def _known_issue(*, inquiry: Inquiry, known_issue: str | int | Inquiry | None) -
     return target, ""
 
 
+def known_issue_reply(*, inquiry: Inquiry, known: Inquiry | None = None, url: str = "") -> str:
+    """A public reply that points the requester to the known issue (their private thread never shows
+    the other inquiry, so it names it and links whatever public page tracks it)."""
+    if known is not None:
+        where = known.product_issue_url or known.known_issue_url
+        text = (
+            f"Hello {inquiry.requester_name},\n\nthis is a known issue that we already follow as "
+            f'{known.reference} ("{known.subject}").'
+        )
+        if where:
+            text += f" You can follow its progress here: {where}"
+        if known.status == S.RESOLVED and known.resolution_kind != Inquiry.ResolutionKind.KNOWN_ISSUE:
+            text += "\n\nIt has been settled; the answer there applies to your question too."
+    else:
+        text = (
+            f"Hello {inquiry.requester_name},\n\nthis is a known issue. You can follow its progress "
+            f"here: {url}"
+        )
+    return text + "\n\nIf this does not answer your question, reply or reopen it and we will look again."
+
+
 def inquiry_resolve(
     *,
     inquiry: Inquiry,
     actor,
     kind: str,
+    seen_event: int | None = None,
     note: str = "",
     product_issue_url: str = "",
     known_issue: str | int | Inquiry | None = None,
@@ -177,6 +199,9 @@ def inquiry_resolve(
         inquiry = inquiry_lock(inquiry=inquiry)
         if inquiry.status == S.RESOLVED:
             raise _refuse(inquiry, "it is already resolved.")
+        if seen_event is not None and inquiry.events.filter(pk__gt=seen_event).exists():
+            # What the member confirmed is not what is there now (the requester reopened or replied).
+            raise _refuse(inquiry, "it changed since you looked at it: read it again before resolving it.")
         linked, linked_url = _known_issue(inquiry=inquiry, known_issue=known_issue)
         if kind == Inquiry.ResolutionKind.KNOWN_ISSUE and linked is None and not linked_url:
             raise InvalidInput(
@@ -207,11 +232,19 @@ def inquiry_resolve(
             note=note,
         )
         if not reply:
+            pointer = ""
+            if kind == Inquiry.ResolutionKind.KNOWN_ISSUE:
+                pointer = (
+                    f' It is a known issue, followed as {linked.reference} ("{linked.subject}").'
+                    if linked is not None
+                    else f" It is a known issue, followed here: {linked_url}"
+                )
             email_requester(
                 inquiry=inquiry,
                 subject=f"Resolved: {inquiry.subject}",
-                body=f"Hello {inquiry.requester_name},\n\nyour question has been marked as resolved. "
-                f"If it is not settled for you, you can reopen it within {REQUESTER_REOPEN_DAYS} days.",
+                body=f"Hello {inquiry.requester_name},\n\nyour question has been marked as resolved."
+                f"{pointer} If it is not settled for you, you can reopen it within "
+                f"{REQUESTER_REOPEN_DAYS} days.",
             )
         if inquiry.serious:
             postmortem = postmortem_create_draft(inquiry=inquiry, actor=actor)

@@ -28,34 +28,36 @@ TRIAGE_FIELDS = (
 TEXT_LIMITS = {"handoff_note": 4000, "constructive_correction": 10000, "comprehensive_solution": 10000}
 
 
+def _assign_locked(*, inquiry: Inquiry, actor, target: Member) -> bool:
+    """Give the locked inquiry to `target`; True if it changed hands (the caller holds the lock)."""
+    if inquiry.status == Inquiry.Status.RESOLVED:
+        raise ConflictError(
+            f"Inquiry {inquiry.reference} is {state_word(inquiry)}; reopen it before assigning it."
+        )
+    if inquiry.assignee_id == target.pk:
+        return False
+    before = inquiry.assignee.display_name if inquiry.assignee_id else ""
+    inquiry.assignee = target
+    event_record(
+        inquiry=inquiry, kind="assigned", actor=actor, from_value=before, to_value=target.display_name
+    )
+    if target.user_id != getattr(actor, "pk", None):
+        notify(
+            recipient=target.user,
+            kind="assigned",
+            title=f"{inquiry.reference} assigned to you: {inquiry.subject}",
+            body=f"Assigned by {actor.get_full_name() or actor.username}." if actor else "",
+            link=inquiry_path(inquiry),
+            team=inquiry.team,
+            inquiry=inquiry,
+        )
+    return True
+
+
 def inquiry_assign(*, inquiry: Inquiry, actor, member: Member | int) -> Inquiry:
     """Give the inquiry to another member of its team; they are told in-app and by email."""
     target = member_of_team(team=inquiry.team, member=member)
-    with transaction.atomic():
-        inquiry = inquiry_lock(inquiry=inquiry)
-        if inquiry.status == Inquiry.Status.RESOLVED:
-            raise ConflictError(
-                f"Inquiry {inquiry.reference} is {state_word(inquiry)}; reopen it before assigning it."
-            )
-        if inquiry.assignee_id == target.pk:
-            return inquiry
-        before = inquiry.assignee.display_name if inquiry.assignee_id else ""
-        inquiry.assignee = target
-        inquiry.save(update_fields=["assignee", "updated_at"])
-        event_record(
-            inquiry=inquiry, kind="assigned", actor=actor, from_value=before, to_value=target.display_name
-        )
-        if target.user_id != getattr(actor, "pk", None):
-            notify(
-                recipient=target.user,
-                kind="assigned",
-                title=f"{inquiry.reference} assigned to you: {inquiry.subject}",
-                body=f"Assigned by {actor.get_full_name() or actor.username}." if actor else "",
-                link=inquiry_path(inquiry),
-                team=inquiry.team,
-                inquiry=inquiry,
-            )
-    return inquiry
+    return inquiry_update(inquiry=inquiry, actor=actor, data={"assignee": target})
 
 
 def _clean_triage(inquiry: Inquiry, data: dict[str, Any]) -> dict[str, Any]:
@@ -96,9 +98,18 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def inquiry_update_triage(*, inquiry: Inquiry, actor, data: dict[str, Any]) -> Inquiry:
-    """Change triage fields; one timeline event per field that actually changed."""
+def inquiry_update(*, inquiry: Inquiry, actor, data: dict[str, Any]) -> Inquiry:
+    """Every composite edit of an inquiry (triage fields, handoff preferences, assignee) in ONE
+    transaction: everything is validated before anything is written, so a bad field saves nothing.
+    One timeline event per field that actually changed."""
     team = inquiry.team
+    data = dict(data)
+    target = None
+    if "assignee" in data:
+        try:
+            target = member_of_team(team=team, member=data.pop("assignee"))
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field="assignee") from None
     cleaned = _clean_triage(inquiry, data)
     with transaction.atomic():
         inquiry = inquiry_lock(inquiry=inquiry)
@@ -119,6 +130,15 @@ def inquiry_update_triage(*, inquiry: Inquiry, actor, data: dict[str, Any]) -> I
                 to_value="" if long_text else _shown(value),
                 note=value if long_text else "",
             )
+        if target is not None and _assign_locked(inquiry=inquiry, actor=actor, target=target):
+            changed.append("assignee")
         if changed:
             inquiry.save(update_fields=[*changed, "updated_at"])
     return inquiry
+
+
+def inquiry_update_triage(*, inquiry: Inquiry, actor, data: dict[str, Any]) -> Inquiry:
+    """Change triage fields only (no assignee): `inquiry_update` without the assignee."""
+    if "assignee" in data:
+        raise InvalidInput("Unknown or read-only field(s): assignee.")
+    return inquiry_update(inquiry=inquiry, actor=actor, data=data)

@@ -24,6 +24,11 @@ def _int(value: str | None, field: str) -> int:
         raise InvalidInput(f"Choose a {field}.", field=field) from None
 
 
+def _seen_event(value: str | None) -> int | None:
+    """The newest timeline event the member saw when they filled in the form (stale-form guard)."""
+    return int(value) if value and value.isdigit() else None
+
+
 def _bool(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
@@ -49,6 +54,7 @@ def _resolve(request, inquiry):
         inquiry=inquiry,
         actor=request.user,
         kind=post.get("kind", ""),
+        seen_event=_seen_event(post.get("seen_event")),
         note=post.get("note", ""),
         reply=post.get("reply", ""),
         product_issue_url=post.get("product_issue_url", ""),
@@ -65,8 +71,8 @@ def _reopen(request, inquiry):
 
 
 def _assign(request, inquiry):
-    services.inquiry_assign(
-        inquiry=inquiry, actor=request.user, member=_int(request.POST.get("member"), "member")
+    services.inquiry_update(
+        inquiry=inquiry, actor=request.user, data={"assignee": _int(request.POST.get("member"), "member")}
     )
     return "Assigned."
 
@@ -101,13 +107,13 @@ def _triage(request, inquiry):
         "topic": post.get("topic") or None,
         "serious": post.get("serious") == "on",
     }
-    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    services.inquiry_update(inquiry=inquiry, actor=request.user, data=data)
     return "Triage saved."
 
 
 def _handoff(request, inquiry):
     data = {"keep": request.POST.get("keep") == "on", "handoff_note": request.POST.get("handoff_note", "")}
-    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    services.inquiry_update(inquiry=inquiry, actor=request.user, data=data)
     return "Handoff preferences saved."
 
 
@@ -116,19 +122,26 @@ def _solution(request, inquiry):
         "constructive_correction": request.POST.get("constructive_correction", ""),
         "comprehensive_solution": request.POST.get("comprehensive_solution", ""),
     }
-    services.inquiry_update_triage(inquiry=inquiry, actor=request.user, data=data)
+    services.inquiry_update(inquiry=inquiry, actor=request.user, data=data)
     return "Saved."
 
 
 def _link_known(request, inquiry):
-    target = request.POST.get("known_issue", "")
+    """The confirmed form of the page (?link_known=REF): resolving, with the reply the member kept."""
+    post = request.POST
+    target = post.get("known_issue", "")
+    if post.get("confirm") != "yes":
+        raise InvalidInput(
+            f"Linking {target} as the known issue resolves {inquiry.reference}: confirm it first."
+        )
     services.inquiry_resolve(
         inquiry=inquiry,
         actor=request.user,
         kind=Inquiry.ResolutionKind.KNOWN_ISSUE,
         known_issue=target,
-        reply=request.POST.get("reply", ""),
-        note=f"Known issue: {target}",
+        seen_event=_seen_event(post.get("seen_event")) or 0,
+        reply=post.get("reply", "") if post.get("send_reply") == "on" else "",
+        note=post.get("note") or f"Known issue: {target}",
     )
     return f"Resolved as a known issue of {target}."
 

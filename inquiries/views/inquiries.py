@@ -66,13 +66,20 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
         for e in escalations_of(inquiry=inquiry)
         if e.status == Escalation.Status.PENDING and e.member.user_id == request.user.pk
     ]
+    link_known = _link_known_candidate(request, inquiry)
+    events = list(events_of(inquiry=inquiry))
     return render(
         request,
         "inquiries/detail.html",
         {
             "inquiry": inquiry,
+            "link_known": link_known,
+            "link_known_reply": services.known_issue_reply(inquiry=inquiry, known=link_known)
+            if link_known
+            else "",
             "thread": thread(inquiry=inquiry),
-            "events": events_of(inquiry=inquiry),
+            "events": events,
+            "seen_event": max((event.pk for event in events), default=0),
             "escalations": escalations_of(inquiry=inquiry),
             "postmortems": inquiry.postmortems.order_by("-created_at"),
             "my_pending_escalations": my_pending,
@@ -87,6 +94,21 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+
+
+def _link_known_candidate(request: HttpRequest, inquiry: Inquiry) -> Inquiry | None:
+    """The inquiry the member picked as the known issue (?link_known=REF), to confirm on the page."""
+    reference = (request.GET.get("link_known") or "").strip()
+    if not reference or not inquiry.is_open:
+        return None
+    target = (
+        Inquiry.objects.filter(team_id=inquiry.team_id, reference__iexact=reference)
+        .exclude(pk=inquiry.pk)
+        .first()
+    )
+    if target is None:
+        messages.error(request, f"No other inquiry {reference} in {inquiry.team.name}.")
+    return target
 
 
 def _received_at(raw: str, team) -> dt.datetime | None:

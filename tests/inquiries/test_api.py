@@ -316,3 +316,51 @@ def test_replies_email_the_requester_but_notes_do_not(as_member, primary, inquir
     client.post("/api/v1/inquiries/ADS-1/respond/", {"body": "visible words"}, format="json")
     bodies = " ".join(OutboundMessage.objects.filter(to="lea@example.org").values_list("body", flat=True))
     assert "visible words" in bodies and "hidden words" not in bodies
+
+
+def test_patch_with_a_valid_priority_and_an_invalid_assignee_saves_nothing(
+    as_member, primary, inquiry, outsider
+):
+    events_before = Event.objects.filter(inquiry=inquiry).count()
+
+    response = as_member(primary).patch(
+        f"/api/v1/inquiries/{inquiry.reference}/",
+        {"priority": "critical", "handoff_note": "see logs", "assignee": outsider.pk},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "assignee" in str(response.json())
+    inquiry.refresh_from_db()
+    assert (inquiry.priority, inquiry.handoff_note, inquiry.assignee) == ("normal", "", primary)
+    assert Event.objects.filter(inquiry=inquiry).count() == events_before
+
+
+def test_patch_of_a_resolved_inquirys_priority_and_assignee_is_refused_whole(
+    as_member, primary, teammate, inquiry
+):
+    services.inquiry_resolve(inquiry=inquiry, actor=primary.user, kind="answered")
+    events_before = Event.objects.filter(inquiry=inquiry).count()
+
+    response = as_member(primary).patch(
+        f"/api/v1/inquiries/{inquiry.reference}/",
+        {"priority": "high", "assignee": teammate.pk},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    inquiry.refresh_from_db()
+    assert (inquiry.priority, inquiry.assignee) == ("normal", primary)
+    assert Event.objects.filter(inquiry=inquiry).count() == events_before
+
+
+def test_patch_of_priority_and_assignee_is_one_change(as_member, primary, teammate, inquiry):
+    response = as_member(primary).patch(
+        f"/api/v1/inquiries/{inquiry.reference}/",
+        {"priority": "high", "assignee": teammate.pk},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    kinds = list(Event.objects.filter(inquiry=inquiry).order_by("pk").values_list("kind", flat=True))
+    assert kinds[-2:] == ["priority_changed", "assigned"]

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 
 from inquiries import services
 from inquiries.models import Escalation, Event, Improvement, Inquiry
+from supportops.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -188,18 +191,82 @@ def test_new_inquiry_form_shows_errors_and_stores_nothing(signed_in, on_shift):
     assert not Inquiry.objects.exists()
 
 
-def test_similar_past_inquiries_are_offered_as_known_issues(signed_in, on_shift, make_inquiry):
+def test_linking_a_known_issue_asks_to_confirm_and_offers_a_reply(signed_in, on_shift, make_inquiry):
     make_inquiry(subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
     current = make_inquiry(subject="Jupyter kernel dies", body="loading the dataset")
     page = signed_in.get(f"/inquiries/{current.reference}/").content.decode()
     assert "Link as known issue" in page and "ADS-1" in page
-    signed_in.post(f"/inquiries/{current.reference}/link-known/", {"known_issue": "ADS-1"})
+
+    # One click only asks: nothing is resolved yet, the page shows the confirmation and a reply.
+    unconfirmed = signed_in.post(f"/inquiries/{current.reference}/link-known/", {"known_issue": "ADS-1"})
+    current.refresh_from_db()
+    assert current.status == "new"
+    assert unconfirmed.status_code == 302
+    confirm = signed_in.get(f"/inquiries/{current.reference}/?link_known=ADS-1").content.decode()
+    assert 'data-testid="link-known-confirm"' in confirm
+    assert "known issue that we already follow as ADS-1" in confirm
+
+    signed_in.post(
+        f"/inquiries/{current.reference}/link-known/",
+        {
+            "known_issue": "ADS-1",
+            "confirm": "yes",
+            "seen_event": re.search(r'name="seen_event" value="(\d+)"', confirm).group(1),
+            "send_reply": "on",
+            "reply": "This is a known issue we follow as ADS-1 (Kernel dies loading dataset).",
+        },
+    )
     current.refresh_from_db()
     assert (current.status, current.resolution_kind, current.known_issue.reference) == (
         "resolved",
         "known_issue",
         "ADS-1",
     )
+    reply = current.messages.get(kind="reply")
+    assert "ADS-1" in reply.body
+    assert current.responded_at is not None
+    mail = OutboundMessage.objects.filter(inquiry=current, to="lea@example.org").order_by("pk").last()
+    assert "ADS-1" in mail.body
+
+
+def test_a_reopened_inquiry_is_not_resolved_by_a_stale_known_issue_link(
+    signed_in, primary, on_shift, make_inquiry
+):
+    make_inquiry(subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
+    current = make_inquiry(subject="Jupyter kernel dies", body="loading the dataset")
+    services.inquiry_respond(inquiry=current, actor=primary.user, body="Try restarting.")
+    page = signed_in.get(f"/inquiries/{current.reference}/?link_known=ADS-1").content.decode()
+    seen = re.search(r'name="seen_event" value="(\d+)"', page).group(1)
+    services.inquiry_resolve(inquiry=current, actor=primary.user, kind="answered")
+    services.inquiry_reopen(inquiry=current, by_requester=True, body="Still broken!")
+
+    # The member confirms what they saw before the requester reopened it: same status, newer events.
+    response = signed_in.post(
+        f"/inquiries/{current.reference}/link-known/",
+        {"known_issue": "ADS-1", "confirm": "yes", "seen_event": seen, "send_reply": "on", "reply": "x"},
+        follow=True,
+    )
+
+    current.refresh_from_db()
+    assert current.status == "responded"
+    assert current.assignee == primary
+    assert "changed since you looked at it" in response.content.decode()
+
+
+def test_resolving_as_a_known_issue_without_a_reply_points_the_requester_to_it(
+    primary, on_shift, make_inquiry
+):
+    known = make_inquiry(subject="Kernel dies loading dataset")
+    current = make_inquiry(subject="Jupyter kernel dies")
+
+    services.inquiry_resolve(
+        inquiry=current, actor=primary.user, kind="known_issue", known_issue=known.reference
+    )
+
+    mail = OutboundMessage.objects.filter(
+        inquiry=current, subject__startswith=f"[{current.reference}] Resolved"
+    )
+    assert f"followed as {known.reference}" in mail.get().body
 
 
 def test_backlog_page_adds_and_updates_items(signed_in, primary, on_shift):
