@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -26,11 +27,47 @@ class TopicInline(admin.TabularInline):
     extra = 0
 
 
+class TeamAdminForm(forms.ModelForm):
+    """The mailbox password is never rendered back (not even masked in the HTML): the form shows
+    whether one is set and offers a write-only field to replace it."""
+
+    new_mail_password = forms.CharField(
+        label="New mailbox password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the stored one. Use an app password.",
+    )
+    clear_mail_password = forms.BooleanField(label="Remove the stored mailbox password", required=False)
+
+    class Meta:
+        model = Team
+        exclude = ["mail_password"]  # noqa: DJ006 - every field but the secret, also fields added later
+
+    def save(self, commit: bool = True):
+        team = super().save(commit=False)
+        if self.cleaned_data.get("clear_mail_password"):
+            team.mail_password = ""
+        elif self.cleaned_data.get("new_mail_password"):
+            team.mail_password = self.cleaned_data["new_mail_password"]
+        if commit:
+            team.save()
+            self.save_m2m()
+        return team
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    form = TeamAdminForm
+    exclude = ["mail_password"]
     list_display = ["name", "slug", "timezone", "response_target_minutes", "response_guarantee_minutes"]
     search_fields = ["name", "slug"]
+    readonly_fields = ["mail_password_status"]
     inlines = [MemberInline, TopicInline]
+
+    @admin.display(description="Mailbox password")
+    def mail_password_status(self, team: Team) -> str:
+        return "set" if team.mail_password else "not set"
 
 
 @admin.register(Member)

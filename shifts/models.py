@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from supportops.crypto import EncryptedTextField
+
 
 def new_token() -> str:
     # 32 bytes of randomness: 256 bits, URL-safe.
@@ -44,8 +46,9 @@ class Team(models.Model):
     )
     mail_use_ssl = models.BooleanField(default=True, help_text="IMAP over TLS (IMAP4_SSL)")
     mail_username = models.CharField(max_length=255, blank=True)
-    # Stored as given (IMAP needs it in clear): use an app password. Never returned by the API or pages.
-    mail_password = models.CharField(max_length=255, blank=True)
+    # Encrypted at rest (supportops.crypto; IMAP needs the plaintext, so not hashed): use an app
+    # password. Never returned by the API, pages or admin.
+    mail_password = EncryptedTextField(blank=True)
     mail_folder = models.CharField(max_length=255, default="INBOX")
     mail_last_poll_at = models.DateTimeField(null=True, blank=True)
     mail_last_poll_error = models.TextField(blank=True)

@@ -1,9 +1,11 @@
 """The Celery app, its queues and the beat schedule.
 
-Queues: `sweeps` (periodic scans: SLA, handoff, outbox, shift reminders, team mailboxes) and
-`notifications` (delivery of single outbox rows), plus the default `celery`. A worker consumes all
-three: `celery -A supportops worker -Q celery,notifications,sweeps`; exactly one `celery -A supportops
-beat`. Task options (time limits, retries, acks_late) are defined once here and used by every task."""
+Queues: `sweeps` (periodic scans: SLA, handoff, outbox, shift reminders, team mailboxes),
+`notifications` (delivery of emails) and `webhooks` (delivery of webhook posts and their sweep, apart so
+that one team's slow receiver never delays anyone's mail), plus the default `celery`. Workers consume
+`celery,notifications,sweeps` and, best in a worker of its own, `webhooks`: `celery -A supportops
+worker -Q webhooks`; exactly one `celery -A supportops beat`. Task options (time limits, retries,
+acks_late) are defined once here and used by every task."""
 
 import os
 
@@ -44,6 +46,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         "handoff-sweep": {"task": "inquiries.tasks.handoff_sweep", "schedule": every, "options": nudge},
         "notification-sweep": {
             "task": "supportops.tasks.deliver_pending_notifications",
+            "schedule": every,
+            "options": nudge,
+        },
+        "webhook-sweep": {
+            "task": "supportops.tasks.deliver_pending_webhooks",
             "schedule": every,
             "options": nudge,
         },

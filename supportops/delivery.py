@@ -14,21 +14,19 @@ import json
 import logging
 import secrets
 import time
-import urllib.request
-from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone
 
+from . import outbound
 from .models import OutboundMessage
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-WEBHOOK_TIMEOUT = 10
-# Longer than the slowest send (SMTP and webhook time out at 10 s), so a live claim is never stolen.
+# Longer than the slowest send (SMTP at EMAIL_TIMEOUT, webhooks at WEBHOOK_TIMEOUT), so a live claim is
+# never stolen.
 CLAIM_SECONDS = 120
 DUE = (OutboundMessage.Status.PENDING, OutboundMessage.Status.SENDING)
 
@@ -38,34 +36,46 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _message_id(message: OutboundMessage) -> str:
-    host = urlparse(settings.SITE_URL).hostname or "localhost"
-    return f"<supportops.outbound.{message.pk}@{host}>"
+class WebhookRejected(Exception):
+    """The receiver answered with an error status (or a redirect, which is never followed)."""
+
+
+class Unconfirmed(Exception):
+    """The request reached the receiver, which did not answer in time: it may have acted on it."""
 
 
 def _send(message: OutboundMessage) -> None:
     if message.channel == OutboundMessage.Channel.EMAIL:
-        EmailMessage(
-            subject=message.subject,
-            body=message.body,
-            to=[message.to],
-            cc=[message.cc] if message.cc else [],
-            headers={"Message-ID": _message_id(message)},
-        ).send(fail_silently=False)
+        from .mail import build_email
+
+        build_email(message).send(fail_silently=False)
         return
-    request = urllib.request.Request(
-        message.to,
-        data=json.dumps(message.payload).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "SupportOps",
-            "Idempotency-Key": f"supportops-outbound-{message.pk}",
-        },
-        method="POST",
-    )
-    # urlopen raises HTTPError for 4xx/5xx; redirects are followed.
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 - team's URL
-        response.read()
+    _post_webhook(message)
+
+
+def _post_webhook(message: OutboundMessage) -> None:
+    """POST the payload to the checked address of the URL (supportops.outbound): no redirects, a short
+    timeout. Connect/send failures mean the receiver saw nothing: retried. A timeout *after* the whole
+    request was sent means the receiver may have it: not retried (Unconfirmed), so a receiver slower
+    than the timeout never gets duplicates; at-least-once holds only while the receiver saw nothing."""
+    try:
+        response = outbound.request(
+            "POST",
+            message.to,
+            body=json.dumps(message.payload).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "SupportOps",
+                "Idempotency-Key": f"supportops-outbound-{message.pk}",
+            },
+            timeout=settings.WEBHOOK_TIMEOUT,
+        )
+    except outbound.ResponseTimeout as exc:
+        raise Unconfirmed(str(exc)) from exc
+    if 300 <= response.status < 400:
+        raise WebhookRejected(f"HTTP {response.status}: redirects are not followed")
+    if response.status >= 400:
+        raise WebhookRejected(f"HTTP {response.status}")
 
 
 def _claim(*, message_id: int, now: dt.datetime) -> str | None:
@@ -86,10 +96,21 @@ def deliver(*, message_id: int) -> str:
     token = _claim(message_id=message_id, now=timezone.now())
     if token is None:
         return "skipped"
-    message = OutboundMessage.objects.get(pk=message_id)
+    message = OutboundMessage.objects.select_related("inquiry__team").get(pk=message_id)
     mine = OutboundMessage.objects.filter(pk=message_id, claim_token=token)
     try:
         _send(message)
+    except Unconfirmed as exc:
+        # Sent in full, no answer in time: the receiver probably has it (a slow Slack-compatible
+        # server still posts). Retrying would risk a duplicate, so the row is closed with a note.
+        mine.update(
+            status=OutboundMessage.Status.SENT,
+            sent_at=timezone.now(),
+            last_error=f"Unconfirmed: {exc}; not retried (the receiver may have it)",
+            claim_token="",
+        )
+        logger.warning("webhook unconfirmed", extra={"message_id": message_id, "error": str(exc)})
+        return "sent"
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row and retried later.
         error = f"{type(exc).__name__}: {exc}"[:2000]
         gave_up = message.attempts >= MAX_ATTEMPTS
@@ -126,19 +147,30 @@ def retry_delay(*, message_id: int) -> float:
     return max((due - timezone.now()).total_seconds(), 0.0)
 
 
-def deliver_pending(*, limit: int = 200, budget_seconds: float = 120.0) -> dict[str, int]:
+def deliver_pending(
+    *, channel: str | None = None, limit: int = 200, budget_seconds: float = 120.0
+) -> dict[str, int]:
     """Backstop for lost tasks, broker outages, failures and killed deliverers: send what is due
     (pending and past its next attempt, or claimed and stale), oldest first, within a time budget so
-    a dead SMTP server cannot push the task past its time limit. Returns counts by outcome."""
+    a dead SMTP server cannot push the task past its time limit. `channel` limits it to emails or
+    webhooks: each has its own sweep, so slow webhook receivers never hold up mail. Within one run a
+    webhook URL that failed is not tried again (its other rows wait for the next run): a dead receiver
+    costs one timeout per run, not one per message. Returns counts by outcome."""
     started = time.monotonic()
-    ids = list(
-        OutboundMessage.objects.filter(status__in=DUE, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = OutboundMessage.objects.filter(status__in=DUE, next_attempt_at__lte=timezone.now())
+    if channel:
+        due = due.filter(channel=channel)
+    rows = list(due.order_by("next_attempt_at", "id").values_list("pk", "channel", "to")[:limit])
     counts = dict.fromkeys(("sent", "failed", "gave_up", "skipped"), 0)
-    for message_id in ids:
+    failing_urls: set[str] = set()
+    for message_id, row_channel, to in rows:
         if time.monotonic() - started > budget_seconds:
             break
-        counts[deliver(message_id=message_id)] += 1
+        if row_channel == OutboundMessage.Channel.WEBHOOK and to in failing_urls:
+            counts["skipped"] += 1
+            continue
+        outcome = deliver(message_id=message_id)
+        if outcome in ("failed", "gave_up") and row_channel == OutboundMessage.Channel.WEBHOOK:
+            failing_urls.add(to)
+        counts[outcome] += 1
     return counts

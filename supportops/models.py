@@ -66,6 +66,11 @@ class OutboundMessage(models.Model):
     inquiry = models.ForeignKey(
         "inquiries.Inquiry", on_delete=models.SET_NULL, null=True, blank=True, related_name="outbound"
     )
+    # What the email is (e.g. "ack", "reply", "notice"): part of its Message-ID (supportops.mail).
+    kind = models.CharField(max_length=20, blank=True)
+    # Sent by the system, not typed by a person: carries `Auto-Submitted: auto-generated` (RFC 3834),
+    # so auto-responders do not answer it.
+    automatic = models.BooleanField(default=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     # When the row is next due for the sweep: on creation now, after a failure now + backoff, while

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .mail import header_safe
 from .models import Notification, OutboundMessage
 
 if TYPE_CHECKING:
@@ -57,16 +58,19 @@ BROKER_BACKOFF_SECONDS = 30.0
 _broker_down_until = 0.0
 
 
-def _enqueue_delivery(message_ids: Sequence[int]) -> None:
+def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = ()) -> None:
     """Publish delivery tasks; never raise. With the broker down this fails fast (CELERY_* publish
-    settings) and the rows stay pending for the outbox sweep."""
+    settings) and the rows stay pending for the outbox sweep. Webhooks get one task each on their own
+    queue: a slow receiver then delays only its own post, never mail or another team's webhook."""
     global _broker_down_until
-    from .tasks import deliver_outbound, deliver_outbound_batch
+    from .tasks import deliver_outbound, deliver_outbound_batch, deliver_webhook
 
     if time.monotonic() < _broker_down_until:
         logger.warning("broker recently unreachable; leaving delivery to the outbox sweep")
         return
     try:
+        for webhook_id in webhook_ids:
+            deliver_webhook.delay(webhook_id)
         if len(message_ids) == 1:
             deliver_outbound.delay(message_ids[0])
             return
@@ -86,23 +90,35 @@ def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
     if not messages:
         return []
     created = OutboundMessage.objects.bulk_create(messages)
-    ids = [message.pk for message in created]
-    transaction.on_commit(lambda: _enqueue_delivery(ids))
+    emails = [m.pk for m in created if m.channel != OutboundMessage.Channel.WEBHOOK]
+    webhooks = [m.pk for m in created if m.channel == OutboundMessage.Channel.WEBHOOK]
+    transaction.on_commit(lambda: _enqueue_delivery(emails, webhooks))
     return created
 
 
 def email_message(
-    *, to: str, subject: str, body: str, cc: str = "", inquiry=None, notification=None
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    cc: str = "",
+    inquiry=None,
+    notification=None,
+    kind: str = "",
+    automatic: bool = True,
 ) -> OutboundMessage:
-    """An unsaved outbound email, for `outbox_add`."""
+    """An unsaved outbound email, for `outbox_add`. `kind` names it in its Message-ID; `automatic`
+    False for what a person wrote (a public reply), so it goes without `Auto-Submitted`."""
     return OutboundMessage(
         channel=OutboundMessage.Channel.EMAIL,
-        to=to,
-        cc=cc,
-        subject=subject[:300],
+        to=header_safe(to),
+        cc=header_safe(cc),
+        subject=header_safe(subject)[:300],
         body=body,
         inquiry=inquiry,
         notification=notification,
+        kind=kind[:20],
+        automatic=automatic,
     )
 
 
@@ -118,10 +134,25 @@ def webhook_message(*, url: str, payload: dict, inquiry=None, notification=None)
 
 
 def outbox_email(
-    *, to: str, subject: str, body: str, cc: str = "", inquiry=None, notification=None
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    cc: str = "",
+    inquiry=None,
+    notification=None,
+    kind: str = "",
+    automatic: bool = True,
 ) -> OutboundMessage:
     message = email_message(
-        to=to, subject=subject, body=body, cc=cc, inquiry=inquiry, notification=notification
+        to=to,
+        subject=subject,
+        body=body,
+        cc=cc,
+        inquiry=inquiry,
+        notification=notification,
+        kind=kind,
+        automatic=automatic,
     )
     return outbox_add([message])[0]
 
@@ -131,17 +162,54 @@ def outbox_webhook(*, url: str, payload: dict, inquiry=None, notification=None) 
     return outbox_add([message])[0]
 
 
+# Events about the team's queue as a whole go to the team channel (SPEC 3.5); personal notices (shift
+# reminders, "assigned to you", "due soon", swaps) stay in the person's inbox and email.
+TEAM_EVENTS = frozenset(
+    {
+        "new_inquiry",
+        "response_overdue",
+        "guarantee_breached",
+        "resolution_overdue",
+        "queue_uncovered",
+        "handoff_digest",
+    }
+)
+
+
+def slack_escape(text: str) -> str:
+    """Slack's three control characters: with them escaped, `<!channel>` does not ping anyone and
+    `<https://evil.example|Click>` is not a disguised link (Slack's "escaping text" rules)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def slack_payload(*, title: str, body: str = "", link: str = "") -> dict:
-    """Slack-compatible (also Mattermost, Rocket.Chat, Discord's /slack endpoint): a plain `text`."""
+    """Slack-compatible (also Mattermost, Rocket.Chat, Discord's /slack endpoint): a plain `text`,
+    every interpolated value escaped (titles and bodies carry requesters' subjects and names)."""
     lines = [title, body.strip(), absolute_url(link) if link else ""]
-    return {"text": "\n".join(line for line in lines if line)}
+    return {"text": "\n".join(slack_escape(line) for line in lines if line)}
+
+
+def team_webhook(*, team: Team, kind: str, title: str, body: str = "", link: str = "", inquiry=None) -> None:
+    """Post a team-level event to the team's channel, if it has one (no inbox row, no email)."""
+    if kind not in TEAM_EVENTS:
+        raise ValueError(f"{kind!r} is not a team-level event")
+    if team.webhook_url:
+        outbox_add(
+            [
+                webhook_message(
+                    url=team.webhook_url,
+                    payload=slack_payload(title=title, body=body, link=link),
+                    inquiry=inquiry,
+                )
+            ]
+        )
 
 
 def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list[Notification]:
     """Tell many people many things in two INSERTs (notifications, then their outbox rows).
 
     A recipient listed twice in one notice (the secondary who is also a manager) is told once. The
-    team's webhook gets one post per notice, not one per recipient."""
+    team's webhook gets one post per team-level notice (TEAM_EVENTS), not one per recipient."""
     batches: list[tuple[Notice, list[Notification]]] = []
     for notice in notices:
         seen: set[int] = set()
@@ -177,11 +245,12 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool 
                     body=text,
                     inquiry=notice.inquiry,
                     notification=row,
+                    kind=notice.kind,
                 )
                 for row in rows
                 if row.recipient.email
             )
-        if webhook and notice.team is not None and notice.team.webhook_url:
+        if webhook and notice.kind in TEAM_EVENTS and notice.team is not None and notice.team.webhook_url:
             messages.append(
                 webhook_message(
                     url=notice.team.webhook_url,
@@ -207,8 +276,8 @@ def notify(
     email: bool = True,
     webhook: bool = True,
 ) -> Notification:
-    """In-app notification plus an email copy to the recipient (if they have an address) and, when the
-    team has a webhook, a post to it."""
+    """In-app notification plus an email copy to the recipient (if they have an address) and, for a
+    team-level event (TEAM_EVENTS) of a team with a webhook, a post to it."""
     notice = Notice(
         recipients=[recipient],
         kind=kind,

@@ -24,6 +24,20 @@ def deliver_outbound_batch(message_ids: list[int]) -> dict[str, int]:
     return counts
 
 
+@shared_task(bind=True, name="supportops.tasks.deliver_webhook", **DELIVERY_TASK)
+def deliver_webhook(self, message_id: int) -> str:
+    """Webhooks run on their own queue (`webhooks`), so a team's slow receiver never delays mail."""
+    outcome = delivery.deliver(message_id=message_id)
+    if outcome == "failed" and self.request.retries < self.max_retries:
+        raise self.retry(countdown=delivery.retry_delay(message_id=message_id))
+    return outcome
+
+
 @shared_task(name="supportops.tasks.deliver_pending_notifications", **SWEEP_TASK)
 def deliver_pending_notifications() -> dict[str, int]:
-    return delivery.deliver_pending()
+    return delivery.deliver_pending(channel="email")
+
+
+@shared_task(name="supportops.tasks.deliver_pending_webhooks", **SWEEP_TASK)
+def deliver_pending_webhooks() -> dict[str, int]:
+    return delivery.deliver_pending(channel="webhook", budget_seconds=60.0)

@@ -178,3 +178,24 @@ def browser_login():
         return page
 
     return login
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    """Answers for supportops.outbound's resolver (the test machine has no DNS): fill the dict with
+    host -> list of addresses; a test may change an answer to play DNS rebinding. Unlisted names and
+    literal addresses resolve as usual."""
+    from supportops import outbound
+
+    answers: dict[str, list[str]] = {}
+    real = outbound._resolve
+
+    def resolve(host: str, port: int):
+        if host in answers:
+            import ipaddress
+
+            return [ipaddress.ip_address(a) for a in answers[host]]
+        return real(host, port)
+
+    monkeypatch.setattr(outbound, "_resolve", resolve)
+    return answers

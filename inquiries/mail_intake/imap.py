@@ -7,12 +7,15 @@ poll dies between commit and STORE, the next poll fetches the message again and 
 import contextlib
 import imaplib
 import logging
+import ssl
 import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from shifts.models import Team
+from supportops import outbound
 
 from .parse import parse_email
 from .process import inbound_email_process
@@ -25,30 +28,87 @@ OUTCOMES = ("created", "replied", "reopened", "follow_up", "auto_reply", "loop",
 
 
 class MailboxError(Exception):
-    """The mailbox could not be read (connection, login, folder)."""
+    """The mailbox could not be read (connection, login, folder); the message is safe to show."""
+
+
+class _GuardedIMAP4(imaplib.IMAP4):
+    """IMAP4 whose socket goes to the address checked by supportops.outbound (SPEC 3.11)."""
+
+    def _create_socket(self, timeout):
+        return outbound.connect(self.host, self.port, timeout or IMAP_TIMEOUT)
+
+
+class _GuardedIMAP4_SSL(imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's naming
+    def _create_socket(self, timeout):
+        sock = outbound.connect(self.host, self.port, timeout or IMAP_TIMEOUT)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
+def tls_context():
+    """Certificate chain and host name verified (ssl.create_default_context), plus MAIL_CA_FILE."""
+    return outbound.tls_context(getattr(settings, "MAIL_CA_FILE", ""))
 
 
 def _connect(team: Team) -> imaplib.IMAP4:
-    cls = imaplib.IMAP4_SSL if team.mail_use_ssl else imaplib.IMAP4
-    conn = cls(team.mail_host, team.mail_port, timeout=IMAP_TIMEOUT)
+    """Connected, TLS verified, logged in, folder selected. Never LOGIN in clear: IMAPS (993) wraps the
+    socket in TLS first; otherwise (143) STARTTLS is required before anything else is said."""
+    if team.mail_use_ssl:
+        conn = _GuardedIMAP4_SSL(
+            team.mail_host, team.mail_port, ssl_context=tls_context(), timeout=IMAP_TIMEOUT
+        )
+    else:
+        conn = _GuardedIMAP4(team.mail_host, team.mail_port, timeout=IMAP_TIMEOUT)
+        try:
+            if "STARTTLS" not in conn.capabilities:
+                raise MailboxError(
+                    "The server does not offer STARTTLS; SupportOps never sends the password in clear. "
+                    "Use IMAPS (port 993) or enable STARTTLS on the server."
+                )
+            conn.starttls(ssl_context=tls_context())
+        except BaseException:
+            _close(conn)
+            raise
     try:
-        conn.login(team.mail_username, team.mail_password)
+        try:
+            conn.login(team.mail_username, team.mail_password)
+        except imaplib.IMAP4.error as exc:
+            raise MailboxError("Login failed: check the username and the app password.") from exc
         typ, data = conn.select(_quoted(team.mail_folder or "INBOX"))
         if typ != "OK":
-            raise MailboxError(f"cannot open folder {team.mail_folder!r}: {_text(data)}")
+            raise MailboxError(f"Cannot open the folder {team.mail_folder!r}.")
     except BaseException:
         _logout(conn)
         raise
     return conn
 
 
+def _close(conn: imaplib.IMAP4) -> None:
+    with contextlib.suppress(OSError):
+        conn.shutdown()
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short message for the settings page: what went wrong, never the server's own text (banners
+    and versions of internal services must not be shown to whoever configured the host)."""
+    if isinstance(exc, MailboxError | outbound.OutboundRefused):
+        return str(exc)[:300]
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"TLS certificate not accepted: {exc.verify_message or 'verification failed'}."[:300]
+    if isinstance(exc, ssl.SSLError):
+        return "TLS handshake failed."
+    if isinstance(exc, TimeoutError):
+        return "The server did not answer in time."
+    if isinstance(exc, ConnectionRefusedError):
+        return "Connection refused."
+    if isinstance(exc, OSError):
+        return "Could not connect to the server."
+    if isinstance(exc, imaplib.IMAP4.error):
+        return "The server refused an IMAP command."
+    return "The mailbox could not be read."
+
+
 def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _text(data) -> str:
-    parts = data if isinstance(data, list | tuple) else [data]
-    return " ".join(p.decode(errors="replace") if isinstance(p, bytes) else str(p) for p in parts if p)
 
 
 def _logout(conn: imaplib.IMAP4) -> None:
@@ -81,16 +141,18 @@ def mailbox_poll(*, team: Team) -> dict[str, int]:
     started = time.monotonic()
     try:
         conn = _connect(team)
-    except (imaplib.IMAP4.error, OSError, MailboxError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        logger.warning("mailbox poll failed", extra={"team": team.slug, "error": error})
+    except (imaplib.IMAP4.error, OSError, MailboxError, outbound.OutboundRefused) as exc:
+        error = describe_error(exc)
+        logger.warning(
+            "mailbox poll failed", extra={"team": team.slug, "error": f"{type(exc).__name__}: {exc}"}
+        )
         _record(team, error)
         counts["error"] = 1
         return counts
     try:
         typ, data = conn.uid("search", None, "UNSEEN")
         if typ != "OK":
-            raise MailboxError(f"SEARCH UNSEEN failed: {_text(data)}")
+            raise MailboxError("The server refused to search the folder.")
         uids = (data[0] or b"").split()[:MAX_MESSAGES_PER_POLL]
         for uid in uids:
             raw = _fetch(conn, uid)
@@ -106,17 +168,21 @@ def mailbox_poll(*, team: Team) -> dict[str, int]:
             counts[outcome] += 1
             _mark_seen_after_commit(conn, uid)
     except (imaplib.IMAP4.error, OSError, MailboxError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        logger.warning("mailbox poll failed", extra={"team": team.slug, "error": error})
+        error = describe_error(exc)
+        logger.warning(
+            "mailbox poll failed", extra={"team": team.slug, "error": f"{type(exc).__name__}: {exc}"}
+        )
         _record(team, error)
         counts["error"] = 1
         return counts
     finally:
         _logout(conn)
     _record(team, "")
+    # The counts go under one key: their names ("created", …) include LogRecord's own attributes,
+    # and `extra` may not overwrite those (KeyError: "Attempt to overwrite 'created' in LogRecord").
     logger.info(
         "mailbox polled",
-        extra={"team": team.slug, "seconds": round(time.monotonic() - started, 3), **counts},
+        extra={"team": team.slug, "seconds": round(time.monotonic() - started, 3), "counts": counts},
     )
     return counts
 
@@ -138,6 +204,6 @@ def mailboxes_poll() -> dict[str, dict[str, int]]:
             results[team.slug] = mailbox_poll(team=team)
         except Exception as exc:  # noqa: BLE001 - recorded on the team; the next team still runs.
             logger.exception("mailbox poll crashed", extra={"team": team.slug})
-            _record(team, f"{type(exc).__name__}: {exc}")
+            _record(team, describe_error(exc))
             results[team.slug] = {"error": 1}
     return results

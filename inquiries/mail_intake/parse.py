@@ -60,8 +60,9 @@ def _header(message: EmailMessage, name: str) -> str:
 
 def _body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
-    if part is not None:
+    if part is not None and _content(part).strip():
         return _content(part)
+    # No text part, or an empty one next to the HTML (some clients send that): read the HTML.
     part = message.get_body(preferencelist=("html",))
     if part is not None:
         return html_to_text(_content(part))

@@ -20,11 +20,13 @@ from ..services import inquiry_create, inquiry_reopen, inquiry_requester_reply
 from .parse import BODY_MAX, ParsedEmail, address_of
 
 Outcome = InboundEmail.Outcome
-_OUTBOUND_ID = re.compile(r"^<supportops\.outbound\.(\d+)@([^>]+)>$")
+# Our Message-IDs (supportops.mail.message_id_for): `<ADS-12.ack.345@host>`, `<supportops.outbound.345@host>`;
+# the outbox row's id is the last dot-separated part before the @.
+_OUTBOUND_ID = re.compile(r"^<(?:[^<>@\s]*\.)?(\d+)@([^<>\s]+)>$")
 
 
 def _sent_inquiry_ids(thread_ids: list[str]) -> list[int]:
-    """Outbox rows named by Message-IDs we generated (supportops.delivery._message_id)."""
+    """Outbox rows named by Message-IDs we generated (supportops.mail.message_id_for)."""
     host = (urlparse(settings.SITE_URL).hostname or "localhost").lower()
     ids = []
     for value in thread_ids:

@@ -65,7 +65,9 @@ def inquiry_path(inquiry: Inquiry) -> str:
     return reverse("inquiry-detail", args=[inquiry.reference])
 
 
-def email_requester(*, inquiry: Inquiry, subject: str, body: str, cc: str = "") -> None:
+def email_requester(
+    *, inquiry: Inquiry, subject: str, body: str, cc: str = "", kind: str = "notice", automatic: bool = True
+) -> None:
     footer = (
         f"\n\nFollow your question, reply or reopen it here (a private link, do not share it):\n"
         f"{tracking_url(inquiry)}\n\nReference: {inquiry.reference}"
@@ -76,6 +78,8 @@ def email_requester(*, inquiry: Inquiry, subject: str, body: str, cc: str = "") 
         subject=f"[{inquiry.reference}] {subject}",
         body=body.rstrip() + footer,
         inquiry=inquiry,
+        kind=kind,
+        automatic=automatic,
     )
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival
 from supportops.errors import InvalidInput
-from supportops.notifications import notify
+from supportops.notifications import notify, team_webhook
 
 from ..deadlines import response_deadlines
 from ..models import Inquiry, Message
@@ -249,6 +249,16 @@ def inquiry_create(
                 note="as recorded by the tool it was imported from",
             )
         _acknowledge(inquiry=inquiry, assignee=assignee, logged_by=logged_by)
+        if channel != Inquiry.Channel.IMPORT:
+            # The team channel hears of every new inquiry; "assigned to you" below is personal.
+            team_webhook(
+                team=team,
+                kind="new_inquiry",
+                title=f"New inquiry {reference}: {subject}",
+                body=f"From {requester_name}. Assigned to {assignee.display_name if assignee else 'nobody'}.",
+                link=inquiry_path(inquiry),
+                inquiry=inquiry,
+            )
         if assignee is not None and channel != Inquiry.Channel.IMPORT:
             notify(
                 recipient=assignee.user,
@@ -284,10 +294,13 @@ def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member
             subject=f"{owner} now has your question",
             body=body,
             cc=logged_by.user.email or "",
+            kind="ack",
         )
         return
     body = (
         f'{greeting}we received your question "{inquiry.subject}" for {inquiry.team.name}. '
         f"A team member will respond soon."
     )
-    email_requester(inquiry=inquiry, subject=f"We received your question: {inquiry.subject}", body=body)
+    email_requester(
+        inquiry=inquiry, subject=f"We received your question: {inquiry.subject}", body=body, kind="ack"
+    )

@@ -37,6 +37,8 @@ def _public_reply(*, inquiry: Inquiry, actor, body: str, at: dt.datetime) -> Mes
         inquiry=inquiry,
         subject=f"Re: {inquiry.subject}",
         body=f"{author} replied:\n\n{body}",
+        kind="reply",
+        automatic=False,
     )
     return message
 

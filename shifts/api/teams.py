@@ -26,6 +26,11 @@ class TeamOutputSerializer(serializers.ModelSerializer):
     holidays = serializers.ListField(child=serializers.DateField())
     topics = serializers.SerializerMethodField()
     mail_password_set = serializers.SerializerMethodField()
+    mail_last_poll_ok = serializers.SerializerMethodField()
+
+    # Mailbox details are for managers (issue 10): a developer learns whether polling works, not the
+    # host, account or the error (which could describe internal services).
+    MANAGER_ONLY = ("mail_host", "mail_port", "mail_username", "mail_folder", "mail_last_poll_error")
 
     class Meta:
         model = Team
@@ -54,6 +59,7 @@ class TeamOutputSerializer(serializers.ModelSerializer):
             "mail_password_set",
             "mail_folder",
             "mail_last_poll_at",
+            "mail_last_poll_ok",
             "mail_last_poll_error",
             "alerts_to",
             "schedule_horizon_days",
@@ -67,6 +73,24 @@ class TeamOutputSerializer(serializers.ModelSerializer):
     def get_mail_password_set(self, team: Team) -> bool:
         # The password itself is never output: only whether one is stored.
         return bool(team.mail_password)
+
+    def get_mail_last_poll_ok(self, team: Team) -> bool | None:
+        return None if team.mail_last_poll_at is None else not team.mail_last_poll_error
+
+    def _manages(self, team: Team) -> bool:
+        managed = self.context.get("managed_team_ids")
+        if managed is not None:
+            return team.pk in managed
+        request = self.context.get("request")
+        # Without a request: the answer to a manager's own create or update.
+        return request is None or user_manages(user=request.user, team=team)
+
+    def to_representation(self, team: Team) -> dict:
+        data = super().to_representation(team)
+        if not self._manages(team):
+            for key in self.MANAGER_ONLY:
+                data[key] = None
+        return data
 
     def get_topics(self, team: Team) -> list[str]:
         return [topic.name for topic in team.topics.all()]
@@ -126,8 +150,22 @@ def _teams_queryset(user):
 class TeamListView(APIView):
     @extend_schema(responses=TeamOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
+        user = request.user
+        managed = (
+            set(Team.objects.values_list("pk", flat=True))
+            if user.is_superuser
+            else set(
+                Member.objects.filter(user=user, role=Member.Role.MANAGER, is_active=True).values_list(
+                    "team_id", flat=True
+                )
+            )
+        )
         return paginate(
-            request, _teams_queryset(request.user).order_by("name"), TeamOutputSerializer, view=self
+            request,
+            _teams_queryset(user).order_by("name"),
+            TeamOutputSerializer,
+            view=self,
+            context={"request": request, "managed_team_ids": managed},
         )
 
     @extend_schema(request=TeamInputSerializer, responses={201: TeamOutputSerializer})
@@ -144,7 +182,7 @@ class TeamDetailView(APIView):
     @extend_schema(responses=TeamOutputSerializer)
     def get(self, request: Request, slug: str) -> Response:
         team = team_get_for_user(user=request.user, slug=slug)
-        return Response(TeamOutputSerializer(team).data)
+        return Response(TeamOutputSerializer(team, context={"request": request}).data)
 
     @extend_schema(request=TeamInputSerializer, responses=TeamOutputSerializer)
     def patch(self, request: Request, slug: str) -> Response:

@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from supportops import outbound
 from supportops.errors import ConflictError, InvalidInput
 from supportops.notifications import outbox_email
 
@@ -98,6 +99,21 @@ def _check_mailbox(team: Team) -> None:
         )
 
 
+def _check_outbound(team: Team, changed: set[str]) -> None:
+    """Webhook and mailbox targets must be public (SPEC 3.11). Checked when they change; the workers
+    check again at connect time, since DNS answers can change after this."""
+    if "webhook_url" in changed and team.webhook_url:
+        try:
+            outbound.check_url(team.webhook_url)
+        except outbound.OutboundRefused as exc:
+            raise InvalidInput(f"webhook_url: {exc}", field="webhook_url") from None
+    if changed & {"mail_host", "mail_port", "mail_enabled"} and team.mail_host:
+        try:
+            outbound.check_host(team.mail_host, team.mail_port)
+        except outbound.OutboundRefused as exc:
+            raise InvalidInput(f"mail_host: {exc}", field="mail_host") from None
+
+
 def _full_clean(team: Team) -> None:
     try:
         team.full_clean(exclude=["coverage", "holidays"])
@@ -129,6 +145,7 @@ def team_create(*, creator, data: dict[str, Any]) -> Team:
     team = Team(slug=slug, **cleaned)
     _full_clean(team)
     _check_mailbox(team)
+    _check_outbound(team, set(cleaned))
     try:
         team.save()
     except IntegrityError:
@@ -157,10 +174,12 @@ def team_update(*, team: Team, data: dict[str, Any]) -> Team:
             "response_guarantee_minutes",
         )
     )
+    changed = {key for key, value in cleaned.items() if value != getattr(team, key)}
     for key, value in cleaned.items():
         setattr(team, key, value)
     _full_clean(team)
     _check_mailbox(team)
+    _check_outbound(team, changed)
     team.save()
     if "topics" in data:
         _set_topics(team, data["topics"])

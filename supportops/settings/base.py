@@ -160,6 +160,8 @@ CELERY_TASK_ROUTES = {
     "shifts.tasks.*": {"queue": "sweeps"},
     "supportops.tasks.deliver_pending_notifications": {"queue": "sweeps"},
     "supportops.tasks.deliver_outbound*": {"queue": "notifications"},
+    "supportops.tasks.deliver_webhook": {"queue": "webhooks"},
+    "supportops.tasks.deliver_pending_webhooks": {"queue": "webhooks"},
 }
 
 SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
@@ -170,6 +172,17 @@ SHIFT_REMINDER_MINUTES = [int(m) for m in env_list("SHIFT_REMINDER_MINUTES", ["1
 PUBLIC_INTAKE_RATE = env_str("PUBLIC_INTAKE_RATE", "20/hour")
 # How often team mailboxes (email channel) are polled for new mail.
 MAIL_POLL_SECONDS = env_int("MAIL_POLL_SECONDS", 60)
+# Outbound connections (webhooks, mailboxes, integrations) go only to public addresses (SPEC 3.11),
+# except these host names, addresses or CIDR ranges (comma-separated). Empty in production.
+OUTBOUND_ALLOWED_HOSTS = env_list("OUTBOUND_ALLOWED_HOSTS", [])
+# Extra CA bundle trusted for outbound TLS (webhooks over https; IMAP uses MAIL_CA_FILE, else this).
+OUTBOUND_CA_FILE = env_str("OUTBOUND_CA_FILE", "")
+MAIL_CA_FILE = env_str("MAIL_CA_FILE", "")
+# The authserv-id of the Authentication-Results header our own receiving server adds (RFC 8601);
+# headers with any other id may be forged by the sender and are ignored. Empty: no reply is verified.
+MAIL_AUTHSERV_ID = env_str("MAIL_AUTHSERV_ID", "")
+# Seconds a webhook receiver has to answer (connect and response each).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

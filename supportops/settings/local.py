@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import EMAIL_BACKEND as _EMAIL_BACKEND
-from .env import env_bool, env_str
+from .env import env_bool, env_list, env_str
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-do-not-use-in-production")
@@ -14,3 +14,5 @@ EMAIL_BACKEND = env_str(
     else _EMAIL_BACKEND,
 )
 WHITENOISE_USE_FINDERS = True
+# Local services (a webhook receiver or IMAP server on this machine) are allowed outside production.
+OUTBOUND_ALLOWED_HOSTS = env_list("OUTBOUND_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

@@ -1,6 +1,7 @@
 """Tests: fast hashing, in-memory mail, tasks published for real only where a test asks."""
 
 from .base import *  # noqa: F403
+from .env import env_list
 
 SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
@@ -17,3 +18,5 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WHITENOISE_USE_FINDERS = True
+# Local services (a webhook receiver or IMAP server on this machine) are allowed outside production.
+OUTBOUND_ALLOWED_HOSTS = env_list("OUTBOUND_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

@@ -20,6 +20,11 @@ MAILBOX = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _public_mail_host(fake_dns):
+    fake_dns["imap.example.org"] = ["93.184.215.14"]
+
+
 def test_api_patch_stores_the_password_but_never_returns_it(as_member, manager, team):
     response = as_member(manager).patch("/api/v1/teams/ads/", MAILBOX, format="json")
     assert response.status_code == 200, response.content

@@ -105,3 +105,14 @@ def test_delivery_report_is_automatic():
     message.set_type("multipart/report")
     message.set_payload([])
     assert parse_email(message.as_bytes()).auto_reason == "delivery report"
+
+
+def test_an_empty_text_part_next_to_html_reads_the_html():
+    message = EmailMessage()
+    message["From"] = "Lea <lea@example.net>"
+    message["Subject"] = "HTML mail"
+    message["Message-ID"] = "<html1@example.net>"
+    message.set_content("")
+    message.add_alternative("<p>The kernel <b>dies</b> in cell 4.</p>", subtype="html")
+    parsed = parse_email(bytes(message))
+    assert parsed.body == "The kernel dies in cell 4."

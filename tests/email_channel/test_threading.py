@@ -10,7 +10,7 @@ from django.conf import settings
 from inquiries.mail_intake import inbound_email_process, parse_email
 from inquiries.models import Event, InboundEmail, Inquiry, Message
 from inquiries.services import inquiry_resolve, inquiry_respond
-from supportops.delivery import _message_id
+from supportops.mail import message_id_for as _message_id
 from supportops.models import OutboundMessage
 
 from .conftest import make_email

@@ -70,11 +70,11 @@ def test_notify_posts_to_the_team_webhook_when_one_is_set(team, primary):
     team.webhook_url = "https://hooks.example.org/T000"
     team.save()
 
-    notify(recipient=primary.user, kind="assigned", title="ADS-1 assigned to you", body="From Lea", team=team)
+    notify(recipient=primary.user, kind="response_overdue", title="ADS-1 overdue", body="From Lea", team=team)
 
     webhook = OutboundMessage.objects.get(channel="webhook")
     assert webhook.to == "https://hooks.example.org/T000"
-    assert webhook.payload == {"text": "ADS-1 assigned to you\nFrom Lea"}
+    assert webhook.payload == {"text": "ADS-1 overdue\nFrom Lea"}
 
 
 def test_no_webhook_without_a_team_url(team, primary):
@@ -107,6 +107,7 @@ def test_email_leaves_only_after_the_change_commits(team, primary, django_captur
     message = OutboundMessage.objects.get()
     assert (message.status, message.attempts, message.claim_token) == ("sent", 1, "")
     assert mail.outbox[0].extra_headers["Message-ID"] == f"<supportops.outbound.{message.pk}@127.0.0.1>"
+    assert mail.outbox[0].extra_headers["Auto-Submitted"] == "auto-generated"
 
 
 def test_a_webhook_is_posted_as_slack_json(hook, team, primary, django_capture_on_commit_callbacks):
@@ -134,7 +135,7 @@ def test_a_failed_webhook_is_recorded_and_retried_by_the_sweep(hook):
 
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("pending", 1)
-    assert "HTTP Error 500" in message.last_error
+    assert "HTTP 500" in message.last_error
     assert message.next_attempt_at == start + backoff(1)
 
     with time_machine.travel(start + dt.timedelta(seconds=10), tick=False):
@@ -238,7 +239,7 @@ def test_a_delivery_task_that_fails_leaves_the_row_to_be_retried(
     team.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipient=primary.user, kind="k", title="t", team=team)
+        notify(recipient=primary.user, kind="queue_uncovered", title="t", team=team)
 
     webhook = OutboundMessage.objects.get(channel="webhook")
     assert (webhook.status, webhook.attempts) == ("pending", 1)

@@ -112,7 +112,7 @@ class Stack:
             "--loglevel=INFO",
             "--concurrency=2",
             "-Q",
-            "celery,notifications,sweeps",
+            "celery,notifications,sweeps,webhooks",
             "-n",
             f"{name}@%h",
             "--without-mingle",
