@@ -32,7 +32,7 @@ def test_the_migration_encrypts_existing_plaintext(team):
 
     with connection.cursor() as cursor:
         cursor.execute("UPDATE shifts_team SET mail_password = %s WHERE id = %s", [SECRET, team.pk])
-    migration = importlib.import_module("shifts.migrations.0006_team_mail_password_encrypted")
+    migration = importlib.import_module("shifts.migrations.0007_team_mail_password_encrypted")
     migration.encrypt_existing(apps, None)
     stored = _stored(team)
     assert stored.startswith(PREFIX) and SECRET not in stored

@@ -29,7 +29,7 @@ def decrypt_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("shifts", "0005_team_alerts_horizon_sessions"),
+        ("shifts", "0006_unfilled_slots"),
     ]
 
     operations = [
