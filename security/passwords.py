@@ -29,13 +29,18 @@ def password_reset_email_allowed(email: str) -> bool:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Publish the reset task; never raise (a broker outage loses the email, not the page)."""
+    """Publish the reset task after commit; never raise (a broker outage loses the email, not the page)."""
+    from django.db import transaction
+
     from .tasks import send_password_reset
 
-    try:
-        send_password_reset.delay(email)
-    except Exception:  # noqa: BLE001 - the same answer either way; the person can ask again
-        logger.warning("could not queue a password reset email", exc_info=True)
+    def publish() -> None:
+        try:
+            send_password_reset.delay(email)
+        except Exception:  # noqa: BLE001 - the same answer either way; the person can ask again
+            logger.warning("could not queue a password reset email", exc_info=True)
+
+    transaction.on_commit(publish)
 
 
 def password_reset_send(*, email: str) -> int:

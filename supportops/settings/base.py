@@ -249,7 +249,9 @@ AUTHENTICATION_BACKENDS = [
     "security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+# Axes refuses the attempt that reaches its limit: 10 wrong passwords are answered, the 11th is refused.
+LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 10)
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_ALLOWED + 1
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
