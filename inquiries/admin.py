@@ -35,6 +35,31 @@ class InquiryAdmin(admin.ModelAdmin):
     readonly_fields = ["tracking_token", "number", "reference"]
     inlines = [MessageInline, EventInline]
     date_hierarchy = "received_at"
+    actions = ["erase_requesters"]
+
+    # Deleting an inquiry takes its emails with it: the outbox would otherwise keep the requester's
+    # address and text (the foreign key only goes NULL).
+    def delete_model(self, request, obj) -> None:
+        from supportops.models import OutboundMessage
+
+        OutboundMessage.objects.filter(inquiry=obj).delete()
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        from supportops.models import OutboundMessage
+
+        OutboundMessage.objects.filter(inquiry__in=queryset).delete()
+        super().delete_queryset(request, queryset)
+
+    @admin.action(description="Erase these requesters (every inquiry of their addresses, all teams)")
+    def erase_requesters(self, request, queryset) -> None:
+        from security.erasure import requester_erase
+        from shifts.models import Team
+
+        emails = sorted({e.lower() for e in queryset.values_list("requester_email", flat=True)})
+        teams = list(Team.objects.all())
+        total = sum(requester_erase(email=e, teams=teams, actor=request.user)["inquiries"] for e in emails)
+        self.message_user(request, f"Erased {len(emails)} requester(s) from {total} inquiries.")
 
 
 @admin.register(Escalation)

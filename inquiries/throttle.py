@@ -1,54 +1,60 @@
-"""Per-IP limits on public intake (settings.PUBLIC_INTAKE_RATE, e.g. "20/hour").
+"""Limits on public intake: per client (settings.PUBLIC_INTAKE_RATE, e.g. "20/hour") and a global budget
+per team on top (settings.PUBLIC_INTAKE_TEAM_RATE), so many clients cannot flood one team either.
 
-A cache outage must not stop intake (SPEC 5): when the cache cannot be reached, submissions are allowed."""
-
-import logging
-import time
+Clients are told apart by security.client_ip (TRUSTED_PROXY_COUNT): a made-up X-Forwarded-For widens
+nothing. A cache outage must not stop intake (SPEC 5): when the cache cannot be reached, submissions are
+allowed."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 
-logger = logging.getLogger(__name__)
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+from security.client_ip import client_ip
+from security.ratelimit import Rate, hit_or_allow
 
-
-def intake_rate() -> tuple[int, int]:
-    """(requests, seconds) of settings.PUBLIC_INTAKE_RATE."""
-    count, period = settings.PUBLIC_INTAKE_RATE.split("/")
-    return int(count), PERIODS[period.strip()[0]]
-
-
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+TEAM_BUDGET_MESSAGE = (
+    "This team has received too many questions in a short time. Please try again later, "
+    "or write to the team by email."
+)
 
 
 def intake_allowed(request: HttpRequest) -> bool:
-    """A fixed-window counter per IP for the web form: one atomic increment per submission."""
-    limit, period = intake_rate()
-    key = f"intake:web:{client_ip(request)}:{int(time.time() // period)}"
-    try:
-        cache.add(key, 0, timeout=period + 5)
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
-    except Exception:  # noqa: BLE001 - a cache outage must not stop intake
-        logger.warning("intake throttle unavailable; allowing the submission")
-        return True
-    return count <= limit
+    """The web form's per-client limit: one counter hit per submission."""
+    return hit_or_allow("intake", client_ip(request), Rate.parse(settings.PUBLIC_INTAKE_RATE)).allowed
 
 
-class PublicIntakeThrottle(ScopedRateThrottle):
-    """DRF's scoped throttle (scope `public_intake`), reading the rate from settings at request time."""
+def team_intake_allowed(team) -> bool:
+    """The team-wide budget shared by every client (web form and API)."""
+    return hit_or_allow("intake-team", str(team.pk), Rate.parse(settings.PUBLIC_INTAKE_TEAM_RATE)).allowed
+
+
+class CounterThrottle(BaseThrottle):
+    """A DRF throttle on a fixed-window counter (one cache round trip), keyed by security.client_ip.
+
+    DRF's own SimpleRateThrottle trusts X-Forwarded-For whenever it is present (NUM_PROXIES unset) and
+    reads then writes a list of timestamps (two round trips); this does neither."""
+
+    scope = "default"
+
+    def get_rate(self) -> str:
+        raise NotImplementedError
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+    def allow_request(self, request, view) -> bool:
+        result = hit_or_allow(self.scope, self.get_ident(request), Rate.parse(self.get_rate()))
+        self._retry_after = result.retry_after
+        return result.allowed
+
+    def wait(self) -> float | None:
+        return getattr(self, "_retry_after", None)
+
+
+class PublicIntakeThrottle(CounterThrottle):
+    """The public API's per-client limit, the same counter as the web form's."""
+
+    scope = "intake"
 
     def get_rate(self) -> str:
         return settings.PUBLIC_INTAKE_RATE
-
-    def allow_request(self, request, view) -> bool:
-        try:
-            return super().allow_request(request, view)
-        except Exception:  # noqa: BLE001 - a cache outage must not stop intake
-            logger.warning("intake throttle unavailable; allowing the request")
-            return True

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from supportops.errors import NotFoundError
 
@@ -146,8 +146,14 @@ def oncall(*, team: Team, at: dt.datetime) -> dict:
 
 
 def feed_get_by_token(*, token: str) -> CalendarFeed | None:
+    """A live feed whose owner still belongs to its team (or is a superuser): a former member's feed is
+    dead even if it was made before removal revoked feeds."""
+    owner_is_member = Exists(
+        Member.objects.filter(team=OuterRef("team"), user=OuterRef("owner"), is_active=True)
+    )
     return (
         CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+        .filter(Q(owner__is_superuser=True) | owner_is_member)
         .select_related("team", "member__user")
         .first()
     )

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import QueryDict
 
+from security.cleaning import clean_line
 from supportops.errors import InvalidInput
 
 from .coverage import WEEKDAYS
@@ -45,14 +46,14 @@ def _optional_int(post: QueryDict, name: str) -> int | None:
 
 def team_data_from_form(post: QueryDict) -> dict:
     data: dict = {
-        "name": post.get("name", "").strip(),
+        "name": clean_line(post.get("name", "")),
         "timezone": post.get("timezone", "").strip(),
         "holidays": [d.strip() for d in post.get("holidays", "").split(",") if d.strip()],
         "holiday_country": post.get("holiday_country", "").strip().upper(),
         "holiday_subdivision": post.get("holiday_subdivision", "").strip().upper(),
         "webhook_url": post.get("webhook_url", "").strip(),
         "handoff_notifies_requester": post.get("handoff_notifies_requester") == "on",
-        "topics": [t.strip() for t in post.get("topics", "").splitlines() if t.strip()],
+        "topics": [clean_line(t) for t in post.get("topics", "").splitlines() if clean_line(t)],
         "resolution_target_minutes": _optional_int(post, "resolution_target_minutes"),
     }
     if not data["name"]:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from security.cleaning import clean_line
 from supportops.errors import DomainError, InvalidInput
 
 from . import services
@@ -63,7 +64,7 @@ def team_settings_save(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             data = team_data_from_form(request.POST)
             data["coverage"] = coverage_from_form(request.POST)
-            services.team_update(team=team, data=data)
+            services.team_update(team=team, data=data, actor=request.user)
             messages.success(request, "Team settings saved.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -80,9 +81,10 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
                 team=team,
                 username=request.POST.get("username", "").strip(),
                 email=request.POST.get("email", "").strip(),
-                name=request.POST.get("name", "").strip(),
+                name=clean_line(request.POST.get("name", "")),
                 percent_time=_int(request.POST.get("percent_time"), "percent_time"),
                 role=request.POST.get("role", "developer"),
+                actor=request.user,
             )
             messages.success(request, f"{member.display_name} joined {team.name}.")
         except DomainError as exc:
@@ -101,7 +103,7 @@ def member_change(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
     if allowed:
         try:
             if request.POST.get("action") == "remove":
-                services.member_remove(member=member)
+                services.member_remove(member=member, actor=request.user)
                 messages.success(request, f"{member.display_name} left {team.name}.")
             else:
                 services.member_update(
@@ -115,6 +117,19 @@ def member_change(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
                 messages.success(request, f"{member.display_name} updated.")
         except DomainError as exc:
             messages.error(request, exc.message)
+    return redirect("team-settings", slug=slug)
+
+
+@login_required
+@require_POST
+def member_revoke_feeds(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    member = members_of(team=_team_or_404(request, slug)).filter(pk=member_id).first()
+    if member is None:
+        raise Http404("No such member in this team.")
+    team, allowed = _manager_action(request, slug)
+    if allowed:
+        revoked = services.feeds_revoke_by_manager(member=member, actor=request.user)
+        messages.success(request, f"Revoked {revoked} calendar feed(s) of {member.display_name}.")
     return redirect("team-settings", slug=slug)
 
 

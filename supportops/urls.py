@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from audit import views as audit_views
+from security import views as security_views
 from shifts import team_views
 
 from . import health, views
@@ -12,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("supportops.api_urls")),
     path("inbox/", views.inbox, name="inbox"),
@@ -21,6 +24,12 @@ urlpatterns = [
     path("teams/<slug:slug>/save/", team_views.team_settings_save, name="team-settings-save"),
     path("teams/<slug:slug>/members/add/", team_views.member_add, name="team-member-add"),
     path("teams/<slug:slug>/members/<int:member_id>/", team_views.member_change, name="team-member-change"),
+    path(
+        "teams/<slug:slug>/members/<int:member_id>/revoke-feeds/",
+        team_views.member_revoke_feeds,
+        name="team-member-revoke-feeds",
+    ),
+    path("teams/<slug:slug>/audit/", audit_views.team_audit, name="team-audit"),
     path("reports/", include("supportops.reports.urls")),
     path("", include("shifts.urls")),
     path("", include("inquiries.urls")),

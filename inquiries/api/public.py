@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from supportops.errors import NotFoundError
 
 from .. import services
 from ..models import Inquiry
-from ..throttle import PublicIntakeThrottle
+from ..throttle import TEAM_BUDGET_MESSAGE, PublicIntakeThrottle, team_intake_allowed
 from .serializers import PublicInquirySerializer
 
 
@@ -20,7 +21,6 @@ class PublicInquiryCreateView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicIntakeThrottle]
-    throttle_scope = "public_intake"
 
     @extend_schema(
         request=PublicInquirySerializer,
@@ -38,6 +38,8 @@ class PublicInquiryCreateView(APIView):
         team = Team.objects.filter(slug=data["team"]).first()
         if team is None:
             raise NotFoundError(f"No team {data['team']!r} takes questions here.")
+        if not team_intake_allowed(team):
+            raise Throttled(detail=TEAM_BUDGET_MESSAGE)
         inquiry = services.inquiry_create(
             team=team,
             subject=data["subject"],

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from security.cleaning import CleanCharField
+
 from ..models import EffortLog, Escalation, Event, Improvement, Inquiry, Message
 
 
@@ -56,9 +58,9 @@ class InquiryCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(
         choices=[Inquiry.Channel.API, Inquiry.Channel.REDIRECT, Inquiry.Channel.IMPORT], default="api"
     )
-    subject = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=20000)
-    requester_name = serializers.CharField(max_length=120)
+    subject = CleanCharField(max_length=200)
+    body = CleanCharField(max_length=20000, multiline=True)
+    requester_name = CleanCharField(max_length=120)
     requester_email = serializers.EmailField(max_length=254)
     topic = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
     priority = serializers.ChoiceField(choices=Inquiry.Priority.choices, required=False)
@@ -212,10 +214,10 @@ class ImprovementInputSerializer(serializers.Serializer):
 
 class PublicInquirySerializer(serializers.Serializer):
     team = serializers.SlugField(max_length=40)
-    name = serializers.CharField(max_length=120)
+    name = CleanCharField(max_length=120)
     email = serializers.EmailField(max_length=254)
-    subject = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=20000)
+    subject = CleanCharField(max_length=200)
+    body = CleanCharField(max_length=20000, multiline=True)
     topic = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
     # The form's honeypot, for bots that post the form's fields here: anything in it rejects the submission.
     website = serializers.CharField(required=False, allow_blank=True, write_only=True)

@@ -9,21 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from security.cleaning import CleanFormCharField
 from shifts.models import Team, Topic
 from supportops.errors import DomainError
 
 from .. import services
 from ..models import Inquiry
 from ..selectors import inquiry_get_by_token, public_thread
-from ..throttle import intake_allowed
+from ..throttle import intake_allowed, team_intake_allowed
 from ._common import error_page, not_found_as_404
 
 
 class AskForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Your name")
+    name = CleanFormCharField(max_length=120, label="Your name")
     email = forms.EmailField(max_length=254, label="Your email")
-    subject = forms.CharField(max_length=200, label="Subject")
-    body = forms.CharField(max_length=20000, label="Your question", widget=forms.Textarea)
+    subject = CleanFormCharField(max_length=200, label="Subject")
+    body = CleanFormCharField(max_length=20000, label="Your question", widget=forms.Textarea, multiline=True)
     topic = forms.ModelChoiceField(queryset=Topic.objects.none(), required=False, label="Topic (optional)")
     # Honeypot: invisible to people, irresistible to bots. Anything in it rejects the submission.
     website = forms.CharField(required=False, label="Leave this empty")
@@ -50,6 +51,8 @@ def ask_team(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "public/ask_form.html", {"team": team, "form": AskForm(team=team)})
     if not intake_allowed(request):
         return render(request, "public/throttled.html", {"team": team}, status=429)
+    if not team_intake_allowed(team):
+        return render(request, "public/throttled.html", {"team": team, "team_budget": True}, status=429)
     form = AskForm(request.POST, team=team)
     if form.is_valid():
         data = form.cleaned_data

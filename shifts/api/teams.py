@@ -1,12 +1,13 @@
 """Teams and members API (SPEC 4)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from security.cleaning import CleanCharField
 from supportops.errors import NotFoundError
 from supportops.pagination import paginate
 
@@ -100,7 +101,7 @@ class TeamInputSerializer(serializers.Serializer):
     """Shape only; services validate meaning (time zone, windows, holidays) with readable messages."""
 
     slug = serializers.CharField(max_length=40, required=False)
-    name = serializers.CharField(max_length=120, required=False)
+    name = CleanCharField(max_length=120, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     coverage = serializers.JSONField(required=False)
     holidays = serializers.JSONField(required=False)
@@ -116,7 +117,7 @@ class TeamInputSerializer(serializers.Serializer):
     webhook_url = serializers.URLField(required=False, allow_blank=True)
     handoff_notifies_requester = serializers.BooleanField(required=False)
     reference_prefix = serializers.CharField(max_length=12, required=False)
-    topics = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
+    topics = serializers.ListField(child=CleanCharField(max_length=80), required=False)
     mail_enabled = serializers.BooleanField(required=False)
     mail_host = serializers.CharField(max_length=255, required=False, allow_blank=True)
     mail_port = serializers.IntegerField(min_value=1, max_value=65535, required=False)
@@ -190,7 +191,7 @@ class TeamDetailView(APIView):
         _require_manager(request, team)
         serializer = TeamInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        team = services.team_update(team=team, data=serializer.validated_data)
+        team = services.team_update(team=team, data=serializer.validated_data, actor=request.user)
         return Response(TeamOutputSerializer(team).data)
 
 
@@ -214,7 +215,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
 class MemberCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField(required=False, allow_blank=True)
-    name = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    name = CleanCharField(max_length=300, required=False, allow_blank=True)
     percent_time = serializers.IntegerField(min_value=1, max_value=100)
     role = serializers.ChoiceField(choices=Member.Role.choices, default=Member.Role.DEVELOPER)
 
@@ -222,7 +223,7 @@ class MemberCreateSerializer(serializers.Serializer):
 class MemberUpdateSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False)
     email = serializers.EmailField(required=False)
-    name = serializers.CharField(max_length=300, required=False)
+    name = CleanCharField(max_length=300, required=False)
     percent_time = serializers.IntegerField(min_value=1, max_value=100, required=False)
     role = serializers.ChoiceField(choices=Member.Role.choices, required=False)
 
@@ -239,7 +240,7 @@ class MemberListView(APIView):
         _require_manager(request, team)
         serializer = MemberCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        member = services.member_add(team=team, **serializer.validated_data)
+        member = services.member_add(team=team, actor=request.user, **serializer.validated_data)
         return Response(MemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
 
     # PATCH and DELETE on the collection take the member's id in the body (SPEC 4 lists them here).
@@ -282,7 +283,7 @@ class MemberDetailView(APIView):
         team = team_get_for_user(user=request.user, slug=slug)
         member = _member_in(team, member_id)  # another team's member is 404 for everyone, as in patch
         _require_manager(request, team)
-        services.member_remove(member=member)
+        services.member_remove(member=member, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -295,3 +296,17 @@ def _member_in(team: Team, member_id) -> Member:
     if member is None:
         raise NotFoundError(f"No member {member_id} in {team.name}.")
     return member
+
+
+class MemberRevokeFeedsView(APIView):
+    """POST: a manager revokes every calendar feed a member holds for this team (a leaked link)."""
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("FeedsRevoked", {"revoked": serializers.IntegerField()}),
+    )
+    def post(self, request: Request, slug: str, member_id: int) -> Response:
+        team = team_get_for_user(user=request.user, slug=slug)
+        member = _member_in(team, member_id)
+        _require_manager(request, team)
+        return Response({"revoked": services.feeds_revoke_by_manager(member=member, actor=request.user)})

@@ -11,6 +11,11 @@ urlpatterns = [
         teams.MemberDetailView.as_view(),
         name="api-member-detail",
     ),
+    path(
+        "teams/<slug:slug>/members/<int:member_id>/revoke-feeds/",
+        teams.MemberRevokeFeedsView.as_view(),
+        name="api-member-revoke-feeds",
+    ),
     path("teams/<slug:slug>/oncall/", shifts.OncallView.as_view(), name="api-oncall"),
     path("teams/<slug:slug>/rotations/", rotations.RotationListView.as_view(), name="api-rotation-list"),
     path(

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from supportops.errors import ConflictError
 
 from ..models import CalendarFeed, Member, Team
@@ -30,3 +31,28 @@ def feed_revoke(*, feed: CalendarFeed, actor) -> CalendarFeed:
     feed.revoked_at = timezone.now()
     feed.save(update_fields=["revoked_at"])
     return feed
+
+
+def feeds_revoke_for_member(*, member: Member) -> int:
+    """Revoke every live feed the member's account holds in the member's team (personal and team-wide).
+    Called inside the caller's transaction (member removal, a manager's revocation)."""
+    return CalendarFeed.objects.filter(
+        owner_id=member.user_id, team_id=member.team_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def feeds_revoke_by_manager(*, member: Member, actor) -> int:
+    """A manager revokes a member's calendar feeds of their team (a lost phone, a leaked link)."""
+    if not (
+        actor.is_superuser
+        or Member.objects.filter(
+            team_id=member.team_id, user=actor, is_active=True, role=Member.Role.MANAGER
+        ).exists()
+    ):
+        raise PermissionDenied(f"Only managers of {member.team.name} can revoke its members' feeds.")
+    revoked = feeds_revoke_for_member(member=member)
+    audit_record(
+        actor=actor, team=member.team, action="feeds.revoke", obj=member, new={"feeds_revoked": revoked}
+    )
+    return revoked

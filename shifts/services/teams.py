@@ -17,6 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from audit.services import audit_record, changes
 from supportops import outbound
 from supportops.errors import ConflictError, InvalidInput
 from supportops.notifications import outbox_email
@@ -153,11 +154,17 @@ def team_create(*, creator, data: dict[str, Any]) -> Team:
     if "topics" in data:
         _set_topics(team, data["topics"])
     Member.objects.create(team=team, user=creator, percent_time=100, role=Member.Role.MANAGER)
+    audit_record(actor=creator, team=team, action="team.create", obj=team, new=_audited(team, cleaned))
     return team
 
 
+def _audited(team: Team, keys) -> dict[str, Any]:
+    """The audited values of `keys` (audit.services masks the mailbox password and the webhook URL)."""
+    return {key: getattr(team, key) for key in keys if key in TEAM_FIELDS}
+
+
 @transaction.atomic
-def team_update(*, team: Team, data: dict[str, Any]) -> Team:
+def team_update(*, team: Team, data: dict[str, Any], actor=None) -> Team:
     if "slug" in data and data["slug"] != team.slug:
         raise InvalidInput("A team's slug cannot change: it is part of every link.", field="slug")
     team = Team.objects.select_for_update().get(pk=team.pk)
@@ -175,14 +182,22 @@ def team_update(*, team: Team, data: dict[str, Any]) -> Team:
         )
     )
     changed = {key for key, value in cleaned.items() if value != getattr(team, key)}
+    before = _audited(team, cleaned)
     for key, value in cleaned.items():
         setattr(team, key, value)
     _full_clean(team)
     _check_mailbox(team)
     _check_outbound(team, changed)
     team.save()
+    old, new = changes(before, _audited(team, cleaned))
     if "topics" in data:
+        old_topics = sorted(team.topics.values_list("name", flat=True))
         _set_topics(team, data["topics"])
+        new_topics = sorted(team.topics.values_list("name", flat=True))
+        if old_topics != new_topics:
+            old["topics"], new["topics"] = old_topics, new_topics
+    if new:
+        audit_record(actor=actor, team=team, action="team.update", obj=team, old=old, new=new)
     if coverage_changed:
         # Deadlines of un-responded inquiries follow the new coverage (SPEC 3.1).
         from inquiries.deadlines import recompute_open_deadlines
@@ -226,6 +241,7 @@ def member_add(
     role: str = Member.Role.DEVELOPER,
     email: str = "",
     name: str = "",
+    actor=None,
 ) -> Member:
     """Add a person to a team. A new username creates the user and emails an invitation."""
     _validate_member_fields({"percent_time": percent_time, "role": role})
@@ -272,6 +288,13 @@ def member_add(
         member = Member.objects.create(team=team, user=user, percent_time=percent_time, role=role)
     if invite:
         _invite(user, team)
+    audit_record(
+        actor=actor,
+        team=team,
+        action="member.add",
+        obj=member,
+        new={"username": user.username, "role": member.role, "percent_time": member.percent_time},
+    )
     return member
 
 
@@ -290,6 +313,7 @@ def member_update(*, member: Member, data: dict[str, Any], actor) -> Member:
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     if data.get("role") == Member.Role.DEVELOPER and member.is_manager:
         _ensure_another_manager(member)
+    before = {"percent_time": member.percent_time, "role": member.role}
     for key in ("percent_time", "role"):
         if key in data:
             setattr(member, key, data[key])
@@ -308,6 +332,10 @@ def member_update(*, member: Member, data: dict[str, Any], actor) -> Member:
         user_fields += ["first_name", "last_name"]
     if user_fields:
         member.user.save(update_fields=user_fields)
+    old, new = changes(before, {k: data[k] for k in ("percent_time", "role") if k in data})
+    if new:
+        action = "member.role" if "role" in new else "member.update"
+        audit_record(actor=actor, team=member.team, action=action, obj=member, old=old, new=new)
     return member
 
 
@@ -320,13 +348,25 @@ def _ensure_another_manager(member: Member) -> None:
 
 
 @transaction.atomic
-def member_remove(*, member: Member) -> None:
-    """Deactivate (history keeps pointing at the person); future shifts are re-planned by the scheduler."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
+def member_remove(*, member: Member, actor=None) -> None:
+    """Deactivate (history keeps pointing at the person); future shifts are re-planned by the scheduler.
+    Their calendar feeds of this team stop working: the feed token is a credential of a member."""
+    member = Member.objects.select_for_update().select_related("user", "team").get(pk=member.pk)
     if member.is_manager:
         _ensure_another_manager(member)
     member.is_active = False
     member.save(update_fields=["is_active"])
+    from .calendars import feeds_revoke_for_member
+
+    revoked = feeds_revoke_for_member(member=member)
+    audit_record(
+        actor=actor,
+        team=member.team,
+        action="member.remove",
+        obj=member,
+        old={"username": member.user.username, "role": member.role},
+        new={"feeds_revoked": revoked},
+    )
     member.rotations.clear()
     # Their future shifts go to the others, with as few moves as possible.
     from .rotations import rotations_replan_for_member

@@ -7,6 +7,14 @@ import io
 
 from django.http import HttpResponse
 
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(...)`, `=cmd|...`).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """A text cell a spreadsheet shows as text: formula-like starts get a leading apostrophe (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 def _cell(value: object) -> object:
     if value is None:
@@ -15,7 +23,10 @@ def _cell(value: object) -> object:
         return "yes" if value else "no"
     if isinstance(value, list):
         # Team load's boosters: "ana (lse); ben (pyfit)".
-        return "; ".join(f"{item['username']} ({item['team']})" for item in value)
+        return inert("; ".join(f"{item['username']} ({item['team']})" for item in value))
+    if isinstance(value, str):
+        # Numbers stay numbers (a negative deviation is data); text written by people is made inert.
+        return inert(value)
     return value
 
 

@@ -34,9 +34,14 @@ INSTALLED_APPS = [
     "shifts",
     "inquiries",
     "postmortems",
+    "axes",
+    "security",
+    "audit",
 ]
 
 MIDDLEWARE = [
+    # First: a NUL byte in the path, query or form body is a 400 before any view or database sees it.
+    "security.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -45,6 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login attempt flagged as locked out into the lockout answer (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "supportops.urls"
@@ -70,6 +77,9 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+        # An unreachable database fails a request in seconds instead of holding it for the OS timeout.
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -89,7 +99,10 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -187,7 +200,7 @@ WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "security.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -231,3 +244,33 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Security (issue 10). Client addresses: how many reverse proxies we run in front of the app; every throttle
+# and the login lockout read the client from X-Forwarded-For only that far (security.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# A budget per team for public intake, shared by every client, on top of PUBLIC_INTAKE_RATE per client.
+PUBLIC_INTAKE_TEAM_RATE = env_str("PUBLIC_INTAKE_TEAM_RATE", "200/hour")
+# Password reset requests: per client address and per email address (the latter silently, no enumeration).
+PASSWORD_RESET_IP_RATE = env_str("PASSWORD_RESET_IP_RATE", "10/hour")
+PASSWORD_RESET_EMAIL_RATE = env_str("PASSWORD_RESET_EMAIL_RATE", "3/hour")
+# API tokens expire this many days after they were issued (or rotated); a password change rotates them.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+
+# Login lockout (django-axes) for /accounts/login/, /admin/login/ and /api/v1/auth/token/: the 11th wrong
+# password in a row for one username from one client is refused for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Axes refuses the attempt that reaches its limit: 10 wrong passwords are answered, the 11th is refused.
+LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 10)
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_ALLOWED + 1
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "security.client_ip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "security.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# A successful login is not worth a row per request; failures are what the lockout needs.
+AXES_DISABLE_ACCESS_LOG = True

@@ -359,6 +359,17 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
                 {"postmortem_id": b_pm, "recommendation_id": GHOST_ID},
             ),
         ],
+        "api-team-audit": slug_only,
+        "api-team-erase-requester": slug_only,
+        "team-audit": slug_only,
+        "api-member-revoke-feeds": [
+            ({"slug": a, "member_id": w.a_dev.pk}, {"slug": "no-such-team", "member_id": GHOST_ID}),
+            ({"slug": b, "member_id": w.a_dev.pk}, {"slug": b, "member_id": GHOST_ID}),
+        ],
+        "team-member-revoke-feeds": [
+            ({"slug": a, "member_id": w.a_dev.pk}, {"slug": "no-such-team", "member_id": GHOST_ID}),
+            ({"slug": b, "member_id": w.a_dev.pk}, {"slug": b, "member_id": GHOST_ID}),
+        ],
         "team-settings": slug_only,
         "team-settings-save": slug_only,
         "team-member-add": slug_only,

@@ -1,0 +1,13 @@
+"""django-axes' lockout check as the first authentication backend."""
+
+from axes.backends import AxesStandaloneBackend
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Axes' backend, except that authenticating without a request (a management command, the shell,
+    the test client's login()) is not a login attempt from the internet: no lockout applies to it."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -1,0 +1,46 @@
+"""Reject NUL bytes before any view sees them.
+
+PostgreSQL refuses NUL in text ("A string literal cannot contain NUL (0x00) characters"), so a `%00` in a
+path, a query parameter or a form field used to reach the database as a 500. No legitimate request carries
+one: answer 400 with a message, JSON under /api/."""
+
+import re
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
+
+MESSAGE = "The request contains a NUL character (%00), which is never valid here."
+# `\u0000` in JSON, unless its backslash is itself escaped (an even number of backslashes before it).
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+FORM_TYPES = ("application/x-www-form-urlencoded", "application/json", "text/plain")
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info or "\x00" in request.path:
+        return True
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in query or b"\x00" in unquote_to_bytes(query):
+        return True
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if request.method in ("GET", "HEAD", "OPTIONS") or content_type not in FORM_TYPES:
+        return False
+    try:
+        body = request.body
+    except (RawPostDataException, Exception):  # noqa: BLE001 - too large or already read: the view decides
+        return False
+    if content_type == "application/json":
+        return b"\x00" in body or bool(JSON_NUL.search(body))
+    return b"\x00" in body or b"\x00" in unquote_to_bytes(body.replace(b"+", b" "))
+
+
+class RejectNulBytesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": MESSAGE}, status=400)
+            return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
