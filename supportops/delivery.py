@@ -15,6 +15,7 @@ import logging
 import secrets
 import time
 import urllib.request
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -43,7 +44,19 @@ def _message_id(message: OutboundMessage) -> str:
     return f"<supportops.outbound.{message.pk}@{host}>"
 
 
+# Outbound kinds beyond email and webhook, registered by the app that owns them (integrations: GitHub
+# comments). A sender raises on failure; the row is then retried like any other.
+SENDERS: dict[str, Callable[[OutboundMessage], None]] = {}
+
+
+def register_sender(channel: str, sender: Callable[[OutboundMessage], None]) -> None:
+    SENDERS[channel] = sender
+
+
 def _send(message: OutboundMessage) -> None:
+    if message.channel in SENDERS:
+        SENDERS[message.channel](message)
+        return
     if message.channel == OutboundMessage.Channel.EMAIL:
         EmailMessage(
             subject=message.subject,

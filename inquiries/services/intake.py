@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from shifts.models import Member, Team, Topic
-from shifts.selectors import primary_for_arrival
+from shifts.selectors import primary_for_arrival, shift_at
 from supportops.errors import InvalidInput
 from supportops.notifications import notify
 
@@ -24,6 +24,8 @@ from ._common import (
 )
 
 MEMBER_CHANNELS = (Inquiry.Channel.API, Inquiry.Channel.REDIRECT, Inquiry.Channel.IMPORT)
+# Requesters reached elsewhere (a GitHub login, a monitoring system): no address, no acknowledgement email.
+NO_EMAIL_CHANNELS = (Inquiry.Channel.GITHUB, Inquiry.Channel.ALERT)
 
 
 def topic_resolve(*, team: Team, topic: Topic | str | int | None) -> Topic | None:
@@ -50,6 +52,25 @@ def _clean_email(value: str | None) -> str:
     return email
 
 
+def _clean_source_url(value: str) -> str:
+    url = (value or "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise InvalidInput("The source URL must start with http:// or https://.", field="source_url")
+    if len(url) > 500:
+        raise InvalidInput("The source URL is too long (at most 500).", field="source_url")
+    return url
+
+
+def assignee_for_arrival(*, team: Team, at: dt.datetime, role: str = "primary") -> Member | None:
+    """Who owns an arrival: the Primary for it, or (role "secondary", for alerts) the Secondary on shift,
+    falling back to the Primary when no Secondary is on shift."""
+    if role == "secondary":
+        shift = shift_at(team=team, at=at, role="secondary")
+        if shift is not None:
+            return shift.member
+    return primary_for_arrival(team=team, at=at)
+
+
 def _reference_next(*, team: Team) -> tuple[int, str]:
     """Take the next number under the team's row lock: concurrent intakes queue here, never collide."""
     locked = (
@@ -74,6 +95,8 @@ def inquiry_create(
     actor=None,
     received_at: dt.datetime | None = None,
     priority: str | None = None,
+    source_url: str = "",
+    assign_role: str = "primary",
 ) -> Inquiry:
     """Create an inquiry, assign it to the Primary for its arrival, and acknowledge it to the requester."""
     if channel not in Inquiry.Channel.values:
@@ -81,7 +104,11 @@ def inquiry_create(
     subject = clean_text(subject, field="subject", label="Subject", max_length=200)
     body = clean_text(body, field="body", label="Question", max_length=20000)
     requester_name = clean_text(requester_name, field="name", label="Name", max_length=120)
-    requester_email = _clean_email(requester_email)
+    if channel in NO_EMAIL_CHANNELS and not requester_email:
+        requester_email = ""
+    else:
+        requester_email = _clean_email(requester_email)
+    source_url = _clean_source_url(source_url)
     topic_obj = topic_resolve(team=team, topic=topic)
     if priority is not None and priority not in Inquiry.Priority.values:
         raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
@@ -96,7 +123,7 @@ def inquiry_create(
     arrived = received_at or current
 
     due, guarantee = response_deadlines(team=team, received_at=arrived)
-    assignee = primary_for_arrival(team=team, at=arrived)
+    assignee = assignee_for_arrival(team=team, at=arrived, role=assign_role)
 
     with transaction.atomic():
         number, reference = _reference_next(team=team)
@@ -109,6 +136,7 @@ def inquiry_create(
             requester_name=requester_name,
             requester_email=requester_email,
             channel=channel,
+            source_url=source_url,
             created_by=actor if actor is not None and actor.is_authenticated else None,
             topic=topic_obj,
             priority=priority or Inquiry.Priority.NORMAL,
@@ -147,6 +175,8 @@ def _deadline(due: dt.datetime | None, team: Team) -> str:
 
 
 def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member | None) -> None:
+    if inquiry.channel in NO_EMAIL_CHANNELS:
+        return
     if inquiry.channel == Inquiry.Channel.IMPORT:
         # History migrated from another tool: its requesters were answered long ago; do not mail them.
         return

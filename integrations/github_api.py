@@ -1,0 +1,69 @@
+"""Posting a reply back to GitHub: the sender of the outbox's `github` rows.
+
+The row holds the endpoint (`to`) and `{"integration": id, "body": ..., "discussion": node_id?}`; the
+access token is read from the integration at send time, so it is never copied into the outbox, and a
+token rotated after the reply was queued is the one used. Issues take a REST comment; discussions have
+no REST endpoint for comments, so they take GraphQL's addDiscussionComment."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+from supportops.models import OutboundMessage
+
+TIMEOUT = 10
+API_VERSION = "2022-11-28"
+
+
+def rest_comments_url(*, api_url: str, repository: str, number: int) -> str:
+    return f"{api_url.rstrip('/')}/repos/{repository}/issues/{number}/comments"
+
+
+def graphql_url(api_url: str) -> str:
+    """https://api.github.com -> .../graphql; GitHub Enterprise https://host/api/v3 -> https://host/api/graphql."""
+    base = api_url.rstrip("/")
+    if base.endswith("/api/v3"):
+        return base[: -len("/v3")] + "/graphql"
+    return base + "/graphql"
+
+
+ADD_DISCUSSION_COMMENT = (
+    "mutation($id: ID!, $body: String!) { addDiscussionComment(input: {discussionId: $id, body: $body}) "
+    "{ comment { id } } }"
+)
+
+
+def send_comment(message: OutboundMessage) -> None:
+    from .models import Integration
+
+    payload = message.payload or {}
+    integration = Integration.objects.filter(pk=payload.get("integration")).first()
+    if integration is None or not integration.access_token:
+        raise RuntimeError("The GitHub integration is gone or has no access token any more.")
+    if payload.get("discussion"):
+        data = {
+            "query": ADD_DISCUSSION_COMMENT,
+            "variables": {"id": payload["discussion"], "body": payload["body"]},
+        }
+    else:
+        data = {"body": payload["body"]}
+    request = urllib.request.Request(
+        message.to,
+        data=json.dumps(data).encode(),
+        headers={
+            "Accept": "application/vnd.github+json",
+            "Authorization": f"Bearer {integration.access_token}",
+            "Content-Type": "application/json",
+            "User-Agent": "SupportOps",
+            "X-GitHub-Api-Version": API_VERSION,
+        },
+        method="POST",
+    )
+    # urlopen raises HTTPError on 4xx/5xx: the outbox records it and retries with backoff.
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - manager-set API URL
+        answer = response.read()
+    if payload.get("discussion"):
+        errors = (json.loads(answer or b"{}") or {}).get("errors")
+        if errors:
+            raise RuntimeError(f"GitHub GraphQL refused the comment: {json.dumps(errors)[:500]}")
