@@ -192,6 +192,8 @@ def _tell_requesters(*, team: Team, incoming: Member, starts_later: bool, moved:
     )
     emails = []
     for row in moved:
+        if not row["requester_email"]:
+            continue  # GitHub and alert requesters have no address here
         email = email_message(
             to=row["requester_email"],
             subject=f"[{row['reference']}] Now with {incoming.display_name}",
