@@ -118,6 +118,7 @@ class IntegrationDetailView(APIView):
         integration = services.integration_update(integration=integration, data=serializer.validated_data)
         return Response(IntegrationOutputSerializer(integration).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, integration_id: int) -> Response:
         services.integration_delete(integration=_managed_integration(request, slug, integration_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -60,6 +60,8 @@ class Delivery(models.Model):
     # The first BODY_LIMIT characters, for debugging; the whole body is never kept.
     body = models.TextField(blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    # What the sender was answered (201 new inquiry, 200 otherwise, 202/422 failed).
+    status_code = models.PositiveSmallIntegerField(default=200)
     detail = models.TextField(blank=True)
     inquiry = models.ForeignKey(Inquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     received_at = models.DateTimeField(auto_now_add=True)

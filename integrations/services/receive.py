@@ -151,6 +151,7 @@ def delivery_receive(*, token: str, headers: dict[str, str], body: bytes) -> Hoo
                     "outcome": result.outcome,
                     "detail": result.detail,
                     "inquiry": result.inquiry,
+                    "status_code": 201 if result.outcome == Delivery.Outcome.CREATED else 200,
                 },
             )
             Integration.objects.filter(pk=locked.pk).update(last_received_at=timezone.now())
@@ -173,7 +174,13 @@ def _failed(
     Delivery.objects.update_or_create(
         integration=integration,
         delivery_id=delivery_id,
-        defaults={**record, "outcome": Delivery.Outcome.FAILED, "detail": error[:2000]},
+        defaults={
+            **record,
+            "outcome": Delivery.Outcome.FAILED,
+            "detail": error[:2000],
+            "status_code": status,
+            "inquiry": None,
+        },
     )
     Integration.objects.filter(pk=integration.pk).update(
         last_received_at=now, last_error=error[:2000], last_error_at=now

@@ -310,3 +310,37 @@ def test_the_inquiry_page_links_the_issue(github, deliver_github, primary, clien
     page = client.get(f"/inquiries/{only_inquiry().reference}/")
 
     assert 'href="https://github.com/Codertocat/Hello-World/issues/1"' in page.content.decode()
+
+
+def test_a_delivery_that_cannot_be_applied_is_recorded_as_failed_and_a_redelivery_retries(
+    github, deliver_github
+):
+    broken = copy.deepcopy(published("issues_opened"))
+    broken["issue"]["html_url"] = "javascript:alert(1)"
+
+    refused = deliver_github(github, "issues", broken, delivery="d-1")
+
+    assert refused.status_code == 422 and "source URL" in refused.json()["detail"]
+    assert Inquiry.objects.count() == 0
+    failed = Delivery.objects.get()
+    assert (failed.outcome, failed.status_code) == ("failed", 422)
+    github.refresh_from_db()
+    assert "source URL" in github.last_error
+
+    retried = deliver_github(github, "issues", published("issues_opened"), delivery="d-1")
+    assert retried.status_code == 201
+    assert Delivery.objects.get().outcome == "created" and Inquiry.objects.count() == 1
+
+
+def test_an_unexpected_error_answers_202_never_500(github, deliver_github, monkeypatch):
+    from integrations.services import github as github_service
+
+    def explode(**kwargs):
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setattr(github_service, "github_handle", explode)
+
+    response = deliver_github(github, "issues", published("issues_opened"))
+
+    assert response.status_code == 202 and "handler bug" in response.json()["detail"]
+    assert Delivery.objects.get().outcome == "failed" and Inquiry.objects.count() == 0
