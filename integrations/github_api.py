@@ -16,6 +16,17 @@ TIMEOUT = 10
 API_VERSION = "2022-11-28"
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect would carry the token to wherever it points (and turn the POST into a GET): refuse it;
+    the 3xx is recorded on the outbox row like any failure."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def rest_comments_url(*, api_url: str, repository: str, number: int) -> str:
     return f"{api_url.rstrip('/')}/repos/{repository}/issues/{number}/comments"
 
@@ -61,7 +72,7 @@ def send_comment(message: OutboundMessage) -> None:
         method="POST",
     )
     # urlopen raises HTTPError on 4xx/5xx: the outbox records it and retries with backoff.
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - manager-set API URL
+    with _opener.open(request, timeout=TIMEOUT) as response:
         answer = response.read()
     if payload.get("discussion"):
         errors = (json.loads(answer or b"{}") or {}).get("errors")

@@ -114,6 +114,8 @@ class StandInGitHub:
                 )
                 answer = json.dumps({"id": len(recorder.requests)}).encode()
                 self.send_response(recorder.status)
+                if 300 <= recorder.status < 400:
+                    self.send_header("Location", "/elsewhere")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()

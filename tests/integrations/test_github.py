@@ -344,3 +344,19 @@ def test_an_unexpected_error_answers_202_never_500(github, deliver_github, monke
 
     assert response.status_code == 202 and "handler bug" in response.json()["detail"]
     assert Delivery.objects.get().outcome == "failed" and Inquiry.objects.count() == 0
+
+
+def test_a_redirect_is_not_followed_with_the_token(on_shift, deliver_github, github_api, primary):
+    github_api.status = 301
+    hook = services.integration_create(
+        team=on_shift,
+        data={"kind": "github", "name": "moved", "access_token": "t", "api_url": github_api.url},
+    )
+    deliver_github(hook, "issues", published("issues_opened"), secret=None)
+    inquiry_services.inquiry_respond(inquiry=only_inquiry(), actor=primary.user, body="Hi")
+
+    deliver_pending()
+
+    assert len(github_api.requests) == 1
+    message = OutboundMessage.objects.get(channel="github")
+    assert message.status == "pending" and "301" in message.last_error
