@@ -8,6 +8,7 @@ no REST endpoint for comments, so they take GraphQL's addDiscussionComment."""
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 
 from supportops.models import OutboundMessage
@@ -25,6 +26,24 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 _opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _post(url: str, data: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """One POST; through the outbound guard of SPEC 3.11 (public addresses only, unless listed in
+    OUTBOUND_ALLOWED_HOSTS; pinned address; no redirects) where the project has it."""
+    try:
+        from supportops.outbound import request as guarded_request
+    except ImportError:  # the guard arrives with the channels work; until then a plain no-redirect POST
+        guarded_request = None
+    if guarded_request is not None:
+        response = guarded_request("POST", url, body=data, headers=headers, timeout=TIMEOUT)
+        return response.status, response.body
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=TIMEOUT) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
 
 
 def rest_comments_url(*, api_url: str, repository: str, number: int) -> str:
@@ -59,21 +78,17 @@ def send_comment(message: OutboundMessage) -> None:
         }
     else:
         data = {"body": payload["body"]}
-    request = urllib.request.Request(
-        message.to,
-        data=json.dumps(data).encode(),
-        headers={
-            "Accept": "application/vnd.github+json",
-            "Authorization": f"Bearer {integration.access_token}",
-            "Content-Type": "application/json",
-            "User-Agent": "SupportOps",
-            "X-GitHub-Api-Version": API_VERSION,
-        },
-        method="POST",
-    )
-    # urlopen raises HTTPError on 4xx/5xx: the outbox records it and retries with backoff.
-    with _opener.open(request, timeout=TIMEOUT) as response:
-        answer = response.read()
+    headers = {
+        "Accept": "application/vnd.github+json",
+        "Authorization": f"Bearer {integration.access_token}",
+        "Content-Type": "application/json",
+        "User-Agent": "SupportOps",
+        "X-GitHub-Api-Version": API_VERSION,
+    }
+    status, answer = _post(message.to, json.dumps(data).encode(), headers)
+    if not 200 <= status < 300:
+        # Raised, so the outbox records it and retries with backoff (a 3xx too: never followed).
+        raise RuntimeError(f"GitHub answered HTTP {status}: {answer[:300].decode(errors='replace')}")
     if payload.get("discussion"):
         errors = (json.loads(answer or b"{}") or {}).get("errors")
         if errors:
