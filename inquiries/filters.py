@@ -14,13 +14,14 @@ class InquiryFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
     assignee = django_filters.CharFilter(method="filter_assignee", label="Member id, 'me' or 'none'")
     priority = django_filters.ChoiceFilter(choices=Inquiry.Priority.choices)
+    channel = django_filters.ChoiceFilter(choices=Inquiry.Channel.choices)
     topic = django_filters.CharFilter(method="filter_topic", label="Topic name or id")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Past the response deadline")
     search = django_filters.CharFilter(method="filter_search", max_length=200, label="Text search")
 
     class Meta:
         model = Inquiry
-        fields = ["team", "status", "assignee", "priority", "topic", "overdue", "search"]
+        fields = ["team", "status", "assignee", "priority", "channel", "topic", "overdue", "search"]
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "open":

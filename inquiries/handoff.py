@@ -293,6 +293,8 @@ def _tell_requesters(
     )
     by_requester: dict[str, list[dict]] = {}
     for row in moved:
+        if not row["requester_email"]:
+            continue  # GitHub and alert requesters have no address here
         by_requester.setdefault(row["requester_email"].lower(), []).append(row)
     emails = []
     for own in by_requester.values():

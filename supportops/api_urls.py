@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("shifts.api.urls")),
     path("", include("inquiries.api.urls")),
     path("", include("postmortems.api.urls")),
+    path("", include("integrations.api_urls")),
     path("", include(api_notifications.urlpatterns)),
     path("reports/", include("supportops.reports.api_urls")),
 ]

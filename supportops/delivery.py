@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import F
@@ -44,7 +45,19 @@ class Unconfirmed(Exception):
     """The request reached the receiver, which did not answer in time: it may have acted on it."""
 
 
+# Outbound kinds beyond email and webhook, registered by the app that owns them (integrations: GitHub
+# comments). A sender raises on failure; the row is then retried like any other.
+SENDERS: dict[str, Callable[[OutboundMessage], None]] = {}
+
+
+def register_sender(channel: str, sender: Callable[[OutboundMessage], None]) -> None:
+    SENDERS[channel] = sender
+
+
 def _send(message: OutboundMessage) -> None:
+    if message.channel in SENDERS:
+        SENDERS[message.channel](message)
+        return
     if message.channel == OutboundMessage.Channel.EMAIL:
         from .mail import build_email
 

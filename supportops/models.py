@@ -46,6 +46,8 @@ class OutboundMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         WEBHOOK = "webhook", "Webhook"
+        # A comment on a GitHub issue or discussion (integrations app; `to` is the API endpoint).
+        GITHUB = "github", "GitHub comment"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("shifts.urls")),
     path("", include("inquiries.urls")),
     path("", include("postmortems.urls")),
+    path("", include("integrations.urls")),
 ]

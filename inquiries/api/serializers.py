@@ -25,6 +25,7 @@ class InquiryOutputSerializer(serializers.ModelSerializer):
             "requester_name",
             "requester_email",
             "channel",
+            "source_url",
             "topic",
             "priority",
             "urgency",

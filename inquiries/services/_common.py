@@ -68,6 +68,9 @@ def inquiry_path(inquiry: Inquiry) -> str:
 def email_requester(
     *, inquiry: Inquiry, subject: str, body: str, cc: str = "", kind: str = "notice", automatic: bool = True
 ) -> None:
+    if not inquiry.requester_email:
+        # GitHub and alert requesters have no address here (GitHub replies go back as comments).
+        return
     footer = (
         f"\n\nFollow your question, reply or reopen it here (a private link, do not share it):\n"
         f"{tracking_url(inquiry)}\n\nReference: {inquiry.reference}"

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from shifts.models import Member, Team, Topic
-from shifts.selectors import primary_for_arrival
+from shifts.selectors import primary_for_arrival, shift_at
 from supportops.errors import InvalidInput
 from supportops.notifications import notify, team_webhook
 
@@ -27,6 +27,8 @@ from ._common import (
 )
 
 MEMBER_CHANNELS = (Inquiry.Channel.API, Inquiry.Channel.REDIRECT, Inquiry.Channel.IMPORT)
+# Requesters reached elsewhere (a GitHub login, a monitoring system): no address, no acknowledgement email.
+NO_EMAIL_CHANNELS = (Inquiry.Channel.GITHUB, Inquiry.Channel.ALERT)
 
 
 def topic_resolve(*, team: Team, topic: Topic | str | int | None) -> Topic | None:
@@ -51,6 +53,25 @@ def _clean_email(value: str | None) -> str:
     except ValidationError:
         raise InvalidInput(f"{email!r} is not a valid email address.", field="email") from None
     return email
+
+
+def _clean_source_url(value: str) -> str:
+    url = (value or "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise InvalidInput("The source URL must start with http:// or https://.", field="source_url")
+    if len(url) > 500:
+        raise InvalidInput("The source URL is too long (at most 500).", field="source_url")
+    return url
+
+
+def assignee_for_arrival(*, team: Team, at: dt.datetime, role: str = "primary") -> Member | None:
+    """Who owns an arrival: the Primary for it, or (role "secondary", for alerts) the Secondary on shift,
+    falling back to the Primary when no Secondary is on shift."""
+    if role == "secondary":
+        shift = shift_at(team=team, at=at, role="secondary")
+        if shift is not None:
+            return shift.member
+    return primary_for_arrival(team=team, at=at)
 
 
 def _reference_next(*, team: Team) -> tuple[int, str]:
@@ -155,6 +176,8 @@ def inquiry_create(
     received_at: dt.datetime | None = None,
     priority: str | None = None,
     history: dict[str, Any] | None = None,
+    source_url: str = "",
+    assign_role: str = "primary",
 ) -> Inquiry:
     """Create an inquiry, assign it to the Primary for its arrival, and acknowledge it to the requester.
 
@@ -166,7 +189,11 @@ def inquiry_create(
     subject = clean_text(subject, field="subject", label="Subject", max_length=200)
     body = clean_text(body, field="body", label="Question", max_length=20000)
     requester_name = clean_text(requester_name, field="name", label="Name", max_length=120)
-    requester_email = _clean_email(requester_email)
+    if channel in NO_EMAIL_CHANNELS and not requester_email:
+        requester_email = ""
+    else:
+        requester_email = _clean_email(requester_email)
+    source_url = _clean_source_url(source_url)
     topic_obj = topic_resolve(team=team, topic=topic)
     if priority is not None and priority not in Inquiry.Priority.values:
         raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
@@ -195,7 +222,7 @@ def inquiry_create(
         # An open import joins today's queue, not the queue of whoever was Primary when it was asked.
         assignee = primary_for_arrival(team=team, at=current)
     else:
-        assignee = primary_for_arrival(team=team, at=arrived)
+        assignee = assignee_for_arrival(team=team, at=arrived, role=assign_role)
     state = {}
     if past is not None:
         state = {
@@ -219,6 +246,7 @@ def inquiry_create(
             requester_name=requester_name,
             requester_email=requester_email,
             channel=channel,
+            source_url=source_url,
             created_by=actor if actor is not None and actor.is_authenticated else None,
             topic=topic_obj,
             priority=priority or Inquiry.Priority.NORMAL,
@@ -277,6 +305,8 @@ def _deadline(due: dt.datetime | None, team: Team) -> str:
 
 
 def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member | None) -> None:
+    if inquiry.channel in NO_EMAIL_CHANNELS:
+        return
     if inquiry.channel == Inquiry.Channel.IMPORT:
         # History migrated from another tool: its requesters were answered long ago; do not mail them.
         return

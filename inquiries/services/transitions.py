@@ -40,6 +40,11 @@ def _public_reply(*, inquiry: Inquiry, actor, body: str, at: dt.datetime) -> Mes
         kind="reply",
         automatic=False,
     )
+    if inquiry.channel == Inquiry.Channel.GITHUB:
+        # The requester reads the issue, not email: the reply goes back there as a comment (outbox).
+        from integrations.services.github import github_comment_queue
+
+        github_comment_queue(inquiry=inquiry, body=body, author=author)
     return message
 
 

@@ -49,6 +49,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "statuses": STATUS_CHOICES,
             "priorities": Inquiry.Priority.choices,
+            "channels": Inquiry.Channel.choices,
             "params": request.GET,
             "query": query.urlencode(),
             "now": timezone.now(),

@@ -269,7 +269,24 @@ def response_times(*, team: Team, period: Period, now: dt.datetime | None = None
             sorted(v for values in calendar_by_week.values() for v in values),
         ),
         "rows": rows,
+        "by_channel": _by_channel(base),
     }
+
+
+def _by_channel(base) -> list[dict]:
+    """Inquiries received per channel (web, email, GitHub, alerts, …), with how many met the target."""
+    labels = dict(Inquiry.Channel.choices)
+    responded = Q(responded_at__isnull=False)
+    counts = (
+        base.values("channel")
+        .annotate(
+            received=Count("pk"),
+            responded=Count("pk", filter=responded),
+            within_target=Count("pk", filter=responded & Q(responded_at__lte=F("response_due_at"))),
+        )
+        .order_by("-received", "channel")
+    )
+    return [{**row, "label": labels.get(row["channel"], row["channel"])} for row in counts]
 
 
 # -- support cost --------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "security",
     "audit",
+    "integrations",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from inquiries import services as inquiry_services
 from inquiries.models import Escalation, Improvement, Inquiry
+from integrations import services as integration_services
 from postmortems import services as postmortem_services
 from postmortems.models import Postmortem
 from shifts import services as shift_services
@@ -145,6 +146,9 @@ def _populate(team, manager, dev, dev2, tag: str) -> dict:
         "milestone": milestone,
         "recommendation": recommendation,
         "notification": notification,
+        "integration": integration_services.integration_create(
+            team=team, data={"kind": "github", "name": f"{tag} repository", "secret": f"{tag} hook secret"}
+        ),
     }
 
 
@@ -173,6 +177,7 @@ def world(db) -> World:
         o["team_feed"].token,
         o["inquiry"].tracking_token,
         o["resolved"].tracking_token,
+        o["integration"].token,
         o["inquiry"].reference,
         o["resolved"].reference,
         MARK_A,  # every free text of team A carries it: subjects, bodies, notes, titles, reasons
@@ -270,6 +275,7 @@ EXEMPT = {
     "track-reply": "token is the credential; see test_tracking_page_with_a_wrong_token_is_404...",
     "track-reopen": "token is the credential; see test_tracking_page_with_a_wrong_token_is_404...",
     "ask-team": "the public intake form is public by design (SPEC 4); see the public intake tests",
+    "hook": "token is the credential; see tests/integrations (unknown token 404, nothing stored)",
 }
 
 
@@ -425,6 +431,21 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
             )
         ],
     }
+    integration = o["integration"].pk
+    by_integration = [
+        ({"slug": a, "integration_id": integration}, {"slug": "no-such-team", "integration_id": GHOST_ID}),
+        ({"slug": b, "integration_id": integration}, {"slug": b, "integration_id": GHOST_ID}),
+    ]
+    table["api-integration-list"] = slug_only
+    table["api-integration-detail"] = by_integration
+    table["api-integration-rotate"] = by_integration
+    table["integration-list"] = slug_only
+    table["integration-edit"] = by_integration
+    table["integration-confirm"] = [
+        ({**kwargs, "action": action}, {**ghost, "action": action})
+        for kwargs, ghost in by_integration
+        for action in ("rotate", "delete")
+    ]
     for name in ("respond", "notes", "wait", "reopen", "resolve", "assign", "escalate", "effort", "events"):
         table[f"api-inquiry-{name}"] = by_ref
     table["api-inquiry-detail"] = by_ref

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    name = "integrations"
+    verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        from supportops.delivery import register_sender
+        from supportops.models import OutboundMessage
+
+        from .github_api import send_comment
+
+        # GitHub comments leave through the same outbox as emails and webhooks (claimed, retried).
+        register_sender(OutboundMessage.Channel.GITHUB, send_comment)
