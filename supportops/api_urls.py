@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("shifts.api.urls")),
     path("", include("inquiries.api.urls")),
     path("", include("postmortems.api.urls")),
+    path("", include("bookings.api.urls")),
     path("", include(api_notifications.urlpatterns)),
     path("reports/", include("supportops.reports.api_urls")),
 ]

@@ -45,13 +45,15 @@ def _message_id(message: OutboundMessage) -> str:
 
 def _send(message: OutboundMessage) -> None:
     if message.channel == OutboundMessage.Channel.EMAIL:
-        EmailMessage(
+        email = EmailMessage(
             subject=message.subject,
             body=message.body,
             to=[message.to],
             cc=[message.cc] if message.cc else [],
             headers={"Message-ID": _message_id(message)},
-        ).send(fail_silently=False)
+        )
+        _attach(email, message)
+        email.send(fail_silently=False)
         return
     request = urllib.request.Request(
         message.to,
@@ -66,6 +68,13 @@ def _send(message: OutboundMessage) -> None:
     # urlopen raises HTTPError for 4xx/5xx; redirects are followed.
     with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 - team's URL
         response.read()
+
+
+def _attach(email: EmailMessage, message: OutboundMessage) -> None:
+    """Attachments carried in an email row's payload: {"attachments": [{filename, content, mimetype}]}
+    (text content, e.g. a session's .ics invitation)."""
+    for item in (message.payload or {}).get("attachments", []):
+        email.attach(item["filename"], item["content"], item.get("mimetype") or "application/octet-stream")
 
 
 def _claim(*, message_id: int, now: dt.datetime) -> str | None:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("shifts.urls")),
     path("", include("inquiries.urls")),
     path("", include("postmortems.urls")),
+    path("", include("bookings.urls")),
 ]
