@@ -66,7 +66,8 @@ def test_the_database_refuses_a_second_live_session_for_one_slot(sessions_team, 
 
     fields = {
         "team": sessions_team, "host": primary, "learner_name": "A", "learner_email": "a@example.org",
-        "learner_key": "a@example.org", "starts_at": local(2026, 3, 9, 9), "ends_at": local(2026, 3, 9, 9, 30),
+        "learner_key": "a@example.org", "starts_at": local(2026, 3, 9, 9),
+        "ends_at": local(2026, 3, 9, 9, 30),
     }  # fmt: skip
     Booking.objects.create(**fields)
     with pytest.raises(IntegrityError):

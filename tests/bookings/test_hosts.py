@@ -9,7 +9,7 @@ import time_machine
 from icalendar import Calendar
 
 from bookings import services
-from bookings.models import Booking, BookingEvent
+from bookings.models import BookingEvent
 from shifts import services as shift_services
 from shifts.models import CalendarFeed, Shift
 from supportops.models import Notification, OutboundMessage

@@ -104,3 +104,16 @@ def test_the_team_settings_page_saves_the_session_settings(client, manager, sess
     client.post("/teams/ads/save/", {**form, "session_length_minutes": 2})
     sessions_team.refresh_from_db()
     assert sessions_team.session_length_minutes == 15  # below the minimum: refused, unchanged
+
+
+def test_the_demo_team_offers_sessions_and_has_some_booked():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    ads = Booking.objects.filter(team__slug="ads")
+    assert ads.filter(status="booked").count() == 3
+    assert ads.filter(status="held").exists() and ads.filter(status="no_show").exists()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Booking.objects.filter(team__slug="ads").count() == ads.count()
