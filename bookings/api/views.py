@@ -15,6 +15,7 @@ from supportops.pagination import paginate
 
 from .. import services
 from ..filters import SessionFilter
+from ..models import Booking
 from ..selectors import session_get_for_user, sessions_for_user
 from ..slots import free_slots
 from ..timeparse import parse_instant
@@ -77,7 +78,15 @@ class PublicBookingView(APIView):
 
 
 class SessionListView(APIView):
-    @extend_schema(responses=SessionOutputSerializer(many=True), parameters=[SessionFilter])
+    @extend_schema(
+        responses=SessionOutputSerializer(many=True),
+        parameters=[
+            OpenApiParameter("team", str, description="Team slug"),
+            OpenApiParameter("host", int, description="Member id of the host"),
+            OpenApiParameter("status", str, enum=[s.value for s in Booking.Status]),
+            OpenApiParameter("starts_after", str, description="ISO 8601 instant with offset"),
+        ],
+    )
     def get(self, request: Request) -> Response:
         filterset = SessionFilter(request.query_params, queryset=sessions_for_user(user=request.user))
         if not filterset.is_valid():
