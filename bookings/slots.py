@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shifts.business_time import BusinessCalendar
-from shifts.models import Rotation, Shift, Team
+from shifts.models import Absence, Rotation, Shift, Team
 
 from .models import Booking
 
@@ -79,7 +79,9 @@ def free_slots(
     end: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> list[Slot]:
-    """Slots bookable now whose start lies in [start, end), in order. Two queries whatever the range."""
+    """Slots bookable now whose start lies in [start, end), in order. Three queries whatever the range.
+
+    A host's absence not yet re-planned (the shift still names them) blocks the slots it overlaps."""
     if team.session_minutes_per_week <= 0:
         return []
     now = now or timezone.now()
@@ -104,11 +106,16 @@ def free_slots(
         start=start,
         end=end + length,
     )
+    away: dict[int, list[tuple]] = {}
+    for member_id, begins, ends in Absence.objects.filter(
+        member_id__in={s.member_id for s in shifts}, starts_at__lt=end + length, ends_at__gt=start
+    ).values_list("member_id", "starts_at", "ends_at"):
+        away.setdefault(member_id, []).append((begins, ends))
     slots: list[Slot] = []
     for shift in shifts:
         if not shift.member.is_active:
             continue
-        taken = busy.get(shift.member.user_id, [])
+        taken = busy.get(shift.member.user_id, []) + away.get(shift.member_id, [])
         for window_start, window_end in calendar.intervals(shift.starts_at, shift.ends_at):
             begin, finish = max(window_start, shift.starts_at), min(window_end, shift.ends_at)
             slot_start = begin

@@ -202,3 +202,30 @@ def test_the_rehost_sweep_runs_on_beat():
     app.finalize()
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "bookings.tasks.rehost_sessions" in tasks
+
+
+def test_the_session_follows_a_swap(booking, shifts, primary, teammate):
+    shift = Shift.objects.get(pk=booking.shift_id)
+    with time_machine.travel(NOW, tick=False):
+        swap = shift_services.swap_request(shift=shift, counterpart=teammate, actor=primary.user)
+        shift_services.swap_accept(swap=swap, actor=teammate.user)
+        assert services.sessions_rehost() == 1
+    booking.refresh_from_db()
+    assert booking.host == teammate
+
+
+def test_the_host_records_the_outcome_on_the_sessions_page(client, booking, primary, teammate):
+    client.force_login(primary.user)
+    with time_machine.travel(local(2026, 3, 9, 10, 45), tick=False):
+        page = client.get("/sessions/")
+        assert page.status_code == 200 and b"Lea Learner" in page.content
+        response = client.post(
+            f"/sessions/{booking.pk}/record/", {"status": "held", "minutes": "25", "note": "Env fixed"}
+        )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert (booking.status, booking.minutes, booking.note) == ("held", 25, "Env fixed")
+    client.force_login(teammate.user)
+    with time_machine.travel(local(2026, 3, 9, 10, 45), tick=False):
+        assert b"Lea Learner" not in client.get("/sessions/").content  # only mine by default
+        assert b"Lea Learner" in client.get("/sessions/?all=1").content
