@@ -1,11 +1,21 @@
 """RFC 5545 feeds of shifts, built with the icalendar library."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import CalendarFeed, Shift
+
+# Other apps add events to feeds (e.g. bookings: a member's one-to-one sessions) without shifts
+# importing them: each provider takes the feed and returns icalendar Events.
+_FEED_EVENT_PROVIDERS: list[Callable[..., Iterable[Event]]] = []
+
+
+def register_feed_events(provider: Callable[..., Iterable[Event]]) -> None:
+    if provider not in _FEED_EVENT_PROVIDERS:
+        _FEED_EVENT_PROVIDERS.append(provider)
 
 
 def render_feed(*, feed: CalendarFeed, shifts: list[Shift]) -> bytes:
@@ -27,4 +37,7 @@ def render_feed(*, feed: CalendarFeed, shifts: list[Shift]) -> bytes:
             "description", f"{feed.team.name}: {shift.get_role_display()} ({shift.get_source_display()})"
         )
         cal.add_component(event)
+    for provider in _FEED_EVENT_PROVIDERS:
+        for event in provider(feed=feed):
+            cal.add_component(event)
     return cal.to_ical()

@@ -59,6 +59,7 @@ def team_data_from_form(post: QueryDict) -> dict:
     if not data["name"]:
         raise InvalidInput("A team needs a name.", field="name")
     data.update(_mailbox_from_form(post))
+    data.update(_sessions_from_form(post))
     for name in ("response_target_minutes", "response_guarantee_minutes", "support_budget_percent"):
         value = _optional_int(post, name)
         if value is None or value < 1:
@@ -75,6 +76,20 @@ def team_data_from_form(post: QueryDict) -> dict:
         raise InvalidInput(
             "low-hanging fruit hours must be a number.", field="low_hanging_fruit_hours"
         ) from None
+    return data
+
+
+def _sessions_from_form(post: QueryDict) -> dict:
+    """One-to-one sessions (SPEC 3.10); a field left out of the form keeps its value."""
+    data: dict = {}
+    for name in ("session_minutes_per_week", "session_length_minutes", "session_notice_minutes"):
+        if name in post:
+            value = _optional_int(post, name)
+            data[name] = 0 if value is None and name == "session_minutes_per_week" else value
+            if data[name] is None or data[name] < 0:
+                raise InvalidInput(f"{name.replace('_', ' ')} must be a whole number.", field=name)
+    if "session_video_url" in post:
+        data["session_video_url"] = post.get("session_video_url", "").strip()
     return data
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("inquiries.api.urls")),
     path("", include("postmortems.api.urls")),
     path("", include("integrations.api_urls")),
+    path("", include("bookings.api.urls")),
     path("", include(api_notifications.urlpatterns)),
     path("reports/", include("supportops.reports.api_urls")),
 ]

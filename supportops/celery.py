@@ -59,6 +59,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "schedule": float(settings.MAIL_POLL_SECONDS),
             "options": {"expires": max(float(settings.MAIL_POLL_SECONDS), 5.0)},
         },
+        "sessions-rehost": {
+            "task": "bookings.tasks.rehost_sessions",
+            "schedule": every,
+            "options": nudge,
+        },
         "shift-reminders": {
             "task": "shifts.tasks.send_shift_reminders",
             "schedule": 300.0,

@@ -61,7 +61,9 @@ def _send(message: OutboundMessage) -> None:
     if message.channel == OutboundMessage.Channel.EMAIL:
         from .mail import build_email
 
-        build_email(message).send(fail_silently=False)
+        email = build_email(message)
+        _attach(email, message)
+        email.send(fail_silently=False)
         return
     _post_webhook(message)
 
@@ -89,6 +91,13 @@ def _post_webhook(message: OutboundMessage) -> None:
         raise WebhookRejected(f"HTTP {response.status}: redirects are not followed")
     if response.status >= 400:
         raise WebhookRejected(f"HTTP {response.status}")
+
+
+def _attach(email: EmailMessage, message: OutboundMessage) -> None:
+    """Attachments carried in an email row's payload: {"attachments": [{filename, content, mimetype}]}
+    (text content, e.g. a session's .ics invitation)."""
+    for item in (message.payload or {}).get("attachments", []):
+        email.attach(item["filename"], item["content"], item.get("mimetype") or "application/octet-stream")
 
 
 def _claim(*, message_id: int, now: dt.datetime) -> str | None:

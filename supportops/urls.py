@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("inquiries.urls")),
     path("", include("postmortems.urls")),
     path("", include("integrations.urls")),
+    path("", include("bookings.urls")),
 ]

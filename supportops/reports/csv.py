@@ -36,9 +36,8 @@ COLUMNS = {
         "member_id", "username", "name", "role", "percent_time", "primary_shifts", "primary_hours",
         "shift_calendar_hours", "fair_share", "deviation", "secondary_shifts", "secondary_fair_share",
         "secondary_deviation", "oncall_shifts", "oncall_calendar_hours", "responded", "resolved",
-        "effort_hours",
-        "effort_outside_shifts_hours", "direct_support_hours", "available_hours", "support_share_percent",
-        "over_budget",
+        "effort_hours", "effort_outside_shifts_hours", "sessions_held_hours", "direct_support_hours",
+        "available_hours", "support_share_percent", "over_budget",
     ],
     "response-times": [
         "week", "iso_week", "received", "responded", "within_target", "within_target_percent",
@@ -49,6 +48,10 @@ COLUMNS = {
     "topics": [
         "topic_id", "topic", "count", "resolved", "effort_hours", "average_effort_minutes",
         "automation_candidate", "suggestion",
+    ],
+    "sessions": [
+        "week", "iso_week", "learners", "sessions", "minutes_booked", "held", "minutes_held", "no_shows",
+        "cancelled", "entitlement_minutes", "entitlement_used_percent",
     ],
     "team-load": [
         "team", "name", "members", "fte", "inquiries", "load", "median_of_others", "overloaded", "boosters",

@@ -102,12 +102,37 @@ def _effort(team: Team, period: Period) -> dict[int, dict]:
     return {row["member"]: {"total": row["total"] or 0, "outside": row["outside"] or 0} for row in rows}
 
 
+def _session_minutes(team: Team, period: Period) -> dict[int, dict]:
+    """member id -> minutes of one-to-one sessions held (SPEC 3.10), and the part outside their own
+    primary shifts: held sessions are direct support, counted like logged effort."""
+    from bookings.models import Booking
+
+    on_shift = Exists(
+        Shift.objects.filter(
+            member=OuterRef("host"),
+            role=Rotation.Role.PRIMARY,
+            starts_at__gt=OuterRef("starts_at") - dt.timedelta(minutes=MAX_SHIFT_MINUTES),
+            starts_at__lte=OuterRef("starts_at"),
+            ends_at__gt=OuterRef("starts_at"),
+        )
+    )
+    rows = (
+        Booking.objects.filter(_in_period("starts_at", period), team=team, status=Booking.Status.HELD)
+        .annotate(on_shift=on_shift)
+        .values("host")
+        .annotate(total=Sum("minutes"), outside=Sum("minutes", filter=Q(on_shift=False)))
+        .order_by()
+    )
+    return {row["host"]: {"total": row["total"] or 0, "outside": row["outside"] or 0} for row in rows}
+
+
 def load_balance(*, team: Team, period: Period) -> dict:
     """Per member: shifts and hours served against the fair share, work done, share on direct support.
 
-    Direct support = coverage hours served as Primary + effort logged outside one's own primary shifts
-    (effort during a shift is already inside those hours). Its share of the member's time is that over
-    percent-time x 40 h/week x weeks, compared with the team's support budget.
+    Direct support = coverage hours served as Primary + effort logged (and one-to-one sessions held)
+    outside one's own primary shifts (effort during a shift is already inside those hours). Its share of
+    the member's time is that over percent-time x 40 h/week x weeks, compared with the team's support
+    budget.
     """
     calendar = BusinessCalendar.for_team(team)
     roles = role_figures(team=team, period=period, calendar=calendar)
@@ -115,6 +140,11 @@ def load_balance(*, team: Team, period: Period) -> dict:
     responded = _first_reply_authors(team, period)
     resolved = _resolvers(team, period)
     effort = _effort(team, period)
+    sessions = _session_minutes(team, period)
+    for member_id, held in sessions.items():
+        minutes = effort.setdefault(member_id, {"total": 0, "outside": 0})
+        minutes["total"] += held["total"]
+        minutes["outside"] += held["outside"]
     members = _members(team, set(shifts.shifts) | set(secondary.shifts) | set(effort))
     budget = team.support_budget_percent
     rows = []
@@ -153,6 +183,7 @@ def load_balance(*, team: Team, period: Period) -> dict:
                 "resolved": resolved.get(member.user_id, 0),
                 "effort_hours": round(minutes["total"] / 60, 2),
                 "effort_outside_shifts_hours": round(minutes["outside"] / 60, 2),
+                "sessions_held_hours": round(sessions.get(member.pk, {"total": 0})["total"] / 60, 2),
                 "direct_support_hours": round(direct_hours, 2),
                 "available_hours": round(available_hours, 2),
                 "support_share_percent": share,

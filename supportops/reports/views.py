@@ -23,6 +23,7 @@ REPORTS = [
     ("cost", "Support cost", "Primary coverage hours as a share of the team's capacity; a planner"),
     ("topics", "Recurring topics", "What keeps coming back, and what is worth automating"),
     ("team-load", "Team load", "Inquiries per member-FTE per week across your teams"),
+    ("sessions", "Sessions", "One-to-one sessions: learners served and entitlement used per week"),
 ]
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "security",
     "audit",
     "integrations",
+    "bookings",
 ]
 
 MIDDLEWARE = [

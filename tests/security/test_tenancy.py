@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from bookings.models import Booking
 from inquiries import services as inquiry_services
 from inquiries.models import Escalation, Improvement, Inquiry
 from integrations import services as integration_services
@@ -131,7 +132,19 @@ def _populate(team, manager, dev, dev2, tag: str) -> dict:
     assert notification is not None, "the flows above notify someone"
     open_inquiry.refresh_from_db()
     resolved.refresh_from_db()
+    booking = Booking.objects.create(
+        team=team,
+        host=dev,
+        shift=dev_shift,
+        learner_name=f"{tag} Session Learner",
+        learner_email=f"{tag.lower()}-learner@example.net",
+        learner_key=f"{tag.lower()}-learner@example.net",
+        agenda=f"{tag} session agenda",
+        starts_at=dev_shift.starts_at + dt.timedelta(hours=1),
+        ends_at=dev_shift.starts_at + dt.timedelta(hours=1, minutes=30),
+    )
     return {
+        "booking": booking,
         "rotation": rotation,
         "shift": dev_shift,
         "absence": absence,
@@ -180,6 +193,7 @@ def world(db) -> World:
         o["integration"].token,
         o["inquiry"].reference,
         o["resolved"].reference,
+        o["booking"].manage_token,
         MARK_A,  # every free text of team A carries it: subjects, bodies, notes, titles, reasons
         f"{MARK_A.lower()}-requester@example.net",
         f"{MARK_A.lower()}-second@example.net",
@@ -276,6 +290,8 @@ EXEMPT = {
     "track-reopen": "token is the credential; see test_tracking_page_with_a_wrong_token_is_404...",
     "ask-team": "the public intake form is public by design (SPEC 4); see the public intake tests",
     "hook": "token is the credential; see tests/integrations (unknown token 404, nothing stored)",
+    "book": "the public booking page is public by design (SPEC 3.10); see tests/bookings",
+    "booking-manage": "token is the credential; see test_an_unknown_manage_token_is_404",
 }
 
 
@@ -409,6 +425,8 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
             )
             for answer in ("accept", "decline")
         ],
+        "api-session-detail": [({"session_id": o["booking"].pk}, {"session_id": GHOST_ID})],
+        "host-session-record": [({"session_id": o["booking"].pk}, {"session_id": GHOST_ID})],
         "backlog-update": [({"improvement_id": o["improvement"].pk}, {"improvement_id": GHOST_ID})],
         "postmortem-detail": by_pm,
         "postmortem-action": [
@@ -944,6 +962,10 @@ PUBLIC = {
     "api-schema",  # the OpenAPI schema and its docs page describe the API, no team's data (SPEC 4)
     "api-docs",
     "api-public-inquiry",
+    "api-public-session-slots",
+    "api-public-sessions",
+    "book",
+    "booking-manage",
     "ask",
     "ask-team",
     "track",

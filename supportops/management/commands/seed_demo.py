@@ -40,6 +40,10 @@ TEAMS = [
         "coverage": LUNCH_BREAK_WEEK,
         "holiday_country": "CH",
         "holiday_subdivision": "ZH",
+        # One-to-one sessions (SPEC 3.10): 30 minutes a learner a week, in 15-minute sessions.
+        "session_minutes_per_week": 30,
+        "session_length_minutes": 15,
+        "session_video_url": "https://meet.example.org/ads-office-hours",
         "rotations": [("primary", 24 * 60, "09:00"), ("secondary", 24 * 60, "09:00")],
         "topics": [
             "Module 1: Python basics",
@@ -105,6 +109,8 @@ class Command(BaseCommand):
                 if created:
                     self._absences(team)
                     self._inquiries(team)
+                    if team.session_minutes_per_week:
+                        self._sessions(team)
             self.stdout.write(f"{'created' if created else 'kept'} team {team.slug}")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write("  admin (superuser, /admin/)")
@@ -139,6 +145,41 @@ class Command(BaseCommand):
                 team=team, user=self._user(username, full_name), role=role, percent_time=pct
             )
         return team, True
+
+    def _sessions(self, team: Team) -> None:
+        """A few learners booked ahead (through the real service), and some past sessions recorded."""
+        from bookings import services as booking_services
+        from bookings.models import Booking
+        from bookings.slots import free_slots
+
+        learners = [
+            ("Lea Learner", "lea@example.net"),
+            ("Max Muster", "max@example.net"),
+            ("Ana Silva", "ana@example.net"),
+        ]
+        slots = free_slots(team=team)
+        for (name, email), slot in zip(learners, slots[2::9], strict=False):
+            booking_services.booking_create(
+                team=team,
+                name=name,
+                email=email,
+                starts_at=slot.starts_at,
+                agenda="My notebook will not load the data.",
+            )
+        now = timezone.now()
+        past = Shift.objects.filter(team=team, role=Rotation.Role.PRIMARY, ends_at__lt=now).order_by(
+            "-starts_at"
+        )
+        for n, shift in enumerate(past[:6]):
+            start = shift.starts_at + dt.timedelta(hours=2)
+            held = n % 3 != 2
+            name, email = learners[n % len(learners)]
+            Booking.objects.create(
+                team=team, host=shift.member, shift=shift, learner_name=name, learner_email=email,
+                learner_key=email, agenda="Questions about the exercise.", starts_at=start,
+                ends_at=start + dt.timedelta(minutes=team.session_length_minutes),
+                status=Booking.Status.HELD if held else Booking.Status.NO_SHOW, minutes=20 if held else None,
+            )  # fmt: skip
 
     def _manager(self, team: Team) -> Member:
         return team.members.filter(role=Member.Role.MANAGER).select_related("user").first()
