@@ -93,7 +93,7 @@ def _post_webhook(message: OutboundMessage) -> None:
         raise WebhookRejected(f"HTTP {response.status}")
 
 
-def _attach(email: EmailMessage, message: OutboundMessage) -> None:
+def _attach(email, message: OutboundMessage) -> None:
     """Attachments carried in an email row's payload: {"attachments": [{filename, content, mimetype}]}
     (text content, e.g. a session's .ics invitation)."""
     for item in (message.payload or {}).get("attachments", []):
