@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from observability.sweeps import recorded_sweep
+
 from . import delivery
 from .celery import DELIVERY_BATCH_TASK, DELIVERY_TASK, SWEEP_TASK
 
@@ -25,5 +27,6 @@ def deliver_outbound_batch(message_ids: list[int]) -> dict[str, int]:
 
 
 @shared_task(name="supportops.tasks.deliver_pending_notifications", **SWEEP_TASK)
+@recorded_sweep("deliver_pending_notifications")
 def deliver_pending_notifications() -> dict[str, int]:
     return delivery.deliver_pending()

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from observability.logging import json_logging_config
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,9 +36,13 @@ INSTALLED_APPS = [
     "shifts",
     "inquiries",
     "postmortems",
+    "observability",
 ]
 
 MIDDLEWARE = [
+    # First: every answer (even a redirect or an error from a later middleware) has an id and is counted.
+    "observability.middleware.RequestIdMiddleware",
+    "observability.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,19 +208,8 @@ CACHES = {
     )
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        }
-    },
-    "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
-    },
-    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# /metrics for a Prometheus scraper with `Authorization: Bearer <token>`; unset: /metrics answers 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# JSON lines on stdout for every process (web, gunicorn, worker, beat), with request and task ids.
+LOGGING = json_logging_config(env_str("LOG_LEVEL", "INFO"))
