@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
