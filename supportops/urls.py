@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from observability import views as metrics_views
 from shifts import team_views
 
 from . import health, views
+from .api import api_not_found
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -28,3 +29,6 @@ urlpatterns = [
     path("", include("inquiries.urls")),
     path("", include("postmortems.urls")),
 ]
+
+# Last: anything else under /api/ (after every app's API routes) is a JSON 404, not Django's HTML page.
+urlpatterns += [re_path(r"^api/", api_not_found, name="api-not-found")]

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from observability.logging import json_logging_config
+from supportops.openapi_names import ModelChoiceEnumNames
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -178,15 +179,16 @@ PUBLIC_INTAKE_RATE = env_str("PUBLIC_INTAKE_RATE", "20/hour")
 MAIL_POLL_SECONDS = env_int("MAIL_POLL_SECONDS", 60)
 
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` header makes a call without credentials a 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "supportops.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "supportops.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "supportops.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_intake": PUBLIC_INTAKE_RATE},
 }
@@ -198,6 +200,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Read-only fields only in responses, so generated clients need not send them.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A JSON API (SPEC 4): bodies are documented as JSON only (forms still parse, for the browsable API).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Enums named after their model's choices class: InquiryStatusEnum, ImprovementStatusEnum, ...
+    "ENUM_NAME_OVERRIDES": ModelChoiceEnumNames(),
 }
 
 CACHES = {
