@@ -61,6 +61,12 @@ class AutoSchema(SpectacularAutoSchema):
             or any(isinstance(permission, AllowAny) for permission in permissions)
         )
 
+    def get_auth(self) -> list[dict]:
+        auths = super().get_auth()
+        if self._is_public() and {} not in auths:
+            auths.append({})  # e.g. auth/token/: no credentials needed (permission_classes = ())
+        return auths
+
     def _error_codes(self) -> list[str]:
         method = self.method.upper()
         has_path_params = bool(re.search(r"{\w+}", self.path))
