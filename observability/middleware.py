@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .context import request_id_from, request_id_var
@@ -41,7 +42,12 @@ class MetricsMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        route = "/" + match.route if match is not None and match.route is not None else UNMATCHED
+        if match is not None and match.route is not None:
+            route = "/" + match.route.replace("^", "").replace("$", "")  # anchors of re_path routes
+        elif request.path.startswith(settings.STATIC_URL):
+            route = settings.STATIC_URL + "*"  # served by whitenoise before URL resolution
+        else:
+            route = UNMATCHED
         observe_request(
             route=route,
             method=request.method or "",

@@ -115,11 +115,15 @@ def test_each_finished_sweep_records_its_last_success(client, team):
 def test_requests_are_counted_by_route_pattern_never_by_raw_path(client, team):
     client.get("/track/a-secret-tracking-token/")
     client.get("/api/v1/no-such-thing/")
+    client.get("/static/css/app.css")
+    client.get("/no-such-page/")
     samples = scrape(client)
     routes = {
         dict(labels).get("route") for (name, labels) in samples if name == "supportops_http_requests_total"
     }
     assert "/track/<str:token>/" in routes
+    assert "/api/" in routes  # the JSON 404 of unmatched API routes
+    assert "/static/*" in routes
     assert "<unmatched>" in routes
     assert not any("a-secret-tracking-token" in (route or "") for route in routes)
 
