@@ -9,6 +9,7 @@ COPY supportops ./supportops
 COPY shifts ./shifts
 COPY inquiries ./inquiries
 COPY postmortems ./postmortems
+COPY observability ./observability
 RUN pip install --no-cache-dir .
 COPY . .
 # collectstatic needs a secret only to import settings; the real one comes from the environment at run time.

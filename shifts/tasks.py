@@ -2,10 +2,13 @@
 
 from celery import shared_task
 
+from observability.sweeps import recorded_sweep
+
 from .services import rotations_extend, shift_reminders_send
 
 
 @shared_task(name="shifts.tasks.send_shift_reminders", acks_late=True)
+@recorded_sweep("send_shift_reminders")
 def send_shift_reminders() -> int:
     return shift_reminders_send()
 

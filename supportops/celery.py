@@ -11,11 +11,15 @@ import os
 
 from celery import Celery
 
+from observability.celery_logging import install as install_json_logging
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportops.settings.local")
 
 app = Celery("supportops")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# JSON logs for worker and beat too (observability.celery_logging).
+install_json_logging(app)
 
 # Sweeps are idempotent (the database decides what is due, unique constraints back exactly-once), so a
 # sweep redelivered after a worker died mid-way is safe: acks_late. No retries: the next beat tick is

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from observability.sweeps import recorded_sweep
+
 from . import delivery
 from .celery import DELIVERY_BATCH_TASK, DELIVERY_TASK, SWEEP_TASK
 
@@ -34,6 +36,7 @@ def deliver_webhook(self, message_id: int) -> str:
 
 
 @shared_task(name="supportops.tasks.deliver_pending_notifications", **SWEEP_TASK)
+@recorded_sweep("deliver_pending_notifications")
 def deliver_pending_notifications() -> dict[str, int]:
     return delivery.deliver_pending(channel="email")
 

@@ -1,16 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from audit import views as audit_views
+from observability import views as metrics_views
 from security import views as security_views
 from shifts import team_views
 
 from . import health, views
+from .api import api_not_found
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -37,3 +40,6 @@ urlpatterns = [
     path("", include("integrations.urls")),
     path("", include("bookings.urls")),
 ]
+
+# Last: anything else under /api/ (after every app's API routes) is a JSON 404, not Django's HTML page.
+urlpatterns += [re_path(r"^api/", api_not_found, name="api-not-found")]

@@ -45,6 +45,8 @@ def _missing_service(item: pytest.Item) -> str | None:
         return "needs Redis: set REDIS_URL=redis://... to a running server"
     if "browser" in markers and not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         return "needs Debian's chromium (apt-get install chromium)"
+    if "prometheus" in markers and not (shutil.which("prometheus") and shutil.which("promtool")):
+        return "needs Debian's prometheus (apt-get install prometheus)"
     return None
 
 

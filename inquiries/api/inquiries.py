@@ -1,12 +1,13 @@
 """Inquiries collection and detail (SPEC 4)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shifts.selectors import team_get_for_user
+from supportops.openapi import filter_parameters
 from supportops.pagination import paginate
 
 from .. import services
@@ -15,10 +16,7 @@ from ..selectors import inquiries_for_user
 from ._common import fresh, inquiry_for
 from .serializers import InquiryCreateSerializer, InquiryOutputSerializer, TriageInputSerializer
 
-FILTER_PARAMETERS = [
-    OpenApiParameter(name, str, description=str(field.label or name))
-    for name, field in InquiryFilter.base_filters.items()
-]
+FILTER_PARAMETERS = filter_parameters(InquiryFilter)
 
 
 class InquiryListView(APIView):

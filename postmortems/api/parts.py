@@ -21,6 +21,8 @@ from .serializers import (
 
 
 class MilestoneListView(APIView):
+    pagination_class = None  # a postmortem's whole timeline, in order
+
     @extend_schema(responses=MilestoneOutputSerializer(many=True))
     def get(self, request: Request, postmortem_id: int) -> Response:
         postmortem = postmortem_get_for_user(user=request.user, postmortem_id=postmortem_id)
@@ -46,6 +48,7 @@ class MilestoneDetailView(APIView):
         milestone = services.milestone_update(milestone=milestone, actor=request.user, data=dict(data))
         return Response(MilestoneOutputSerializer(milestone).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, postmortem_id: int, milestone_id: int) -> Response:
         postmortem = postmortem_get_for_user(user=request.user, postmortem_id=postmortem_id)
         services.milestone_delete(
@@ -55,6 +58,8 @@ class MilestoneDetailView(APIView):
 
 
 class RecommendationListView(APIView):
+    pagination_class = None  # every action item of one postmortem
+
     @extend_schema(responses=RecommendationOutputSerializer(many=True))
     def get(self, request: Request, postmortem_id: int) -> Response:
         postmortem = postmortem_get_for_user(user=request.user, postmortem_id=postmortem_id)
@@ -82,6 +87,7 @@ class RecommendationDetailView(APIView):
         )
         return Response(RecommendationOutputSerializer(recommendation).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, postmortem_id: int, recommendation_id: int) -> Response:
         postmortem = postmortem_get_for_user(user=request.user, postmortem_id=postmortem_id)
         recommendation = recommendation_get(postmortem=postmortem, recommendation_id=recommendation_id)

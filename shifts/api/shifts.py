@@ -1,10 +1,7 @@
 """Shifts, overrides and who is on call (SPEC 4)."""
 
-import datetime as dt
-import zoneinfo
-
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -12,7 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supportops.errors import InvalidInput
+from supportops.openapi import filter_parameters
 from supportops.pagination import paginate
+from supportops.times import TEAM_LOCAL_TIME, team_datetime
 
 from .. import services
 from ..filters import ShiftFilter
@@ -20,11 +19,35 @@ from ..models import Member
 from ..selectors import oncall, shift_get_for_user, shifts_for_user, team_get_for_user
 from .serializers import MemberBriefSerializer, ShiftOutputSerializer
 
+TIME_FILTERS = ("starts_after", "ends_before")
+SHIFT_FILTER_PARAMETERS = filter_parameters(
+    ShiftFilter,
+    descriptions={
+        "team": "Team (slug); its time zone reads times given without an offset",
+        "starts_after": f"Shifts starting at or after. {TEAM_LOCAL_TIME} (UTC when no team is given.)",
+        "ends_before": f"Shifts ending at or before. {TEAM_LOCAL_TIME} (UTC when no team is given.)",
+    },
+)
+
+
+def _times_in_team_zone(request: Request):
+    """The query parameters with offset-less times made explicit in the `team`'s zone."""
+    params = request.query_params
+    if not any(params.get(name) for name in TIME_FILTERS):
+        return params
+    slug = params.get("team")
+    tz = team_get_for_user(user=request.user, slug=slug).timezone if slug else "UTC"
+    params = params.copy()
+    for name in TIME_FILTERS:
+        if params.get(name):
+            params[name] = team_datetime(params[name], tz=tz, field=name).isoformat()
+    return params
+
 
 class ShiftListView(APIView):
-    @extend_schema(responses=ShiftOutputSerializer(many=True), parameters=[ShiftFilter])
+    @extend_schema(responses=ShiftOutputSerializer(many=True), parameters=SHIFT_FILTER_PARAMETERS)
     def get(self, request: Request) -> Response:
-        filterset = ShiftFilter(request.query_params, queryset=shifts_for_user(user=request.user))
+        filterset = ShiftFilter(_times_in_team_zone(request), queryset=shifts_for_user(user=request.user))
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
         return paginate(request, filterset.qs.order_by("starts_at", "role"), ShiftOutputSerializer, view=self)
@@ -49,27 +72,26 @@ class ShiftOverrideView(APIView):
         return Response(ShiftOutputSerializer(shift).data)
 
 
-def parse_at(raw: str | None, *, tz: str) -> dt.datetime:
-    if not raw:
-        return timezone.now()
-    # A "+" in a query string arrives as a space: "2025-06-03T10:00:00 02:00".
-    text = raw.strip().replace(" ", "+") if " " in raw.strip() else raw.strip()
-    try:
-        value = parse_datetime(text)
-    except ValueError:
-        value = None
-    if value is None:
-        raise InvalidInput(f"at must be an ISO 8601 date-time, e.g. 2025-06-03T10:00:00+02:00, not {raw!r}.")
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=zoneinfo.ZoneInfo(tz))  # a wall time in the team's zone
-    return value
+class OncallOutputSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    primary = MemberBriefSerializer(allow_null=True)
+    secondary = MemberBriefSerializer(allow_null=True)
+    shift = ShiftOutputSerializer(allow_null=True, help_text="The primary shift at `at`.")
+    next = ShiftOutputSerializer(allow_null=True, help_text="The next primary shift after `at`.")
 
 
 class OncallView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("at", str, description="ISO 8601 instant; default now")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("at", OpenApiTypes.DATETIME, description=f"Default now. {TEAM_LOCAL_TIME}")
+        ],
+        responses=OncallOutputSerializer,
+    )
     def get(self, request: Request, slug: str) -> Response:
         team = team_get_for_user(user=request.user, slug=slug)
-        at = parse_at(request.query_params.get("at"), tz=team.timezone)
+        at = team_datetime(
+            request.query_params.get("at"), tz=team.timezone, field="at", default=timezone.now()
+        )
         now = oncall(team=team, at=at)
 
         def shift_data(shift):

@@ -228,6 +228,10 @@ class MemberUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Member.Role.choices, required=False)
 
 
+class MemberIdSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+
+
 class MemberListView(APIView):
     @extend_schema(responses=MemberOutputSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
@@ -244,10 +248,17 @@ class MemberListView(APIView):
         return Response(MemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
 
     # PATCH and DELETE on the collection take the member's id in the body (SPEC 4 lists them here).
-    @extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer)
+    @extend_schema(
+        request=MemberUpdateSerializer,
+        responses=MemberOutputSerializer,
+        operation_id="teams_members_partial_update_by_id_in_body",
+    )
     def patch(self, request: Request, slug: str) -> Response:
         return MemberDetailView().patch_member(request, slug, request.data.get("id"))
 
+    @extend_schema(
+        request=MemberIdSerializer, responses={204: None}, operation_id="teams_members_destroy_by_id_in_body"
+    )
     def delete(self, request: Request, slug: str) -> Response:
         return MemberDetailView().delete_member(request, slug, request.data.get("id"))
 
@@ -262,6 +273,7 @@ class MemberDetailView(APIView):
     def patch(self, request: Request, slug: str, member_id: int) -> Response:
         return self.patch_member(request, slug, member_id)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, member_id: int) -> Response:
         return self.delete_member(request, slug, member_id)
 

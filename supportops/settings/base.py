@@ -4,6 +4,9 @@ from pathlib import Path
 
 import dj_database_url
 
+from observability.logging import json_logging_config
+from supportops.openapi_names import ModelChoiceEnumNames
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,10 +42,14 @@ INSTALLED_APPS = [
     "audit",
     "integrations",
     "bookings",
+    "observability",
 ]
 
 MIDDLEWARE = [
-    # First: a NUL byte in the path, query or form body is a 400 before any view or database sees it.
+    # First: every answer (even a redirect or an error from a later middleware) has an id and is counted.
+    "observability.middleware.RequestIdMiddleware",
+    "observability.middleware.MetricsMiddleware",
+    # Then: a NUL byte in the path, query or form body is a 400 before any view or database sees it.
     "security.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -200,15 +207,17 @@ MAIL_AUTHSERV_ID = env_str("MAIL_AUTHSERV_ID", "")
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
 
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` header makes a call without credentials a 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a request without credentials gets 401 with WWW-Authenticate: Token.
         "security.tokens.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "supportops.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "supportops.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "supportops.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_intake": PUBLIC_INTAKE_RATE},
 }
@@ -220,6 +229,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Read-only fields only in responses, so generated clients need not send them.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A JSON API (SPEC 4): bodies are documented as JSON only (forms still parse, for the browsable API).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Enums named after their model's choices class: InquiryStatusEnum, ImprovementStatusEnum, ...
+    "ENUM_NAME_OVERRIDES": ModelChoiceEnumNames(),
 }
 
 CACHES = {
@@ -230,22 +245,11 @@ CACHES = {
     )
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        }
-    },
-    "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
-    },
-    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# /metrics for a Prometheus scraper with `Authorization: Bearer <token>`; unset: /metrics answers 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# JSON lines on stdout for every process (web, gunicorn, worker, beat), with request and task ids.
+LOGGING = json_logging_config(env_str("LOG_LEVEL", "INFO"))
 
 # Security (issue 10). Client addresses: how many reverse proxies we run in front of the app; every throttle
 # and the login lockout read the client from X-Forwarded-For only that far (security.client_ip).

@@ -975,6 +975,8 @@ PUBLIC = {
     "admin:login",
     "admin:logout",
     "admin:jsi18n",
+    "metrics",  # guarded by its own bearer token, METRICS_TOKEN (tests/observability)
+    "api-not-found",  # a JSON 404 for unmatched routes under /api/: no data
 }
 
 
