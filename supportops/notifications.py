@@ -86,9 +86,32 @@ def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
     if not messages:
         return []
     created = OutboundMessage.objects.bulk_create(messages)
-    ids = [message.pk for message in created]
-    transaction.on_commit(lambda: _enqueue_delivery(ids))
+    _deliver_after_commit([message.pk for message in created])
     return created
+
+
+class _CommitBatch:
+    """The outbox rows written in one transaction (one savepoint level): published together, once, after
+    commit — an intake that writes an acknowledgement and a notice email publishes one task, not two."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __call__(self) -> None:
+        _enqueue_delivery(self.ids)
+
+
+def _deliver_after_commit(ids: list[int]) -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        # Join the batch registered at this very savepoint level: rows written in a savepoint that is
+        # rolled back leave with its callbacks, never published for rows that do not exist.
+        for sids, callback, *_ in reversed(connection.run_on_commit):
+            if isinstance(callback, _CommitBatch) and set(sids) == level:
+                callback.ids.extend(ids)
+                return
+    transaction.on_commit(_CommitBatch(list(ids)))
 
 
 def email_message(
