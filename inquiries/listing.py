@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -147,14 +146,6 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
     cap = COUNT_CAP if cap is None else cap
     n = queryset.order_by()[: cap + 1].count()
     return min(n, cap), n > cap
-
-
-def estimated_count(queryset: QuerySet) -> int | None:
-    """The planner's row estimate (PostgreSQL): what a capped count reports beyond the cap."""
-    if not settings.IS_POSTGRES:
-        return None
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def keyset_page(queryset: QuerySet, *, cursor: str | None, size: int, count: bool = True) -> Page:

@@ -1,6 +1,6 @@
 """API lists of inquiries in keyset pages: `{"count", "next", "previous", "results"}` as everywhere
-(SPEC 4), where `next`/`previous` carry an opaque `cursor` and `count` is exact up to 1,000 rows and the
-planner's estimate beyond (`count_is_estimate`: true) — no COUNT(*) over a whole team per page.
+(SPEC 4), where `next`/`previous` carry an opaque `cursor` and `count` is exact up to 1,000 rows; beyond,
+it says 1000 with `count_capped`: true ("1,000 or more") — no COUNT(*) over a whole team per page.
 `?page=N` still works (offset into the same index order) for clients that page by number."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from supportops.errors import InvalidInput
 
-from ..listing import ORDER, capped_count, estimated_count, keyset_page, with_effort
+from ..listing import ORDER, capped_count, keyset_page, with_effort
 
 MAX_PAGE_SIZE = 500
 
@@ -53,13 +53,11 @@ def keyset_response(request: Request, queryset: QuerySet, serializer_class) -> R
         previous_url = None
         if page.previous_cursor:
             previous_url = replace_query_param(url, "cursor", page.previous_cursor)
-    if capped:
-        count = max(count + 1, estimated_count(queryset) or 0)
     data = serializer_class(rows, many=True, context={"request": request}).data
     return Response(
         {
             "count": count,
-            "count_is_estimate": capped,
+            "count_capped": capped,
             "next": next_url,
             "previous": previous_url,
             "results": data,
