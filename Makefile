@@ -34,8 +34,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Scale benchmark (tests/benchmarks/bench_scale.py): sizes and runs; the table goes to var/bench/scale.md.
+BENCH_SCALES ?= 10000,100000,1000000
+BENCH_RUNS ?= 5
 bench: install
-	$(BIN)/python -m pytest -m benchmark -s tests/benchmarks
+	BENCH_SCALES=$(BENCH_SCALES) BENCH_RUNS=$(BENCH_RUNS) $(BIN)/python -m pytest -m benchmark -s tests/benchmarks
 
 clean:
 	rm -rf $(VENV) var staticfiles

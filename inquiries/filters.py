@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .listing import search_condition
 from .models import OPEN_STATUSES, Inquiry
 
 STATUS_CHOICES = [*Inquiry.Status.choices, ("open", "Open (new, responded, waiting)")]
@@ -55,10 +56,4 @@ class InquiryFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__iexact=value)
-            | Q(subject__icontains=value)
-            | Q(body__icontains=value)
-            | Q(requester_name__icontains=value)
-            | Q(requester_email__iexact=value)
-        )
+        return queryset.filter(search_condition(value))

@@ -109,6 +109,11 @@ class Inquiry(models.Model):
             models.Index(fields=["status", "response_due_at"], name="inquiry_status_due"),
             models.Index(fields=["status", "response_guarantee_at"], name="inquiry_status_guarantee"),
             models.Index(fields=["team", "status", "received_at"], name="inquiry_team_status_received"),
+            # The list order (newest first, id as tie-break) per team and across teams: keyset pages walk
+            # these instead of sorting a team's rows. Search (tsvector, trigram) indexes are PG-only DDL in
+            # migration 0004.
+            models.Index(fields=["team", "-received_at", "-id"], name="inquiry_team_received_id"),
+            models.Index(fields=["-received_at", "-id"], name="inquiry_received_id"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),
             models.Index(fields=["response_due_at"], condition=Q(status="new"), name="inquiry_new_due"),
             models.Index(

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -186,22 +187,9 @@ def similar_inquiries(*, inquiry: Inquiry, limit: int = 5) -> list[Inquiry]:
     words = _keywords(f"{inquiry.subject} {inquiry.body[:500]}")
     if not words:
         return []
-    candidates = Inquiry.objects.filter(team_id=inquiry.team_id).exclude(pk=inquiry.pk)
     if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("subject", weight="A", config="english") + SearchVector(
-            "body", weight="B", config="english"
-        )
-        query = SearchQuery(words[0], config="english")
-        for word in words[1:]:
-            query |= SearchQuery(word, config="english")
-        ranked = (
-            candidates.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0.05)
-            .order_by("-rank", "-received_at")
-        )
-        return list(ranked.select_related("team")[:limit])
+        return _similar_postgres(inquiry=inquiry, words=words, limit=limit)
+    candidates = Inquiry.objects.filter(team_id=inquiry.team_id).exclude(pk=inquiry.pk)
     # SQLite fallback: count how many keywords each candidate mentions, best first.
     match = Q()
     score = Value(0)
@@ -216,6 +204,36 @@ def similar_inquiries(*, inquiry: Inquiry, limit: int = 5) -> list[Inquiry]:
         .order_by("-rank", "-received_at")
     )
     return list(ranked.select_related("team")[:limit])
+
+
+# How many of the team's most recent matches are ranked: bounds the work whatever the history's size.
+SIMILAR_CANDIDATES = 2000
+SIMILAR_MIN_RANK = 0.05
+
+
+def _similar_postgres(*, inquiry: Inquiry, words: list[str], limit: int) -> list[Inquiry]:
+    """Through the stored `search_vector` (GIN): the team's most recent matches of any keyword (at most
+    SIMILAR_CANDIDATES, newest first), ranked; the best `limit` are returned."""
+    table = Inquiry._meta.db_table
+    query = " || ".join(["plainto_tsquery('english', %s)"] * len(words))
+    sql = f"""
+        WITH q AS (SELECT ({query}) AS query),
+        candidates AS (
+            SELECT i.id, i.received_at, i.search_vector FROM {table} i, q
+            WHERE i.team_id = %s AND i.id <> %s AND i.search_vector @@ q.query
+            ORDER BY i.received_at DESC, i.id DESC LIMIT %s
+        )
+        SELECT c.id FROM candidates c, q
+        WHERE ts_rank(c.search_vector, q.query) > %s
+        ORDER BY ts_rank(c.search_vector, q.query) DESC, c.received_at DESC, c.id DESC LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [*words, inquiry.team_id, inquiry.pk, SIMILAR_CANDIDATES, SIMILAR_MIN_RANK, limit]
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    found = Inquiry.objects.select_related("team").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def my_members(*, user: User) -> QuerySet[Member]:

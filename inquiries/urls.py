@@ -8,6 +8,7 @@ urlpatterns = [
     path("inquiries/", inquiries.inquiry_list, name="inquiry-list"),
     path("inquiries/new/", inquiries.inquiry_new, name="inquiry-new"),
     path("inquiries/<str:reference>/", inquiries.inquiry_detail, name="inquiry-detail"),
+    path("inquiries/<str:reference>/similar/", inquiries.inquiry_similar, name="inquiry-similar"),
     path("inquiries/<str:reference>/<slug:action>/", actions.inquiry_action, name="inquiry-action"),
     path(
         "escalations/<int:escalation_id>/<slug:answer>/", actions.escalation_answer, name="escalation-answer"

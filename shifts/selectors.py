@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from supportops.errors import NotFoundError
 
@@ -77,8 +77,21 @@ def next_shift(*, team: Team, after: dt.datetime, role: str = Rotation.Role.PRIM
 
 
 def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
-    """Who owns an inquiry arriving at `at`: the Primary on shift, else the Primary of the next shift."""
-    shift = shift_at(team=team, at=at) or next_shift(team=team, after=at)
+    """Who owns an inquiry arriving at `at`: the Primary on shift, else the Primary of the next shift.
+
+    One statement over `shift_team_role_end` (only shifts still running at `at` or later, not the
+    team's history): the covering shift that started last wins, else the first to start after `at`."""
+    covering = Q(starts_at__lte=at)
+    shift = (
+        Shift.objects.filter(team=team, role=Rotation.Role.PRIMARY, ends_at__gt=at)
+        .select_related("member__user")
+        .annotate(
+            later=Case(When(covering, then=Value(0)), default=Value(1)),
+            covering_start=Case(When(covering, then=F("starts_at"))),
+        )
+        .order_by("later", F("covering_start").desc(nulls_last=True), "starts_at", "pk")
+        .first()
+    )
     return shift.member if shift else None
 
 

@@ -92,8 +92,34 @@ def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
     created = OutboundMessage.objects.bulk_create(messages)
     emails = [m.pk for m in created if m.channel != OutboundMessage.Channel.WEBHOOK]
     webhooks = [m.pk for m in created if m.channel == OutboundMessage.Channel.WEBHOOK]
-    transaction.on_commit(lambda: _enqueue_delivery(emails, webhooks))
+    _deliver_after_commit(emails, webhooks)
     return created
+
+
+class _CommitBatch:
+    """The outbox rows written in one transaction (one savepoint level): published together, once, after
+    commit — an intake that writes an acknowledgement and a notice email publishes one task, not two."""
+
+    def __init__(self, ids: list[int], webhook_ids: list[int]) -> None:
+        self.ids = ids
+        self.webhook_ids = webhook_ids
+
+    def __call__(self) -> None:
+        _enqueue_delivery(self.ids, self.webhook_ids)
+
+
+def _deliver_after_commit(ids: list[int], webhook_ids: list[int] = ()) -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        # Join the batch registered at this very savepoint level: rows written in a savepoint that is
+        # rolled back leave with its callbacks, never published for rows that do not exist.
+        for sids, callback, *_ in reversed(connection.run_on_commit):
+            if isinstance(callback, _CommitBatch) and set(sids) == level:
+                callback.ids.extend(ids)
+                callback.webhook_ids.extend(webhook_ids)
+                return
+    transaction.on_commit(_CommitBatch(list(ids), list(webhook_ids)))
 
 
 def email_message(

@@ -12,8 +12,9 @@ from supportops.pagination import paginate
 
 from .. import services
 from ..filters import InquiryFilter
-from ..selectors import inquiries_for_user
+from ..listing import inquiry_list_for_user
 from ._common import fresh, inquiry_for
+from .pagination import keyset_response
 from .serializers import InquiryCreateSerializer, InquiryOutputSerializer, TriageInputSerializer
 
 FILTER_PARAMETERS = filter_parameters(InquiryFilter)
@@ -23,12 +24,11 @@ class InquiryListView(APIView):
     @extend_schema(responses=InquiryOutputSerializer(many=True), parameters=FILTER_PARAMETERS)
     def get(self, request: Request) -> Response:
         filterset = InquiryFilter(
-            request.query_params, queryset=inquiries_for_user(user=request.user), request=request
+            request.query_params, queryset=inquiry_list_for_user(user=request.user), request=request
         )
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        queryset = filterset.qs.order_by("-received_at", "-id")
-        return paginate(request, queryset, InquiryOutputSerializer, view=self)
+        return keyset_response(request, filterset.qs, InquiryOutputSerializer)
 
     @extend_schema(request=InquiryCreateSerializer, responses={201: InquiryOutputSerializer})
     def post(self, request: Request) -> Response:

@@ -5,7 +5,6 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,11 +14,11 @@ from supportops.errors import DomainError, InvalidInput
 
 from .. import services
 from ..filters import STATUS_CHOICES, InquiryFilter
+from ..listing import inquiry_list_for_user, keyset_page
 from ..models import EffortLog, Escalation, Inquiry
 from ..selectors import (
     escalations_of,
     events_of,
-    inquiries_for_user,
     inquiry_get_for_user,
     similar_inquiries,
     team_topics,
@@ -33,12 +32,16 @@ PAGE_SIZE = 50
 @login_required
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     teams = list(teams_for_user(user=request.user).order_by("name"))
-    filterset = InquiryFilter(request.GET, queryset=inquiries_for_user(user=request.user), request=request)
-    queryset = (filterset.qs if filterset.is_valid() else Inquiry.objects.none()).order_by(
-        "-received_at", "-id"
+    filterset = InquiryFilter(
+        request.GET, queryset=inquiry_list_for_user(user=request.user, teams=teams), request=request
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = filterset.qs if filterset.is_valid() else Inquiry.objects.none()
+    try:
+        page = keyset_page(queryset, cursor=request.GET.get("cursor") or None, size=PAGE_SIZE)
+    except InvalidInput:
+        page = keyset_page(queryset, cursor=None, size=PAGE_SIZE)
     query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     return render(
         request,
@@ -87,7 +90,6 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "efforts": EffortLog.objects.filter(inquiry=inquiry).select_related("member__user"),
             "members": members,
             "topics": inquiry.team.topics.all(),
-            "similar": similar_inquiries(inquiry=inquiry) if inquiry.is_open else [],
             "resolution_kinds": Inquiry.ResolutionKind.choices,
             "priorities": Inquiry.Priority.choices,
             "reproducible_choices": Inquiry.Reproducible.choices,
@@ -122,6 +124,16 @@ def _received_at(raw: str, team) -> dt.datetime | None:
     if timezone.is_aware(naive):
         return naive
     return naive.replace(tzinfo=zoneinfo.ZoneInfo(team.timezone))
+
+
+@login_required
+@not_found_as_404
+def inquiry_similar(request: HttpRequest, reference: str) -> HttpResponse:
+    """The "similar past inquiries" card, fetched after the inquiry page has loaded (it searches the
+    team's history, which the page itself need not wait for)."""
+    inquiry = inquiry_get_for_user(user=request.user, reference=reference, team_slug=request.GET.get("team"))
+    similar = similar_inquiries(inquiry=inquiry) if inquiry.is_open else []
+    return render(request, "inquiries/_similar.html", {"inquiry": inquiry, "similar": similar})
 
 
 @login_required

@@ -400,6 +400,7 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
             ({"slug": b, "member_id": w.a_dev.pk}, {"slug": b, "member_id": GHOST_ID}),
         ],
         "inquiry-detail": by_ref,
+        "inquiry-similar": by_ref,
         "inquiry-action": [
             ({"reference": ref, "action": action}, {"reference": ghost_ref, "action": action})
             for action in (

@@ -1,0 +1,65 @@
+"""API lists of inquiries in keyset pages: `{"count", "next", "previous", "results"}` as everywhere
+(SPEC 4), where `next`/`previous` carry an opaque `cursor` and `count` is exact up to 1,000 rows; beyond,
+it says 1000 with `count_capped`: true ("1,000 or more") — no COUNT(*) over a whole team per page.
+`?page=N` still works (offset into the same index order) for clients that page by number."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from supportops.errors import InvalidInput
+
+from ..listing import ORDER, capped_count, keyset_page, with_effort
+
+MAX_PAGE_SIZE = 500
+
+
+def _positive(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise serializers.ValidationError({name: [f"{name} must be a positive whole number."]})
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
+def keyset_response(request: Request, queryset: QuerySet, serializer_class) -> Response:
+    size = _positive(request, "page_size", settings.REST_FRAMEWORK["PAGE_SIZE"], MAX_PAGE_SIZE)
+    url = request.build_absolute_uri()
+    if "page" in request.query_params and "cursor" not in request.query_params:
+        number = _positive(request, "page", 1)
+        start = (number - 1) * size
+        rows = list(queryset.order_by(*ORDER)[start : start + size + 1])
+        has_next = len(rows) > size
+        rows = with_effort(rows[:size])
+        count, capped = capped_count(queryset)
+        next_url = replace_query_param(url, "page", number + 1) if has_next else None
+        previous_url = None
+        if number > 1:
+            previous_url = replace_query_param(url, "page", number - 1)
+    else:
+        try:
+            page = keyset_page(queryset, cursor=request.query_params.get("cursor") or None, size=size)
+        except InvalidInput as exc:
+            raise serializers.ValidationError({"cursor": [exc.message]}) from None
+        rows, count, capped = page.rows, page.count, page.count_capped
+        url = remove_query_param(url, "page")
+        next_url = replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None
+        previous_url = None
+        if page.previous_cursor:
+            previous_url = replace_query_param(url, "cursor", page.previous_cursor)
+    data = serializer_class(rows, many=True, context={"request": request}).data
+    return Response(
+        {
+            "count": count,
+            "count_capped": capped,
+            "next": next_url,
+            "previous": previous_url,
+            "results": data,
+        }
+    )

@@ -1,0 +1,175 @@
+"""Inquiry lists whose cost does not grow with the data: keyset pages in index order, effort summed for
+the page's rows only, counts capped, search through the stored tsvector and trigram indexes.
+
+A page is "the next `size` rows after (received_at, id)" in the order of the index
+`inquiry_team_received_id` (or `inquiry_received_id` across teams); the database walks the index and
+stops, instead of sorting every row of a team to skip to page N. The cursor in links is opaque
+(`a.<ts>.<id>` = older than that row, `b.<ts>.<id>` = newer than that row)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import BooleanField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+
+from shifts.selectors import User, teams_for_user
+from supportops.errors import InvalidInput
+
+from .models import EffortLog, Inquiry
+
+COUNT_CAP = 1000
+ORDER = ("-received_at", "-id")
+# Trigram indexes only help with at least three characters; shorter terms use the exact-match arms.
+TRIGRAM_MIN = 3
+
+
+def inquiry_list_for_user(*, user: User, teams: list | None = None) -> QuerySet[Inquiry]:
+    """The user's teams' inquiries for lists: team ids resolved first (one small query, or the `teams`
+    the caller already has), so a member of one team gets `team_id = X` and the per-team index; no
+    per-row effort subquery (see `with_effort`)."""
+    if teams is None:
+        team_ids = list(teams_for_user(user=user).values_list("pk", flat=True))
+    else:
+        team_ids = [team.pk for team in teams]
+    rows = Inquiry.objects.select_related("team", "topic", "assignee__user")
+    if user.is_superuser:
+        return rows
+    if len(team_ids) == 1:
+        return rows.filter(team_id=team_ids[0])
+    return rows.filter(team_id__in=team_ids)
+
+
+def with_effort(rows: list[Inquiry]) -> list[Inquiry]:
+    """Set `effort_minutes` on each of the page's rows from one GROUP BY over just their ids."""
+    if not rows:
+        return rows
+    totals = dict(
+        EffortLog.objects.filter(inquiry_id__in=[row.pk for row in rows])
+        .values("inquiry_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+        .values_list("inquiry_id", "total")
+    )
+    for row in rows:
+        row.effort_minutes = totals.get(row.pk) or 0
+    return rows
+
+
+# -- search --------------------------------------------------------------------------------------------
+
+
+def _like_pattern(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _sql(condition: str, params: list) -> Q:
+    return Q(RawSQL(condition, params, output_field=BooleanField()))
+
+
+def search_condition(value: str) -> Q:
+    """Rows matching a search box: words in subject/body/name (stemmed, English), part of a reference or
+    requester name, or the exact requester email. PostgreSQL uses the stored `search_vector` (GIN) and
+    the pg_trgm indexes; SQLite falls back to LIKE."""
+    value = value.strip()
+    if not settings.IS_POSTGRES:
+        return (
+            Q(reference__iexact=value)
+            | Q(subject__icontains=value)
+            | Q(body__icontains=value)
+            | Q(requester_name__icontains=value)
+            | Q(requester_email__iexact=value)
+        )
+    table = Inquiry._meta.db_table
+    condition = _sql(f"{table}.search_vector @@ websearch_to_tsquery('english', %s)", [value])
+    condition |= _sql(f"upper({table}.requester_email) = upper(%s)", [value])
+    if len(value) >= TRIGRAM_MIN:
+        pattern = _like_pattern(value)
+        condition |= _sql(f"upper({table}.reference) LIKE upper(%s)", [pattern])
+        condition |= _sql(f"upper({table}.requester_name) LIKE upper(%s)", [pattern])
+    else:
+        condition |= _sql(f"upper({table}.reference) = upper(%s)", [value])
+    return condition
+
+
+# -- keyset pages --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    rows: list[Inquiry]
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    count: int = 0
+    count_capped: bool = False  # more than COUNT_CAP rows: `count` is COUNT_CAP
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.count_capped else f"{self.count:,}"
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def cursor_encode(direction: str, row: Inquiry) -> str:
+    raw = f"{direction}.{(row.received_at - EPOCH) // MICROSECOND}.{row.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[str, dt.datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        direction, micros, pk = raw.split(".")
+        if direction not in ("a", "b"):
+            raise ValueError(direction)
+        return direction, EPOCH + int(micros) * MICROSECOND, int(pk)
+    except (ValueError, UnicodeDecodeError, OverflowError, TypeError):
+        raise InvalidInput(
+            "This page link is not valid; start again from the first page.", field="cursor"
+        ) from None
+
+
+def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """COUNT(*) over at most cap + 1 rows: exact for small results, "more than cap" for big ones."""
+    cap = COUNT_CAP if cap is None else cap
+    n = queryset.order_by()[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def keyset_page(queryset: QuerySet, *, cursor: str | None, size: int, count: bool = True) -> Page:
+    """`size` rows of `queryset` (filtered, unordered) newest first, after or before the cursor's row."""
+    direction, at, pk = cursor_decode(cursor) if cursor else ("a", None, None)
+    if at is None:
+        rows = list(queryset.order_by(*ORDER)[: size + 1])
+        more_after, more_before = len(rows) > size, False
+        rows = rows[:size]
+    elif direction == "a":
+        older = queryset.filter(received_at__lte=at).filter(Q(received_at__lt=at) | Q(pk__lt=pk))
+        rows = list(older.order_by(*ORDER)[: size + 1])
+        more_after, more_before = len(rows) > size, True
+        rows = rows[:size]
+    else:
+        newer = queryset.filter(received_at__gte=at).filter(Q(received_at__gt=at) | Q(pk__gt=pk))
+        rows = list(newer.order_by("received_at", "id")[: size + 1])
+        more_before, more_after = len(rows) > size, True
+        rows = rows[:size][::-1]
+    page = Page(rows=with_effort(rows))
+    if rows and more_after:
+        page.next_cursor = cursor_encode("a", rows[-1])
+    if rows and more_before:
+        page.previous_cursor = cursor_encode("b", rows[0])
+    if count:
+        page.count, page.count_capped = capped_count(queryset)
+    return page

@@ -1,0 +1,159 @@
+"""Every page, API list and report at growing data sizes (issue 16): times are printed, never asserted.
+
+`make bench` runs it at 10k / 100k / 1M stored inquiries (BENCH_SCALES) and writes the table to
+var/bench/scale.md; `make test` runs it at 2k / 10k and asserts what does not depend on the machine:
+each page's statement count is the same at every size, and the list queries' plans walk an index
+(no sequential scan of the inquiries, no sort of a team's rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inquiries.models import Inquiry
+
+from .generate import World
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.django_db]
+
+SCALES = [int(n) for n in os.environ.get("BENCH_SCALES", "2000,10000").split(",")]
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+OUT = Path(os.environ.get("BENCH_OUT", "var/bench/scale.md"))
+INQUIRIES = Inquiry._meta.db_table
+SMALL_SORT = 1000  # rows (planner's estimate) a list query may sort; a team holds 1,000 at 2k already
+# Targets whose main list query must walk an index in order (no Sort, no Seq Scan on inquiries).
+INDEX_ORDERED = ("list page", "list page, 3rd page", "API list", "API list ?team&status=new")
+NO_SEQ_SCAN = (*INDEX_ORDERED, "list page ?search=kernel", "API ?search=kernel", "API ?search=ovelac")
+
+
+def _targets(world: World, client) -> dict[str, tuple[object, str]]:
+    primary, manager = world.members[world.team.pk][0], world.members[world.team.pk][5]
+    open_one = Inquiry.objects.filter(team=world.team, status="new").order_by("-received_at").first()
+    client.force_login(primary.user)
+    cursor = None
+    for _ in range(2):
+        page = client.get("/inquiries/" + (f"?cursor={cursor}" if cursor else "")).context["page"]
+        cursor = page.next_cursor
+    today = world.now.date()
+    year = f"team=ads&start={today - dt.timedelta(days=364)}&end={today}"
+    targets = {
+        "dashboard": (primary, "/"),
+        "inquiry list page": (primary, "/inquiries/"),
+        "list page, 3rd page": (primary, f"/inquiries/?cursor={cursor}"),
+        "list page ?status=new": (primary, "/inquiries/?status=new"),
+        "list page ?search=kernel": (primary, "/inquiries/?search=kernel"),
+        "an open inquiry's page": (primary, f"/inquiries/{open_one.reference}/"),
+        "its similar inquiries (fragment)": (primary, f"/inquiries/{open_one.reference}/similar/"),
+        "API list": (primary, "/api/v1/inquiries/"),
+        "API list ?team&status=new": (primary, "/api/v1/inquiries/?team=ads&status=new"),
+        "API ?search=kernel": (primary, "/api/v1/inquiries/?search=kernel"),
+        "API ?search=ovelac": (primary, "/api/v1/inquiries/?search=ovelac"),
+    }
+    for report in ("load", "response-times", "cost", "topics", "team-load"):
+        targets[f"report {report}, 1 year"] = (manager, f"/api/v1/reports/{report}/?{year}")
+    # Short names for the plan checks above.
+    targets["list page"] = targets["inquiry list page"]
+    return targets
+
+
+def _measure(client, who, url: str) -> tuple[int, float, list[str]]:
+    client.force_login(who.user)
+    client.get(url)  # warm-up
+    times = []
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    statements = [q["sql"] for q in queries.captured_queries]
+    return len(statements), statistics.median(times), statements
+
+
+def _plan_nodes(sql: str) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    nodes, todo = [], [plan[0]["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    return nodes
+
+
+def _page_query(statements: list[str]) -> str:
+    """The statement that fetches the list's rows: from inquiries, ordered, limited, not the count."""
+    for sql in statements:
+        if f'FROM "{INQUIRIES}"' in sql and "ORDER BY" in sql and "LIMIT" in sql and "COUNT(" not in sql:
+            return sql
+    raise AssertionError("no list query among:\n" + "\n".join(s[:120] for s in statements))
+
+
+def _check_plan(name: str, statements: list[str]) -> str:
+    nodes = _plan_nodes(_page_query(statements))
+    seq = [n for n in nodes if n["Node Type"] == "Seq Scan" and n.get("Relation Name") == INQUIRIES]
+    assert not seq, f"{name}: sequential scan of the inquiries"
+    if name in INDEX_ORDERED:
+        # A filter that leaves few rows (the team's `new` ones) may sort those; a team's history never.
+        sorts = [n for n in nodes if n["Node Type"] == "Sort" and n["Plans"][0]["Plan Rows"] > SMALL_SORT]
+        assert not sorts, f"{name}: sorts rows instead of walking an index in order"
+    top = [n["Node Type"] for n in nodes[:2]]
+    scans = [
+        n["Node Type"] + (f" ({n['Index Name']})" if "Index Name" in n else "")
+        for n in nodes
+        if n.get("Relation Name") == INQUIRIES or "inquiry" in n.get("Index Name", "")
+    ]
+    return " > ".join(top) + " … " + ", ".join(scans)
+
+
+def _table(figures: dict[str, list[tuple[int, float]]]) -> str:
+    head = " | ".join(f"{n:,}" for n in SCALES)
+    lines = [
+        f"| what | {head} | ratio {SCALES[-1]:,} / {SCALES[0]:,} | statements |",
+        "|---" * (len(SCALES) + 3) + "|",
+    ]
+    for name, rows in figures.items():
+        times = " | ".join(f"{ms * 1000:.0f} ms" for _, ms in rows)
+        ratio = rows[-1][1] / rows[0][1] if rows[0][1] else float("nan")
+        lines.append(f"| {name} | {times} | {ratio:.2f} | {rows[-1][0]} |")
+    return "\n".join(lines)
+
+
+def test_pages_lists_and_reports_at_growing_sizes(client):
+    world = World.create()
+    figures: dict[str, list[tuple[int, float]]] = {}
+    statements_at: dict[str, list[int]] = {}
+    plans: dict[str, str] = {}
+    generated = []
+    for scale in SCALES:
+        started = time.perf_counter()
+        world.grow_to(scale)
+        generated.append(time.perf_counter() - started)
+        targets = _targets(world, client)
+        for name, (who, url) in targets.items():
+            count, elapsed, statements = _measure(client, who, url)
+            if name != "list page":
+                figures.setdefault(name, []).append((count, elapsed))
+            statements_at.setdefault(name, []).append(count)
+            if scale == SCALES[-1] and name in NO_SEQ_SCAN:
+                plans[name] = _check_plan(name, statements)
+    table = _table(figures)
+    made = ", ".join(f"{n:,} in {s:.0f} s" for n, s in zip(SCALES, generated, strict=True))
+    report = f"{table}\n\nGenerated (cumulative): {made}. Median of {RUNS} runs after a warm-up.\n"
+    report += "\nPlans at the largest size:\n" + "\n".join(f"- {k}: {v}" for k, v in plans.items())
+    print("\n" + report)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(report + "\n")
+    for name, counts in statements_at.items():
+        assert len(set(counts)) == 1, f"{name}: statements {counts} change with the data size"

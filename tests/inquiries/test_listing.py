@@ -1,0 +1,131 @@
+"""Inquiry lists in keyset pages (newest first, stable under ties), capped counts, indexed search and
+the lazily loaded "similar inquiries" fragment."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from inquiries import listing
+from inquiries.models import Inquiry
+
+
+@pytest.fixture
+def seven(make_inquiry):
+    """Seven inquiries, four of them received at the very same instant (ties broken by id)."""
+    made = [make_inquiry(subject=f"Question {n}") for n in range(7)]
+    same = timezone.now() - dt.timedelta(hours=1)
+    Inquiry.objects.filter(pk__in=[i.pk for i in made[1:5]]).update(received_at=same)
+    expected = list(Inquiry.objects.order_by("-received_at", "-id").values_list("reference", flat=True))
+    return expected
+
+
+def _walk(client, url, key):
+    seen, pages = [], 0
+    while url:
+        body = client.get(url).json()
+        seen += [r["reference"] for r in body["results"]]
+        url, pages = body[key], pages + 1
+        assert pages < 10
+    return seen, body
+
+
+def test_api_cursor_pages_visit_every_inquiry_once_in_order(as_member, primary, seven):
+    client = as_member(primary)
+    forward, last = _walk(client, "/api/v1/inquiries/?page_size=3", "next")
+    assert forward == seven
+    assert last["count"] == 7 and last["count_capped"] is False
+    backward = []
+    url = last["previous"]
+    while url:
+        body = client.get(url).json()
+        backward = [r["reference"] for r in body["results"]] + backward
+        url = body["previous"]
+    assert backward == seven[:6]  # every page before the last one, same order
+
+
+def test_api_page_numbers_still_work(as_member, primary, seven):
+    client = as_member(primary)
+    body = client.get("/api/v1/inquiries/?page_size=3&page=2").json()
+    assert [r["reference"] for r in body["results"]] == seven[3:6]
+    assert "page=3" in body["next"] and "page=1" in body["previous"]
+
+
+def test_bad_cursor_is_400_in_the_api_and_the_first_page_on_the_list(as_member, primary, client, seven):
+    response = as_member(primary).get("/api/v1/inquiries/?cursor=nonsense")
+    assert response.status_code == 400 and "cursor" in str(response.json())
+    assert as_member(primary).get("/api/v1/inquiries/?page=0").status_code == 400
+    client.force_login(primary.user)
+    page = client.get("/inquiries/?cursor=bogus").content.decode()
+    assert seven[0] in page
+
+
+def test_list_page_links_older_and_newer_pages(client, primary, seven, monkeypatch):
+    monkeypatch.setattr("inquiries.views.inquiries.PAGE_SIZE", 3)
+    client.force_login(primary.user)
+    first = client.get("/inquiries/?status=open")
+    older = first.context["page"].next_cursor
+    assert [i.reference for i in first.context["page"]] == seven[:3]
+    second = client.get(f"/inquiries/?status=open&cursor={older}")
+    assert [i.reference for i in second.context["page"]] == seven[3:6]
+    assert "status=open&amp;cursor=" in second.content.decode()
+    newer = client.get(f"/inquiries/?status=open&cursor={second.context['page'].previous_cursor}")
+    assert [i.reference for i in newer.context["page"]] == seven[:3]
+
+
+def test_counts_are_capped(client, as_member, primary, seven, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    client.force_login(primary.user)
+    assert "5+ matching" in client.get("/inquiries/").content.decode()
+    body = as_member(primary).get("/api/v1/inquiries/").json()
+    assert body["count_capped"] is True and body["count"] == 5
+    assert as_member(primary).get("/api/v1/inquiries/?page_size=2").json()["next"]
+
+
+def test_effort_is_summed_for_the_rows_of_the_page(as_member, primary, make_inquiry):
+    from inquiries import services
+
+    first, second = make_inquiry(), make_inquiry()
+    services.effort_log(inquiry=first, actor=primary.user, minutes=10)
+    services.effort_log(inquiry=first, actor=primary.user, minutes=15)
+    rows = as_member(primary).get("/api/v1/inquiries/").json()["results"]
+    assert {r["reference"]: r["effort_minutes"] for r in rows} == {first.reference: 25, second.reference: 0}
+
+
+def test_search_words_references_names_and_emails_within_my_teams(
+    as_member, primary, make_inquiry, other_team
+):
+    kernel = make_inquiry(subject="Kernel crashes on load", requester_name="Ada Lovelace")
+    make_inquiry(
+        subject="Certificate typo",
+        body="My name is misspelt.",
+        requester_email="bob@example.org",
+        requester_name="Bob Stone",
+    )
+    make_inquiry(team=other_team, subject="Kernel crashes too", requester_name="Ada Lovelace")
+    client = as_member(primary)
+
+    def refs(term):
+        body = client.get("/api/v1/inquiries/", {"search": term}).json()
+        return sorted(r["reference"] for r in body["results"])
+
+    assert refs("kernel") == [kernel.reference]
+    assert refs("LOVELACE") == [kernel.reference]
+    assert refs("ovela") == [kernel.reference]  # part of a name
+    assert refs("bob@example.org") == ["ADS-2"]
+    assert refs("ads-2") == ["ADS-2"]
+    assert refs("50%") == [] and refs("_") == []
+    if settings.IS_POSTGRES:
+        assert refs("crashing kernels") == [kernel.reference]  # stemmed, every word
+        assert refs('"certificate typo"') == ["ADS-2"]
+
+
+def test_similar_fragment_is_team_scoped(client, primary, outsider, on_shift, make_inquiry):
+    make_inquiry(subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
+    current = make_inquiry(subject="Jupyter kernel dies", body="loading the dataset")
+    client.force_login(outsider.user)
+    assert client.get(f"/inquiries/{current.reference}/similar/").status_code == 404
+    client.force_login(primary.user)
+    fragment = client.get(f"/inquiries/{current.reference}/similar/").content.decode()
+    assert "ADS-1" in fragment and "<html" not in fragment
