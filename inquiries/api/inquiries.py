@@ -8,7 +8,6 @@ from rest_framework.views import APIView
 
 from shifts.selectors import team_get_for_user
 from supportops.openapi import filter_parameters
-from supportops.pagination import paginate
 
 from .. import services
 from ..filters import InquiryFilter
