@@ -41,9 +41,10 @@ def test_dashboard_query_count_is_constant(
     signed_in, primary, teammate, on_shift, make_inquiry, rows, django_assert_max_num_queries
 ):
     _fill(make_inquiry, primary, teammate, rows)
-    # session, user, queue, teams, on call now/next (per team, not per row), unassigned, escalations,
-    # low-hanging fruit, unread count: the same at 5 and at 50 rows.
-    with django_assert_max_num_queries(10):
+    # session, user, viewer's zone, queue, teams (with the next Primary's id), shifts now, unassigned,
+    # escalations, low-hanging fruit, my next shift, unread count: the same at 5 and at 50 rows, and the
+    # same whatever the number of teams (no query per team).
+    with django_assert_max_num_queries(11):
         response = signed_in.get("/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -56,8 +57,8 @@ def test_inquiry_list_query_count_is_constant(
     signed_in, primary, teammate, on_shift, make_inquiry, rows, django_assert_max_num_queries
 ):
     _fill(make_inquiry, primary, teammate, rows)
-    # session, user, teams, count, page, unread count.
-    with django_assert_max_num_queries(6):
+    # session, user, viewer's zone, teams, count, page, unread count.
+    with django_assert_max_num_queries(7):
         response = signed_in.get("/inquiries/")
     assert response.status_code == 200
     assert response.content.decode().count("3 min") == rows
@@ -253,3 +254,4 @@ def test_inquiry_page_links_its_postmortem_and_offers_to_write_one(client, prima
     postmortem = inquiry.postmortems.get()
     assert f"/postmortems/{postmortem.pk}/" in page
     assert f"/postmortems/new/?team=ads&amp;inquiry={inquiry.reference}" in page
+
