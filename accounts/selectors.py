@@ -13,6 +13,13 @@ def viewer_timezone(*, user) -> str:
     """The person's chosen zone, else their first team's, else the installation's default (one query)."""
     if not getattr(user, "is_authenticated", False):
         return settings.TIME_ZONE
+    if hasattr(user, "first_team_zone"):
+        # Loaded with the user by accounts.backends (no query here).
+        try:
+            chosen = user.profile.timezone
+        except Profile.DoesNotExist:
+            chosen = ""
+        return chosen or user.first_team_zone or settings.TIME_ZONE
     from django.contrib.auth import get_user_model
     from django.db.models import OuterRef, Subquery
 

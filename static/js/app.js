@@ -62,3 +62,15 @@
     pending = prefix ? combo : "";
   });
 })();
+
+// Canned replies: choosing one inserts its text at the cursor of the reply box.
+document.querySelectorAll("select[data-canned-target]").forEach(function (select) {
+  select.addEventListener("change", function () {
+    var box = document.getElementById(select.getAttribute("data-canned-target"));
+    if (!box || !select.value) return;
+    var start = box.selectionStart || 0, end = box.selectionEnd || 0;
+    box.value = box.value.slice(0, start) + select.value + box.value.slice(end);
+    box.focus();
+    select.value = "";
+  });
+});

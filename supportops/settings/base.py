@@ -50,6 +50,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Loads the user with their time zone in one query (accounts.backends).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileAwareBackend"]
+
 ROOT_URLCONF = "supportops.urls"
 WSGI_APPLICATION = "supportops.wsgi.application"
 

@@ -41,9 +41,9 @@ def test_dashboard_query_count_is_constant(
     signed_in, primary, teammate, on_shift, make_inquiry, rows, django_assert_max_num_queries
 ):
     _fill(make_inquiry, primary, teammate, rows)
-    # session, user, viewer's zone, queue, teams (with the next Primary's id), shifts now, unassigned,
-    # escalations, low-hanging fruit, my next shift, unread count: the same at 5 and at 50 rows, and the
-    # same whatever the number of teams (no query per team).
+    # session, user (with the viewer's zone), queue, teams (with the next Primary's id), shifts now, next
+    # Primaries, unassigned, escalations, low-hanging fruit, my next shift, unread count: the same at 5
+    # and at 50 rows, and the same whatever the number of teams (no query per team).
     with django_assert_max_num_queries(11):
         response = signed_in.get("/")
     assert response.status_code == 200
@@ -57,8 +57,8 @@ def test_inquiry_list_query_count_is_constant(
     signed_in, primary, teammate, on_shift, make_inquiry, rows, django_assert_max_num_queries
 ):
     _fill(make_inquiry, primary, teammate, rows)
-    # session, user, viewer's zone, teams, count, page, unread count.
-    with django_assert_max_num_queries(7):
+    # session, user, teams, count, page, unread count.
+    with django_assert_max_num_queries(6):
         response = signed_in.get("/inquiries/")
     assert response.status_code == 200
     assert response.content.decode().count("3 min") == rows
