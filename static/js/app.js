@@ -74,3 +74,12 @@ document.querySelectorAll("select[data-canned-target]").forEach(function (select
     select.value = "";
   });
 });
+
+// <select data-autosubmit> submits its form on change (the team pickers); the page also works without JS
+// through its submit button.
+document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+  select.addEventListener("change", function () { if (select.form) select.form.submit(); });
+});
+document.querySelectorAll("[data-select-on-click]").forEach(function (input) {
+  input.addEventListener("click", function () { input.select(); });
+});

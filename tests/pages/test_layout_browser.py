@@ -67,6 +67,14 @@ def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, mana
     context = chromium.new_context(base_url=live_server.url, viewport=viewport)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = []
+    where = {"path": ""}
+
+    def on_console(msg):
+        if "Content Security Policy" in msg.text:
+            refused.append((where["path"], msg.text[:90]))
+
+    page.on("console", on_console)
     page.goto("/accounts/login/")
     page.fill("input[name=username]", manager.user.username)
     page.fill("input[name=password]", "pw-" + manager.user.username)
@@ -75,6 +83,7 @@ def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, mana
     SCREENS.mkdir(parents=True, exist_ok=True)
     too_wide = {}
     for path in _pages(world):
+        where["path"] = path
         response = page.goto(path)
         assert response.status == 200, path
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -83,6 +92,7 @@ def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, mana
         name = path.strip("/").replace("/", "_").replace("?", "_") or "dashboard"
         page.screenshot(path=str(SCREENS / f"{viewport['width']}-{name}.png"))
     assert too_wide == {}
+    assert refused == []  # nothing inline was blocked by the CSP
     context.close()
 
 
