@@ -254,4 +254,3 @@ def test_inquiry_page_links_its_postmortem_and_offers_to_write_one(client, prima
     postmortem = inquiry.postmortems.get()
     assert f"/postmortems/{postmortem.pk}/" in page
     assert f"/postmortems/new/?team=ads&amp;inquiry={inquiry.reference}" in page
-

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from postmortems.models import Postmortem
 from shifts.models import Shift
-from tests.factories import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
