@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    CannedReply,
     EffortLog,
     Escalation,
     Event,
@@ -102,3 +103,10 @@ class InboundEmailAdmin(admin.ModelAdmin):
     list_filter = ["team", "outcome"]
     search_fields = ["message_id", "from_address", "subject"]
     raw_id_fields = ["inquiry"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["team", "title", "created_at"]
+    list_filter = ["team"]
+    search_fields = ["title", "body"]

@@ -323,3 +323,23 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} {self.message_id} ({self.outcome})"
+
+
+class CannedReply(models.Model):
+    """A team's stock answer. `{name}` and `{reference}` become the requester's name and the reference."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="canned_replies")
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=20000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["team", "title"], name="canned_reply_title_per_team")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def render_for(self, inquiry: "Inquiry") -> str:
+        # str.replace, not str.format: a stray brace in a stock answer must never raise.
+        return self.body.replace("{name}", inquiry.requester_name).replace("{reference}", inquiry.reference)

@@ -21,8 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from shifts.models import Member
-from shifts.selectors import User, next_shift, shift_at, teams_for_user
+from shifts.models import Member, Shift
+from shifts.selectors import User, teams_for_user
 from supportops.errors import InvalidInput, NotFoundError
 
 from .models import OPEN_STATUSES, EffortLog, Escalation, Event, Improvement, Inquiry, Message
@@ -270,9 +270,43 @@ def dashboard_data(*, user: User) -> dict:
     """Everything on the dashboard in a fixed number of queries (independent of how many inquiries)."""
     context = queue_context(user=user)
     now = context["now"]
-    teams = list(teams_for_user(user=user).order_by("name"))
+    teams = list(
+        teams_for_user(user=user)
+        .annotate(
+            next_primary_id=Subquery(
+                Shift.objects.filter(team=OuterRef("pk"), role="primary", starts_at__gt=now)
+                .order_by("starts_at")
+                .values("pk")[:1]
+            ),
+            viewer_manages=Exists(
+                Member.objects.filter(team=OuterRef("pk"), user=user, is_active=True, role="manager")
+            ),
+        )
+        .order_by("name")
+    )
+    # Who holds each role now, in every team, and who is next: two queries whatever the number of teams.
+    current = list(
+        Shift.objects.filter(team__in=teams, starts_at__lte=now, ends_at__gt=now)
+        .select_related("member__user", "team")
+        .order_by("-starts_at")
+    )
+    upcoming = {
+        shift.pk: shift
+        for shift in Shift.objects.filter(
+            pk__in=[t.next_primary_id for t in teams if t.next_primary_id]
+        ).select_related("member__user")
+    }
+
+    def holding(team, role):
+        return next((s for s in current if s.team_id == team.pk and s.role == role), None)
+
     oncall = [
-        {"team": team, "now": shift_at(team=team, at=now), "next": next_shift(team=team, after=now)}
+        {
+            "team": team,
+            "now": holding(team, "primary"),
+            "secondary": holding(team, "secondary"),
+            "next": upcoming.get(team.next_primary_id),
+        }
         for team in teams
     ]
     mine = my_members(user=user)
@@ -302,6 +336,13 @@ def dashboard_data(*, user: User) -> dict:
         "escalated": escalated,
         "low_hanging": low_hanging,
         "primary_now": [row["team"] for row in oncall if row["now"] and row["now"].member.user_id == user.pk],
+        # Every role the viewer holds right now ("You are Secondary for ADS until …") and their next shift.
+        "my_shifts_now": sorted((s for s in current if s.member.user_id == user.pk), key=lambda s: s.ends_at),
+        "my_next_shift": Shift.objects.filter(member__in=mine, starts_at__gt=now)
+        .select_related("team")
+        .order_by("starts_at")
+        .first(),
+        "manages_a_team": user.is_superuser or any(t.viewer_manages for t in teams),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, backlog, dashboard, inquiries, public
+from .views import actions, backlog, canned, dashboard, inquiries, public
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -12,6 +12,12 @@ urlpatterns = [
     path("inquiries/<str:reference>/<slug:action>/", actions.inquiry_action, name="inquiry-action"),
     path(
         "escalations/<int:escalation_id>/<slug:answer>/", actions.escalation_answer, name="escalation-answer"
+    ),
+    path("teams/<slug:slug>/canned-replies/", canned.canned_replies, name="canned-replies"),
+    path(
+        "teams/<slug:slug>/canned-replies/<int:reply_id>/remove/",
+        canned.canned_reply_remove,
+        name="canned-reply-remove",
     ),
     path("backlog/", backlog.backlog, name="backlog"),
     path("backlog/<int:improvement_id>/", backlog.backlog_update, name="backlog-update"),

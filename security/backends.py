@@ -11,3 +11,10 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        # A session signed in through this backend (the test client's force_login picks the first one)
+        # loads the user the same way as a normal login: with their time zone, in one query.
+        from accounts.backends import ProfileAwareBackend
+
+        return ProfileAwareBackend().get_user(user_id)

@@ -8,8 +8,13 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     from .models import Notification
 
+    cache: list[int] = []
+
     def unread() -> int:
-        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        # Shown twice in the header (menu button and Inbox link): counted once.
+        if not cache:
+            cache.append(Notification.objects.filter(recipient=user, read_at__isnull=True).count())
+        return cache[0]
 
     # A callable: evaluated only by templates that show it.
     return {"unread_notifications": unread}

@@ -35,6 +35,11 @@ def _bool(value: str | None) -> bool | None:
 
 def _respond(request, inquiry):
     services.inquiry_respond(inquiry=inquiry, actor=request.user, body=request.POST.get("body", ""))
+    if request.POST.get("then") == "wait":
+        # "Send and set waiting": the reply asks the requester something; the clock pauses until they answer.
+        inquiry.refresh_from_db()
+        services.inquiry_wait(inquiry=inquiry, actor=request.user)
+        return "Reply sent; waiting on the requester."
     return "Reply sent to the requester."
 
 

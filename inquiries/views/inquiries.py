@@ -15,7 +15,7 @@ from supportops.errors import DomainError, InvalidInput
 from .. import services
 from ..filters import STATUS_CHOICES, InquiryFilter
 from ..listing import inquiry_list_for_user, keyset_page
-from ..models import EffortLog, Escalation, Inquiry
+from ..models import CannedReply, EffortLog, Escalation, Inquiry
 from ..selectors import (
     escalations_of,
     events_of,
@@ -94,6 +94,10 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "priorities": Inquiry.Priority.choices,
             "reproducible_choices": Inquiry.Reproducible.choices,
             "tracking_url": services.tracking_url(inquiry),
+            "canned_replies": [
+                {"title": c.title, "rendered": c.render_for(inquiry)}
+                for c in CannedReply.objects.filter(team=inquiry.team)
+            ],
             "now": timezone.now(),
         },
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from security.cleaning import CleanFormCharField
+from shifts.business_time import BusinessCalendar
 from shifts.models import Team, Topic
 from supportops.errors import DomainError
 
@@ -50,9 +51,14 @@ def ask_team(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "public/ask_form.html", {"team": team, "form": AskForm(team=team)})
     if not intake_allowed(request):
-        return render(request, "public/throttled.html", {"team": team}, status=429)
+        # The question being typed is shown back, so nothing is lost while the learner waits.
+        kept = {k: request.POST.get(k, "")[:20000] for k in ("name", "email", "subject", "body")}
+        return render(request, "public/throttled.html", {"team": team, "kept": kept}, status=429)
     if not team_intake_allowed(team):
-        return render(request, "public/throttled.html", {"team": team, "team_budget": True}, status=429)
+        kept = {k: request.POST.get(k, "")[:20000] for k in ("name", "email", "subject", "body")}
+        return render(
+            request, "public/throttled.html", {"team": team, "team_budget": True, "kept": kept}, status=429
+        )
     form = AskForm(request.POST, team=team)
     if form.is_valid():
         data = form.cleaned_data
@@ -73,6 +79,16 @@ def ask_team(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "public/ask_form.html", {"team": team, "form": form}, status=400)
 
 
+def _first_response_expectation(inquiry: Inquiry) -> dict | None:
+    """When a learner can expect the first answer, and whether the team is closed until then."""
+    if inquiry.status != Inquiry.Status.NEW or inquiry.response_due_at is None:
+        return None
+    calendar = BusinessCalendar.for_team(inquiry.team)
+    now = timezone.now()
+    opens = None if calendar.is_open(now) else calendar.next_opening(now)
+    return {"due": inquiry.response_due_at, "closed_until": opens}
+
+
 @not_found_as_404
 def track(request: HttpRequest, token: str) -> HttpResponse:
     inquiry = inquiry_get_by_token(token=token)
@@ -87,6 +103,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
             "inquiry": inquiry,
             "thread": public_thread(inquiry=inquiry),
             "welcome": request.GET.get("welcome") == "1",
+            "reply_sent": request.GET.get("sent") == "1",
+            "expect": _first_response_expectation(inquiry),
             "tracking_url": services.tracking_url(inquiry),
             "can_reopen": can_reopen,
             "reopen_days": services.REQUESTER_REOPEN_DAYS,
@@ -102,7 +120,7 @@ def track_reply(request: HttpRequest, token: str) -> HttpResponse:
         services.inquiry_requester_reply(inquiry=inquiry, body=request.POST.get("body", ""))
     except DomainError as exc:
         return error_page(request, exc, title="Your reply was not sent")
-    return redirect(reverse("track", args=[token]) + "#latest")
+    return redirect(reverse("track", args=[token]) + "?sent=1#latest")
 
 
 @require_POST

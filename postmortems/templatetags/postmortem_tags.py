@@ -24,3 +24,13 @@ def hours(minutes: int | None) -> str:
 @register.filter
 def change_label(kind: str) -> str:
     return CHANGE_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+@register.filter
+def markdown(text: str | None):
+    """Postmortem text as sanitized HTML (the one Markdown path: postmortems.agenda)."""
+    from django.utils.safestring import mark_safe
+
+    from ..agenda import markdown_to_safe_html
+
+    return mark_safe(markdown_to_safe_html(text or "")) if text else "—"

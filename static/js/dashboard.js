@@ -34,6 +34,15 @@
       .catch(function () { /* offline for a moment: keep what is shown */ });
   }
 
+  // A manager's team health comes after the page, so the queue never waits for it.
+  var health = document.getElementById("team-health");
+  if (health && health.dataset.fragmentUrl) {
+    fetch(health.dataset.fragmentUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) { if (html !== null) health.innerHTML = html; })
+      .catch(function () {});
+  }
+
   tick();
   setInterval(tick, 1000);
   var box = document.getElementById("queue");

@@ -5,10 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 WIDTH = 660
-LABEL_WIDTH = 150
+LABEL_WIDTH = 200
 VALUE_WIDTH = 70
 ROW = 26
 BAR = 16
+
+
+def _short(label: str, limit: int = 30) -> str:
+    """A label that fits the chart's left column: cut at a word, with an ellipsis (the full one is the
+    bar's tooltip and is in the table under the chart)."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1].rsplit(" ", 1)[0] if " " in label[: limit - 1] else label[: limit - 1]
+    return cut.rstrip(" :,-") + "…"
 
 
 @dataclass
@@ -20,6 +29,7 @@ class Bar:
     width: float
     alert: bool = False
     mark_x: float | None = None
+    full_label: str = ""
 
 
 @dataclass
@@ -63,7 +73,8 @@ def bar_chart(
         text = "—" if value is None else f"{number:g}{unit}"
         chart.bars.append(
             Bar(
-                label=label[:22],
+                label=_short(label),
+                full_label=label,
                 value=number,
                 text=text,
                 y=4 + index * ROW,

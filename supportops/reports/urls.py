@@ -9,4 +9,5 @@ urlpatterns = [
     path("cost/", views.cost, name="report-cost"),
     path("topics/", views.topics, name="report-topics"),
     path("team-load/", views.team_load, name="report-team-load"),
+    path("health/", views.health_fragment, name="report-health"),
 ]

@@ -213,3 +213,11 @@ response_times = _page("response-times", _response_times)
 cost = _page("cost", _cost)
 topics = _page("topics", _topics)
 team_load = _page("team-load", _team_load)
+
+
+@login_required
+def health_fragment(request):
+    """Team health for the teams the viewer manages (the dashboard loads it after the page)."""
+    from .health import team_health
+
+    return render(request, "reports/_health.html", {"health": team_health(user=request.user)})

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "integrations",
     "bookings",
     "observability",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -58,10 +59,29 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.ViewerTimezoneMiddleware",
+    "accounts.middleware.FriendlyNotFoundMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login attempt flagged as locked out into the lockout answer (429).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere; every script is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "supportops.urls"
 WSGI_APPLICATION = "supportops.wsgi.application"
@@ -266,7 +286,8 @@ API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 # password in a row for one username from one client is refused for AXES_COOLOFF_MINUTES.
 AUTHENTICATION_BACKENDS = [
     "security.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that loads the user with their time zone in one query (accounts.backends).
+    "accounts.backends.ProfileAwareBackend",
 ]
 # Axes refuses the attempt that reaches its limit: 10 wrong passwords are answered, the 11th is refused.
 LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 10)

@@ -44,8 +44,9 @@ def test_dashboard_query_count_is_constant(
     signed_in, primary, teammate, on_shift, make_inquiry, rows, django_assert_max_num_queries
 ):
     _fill(make_inquiry, primary, teammate, rows)
-    # session, user, queue, teams, on call now/next (per team, not per row), unassigned, escalations,
-    # low-hanging fruit, unread count, my upcoming sessions: the same at 5 and at 50 rows.
+    # session, user (with the viewer's zone), queue, teams (with the next Primary's id), shifts now, next
+    # Primaries, unassigned, escalations, low-hanging fruit, my next shift, unread count, my upcoming
+    # sessions: the same at 5 and at 50 rows, and whatever the number of teams (no query per team).
     with django_assert_max_num_queries(11):
         response = signed_in.get("/")
     assert response.status_code == 200

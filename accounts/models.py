@@ -1,0 +1,16 @@
+"""A person's own preferences: the time zone every page and personal email uses, which notices by email."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    # Blank: the zone of the person's (first) team, so a new member sees their team's clock.
+    timezone = models.CharField(max_length=64, blank=True)
+    # Notification kinds the person does not want by email (they still reach the in-app inbox).
+    email_muted_kinds = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
