@@ -186,6 +186,16 @@ def assign(
         budget=REPAIR_MOVES,
         bound=bound,
     )
+    if repaired is None and len(slots) > 4 * REPAIR_MOVES:
+        # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
+        # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
+        repaired = repair(
+            minimal,
+            candidates,
+            movable=[slot.pinned is None for slot in slots],
+            budget=len(slots) // 4,
+            bound=bound,
+        )
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
     tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]

@@ -34,19 +34,43 @@ def build(base, token, slug, first):
     today = dt.date.today()
     until = (today + dt.timedelta(days=180)).isoformat()
     coverage = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
-    call(base, token, "POST", "teams/", {"slug": slug, "name": slug.upper(), "timezone": "Europe/Zurich",
-                                        "coverage": coverage})
+    call(
+        base,
+        token,
+        "POST",
+        "teams/",
+        {"slug": slug, "name": slug.upper(), "timezone": "Europe/Zurich", "coverage": coverage},
+    )
     ids = []
     for i, pct in enumerate([100, 100, 80, 50, 50, 20]):
-        m = call(base, token, "POST", f"teams/{slug}/members/",
-                 {"username": f"{slug}-m{i}", "email": f"{slug}-m{i}@example.org", "name": f"M{i} {pct}%",
-                  "percent_time": pct})
+        m = call(
+            base,
+            token,
+            "POST",
+            f"teams/{slug}/members/",
+            {
+                "username": f"{slug}-m{i}",
+                "email": f"{slug}-m{i}@example.org",
+                "name": f"M{i} {pct}%",
+                "percent_time": pct,
+            },
+        )
         ids.append(m["id"])
     rotations = {}
     for role, length in (("primary", 24 * 60), ("secondary", 7 * 24 * 60)):
-        rotations[role] = call(base, token, "POST", f"teams/{slug}/rotations/",
-                               {"role": role, "shift_length_minutes": length, "handoff_time": "09:00",
-                                "starts_on": today.isoformat(), "members": ids})["id"]
+        rotations[role] = call(
+            base,
+            token,
+            "POST",
+            f"teams/{slug}/rotations/",
+            {
+                "role": role,
+                "shift_length_minutes": length,
+                "handoff_time": "09:00",
+                "starts_on": today.isoformat(),
+                "members": ids,
+            },
+        )["id"]
     for role in (first, "secondary" if first == "primary" else "primary"):
         call(base, token, "POST", f"teams/{slug}/rotations/{rotations[role]}/schedule/", {"until": until})
     oncall = call(base, token, "GET", f"teams/{slug}/oncall/")
@@ -54,12 +78,30 @@ def build(base, token, slug, first):
     # Absences: a week for a full-time member in three weeks, three days for a half-time one.
     for member, start, days in ((ids[0], 21, 7), (ids[4], 40, 3), (ids[2], 60, 1)):
         begin = dt.datetime.combine(today + dt.timedelta(days=start), dt.time(0), dt.UTC)
-        call(base, token, "POST", "absences/", {"member": member, "starts_at": begin.isoformat(),
-                                                "ends_at": (begin + dt.timedelta(days=days)).isoformat()})
+        call(
+            base,
+            token,
+            "POST",
+            "absences/",
+            {
+                "member": member,
+                "starts_at": begin.isoformat(),
+                "ends_at": (begin + dt.timedelta(days=days)).isoformat(),
+            },
+        )
     # A late joiner in both rotations, then a leaver.
-    late = call(base, token, "POST", f"teams/{slug}/members/",
-                {"username": f"{slug}-late", "email": f"{slug}-late@example.org", "name": "Late 60%",
-                 "percent_time": 60})["id"]
+    late = call(
+        base,
+        token,
+        "POST",
+        f"teams/{slug}/members/",
+        {
+            "username": f"{slug}-late",
+            "email": f"{slug}-late@example.org",
+            "name": "Late 60%",
+            "percent_time": 60,
+        },
+    )["id"]
     for role in rotations:
         call(base, token, "PATCH", f"teams/{slug}/rotations/{rotations[role]}/", {"members": [*ids, late]})
     call(base, token, "DELETE", f"teams/{slug}/members/{ids[3]}/")
