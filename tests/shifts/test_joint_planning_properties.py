@@ -137,3 +137,17 @@ def test_daily_primaries_under_weekly_secondaries_the_issue_team(first, seed):
     assert weeks[6] <= min(weeks[1], weeks[2]), weeks
     # The first week of the year and the last are planned (a weekly rotation from the first Monday).
     assert rows["secondary"][0][0].date() == START and rows["secondary"][-1][0].date() <= UNTIL
+
+
+def test_the_secondary_never_takes_the_only_member_who_can_be_primary():
+    """Two members, one away for three days: the other stays Primary; the secondary week goes unfilled."""
+    candidates = [Candidate(1, 100), Candidate(2, 100)]
+    away = {1: [(EPOCH + dt.timedelta(days=9), EPOCH + dt.timedelta(days=12))]}
+    plans = [
+        RolePlan("primary", 24 * 60, year_of_slots(24 * 60)[:40], candidates),
+        RolePlan("secondary", 7 * 24 * 60, year_of_slots(7 * 24 * 60)[:8], candidates),
+    ]
+    result = plan_team(plans, absences=away)
+    assert all(a.member is not None for a in result["primary"].assignments)
+    assert result["secondary"].assignments[1].member is None
+    assert all(a.member is not None for i, a in enumerate(result["secondary"].assignments) if i != 1)
