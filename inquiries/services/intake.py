@@ -13,7 +13,7 @@ from shifts.selectors import primary_for_arrival
 from supportops.errors import InvalidInput
 from supportops.notifications import notify
 
-from ..deadlines import response_deadlines
+from ..deadlines import resolution_deadline, response_deadlines
 from ..models import Inquiry, Message
 from ._common import (
     clean_text,
@@ -189,6 +189,7 @@ def inquiry_create(
     )
 
     due, guarantee = response_deadlines(team=team, received_at=arrived)
+    resolution_due = resolution_deadline(team=team, received_at=arrived)
     if past is not None and past.assignee is not None:
         assignee = past.assignee
     elif past is not None and past.status != S.RESOLVED:
@@ -226,6 +227,7 @@ def inquiry_create(
             received_at=arrived,
             response_due_at=due,
             response_guarantee_at=guarantee,
+            resolution_due_at=resolution_due,
             **state,
         )
         inquiry.team = team

@@ -155,6 +155,7 @@ def team_update(*, team: Team, data: dict[str, Any]) -> Team:
             "holiday_subdivision",
             "response_target_minutes",
             "response_guarantee_minutes",
+            "resolution_target_minutes",
         )
     )
     for key, value in cleaned.items():
