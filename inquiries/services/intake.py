@@ -13,7 +13,8 @@ from shifts.selectors import primary_for_arrival
 from supportops.errors import InvalidInput
 from supportops.notifications import notify
 
-from ..deadlines import resolution_deadline, response_deadlines
+from .. import deadlines
+from ..deadlines import response_deadlines
 from ..models import Inquiry, Message
 from ._common import (
     clean_text,
@@ -189,7 +190,7 @@ def inquiry_create(
     )
 
     due, guarantee = response_deadlines(team=team, received_at=arrived)
-    resolution_due = resolution_deadline(team=team, received_at=arrived)
+    resolution_due = deadlines.resolution_deadline(team=team, received_at=arrived)
     if past is not None and past.assignee is not None:
         assignee = past.assignee
     elif past is not None and past.status != S.RESOLVED:
