@@ -88,6 +88,10 @@ class Inquiry(models.Model):
     # Time spent waiting on the requester, excluded from the resolution target.
     waiting_since = models.DateTimeField(null=True, blank=True)
     waiting_seconds = models.PositiveIntegerField(default=0)
+    # Business minutes the resolution clock stood still (waiting on the requester, or resolved before a
+    # reopen) while the resolution deadline was still ahead: resolution_due_at = received_at + target +
+    # this, in business time.
+    resolution_paused_minutes = models.FloatField(default=0)
 
     resolution_kind = models.CharField(max_length=16, choices=ResolutionKind.choices, blank=True)
     resolution_note = models.TextField(blank=True, max_length=10000)
@@ -118,6 +122,12 @@ class Inquiry(models.Model):
             models.Index(fields=["response_due_at"], condition=Q(status="new"), name="inquiry_new_due"),
             models.Index(
                 fields=["response_guarantee_at"], condition=Q(status="new"), name="inquiry_new_guarantee"
+            ),
+            # The resolution clock runs while new or responded (waiting pauses it): what the sweep reads.
+            models.Index(
+                fields=["resolution_due_at"],
+                condition=Q(status__in=["new", "responded"]),
+                name="inquiry_running_resolution_due",
             ),
         ]
         constraints = [
@@ -259,6 +269,8 @@ class SlaNotice(models.Model):
         DUE_SOON = "response_due_soon", "Response due soon"
         OVERDUE = "response_overdue", "Response overdue"
         GUARANTEE_BREACHED = "guarantee_breached", "Guarantee breached"
+        RESOLUTION_DUE_SOON = "resolution_due_soon", "Resolution due soon"
+        RESOLUTION_OVERDUE = "resolution_overdue", "Resolution overdue"
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="sla_notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)

@@ -40,6 +40,7 @@ class InquiryOutputSerializer(serializers.ModelSerializer):
             "resolved_at",
             "response_due_at",
             "response_guarantee_at",
+            "resolution_due_at",
             "waiting_seconds",
             "resolution_kind",
             "resolution_note",

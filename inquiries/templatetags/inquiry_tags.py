@@ -21,6 +21,9 @@ EVENT_LABELS = {
     "response_due_soon": "Response due soon",
     "response_overdue": "Response overdue",
     "guarantee_breached": "Guarantee breached",
+    "resolution_due_soon": "Resolution due soon",
+    "resolution_overdue": "Resolution overdue",
+    "imported_status": "Imported with its status",
 }
 
 

@@ -220,6 +220,16 @@ def _attainment_aggregates(now: dt.datetime) -> dict:
         # Not responded yet but still inside the target (or guarantee): neither met nor missed yet.
         "pending_target": Count("pk", filter=Q(responded_at__isnull=True, response_due_at__gt=now)),
         "pending_guarantee": Count("pk", filter=Q(responded_at__isnull=True, response_guarantee_at__gt=now)),
+        # Resolution target (SPEC 3.1/3.5): decided once resolved, or once the deadline passed while open.
+        "with_resolution_target": Count("pk", filter=Q(resolution_due_at__isnull=False)),
+        "resolved_within_target": Count(
+            "pk", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("resolution_due_at"))
+        ),
+        "pending_resolution": Count(
+            "pk",
+            filter=Q(resolved_at__isnull=True, resolution_due_at__gt=now)
+            | Q(resolved_at__isnull=True, resolution_due_at__isnull=False, status="waiting"),
+        ),
     }
     if sql_percentiles():
         minutes = response_minutes_expression()
@@ -246,6 +256,10 @@ def _attainment_row(values: dict, business: list[float], calendar: list[float]) 
         "p90_business_minutes": rounded(percentile(business, 0.9)),
         "median_calendar_minutes": rounded(values["calendar_median"]),
         "p90_calendar_minutes": rounded(values["calendar_p90"]),
+        "resolved_within_target": values["resolved_within_target"],
+        "resolved_within_target_percent": _pct(
+            values["resolved_within_target"], values["with_resolution_target"] - values["pending_resolution"]
+        ),
     }
 
 
@@ -294,6 +308,7 @@ def response_times(*, team: Team, period: Period, now: dt.datetime | None = None
         "period": period.as_dict(),
         "response_target_minutes": team.response_target_minutes,
         "response_guarantee_minutes": team.response_guarantee_minutes,
+        "resolution_target_minutes": team.resolution_target_minutes,
         "summary": _attainment_row(
             overall,
             sorted(v for values in business_by_week.values() for v in values),

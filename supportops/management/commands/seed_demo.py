@@ -269,6 +269,13 @@ class Command(BaseCommand):
         manager = self._manager(team)
         for index, (subject, body, name, hours_ago, fate) in enumerate(QUESTIONS):
             channel = Inquiry.Channel.IMPORT if hours_ago else Inquiry.Channel.WEB
+            received_at = now - dt.timedelta(hours=hours_ago) if hours_ago else None
+            # History from the old tool: the first response happened then, not now (reports use it).
+            history = (
+                {"responded_at": received_at + dt.timedelta(minutes=50)}
+                if hours_ago and fate not in ("new", "escalated")
+                else None
+            )
             inquiry = inquiries.inquiry_create(
                 team=team,
                 subject=subject,
@@ -278,7 +285,8 @@ class Command(BaseCommand):
                 channel=channel,
                 topic=topics[index % len(topics)],
                 actor=manager.user if hours_ago else None,
-                received_at=now - dt.timedelta(hours=hours_ago) if hours_ago else None,
+                received_at=received_at,
+                history=history,
             )
             self._play(inquiry, fate, manager)
 
@@ -300,11 +308,12 @@ class Command(BaseCommand):
                 reason="You wrote this part: can you confirm the cause?",
             )
             return
-        inquiries.inquiry_respond(
-            inquiry=inquiry,
-            actor=actor,
-            body="Thanks for writing in! I am looking into this and will get back to you today.",
-        )
+        if inquiry.responded_at is None:
+            inquiries.inquiry_respond(
+                inquiry=inquiry,
+                actor=actor,
+                body="Thanks for writing in! I am looking into this and will get back to you today.",
+            )
         if fate == "responded":
             inquiries.inquiry_add_note(inquiry=inquiry, actor=actor, body="Probably the known cache issue.")
             return
