@@ -15,7 +15,7 @@ from supportops.errors import DomainError, InvalidInput
 
 from .. import services
 from ..filters import STATUS_CHOICES, InquiryFilter
-from ..models import EffortLog, Escalation, InboundEmail, Inquiry
+from ..models import EffortLog, Escalation, Inquiry
 from ..selectors import (
     escalations_of,
     events_of,
@@ -85,12 +85,6 @@ def inquiry_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "reproducible_choices": Inquiry.Reproducible.choices,
             "tracking_url": services.tracking_url(inquiry),
             "now": timezone.now(),
-            # Internal notes holding an unverified email reply: note id -> InboundEmail id to accept.
-            "held_replies": list(
-                InboundEmail.objects.filter(
-                    inquiry=inquiry, outcome=InboundEmail.Outcome.UNVERIFIED, held_note__isnull=False
-                ).values_list("held_note_id", "pk")
-            ),
         },
     )
 
