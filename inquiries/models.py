@@ -314,6 +314,7 @@ class InboundEmail(models.Model):
         AUTO_REPLY = "auto_reply", "Skipped: automatic reply or bounce"
         LOOP = "loop", "Skipped: sent by SupportOps itself"
         REJECTED = "rejected", "Skipped: not usable (e.g. no valid sender)"
+        UNVERIFIED = "unverified", "Held: a reply whose sender could not be verified"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="inbound_emails")
     # The Message-ID header, or "sha256:<hex>" of the raw message when it has none.
@@ -326,6 +327,12 @@ class InboundEmail(models.Model):
     )
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     note = models.TextField(blank=True)
+    # An unverified reply (no passing DMARC/aligned DKIM from our receiving server) is held: its text
+    # here and as an internal note on the inquiry, until a member accepts it as the requester's reply.
+    held_body = models.TextField(blank=True)
+    held_note = models.ForeignKey(
+        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="held_inbound"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -353,6 +353,9 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         "api-escalation-accept": [({"escalation_id": o["escalation"].pk}, {"escalation_id": GHOST_ID})],
         "api-escalation-decline": [({"escalation_id": o["escalation"].pk}, {"escalation_id": GHOST_ID})],
         "api-improvement-detail": [({"improvement_id": o["improvement"].pk}, {"improvement_id": GHOST_ID})],
+        "api-inquiry-accept-held-reply": [
+            ({"reference": ref, "inbound_id": GHOST_ID}, {"reference": ghost_ref, "inbound_id": GHOST_ID})
+        ],
         "api-notification-read": [({"pk": o["notification"].pk}, {"pk": GHOST_ID})],
         "api-postmortem-milestone": [
             (
