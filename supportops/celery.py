@@ -52,6 +52,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "schedule": float(settings.MAIL_POLL_SECONDS),
             "options": {"expires": max(float(settings.MAIL_POLL_SECONDS), 5.0)},
         },
+        "rollups-refresh": {
+            "task": "rollups.tasks.rollups_refresh",
+            "schedule": 60.0,
+            "options": {"expires": 60.0},
+        },
         "shift-reminders": {
             "task": "shifts.tasks.send_shift_reminders",
             "schedule": 300.0,

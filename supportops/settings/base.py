@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "shifts",
     "inquiries",
     "postmortems",
+    "rollups",
 ]
 
 MIDDLEWARE = [
