@@ -56,14 +56,16 @@ class DayTopicFigures(models.Model):
 
 
 class DirtyDay(models.Model):
-    """Written by the database triggers (PostgreSQL); consumed by the sweep."""
+    """Written by the database triggers (PostgreSQL), one row per statement and day touched; consumed by
+    the sweep. Append-only on purpose: writers never wait on each other's marks (no unique key to lock),
+    and a mark of a transaction still running is invisible to the sweep until it commits."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    marked_at = models.DateTimeField(auto_now=True)
+    marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["team", "day"], name="dirty_day_once")]
+        indexes = [models.Index(fields=["team", "day"], name="dirty_day_team_day")]
 
     def __str__(self) -> str:
         return f"{self.team_id} {self.day}"

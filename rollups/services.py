@@ -55,22 +55,23 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
 
 
 def rollups_refresh(*, limit: int = SWEEP_DAYS, now: dt.datetime | None = None) -> int:
-    """Recompute the days marked dirty (oldest marks first); returns how many. Marks held by a writer
-    still in its transaction are skipped (SKIP LOCKED) and picked up by the next run."""
+    """Recompute the days marked dirty (oldest marks first); returns how many marks were consumed.
+    Marks of writers still in their transaction are not visible yet: the next run takes them, after the
+    change they stand for has committed. Another sweep's marks are skipped (SKIP LOCKED)."""
     with transaction.atomic():
         marked = list(
             DirtyDay.objects.select_for_update(skip_locked=True)
-            .order_by("marked_at")
+            .order_by("id")
             .values_list("pk", "team_id", "day")[:limit]
         )
         if not marked:
             return 0
         DirtyDay.objects.filter(pk__in=[pk for pk, _, _ in marked]).delete()
-        by_team: dict[int, list[dt.date]] = defaultdict(list)
+        by_team: dict[int, set[dt.date]] = defaultdict(set)
         for _, team_id, day in marked:
-            by_team[team_id].append(day)
+            by_team[team_id].add(day)
         for team in Team.objects.filter(pk__in=by_team):
-            days_store(team=team, days=by_team[team.pk], now=now)
+            days_store(team=team, days=sorted(by_team[team.pk]), now=now)
     return len(marked)
 
 
