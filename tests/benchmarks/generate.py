@@ -262,13 +262,13 @@ class World:
                 cursor.execute(f"ANALYZE {table}")
 
     def sweep(self) -> None:
-        """What the every-minute rollup sweep would have done while these inquiries arrived."""
-        from rollups.services import gaps_fill, rollups_refresh
+        """What the every-minute rollup sweep would have done for the measured team while its inquiries
+        arrived (the other teams' reports are not measured; their marks wait)."""
+        from rollups.models import DirtyDay
+        from rollups.services import rollups_rebuild
 
-        while rollups_refresh(now=self.now, limit=2000):
-            pass
-        while gaps_fill(now=self.now, limit=2000):
-            pass
+        rollups_rebuild(team=self.team, now=self.now)
+        DirtyDay.objects.filter(team=self.team).delete()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE rollups_daytopicfigures")
             cursor.execute("ANALYZE rollups_rolledday")
