@@ -1,4 +1,4 @@
-"""List-order and report indexes (every database) and, on PostgreSQL only, the search index: a stored tsvector
+"""List-order indexes (every database) and, on PostgreSQL only, the search index: a stored tsvector
 (generated column, GIN) for subject, body and requester name, and pg_trgm indexes for references and
 requester names. SQLite keeps searching with LIKE (inquiries.search)."""
 
@@ -50,20 +50,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="inquiry",
             index=models.Index(fields=["-received_at", "-id"], name="inquiry_received_id"),
-        ),
-        migrations.AddIndex(
-            model_name="inquiry",
-            index=models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),
-        ),
-        migrations.AddIndex(
-            model_name="event",
-            index=models.Index(
-                fields=["created_at"], condition=models.Q(kind="resolved"), name="event_resolved_created"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="effortlog",
-            index=models.Index(fields=["member", "created_at"], name="effort_member_created"),
         ),
         migrations.RunPython(_run(SEARCH_SQL), _run(UNDO_SQL)),
     ]
