@@ -37,8 +37,9 @@ lint: install
 # Scale benchmark (tests/benchmarks/bench_scale.py): sizes and runs; the table goes to var/bench/scale.md.
 BENCH_SCALES ?= 10000,100000,1000000
 BENCH_RUNS ?= 5
+BENCH_INTAKE_N ?= 300
 bench: install
-	BENCH_SCALES=$(BENCH_SCALES) BENCH_RUNS=$(BENCH_RUNS) $(BIN)/python -m pytest -m benchmark -s tests/benchmarks
+	BENCH_SCALES=$(BENCH_SCALES) BENCH_RUNS=$(BENCH_RUNS) BENCH_INTAKE_N=$(BENCH_INTAKE_N) $(BIN)/python -m pytest -m benchmark -s tests/benchmarks
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -118,6 +118,8 @@ class Inquiry(models.Model):
             # migration 0004.
             models.Index(fields=["team", "-received_at", "-id"], name="inquiry_team_received_id"),
             models.Index(fields=["-received_at", "-id"], name="inquiry_received_id"),
+            # The load report's "responded in the period" (first-reply authors).
+            models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),
             models.Index(fields=["response_due_at"], condition=Q(status="new"), name="inquiry_new_due"),
             models.Index(
@@ -194,7 +196,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["inquiry", "created_at"], name="event_inquiry_created")]
+        indexes = [
+            models.Index(fields=["inquiry", "created_at"], name="event_inquiry_created"),
+            # The load report's resolvers: resolutions in a period.
+            models.Index(fields=["created_at"], condition=Q(kind="resolved"), name="event_resolved_created"),
+        ]
 
 
 class Escalation(models.Model):
@@ -228,6 +234,8 @@ class EffortLog(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        # Effort of a team's members in a period (load and cost reports).
+        indexes = [models.Index(fields=["member", "created_at"], name="effort_member_created")]
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="effort_1min_24h")
         ]

@@ -73,6 +73,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "schedule": every,
             "options": nudge,
         },
+        "rollups-refresh": {
+            "task": "rollups.tasks.rollups_refresh",
+            "schedule": 60.0,
+            "options": {"expires": 60.0},
+        },
         "shift-reminders": {
             "task": "shifts.tasks.send_shift_reminders",
             "schedule": 300.0,

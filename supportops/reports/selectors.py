@@ -17,6 +17,8 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
+from rollups.figures import Figures
+from rollups.selectors import period_figures
 from shifts.business_time import BusinessCalendar
 from shifts.models import Absence, Member, Rotation, Shift, Team
 
@@ -263,7 +265,7 @@ def _attainment_row(values: dict, business: list[float], calendar: list[float]) 
     }
 
 
-def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+def response_times_raw(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
     """Attainment of the response target and guarantee, and time to first response, overall and by week.
 
     "% within" counts only inquiries whose outcome is known (responded, or past the deadline unanswered).
@@ -396,7 +398,7 @@ def support_cost(*, team: Team, period: Period) -> dict:
 # -- recurring topics ----------------------------------------------------------------------------------
 
 
-def recurring_topics(*, team: Team, period: Period) -> dict:
+def recurring_topics_raw(*, team: Team, period: Period) -> dict:
     """Topics of the inquiries received in the period, by count and by effort logged on them."""
     base = Inquiry.objects.filter(_in_period("received_at", period), team=team)
     counts = (
@@ -430,6 +432,99 @@ def recurring_topics(*, team: Team, period: Period) -> dict:
                 "count": row["count"],
                 "resolved": row["resolved"],
                 "effort_hours": round(minutes / 60, 2),
+                "average_effort_minutes": round(average, 1),
+                "automation_candidate": candidate,
+                "suggestion": (
+                    ("screencast" if average >= SCREENCAST_MINUTES else "FAQ entry") if candidate else ""
+                ),
+            }
+        )
+    rows.sort(key=lambda r: (-r["count"], -r["effort_hours"], r["topic"]))
+    return {
+        "report": "topics",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "summary": {
+            "inquiries": sum(r["count"] for r in rows),
+            "effort_hours": round(sum(r["effort_hours"] for r in rows), 2),
+            "threshold": AUTOMATION_THRESHOLD,
+            "candidates": [r["topic"] for r in rows if r["automation_candidate"]],
+        },
+        "rows": rows,
+    }
+
+
+# -- from the daily rollups ---------------------------------------------------------------------------
+
+
+def _figures_row(figures: Figures) -> dict:
+    calendar = sorted(figures.calendar_minutes)
+    values = {
+        "received": figures.received,
+        "responded": figures.responded,
+        "within_target": figures.within_target,
+        "within_guarantee": figures.within_guarantee,
+        "pending_target": figures.pending_target,
+        "pending_guarantee": figures.pending_guarantee,
+        "calendar_median": percentile(calendar, 0.5),
+        "calendar_p90": percentile(calendar, 0.9),
+    }
+    return _attainment_row(values, sorted(figures.business_minutes), calendar)
+
+
+def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """The same report as `response_times_raw`, added up from daily figures (rollups): stored days
+    where current, raw rows for the rest — a year reads ~365 rows per topic, not every inquiry."""
+    now = now or timezone.now()
+    figures = period_figures(team=team, first=period.start, last=period.end, now=now)
+    overall, weekly = Figures(), defaultdict(Figures)
+    for (day, _topic), f in figures.items():
+        overall.add(f)
+        weekly[week_of(day)].add(f)
+    rows = [
+        {
+            "week": week.isoformat(),
+            "iso_week": "{}-W{:02d}".format(*week.isocalendar()[:2]),
+            **_figures_row(f),
+        }
+        for week, f in sorted(weekly.items())
+        if f.received
+    ]
+    return {
+        "report": "response-times",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "response_target_minutes": team.response_target_minutes,
+        "response_guarantee_minutes": team.response_guarantee_minutes,
+        "summary": _figures_row(overall),
+        "rows": rows,
+    }
+
+
+def recurring_topics(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """The same report as `recurring_topics_raw`, added up from daily figures (rollups)."""
+    from shifts.models import Topic
+
+    figures = period_figures(team=team, first=period.start, last=period.end, now=now or timezone.now())
+    by_topic: dict[int | None, Figures] = defaultdict(Figures)
+    for (_day, topic_id), f in figures.items():
+        by_topic[topic_id].add(f)
+    names = dict(
+        Topic.objects.filter(pk__in=[t for t in by_topic if t is not None]).values_list("pk", "name")
+    )
+    rows = []
+    for topic_id, f in by_topic.items():
+        if not f.received:
+            continue
+        candidate = topic_id is not None and f.received >= AUTOMATION_THRESHOLD
+        average = f.effort_minutes / f.received
+        rows.append(
+            {
+                "topic_id": topic_id,
+                "topic": names.get(topic_id) or "(no topic)",
+                "count": f.received,
+                "resolved": f.resolved,
+                "effort_hours": round(f.effort_minutes / 60, 2),
                 "average_effort_minutes": round(average, 1),
                 "automation_candidate": candidate,
                 "suggestion": (

@@ -261,6 +261,18 @@ class World:
             for table in ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog"):
                 cursor.execute(f"ANALYZE {table}")
 
+    def sweep(self) -> None:
+        """What the every-minute rollup sweep would have done for the measured team while its inquiries
+        arrived (the other teams' reports are not measured; their marks wait)."""
+        from rollups.models import DirtyDay
+        from rollups.services import rollups_rebuild
+
+        rollups_rebuild(team=self.team, now=self.now)
+        DirtyDay.objects.filter(team=self.team).delete()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE rollups_daytopicfigures")
+            cursor.execute("ANALYZE rollups_rolledday")
+
     def _inquiries(self, team: Team, count: int) -> None:
         if count <= 0:
             return
