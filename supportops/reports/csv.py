@@ -44,7 +44,7 @@ COLUMNS = {
         "within_guarantee", "within_guarantee_percent", "pending", "median_business_minutes",
         "p90_business_minutes", "median_calendar_minutes", "p90_calendar_minutes",
     ],
-    "cost": ["week", "iso_week", "primary_hours", "capacity_hours", "cost_percent"],
+    "cost": ["week", "iso_week", "partial", "primary_hours", "capacity_hours", "cost_percent"],
     "topics": [
         "topic_id", "topic", "count", "resolved", "effort_hours", "average_effort_minutes",
         "automation_candidate", "suggestion",
