@@ -370,3 +370,19 @@ class CannedReply(models.Model):
     def render_for(self, inquiry: "Inquiry") -> str:
         # str.replace, not str.format: a stray brace in a stock answer must never raise.
         return self.body.replace("{name}", inquiry.requester_name).replace("{reference}", inquiry.reference)
+
+
+class SavedView(models.Model):
+    """A person's named filter of the inquiry list (its query string), e.g. "My overdue pandas"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")]
+
+    def __str__(self) -> str:
+        return self.name

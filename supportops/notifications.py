@@ -103,8 +103,12 @@ class _CommitBatch:
     def __init__(self, ids: list[int], webhook_ids: list[int]) -> None:
         self.ids = ids
         self.webhook_ids = webhook_ids
+        self.published = False
 
     def __call__(self) -> None:
+        # A batch published already (e.g. run by captureOnCommitCallbacks while the test transaction stays
+        # open) takes no more rows: later ones start a batch of their own.
+        self.published = True
         _enqueue_delivery(self.ids, self.webhook_ids)
 
 
@@ -115,7 +119,7 @@ def _deliver_after_commit(ids: list[int], webhook_ids: list[int] = ()) -> None:
         # Join the batch registered at this very savepoint level: rows written in a savepoint that is
         # rolled back leave with its callbacks, never published for rows that do not exist.
         for sids, callback, *_ in reversed(connection.run_on_commit):
-            if isinstance(callback, _CommitBatch) and set(sids) == level:
+            if isinstance(callback, _CommitBatch) and not callback.published and set(sids) == level:
                 callback.ids.extend(ids)
                 callback.webhook_ids.extend(webhook_ids)
                 return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import zoneinfo
 from collections import defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -359,15 +360,23 @@ def support_cost(*, team: Team, period: Period) -> dict:
     )
     rows = []
     day = week_of(period.start)
+    zone = zoneinfo.ZoneInfo(team.timezone)
+    now = timezone.now()
     while day <= period.end:
-        # Capacity of the part of this week inside the period.
+        # Capacity of the part of this week inside the period, and only up to now: the week under way is
+        # compared with the hours served so far, not with a whole week's capacity.
         first, last = max(day, period.start), min(day + dt.timedelta(days=6), period.end)
-        week_capacity = weekly_capacity * ((last - first).days + 1) / 7
+        start_at = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+        end_at = min(dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone), now)
+        days = max((end_at - start_at).total_seconds(), 0) / 86400
+        week_capacity = weekly_capacity * days / 7
         hours = shifts.weekly_coverage_hours.get(day, 0.0)
+        partial = end_at < dt.datetime.combine(day + dt.timedelta(days=7), dt.time(), tzinfo=zone)
         rows.append(
             {
                 "week": day.isoformat(),
                 "iso_week": "{}-W{:02d}".format(*day.isocalendar()[:2]),
+                "partial": partial,
                 "primary_hours": round(hours, 2),
                 "capacity_hours": round(week_capacity, 2),
                 "cost_percent": _pct(hours, week_capacity),

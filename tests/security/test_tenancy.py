@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from inquiries import services as inquiry_services
-from inquiries.models import Escalation, Improvement, Inquiry
+from inquiries.models import CannedReply, Escalation, Improvement, Inquiry, SavedView
 from integrations import services as integration_services
 from postmortems import services as postmortem_services
 from postmortems.models import Postmortem
@@ -162,6 +162,10 @@ def _populate(team, manager, dev, dev2, tag: str) -> dict:
         "integration": integration_services.integration_create(
             team=team, data={"kind": "github", "name": f"{tag} repository", "secret": f"{tag} hook secret"}
         ),
+        "canned": CannedReply.objects.create(
+            team=team, title=f"{tag} canned title", body=f"{tag} canned body"
+        ),
+        "saved_view": SavedView.objects.create(user=dev.user, name=f"{tag} view", query=f"search={tag}"),
     }
 
 
@@ -396,6 +400,12 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
             ({"slug": b, "member_id": w.a_dev.pk}, {"slug": b, "member_id": GHOST_ID}),
         ],
         "team-settings": slug_only,
+        "canned-replies": slug_only,
+        "canned-reply-remove": [
+            ({"slug": a, "reply_id": o["canned"].pk}, {"slug": "no-such-team", "reply_id": GHOST_ID}),
+            ({"slug": b, "reply_id": o["canned"].pk}, {"slug": b, "reply_id": GHOST_ID}),
+        ],
+        "saved-view-remove": [({"view_id": o["saved_view"].pk}, {"view_id": GHOST_ID})],
         "team-settings-save": slug_only,
         "team-member-add": slug_only,
         "team-member-change": [
