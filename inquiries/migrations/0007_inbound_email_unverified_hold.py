@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0003_inquiry_source_url_resolution_due'),
+        ('inquiries', '0006_saved_view'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inquiries", "0004_list_order_and_search_indexes"),
+        ('inquiries', '0008_resolution_clock'),
         ("shifts", "0005_team_alerts_horizon_sessions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0003_inquiry_source_url_resolution_due'),
+        ('inquiries', '0007_inbound_email_unverified_hold'),
         ('shifts', '0005_team_alerts_horizon_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
