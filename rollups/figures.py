@@ -34,8 +34,15 @@ class Figures:
     resolved: int = 0
     documentation: int = 0
     effort_minutes: int = 0
+    # The resolution target (SPEC 3.1/3.5): inquiries that have one, resolved by it, and still open
+    # before it (or waiting on the requester, which pauses it).
+    with_resolution_target: int = 0
+    resolved_within_target: int = 0
+    pending_resolution: int = 0
     calendar_minutes: list[float] = field(default_factory=list)
     business_minutes: list[float] = field(default_factory=list)
+    # channel -> [received, responded, responded within target] (the report's by-channel table)
+    channels: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, other: Figures) -> None:
         for name in (
@@ -48,10 +55,17 @@ class Figures:
             "resolved",
             "documentation",
             "effort_minutes",
+            "with_resolution_target",
+            "resolved_within_target",
+            "pending_resolution",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.calendar_minutes.extend(other.calendar_minutes)
         self.business_minutes.extend(other.business_minutes)
+        for channel, counts in other.channels.items():
+            mine = self.channels.setdefault(channel, [0, 0, 0])
+            for index, value in enumerate(counts):
+                mine[index] += value
 
 
 Key = tuple[dt.date, int | None]  # (local day received, topic id)
@@ -112,15 +126,42 @@ def raw_figures(
             "topic_id",
             "status",
             "resolution_kind",
+            "resolved_at",
+            "resolution_due_at",
+            "channel",
         )
         .order_by()
     )
-    for received, responded, due, guarantee, topic_id, status, kind in rows:
+    for (
+        received,
+        responded,
+        due,
+        guarantee,
+        topic_id,
+        status,
+        kind,
+        resolved_at,
+        resolution_due,
+        channel,
+    ) in rows:
         day = received.astimezone(tz).date()
         f = figures[(day, topic_id)]
         f.received += 1
+        by_channel = f.channels.setdefault(channel, [0, 0, 0])
+        by_channel[0] += 1
+        by_channel[1] += responded is not None
+        by_channel[2] += responded is not None and due is not None and responded <= due
         f.resolved += status == Inquiry.Status.RESOLVED
         f.documentation += kind in DOCUMENTATION_KINDS
+        if resolution_due is not None:
+            f.with_resolution_target += 1
+            f.resolved_within_target += resolved_at is not None and resolved_at <= resolution_due
+            if resolved_at is None and (resolution_due > now or status == Inquiry.Status.WAITING):
+                # Still open before its target: the day stays raw until then (a change of status marks
+                # the day dirty anyway).
+                f.pending_resolution += 1
+                if resolution_due > now and (settled[day] is None or resolution_due > settled[day]):
+                    settled[day] = resolution_due
         if responded is not None:
             f.responded += 1
             f.within_target += due is not None and responded <= due

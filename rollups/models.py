@@ -43,6 +43,11 @@ class DayTopicFigures(models.Model):
     resolved = models.PositiveIntegerField(default=0)
     documentation = models.PositiveIntegerField(default=0)
     effort_minutes = models.PositiveIntegerField(default=0)
+    with_resolution_target = models.PositiveIntegerField(default=0)
+    resolved_within_target = models.PositiveIntegerField(default=0)
+    pending_resolution = models.PositiveIntegerField(default=0)
+    # {channel: [received, responded, within target]}
+    channels = models.JSONField(default=dict)
     # Minutes to first response of each responded inquiry (exact digests: medians and p90 of any span
     # of days are those of the raw rows).
     calendar_minutes = models.JSONField(default=list)

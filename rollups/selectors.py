@@ -41,13 +41,31 @@ def period_figures(*, team: Team, first: dt.date, last: dt.date, now: dt.datetim
         "resolved",
         "documentation",
         "effort_minutes",
+        "with_resolution_target",
+        "resolved_within_target",
+        "pending_resolution",
+        "channels",
         "calendar_minutes",
         "business_minutes",
     )
     for day, topic_id, *values in stored:
         if day not in usable:
             continue
-        received, responded, target, guarantee, resolved, documentation, effort, calendar, business = values
+        (
+            received,
+            responded,
+            target,
+            guarantee,
+            resolved,
+            documentation,
+            effort,
+            with_resolution,
+            resolved_in_time,
+            pending_resolution,
+            channels,
+            calendar,
+            business,
+        ) = values
         figures[(day, topic_id)].add(
             Figures(
                 received=received,
@@ -57,6 +75,10 @@ def period_figures(*, team: Team, first: dt.date, last: dt.date, now: dt.datetim
                 resolved=resolved,
                 documentation=documentation,
                 effort_minutes=effort,
+                with_resolution_target=with_resolution,
+                resolved_within_target=resolved_in_time,
+                pending_resolution=pending_resolution,
+                channels={channel: list(counts) for channel, counts in (channels or {}).items()},
                 calendar_minutes=calendar,
                 business_minutes=business,
             )

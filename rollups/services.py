@@ -40,6 +40,10 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                 resolved=f.resolved,
                 documentation=f.documentation,
                 effort_minutes=f.effort_minutes,
+                with_resolution_target=f.with_resolution_target,
+                resolved_within_target=f.resolved_within_target,
+                pending_resolution=f.pending_resolution,
+                channels=f.channels,
                 calendar_minutes=f.calendar_minutes,
                 business_minutes=f.business_minutes,
             )

@@ -477,6 +477,9 @@ def _figures_row(figures: Figures) -> dict:
         "pending_guarantee": figures.pending_guarantee,
         "calendar_median": percentile(calendar, 0.5),
         "calendar_p90": percentile(calendar, 0.9),
+        "with_resolution_target": figures.with_resolution_target,
+        "resolved_within_target": figures.resolved_within_target,
+        "pending_resolution": figures.pending_resolution,
     }
     return _attainment_row(values, sorted(figures.business_minutes), calendar)
 
@@ -505,9 +508,28 @@ def response_times(*, team: Team, period: Period, now: dt.datetime | None = None
         "period": period.as_dict(),
         "response_target_minutes": team.response_target_minutes,
         "response_guarantee_minutes": team.response_guarantee_minutes,
+        "resolution_target_minutes": team.resolution_target_minutes,
         "summary": _figures_row(overall),
         "rows": rows,
+        "by_channel": _channels_rows(overall.channels),
     }
+
+
+def _channels_rows(channels: dict[str, list[int]]) -> list[dict]:
+    """The by-channel table of `_by_channel`, from the rolled-up counts."""
+    labels = dict(Inquiry.Channel.choices)
+    rows = [
+        {
+            "channel": channel,
+            "received": received,
+            "responded": responded,
+            "within_target": within,
+            "label": labels.get(channel, channel),
+        }
+        for channel, (received, responded, within) in channels.items()
+        if received
+    ]
+    return sorted(rows, key=lambda row: (-row["received"], row["channel"]))
 
 
 def recurring_topics(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:

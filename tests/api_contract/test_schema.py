@@ -124,6 +124,9 @@ def test_times_without_an_offset_are_documented_as_team_local(schema):
 @pytest.fixture
 def world(as_member, manager, primary, team, other_team, outsider):
     api = as_member(manager)
+    # The team offers one-to-one sessions, so their public slots answer 200 too.
+    team.session_minutes_per_week = 30
+    team.save(update_fields=["session_minutes_per_week"])
 
     def post(url: str, data: dict) -> dict:
         response = api.post(url, data, format="json")
