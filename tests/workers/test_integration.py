@@ -101,7 +101,9 @@ class Stack:
         path = self.tmp / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def worker(self, name: str = "w1", **env: str) -> subprocess.Popen:
+    def worker(
+        self, name: str = "w1", queues: str = "celery,notifications,sweeps,webhooks", **env: str
+    ) -> subprocess.Popen:
         process = self.start(
             name,
             str(BIN / "celery"),
@@ -111,7 +113,7 @@ class Stack:
             "--loglevel=INFO",
             "--concurrency=2",
             "-Q",
-            "celery,notifications,sweeps,webhooks",
+            queues,
             "-n",
             f"{name}@%h",
             "--without-mingle",
