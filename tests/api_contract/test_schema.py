@@ -123,6 +123,9 @@ def test_times_without_an_offset_are_documented_as_team_local(schema):
 
 @pytest.fixture
 def world(as_member, manager, primary, team, other_team, outsider):
+    # Every optional feature switched on, so that each GET has something to show.
+    team.session_minutes_per_week = 120
+    team.save()
     api = as_member(manager)
 
     def post(url: str, data: dict) -> dict:
