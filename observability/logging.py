@@ -81,6 +81,9 @@ def json_logging_config(level: str = "INFO") -> dict:
             "django.db.backends": {"level": "WARNING"},
             "gunicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            # billiard's pool logger does not propagate; without a handler its lines ("Process
+            # 'ForkPoolWorker-1' exited ...") would reach stderr as plain text.
+            "multiprocessing": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
             # Celery's own loggers propagate to the root handler; none of them adds a handler.
             "celery": {"level": level},
         },
