@@ -208,7 +208,7 @@ def similar_inquiries(*, inquiry: Inquiry, limit: int = 5) -> list[Inquiry]:
 
 # Candidates are the team's most recent inquiries (newest first, the team's list index): the search is
 # bounded whatever the history's size. Among them, matches of any keyword (the stored tsvector) are ranked.
-SIMILAR_WINDOW = 20000
+SIMILAR_WINDOW = 5000
 SIMILAR_MIN_RANK = 0.05
 
 
