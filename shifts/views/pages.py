@@ -214,6 +214,9 @@ def shift_override(request: HttpRequest) -> HttpResponse:
         except (KeyError, ValueError, ObjectDoesNotExist, DomainError):
             messages.error(request, "That member or shift is not in this team (any more).")
             return redirect(f"/rotations/?{urlencode({'team': team.slug if team else ''})}")
+        if shift.member.user_id != request.user.pk and not user_manages(user=request.user, team=shift.team):
+            messages.error(request, "Only the shift's member or a manager can override it.")
+            return redirect(f"/rotations/?{urlencode({'team': team.slug})}")
         context = {
             "team": team,
             "shift": shift,

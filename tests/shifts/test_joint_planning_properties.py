@@ -57,6 +57,22 @@ def allowance(longer_rows, shorter_rows, candidates, absences):
     return worst
 
 
+def feasible(candidates, absences, lengths=None) -> bool:
+    """Both roles can be fair only if nobody's share of the two together exceeds one person's time: a
+    member with more than half of the percent-time of those present would have to serve both at once.
+    Greedy planning needs slack besides: we ask that nobody carries more than a third of those present
+    at any time of the year (absences included). Closer to the limit a member can end a fraction of a
+    shift, and under absences that make fairness impossible arbitrarily far, beyond the allowance."""
+    if 3 * max(c.pct for c in candidates) > sum(c.pct for c in candidates):
+        return False
+    for length in set((lengths or {}).values()) or {24 * 60}:
+        for slot in year_of_slots(length):
+            share = shares_of(slot.start, slot.end, candidates, absences)
+            if share and max(share.values()) > 1 / 3 + 1e-9:
+                return False
+    return True
+
+
 def worst_after_every_shift(rows, candidates, absences):
     pct = {c.id: c.pct for c in candidates}
     epoch = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -109,12 +125,8 @@ def test_primary_and_secondary_planned_together_are_each_fair_whichever_is_sched
     team, primary, secondary, first
 ):
     candidates, absences = team
-    # Both roles can be fair only if nobody's share of the two together exceeds one person's time: a
-    # member with more than half of the team's percent-time would have to serve both at once. Greedy
-    # planning needs slack besides: a member carrying nearly all their time as on-call in the two roles
-    # (more than 2/3) can end a fraction of a shift beyond the allowance (see the report of issue 8).
-    assume(3 * max(c.pct for c in candidates) <= sum(c.pct for c in candidates))
     lengths = {"primary": primary, "secondary": secondary}
+    assume(feasible(candidates, absences, lengths))
     result = schedule_in_order(candidates, absences, lengths, first)
     check_team_bounds(result, candidates, absences, lengths)
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from shifts.scheduler import REPAIR_MOVES, Candidate, RolePlan, Slot, plan_team
 from tests.shifts.test_joint_planning_properties import LENGTHS, check_team_bounds, teams
+from tests.shifts.test_joint_planning_properties import feasible as feasible_with
 from tests.shifts.test_scheduler_properties import overlaps, year_of_slots
 
 ROLES = ("primary", "secondary")
@@ -43,8 +44,8 @@ def moved_after(before, after, now):
     return moved
 
 
-def feasible(candidates):
-    return 3 * max(c.pct for c in candidates) <= sum(c.pct for c in candidates)
+def feasible(candidates, absences=None, lengths=None):
+    return feasible_with(candidates, absences or {}, lengths)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -61,8 +62,8 @@ def test_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight_acros
     team, primary, secondary, cut, victim_index, offset_hours, days
 ):
     candidates, absences = team
-    assume(feasible(candidates))
     lengths = {"primary": primary, "secondary": secondary}
+    assume(feasible(candidates, absences, lengths))
     before = first_plan(candidates, absences, lengths)
     slots = before["primary"].assignments
     now = slots[int(len(slots) * cut)].slot.start
@@ -102,7 +103,7 @@ def test_a_late_joiner_takes_over_only_about_their_share(team, primary, secondar
     now = slots[int(len(slots) * cut)].slot.start
     newcomer = Candidate(100, newcomer_pct, since=now)
     everyone = [*candidates, newcomer]
-    assume(feasible(everyone) and feasible(candidates))
+    assume(feasible(everyone, absences, lengths) and feasible(candidates, absences, lengths))
 
     after = replan(before, everyone, absences, lengths, now)
 
@@ -131,7 +132,7 @@ def test_a_leaver_moves_only_their_own_shifts_and_a_small_repair(team, primary, 
     now = slots[int(len(slots) * cut)].slot.start
     leaver = candidates[leaver_index % len(candidates)]
     staying = [c for c in candidates if c.id != leaver.id]
-    assume(feasible(staying) and feasible(candidates))
+    assume(feasible(staying, absences, lengths) and feasible(candidates, absences, lengths))
 
     after = replan(before, staying, absences, lengths, now)
 

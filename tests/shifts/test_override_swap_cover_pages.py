@@ -112,3 +112,14 @@ def test_colleague_lists_leave_out_people_absent_at_that_time(client, manager, t
     cover_select = row[row.rindex('aria-label="Ask to cover"') :]
     assert members[1].display_name in cover_select
     assert members[2].display_name not in cover_select
+
+
+def test_a_developer_cannot_even_see_the_confirmation_for_someone_elses_shift(client, trio):
+    rotation, members = trio
+    shift = rotation.shifts.filter(member=members[0]).order_by("starts_at").last()
+    client.force_login(members[1].user)
+    response = client.post(
+        "/rotations/override/", {"team": "ads", "shift": shift.pk, "member": members[1].pk}
+    )
+    assert response.status_code == 302
+    assert Shift.objects.get(pk=shift.pk).member_id == members[0].pk
