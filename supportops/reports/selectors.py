@@ -13,6 +13,7 @@ import statistics
 import zoneinfo
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -486,8 +487,11 @@ def _figures_row(figures: Figures) -> dict:
 
 def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
     """The same report as `response_times_raw`, added up from daily figures (rollups): stored days
-    where current, raw rows for the rest — a year reads ~365 rows per topic, not every inquiry."""
+    where current, raw rows for the rest — a year reads ~365 rows per topic, not every inquiry. Without
+    PostgreSQL (no triggers, so nothing stored) it is `response_times_raw`."""
     now = now or timezone.now()
+    if not settings.IS_POSTGRES:
+        return response_times_raw(team=team, period=period, now=now)
     figures = period_figures(team=team, first=period.start, last=period.end, now=now)
     overall, weekly = Figures(), defaultdict(Figures)
     for (day, _topic), f in figures.items():
@@ -533,8 +537,11 @@ def _channels_rows(channels: dict[str, list[int]]) -> list[dict]:
 
 
 def recurring_topics(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
-    """The same report as `recurring_topics_raw`, added up from daily figures (rollups)."""
+    """The same report as `recurring_topics_raw`, added up from daily figures (rollups) on PostgreSQL."""
     from shifts.models import Topic
+
+    if not settings.IS_POSTGRES:
+        return recurring_topics_raw(team=team, period=period)
 
     figures = period_figures(team=team, first=period.start, last=period.end, now=now or timezone.now())
     by_topic: dict[int | None, Figures] = defaultdict(Figures)
