@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from security.tokens import token_issue, token_revoke
 from shifts.coverage import validate_timezone
 from supportops.errors import InvalidInput
 
@@ -72,12 +73,12 @@ class ProfileInvalid(InvalidInput):
 
 
 def api_token_create(*, user) -> Token:
-    """A fresh key; any previous key of this person stops working at once."""
+    """A fresh key; any previous key of this person stops working at once (both audited, with the
+    expiry rules of security.tokens)."""
     with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+        token_revoke(user=user, reason="rotated")
+        return token_issue(user=user)
 
 
 def api_token_revoke(*, user) -> bool:
-    deleted, _ = Token.objects.filter(user=user).delete()
-    return bool(deleted)
+    return token_revoke(user=user)
