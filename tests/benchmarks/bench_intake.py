@@ -102,7 +102,14 @@ def _run(client, url: str, n: int) -> tuple[float, list[int]]:
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(ROOT_URLCONF=__name__, PUBLIC_INTAKE_RATE="1000000/hour")
-def test_intake_throughput_against_a_bare_view(client, team, primary):
+def test_intake_throughput_against_a_bare_view(client, team, primary, monkeypatch):
+    from django.conf import settings as django_settings
+
+    # Publish to the configured broker even if an earlier test pointed the app elsewhere (and drop any
+    # producer pool made then).
+    monkeypatch.setattr(celery_app.conf, "broker_url", django_settings.CELERY_BROKER_URL)
+    monkeypatch.setattr(celery_app.conf, "broker_write_url", django_settings.CELERY_BROKER_URL)
+    celery_app.close()
     team.coverage = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
     team.save()
     now = timezone.now()
