@@ -32,6 +32,7 @@ from inquiries.api.serializers import PublicInquirySerializer
 from inquiries.models import Inquiry
 from shifts.models import Shift, Team
 from supportops.celery import app as celery_app
+from tests.inquiries.test_lean_intake import STATEMENTS_PER_SUBMISSION
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.redis]
 
@@ -153,5 +154,5 @@ def test_intake_throughput_against_a_bare_view(client, team, primary, monkeypatc
         "  profile of the intake (cumulative, project code):\n    " + "\n    ".join(lines[:20])
     )
     # Statement counts do not depend on the machine: the intake's stay fixed and small.
-    assert len(set(intake_counts)) == 1 and intake_counts[-1] == 9, shown
+    assert len(set(intake_counts)) == 1 and intake_counts[-1] == STATEMENTS_PER_SUBMISSION, shown
     assert bare_counts[-1] == 1
