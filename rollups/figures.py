@@ -185,3 +185,96 @@ def raw_figures(
         day = row["inquiry__received_at"].astimezone(tz).date()
         figures[(day, row["inquiry__topic_id"])].effort_minutes += row["total"] or 0
     return figures, settled
+
+
+# -- per member, for the load report ------------------------------------------------------------------
+
+# Shifts last at most 28 days (the rotation's limit), as in the load report's own probe.
+MAX_SHIFT_MINUTES = 28 * 24 * 60
+
+
+@dataclass
+class MemberFigures:
+    """What members did on a day (team's local day of the act itself, not of the inquiry's arrival):
+    responses written (first public reply, by the day the inquiry was responded to), inquiries resolved
+    (ids: an inquiry resolved twice by one person in a period counts once), effort logged and the part
+    logged outside their own primary shifts."""
+
+    responded: dict[int, int] = field(default_factory=dict)  # user id -> inquiries
+    resolved: dict[int, set[int]] = field(default_factory=dict)  # user id -> inquiry ids
+    effort: dict[int, list[int]] = field(default_factory=dict)  # member id -> [minutes, outside shifts]
+
+    def add(self, other: MemberFigures) -> None:
+        for user_id, n in other.responded.items():
+            self.responded[user_id] = self.responded.get(user_id, 0) + n
+        for user_id, ids in other.resolved.items():
+            self.resolved.setdefault(user_id, set()).update(ids)
+        for member_id, (total, outside) in other.effort.items():
+            mine = self.effort.setdefault(member_id, [0, 0])
+            mine[0] += total
+            mine[1] += outside
+
+
+def _in_ranges(field_name: str, ranges) -> Q:
+    condition = Q()
+    for start, end in ranges:
+        condition |= Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+    return condition
+
+
+def raw_member_figures(*, team: Team, days: Iterable[dt.date]) -> dict[dt.date, MemberFigures]:
+    """MemberFigures per local day of `days`, from the raw rows."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from inquiries.models import Event, Message
+    from shifts.models import Rotation, Shift
+
+    tz = zoneinfo.ZoneInfo(team.timezone)
+    days = set(days)
+    figures: dict[dt.date, MemberFigures] = defaultdict(MemberFigures)
+    if not days:
+        return figures
+    ranges = day_ranges(days, tz)
+    first_author = Subquery(
+        Message.objects.filter(inquiry=OuterRef("pk"), kind=Message.Kind.REPLY)
+        .order_by("created_at", "id")
+        .values("author")[:1]
+    )
+    responded = (
+        Inquiry.objects.filter(_in_ranges("responded_at", ranges), team=team)
+        .annotate(first_author=first_author)
+        .values_list("responded_at", "first_author")
+        .order_by()
+    )
+    for responded_at, author in responded:
+        if author is not None:
+            by_user = figures[responded_at.astimezone(tz).date()].responded
+            by_user[author] = by_user.get(author, 0) + 1
+    resolved = (
+        Event.objects.filter(_in_ranges("created_at", ranges), inquiry__team=team, kind="resolved")
+        .exclude(actor=None)
+        .values_list("created_at", "actor", "inquiry_id")
+        .order_by()
+    )
+    for created_at, actor, inquiry_id in resolved:
+        figures[created_at.astimezone(tz).date()].resolved.setdefault(actor, set()).add(inquiry_id)
+    on_shift = Exists(
+        Shift.objects.filter(
+            member=OuterRef("member"),
+            role=Rotation.Role.PRIMARY,
+            starts_at__gt=OuterRef("created_at") - dt.timedelta(minutes=MAX_SHIFT_MINUTES),
+            starts_at__lte=OuterRef("created_at"),
+            ends_at__gt=OuterRef("created_at"),
+        )
+    )
+    effort = (
+        EffortLog.objects.filter(_in_ranges("created_at", ranges), member__team=team)
+        .annotate(on_shift=on_shift)
+        .values_list("created_at", "member_id", "minutes", "on_shift")
+        .order_by()
+    )
+    for created_at, member_id, minutes, shift in effort:
+        mine = figures[created_at.astimezone(tz).date()].effort.setdefault(member_id, [0, 0])
+        mine[0] += minutes
+        mine[1] += 0 if shift else minutes
+    return figures

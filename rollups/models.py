@@ -60,6 +60,27 @@ class DayTopicFigures(models.Model):
         return f"{self.team_id} {self.day} topic {self.topic_id}"
 
 
+class DayMemberFigures(models.Model):
+    """What one person did on a team's local day (the load report): a row per user (responses written,
+    inquiries resolved) or per member (effort logged, and the part outside their own primary shifts).
+    Ids, not keys: a deleted user or member marks the days it touched."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    user_id = models.IntegerField(null=True, blank=True)
+    member_id = models.IntegerField(null=True, blank=True)
+    responded = models.PositiveIntegerField(default=0)
+    resolved = models.JSONField(default=list)  # inquiry ids (counted once per period)
+    effort_minutes = models.PositiveIntegerField(default=0)
+    effort_outside_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "day"], name="day_member_team_day")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.day} user {self.user_id} member {self.member_id}"
+
+
 class DirtyDay(models.Model):
     """Written by the database triggers (PostgreSQL), one row per statement and day touched; consumed by
     the sweep. Append-only on purpose: writers never wait on each other's marks (no unique key to lock),

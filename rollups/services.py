@@ -14,8 +14,8 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from shifts.models import Team
 
-from .figures import calendar_key, raw_figures
-from .models import DayTopicFigures, DirtyDay, RolledDay
+from .figures import calendar_key, raw_figures, raw_member_figures
+from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
 
 SWEEP_DAYS = 400  # days recomputed per sweep run (a busy day of one team is a few hundred rows)
 REBUILD_CHUNK_DAYS = 31
@@ -25,8 +25,11 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
     """Recompute and store the figures of `days` of `team` from the raw rows."""
     now = now or timezone.now()
     figures, settled = raw_figures(team=team, days=days, now=now)
+    members = raw_member_figures(team=team, days=days)
     key = calendar_key(team)
     with transaction.atomic():
+        DayMemberFigures.objects.filter(team=team, day__in=days).delete()
+        DayMemberFigures.objects.bulk_create(_member_rows(team, members))
         DayTopicFigures.objects.filter(team=team, day__in=days).delete()
         DayTopicFigures.objects.bulk_create(
             DayTopicFigures(
@@ -56,6 +59,32 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
             unique_fields=["team", "day"],
             update_fields=["calendar_key", "settled_at", "computed_at"],
         )
+
+
+def _member_rows(team: Team, members) -> list[DayMemberFigures]:
+    rows = []
+    for day, f in members.items():
+        for user_id in sorted(set(f.responded) | set(f.resolved)):
+            rows.append(
+                DayMemberFigures(
+                    team=team,
+                    day=day,
+                    user_id=user_id,
+                    responded=f.responded.get(user_id, 0),
+                    resolved=sorted(f.resolved.get(user_id, ())),
+                )
+            )
+        for member_id, (total, outside) in sorted(f.effort.items()):
+            rows.append(
+                DayMemberFigures(
+                    team=team,
+                    day=day,
+                    member_id=member_id,
+                    effort_minutes=total,
+                    effort_outside_minutes=outside,
+                )
+            )
+    return rows
 
 
 def rollups_refresh(*, limit: int = SWEEP_DAYS, now: dt.datetime | None = None) -> int:

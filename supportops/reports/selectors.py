@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
 from rollups.figures import Figures
-from rollups.selectors import period_figures
+from rollups.selectors import period_figures, period_member_figures, period_received
 from shifts.business_time import BusinessCalendar
 from shifts.models import Absence, Member, Rotation, Shift, Team
 
@@ -130,7 +130,24 @@ def _session_minutes(team: Team, period: Period) -> dict[int, dict]:
     return {row["host"]: {"total": row["total"] or 0, "outside": row["outside"] or 0} for row in rows}
 
 
-def load_balance(*, team: Team, period: Period) -> dict:
+def load_balance(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """The same report as `load_balance_raw`, with what members did on inquiries (responses written,
+    inquiries resolved, effort in and outside their primary shifts) added up from daily rollups (stored
+    days where current, raw rows for the rest); shifts and sessions, which are few, are read as they are."""
+    done = period_member_figures(team=team, first=period.start, last=period.end, now=now or timezone.now())
+    effort = {
+        member_id: {"total": total, "outside": outside} for member_id, (total, outside) in done.effort.items()
+    }
+    return _load_report(
+        team=team,
+        period=period,
+        responded=done.responded,
+        resolved={user_id: len(ids) for user_id, ids in done.resolved.items()},
+        effort=effort,
+    )
+
+
+def load_balance_raw(*, team: Team, period: Period) -> dict:
     """Per member: shifts and hours served against the fair share, work done, share on direct support.
 
     Direct support = coverage hours served as Primary + effort logged (and one-to-one sessions held)
@@ -138,12 +155,19 @@ def load_balance(*, team: Team, period: Period) -> dict:
     the member's time is that over percent-time x 40 h/week x weeks, compared with the team's support
     budget.
     """
+    return _load_report(
+        team=team,
+        period=period,
+        responded=_first_reply_authors(team, period),
+        resolved=_resolvers(team, period),
+        effort=_effort(team, period),
+    )
+
+
+def _load_report(*, team: Team, period: Period, responded: dict, resolved: dict, effort: dict) -> dict:
     calendar = BusinessCalendar.for_team(team)
     roles = role_figures(team=team, period=period, calendar=calendar)
     shifts, secondary = roles[Rotation.Role.PRIMARY], roles[Rotation.Role.SECONDARY]
-    responded = _first_reply_authors(team, period)
-    resolved = _resolvers(team, period)
-    effort = _effort(team, period)
     sessions = _session_minutes(team, period)
     for member_id, held in sessions.items():
         minutes = effort.setdefault(member_id, {"total": 0, "outside": 0})
@@ -588,7 +612,9 @@ def recurring_topics(*, team: Team, period: Period, now: dt.datetime | None = No
 # -- team load -----------------------------------------------------------------------------------------
 
 
-def team_load(*, teams, period: Period, now: dt.datetime | None = None, boosters_per_team: int = 5) -> dict:
+def team_load(
+    *, teams, period: Period, now: dt.datetime | None = None, boosters_per_team: int = 5, raw: bool = False
+) -> dict:
     """Inquiries per member-FTE per week for each team; a team well above the others gets boosters.
 
     A team is flagged when its load exceeds 1.5x the median load of the other teams. Boosters are
@@ -598,12 +624,16 @@ def team_load(*, teams, period: Period, now: dt.datetime | None = None, boosters
     now = now or timezone.now()
     teams = list(teams)
     team_ids = [t.pk for t in teams]
-    received = dict(
-        Inquiry.objects.filter(_in_period("received_at", period), team_id__in=team_ids)
-        .values("team_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("team_id", "n")
+    received = (
+        _received_per_team(teams, period, now)
+        if not raw
+        else dict(
+            Inquiry.objects.filter(_in_period("received_at", period), team_id__in=team_ids)
+            .values("team_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("team_id", "n")
+        )
     )
     staffing = {
         row["team_id"]: row
@@ -645,6 +675,31 @@ def team_load(*, teams, period: Period, now: dt.datetime | None = None, boosters
         "summary": {"teams": len(rows), "overloaded": [r["team"] for r in flagged]},
         "rows": rows,
     }
+
+
+def _received_per_team(teams: list[Team], period: Period, now: dt.datetime) -> dict[int, int]:
+    """Inquiries each team received in the period: from the daily rollups for a team whose local days
+    are the period's (same time zone), counted from the raw rows for the others."""
+    other_zone = [t.pk for t in teams if t.timezone != period.tz.key]
+    received = dict(
+        Inquiry.objects.filter(_in_period("received_at", period), team_id__in=other_zone)
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("team_id", "n")
+    )
+    for t in teams:
+        if t.pk not in other_zone:
+            received[t.pk] = period_received(team=t, first=period.start, last=period.end, now=now)
+    return received
+
+
+def team_load_raw(
+    *, teams, period: Period, now: dt.datetime | None = None, boosters_per_team: int = 5
+) -> dict:
+    """`team_load` with every team's inquiries counted from the raw rows (what the rollups must equal)."""
+    teams = list(teams)
+    return team_load(teams=teams, period=period, now=now, boosters_per_team=boosters_per_team, raw=True)
 
 
 def _add_boosters(rows, flagged, teams, period, now, limit) -> None:

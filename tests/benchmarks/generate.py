@@ -272,6 +272,7 @@ class World:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE rollups_daytopicfigures")
             cursor.execute("ANALYZE rollups_rolledday")
+            cursor.execute("ANALYZE rollups_daymemberfigures")
 
     def _inquiries(self, team: Team, count: int) -> None:
         if count <= 0:
@@ -302,8 +303,8 @@ class World:
             team_id, number, reference, tracking_token, subject, body, requester_name, requester_email,
             channel, source_url, topic_id, priority, reproducible, serious, status, assignee_id, keep,
             handoff_note, received_at, responded_at, resolved_at, response_due_at, response_guarantee_at,
-            waiting_seconds, resolution_paused_minutes, resolution_kind, resolution_note, product_issue_url,
-            known_issue_url, constructive_correction, comprehensive_solution, created_at, updated_at
+            waiting_seconds, resolution_kind, resolution_note, product_issue_url, known_issue_url,
+            constructive_correction, comprehensive_solution, created_at, updated_at, resolution_paused_minutes
         )
         SELECT %(team)s, s.n, %(prefix)s || '-' || s.n, md5(%(team)s || '-' || s.n || '-bench'),
                initcap(w[1 + floor(s.r3 * {len(WORDS)})::int])
@@ -320,10 +321,10 @@ class World:
                CASE WHEN s.status <> 'new' THEN s.responded END,
                CASE WHEN s.status = 'resolved' THEN s.responded + interval '2 hours' END,
                s.received + interval '4 hours', s.received + interval '24 hours',
-               0, 0, CASE WHEN s.status = 'resolved' THEN
+               0, CASE WHEN s.status = 'resolved' THEN
                    (ARRAY['answered', 'documentation', 'workaround', 'known_issue'])[1 + floor(s.r2 * 4)::int]
                    ELSE '' END,
-               '', '', '', '', '', s.received, s.received
+               '', '', '', '', '', s.received, s.received, 0
         FROM shaped s,
              LATERAL (SELECT {words} AS w) v,
              LATERAL (SELECT {_sql_array(FIRST_NAMES)}[1 + floor(s.r4 * {len(FIRST_NAMES)})::int] AS fn,

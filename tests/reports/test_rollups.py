@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from inquiries.models import EffortLog, Inquiry
+from inquiries.models import EffortLog, Event, Inquiry, Message
 from rollups.models import DayTopicFigures, DirtyDay, RolledDay
 from rollups.services import gaps_fill, rollups_refresh
-from shifts.models import Topic
+from shifts.models import Shift, Team, Topic
 from supportops.reports import selectors
 from supportops.reports.period import period_parse
 
@@ -62,12 +62,56 @@ def _random_inquiries(team, members, topics, rng, now, count, first_number=1):
             )
         )
     made = Inquiry.objects.bulk_create(rows)
-    EffortLog.objects.bulk_create(
+    users = [m.user for m in members]
+    efforts = [
         EffortLog(inquiry=i, member=rng.choice(members), minutes=rng.randrange(1, 90))
         for i in made
         if rng.random() < 0.6
+    ]
+    EffortLog.objects.bulk_create(efforts)
+    # Logged some time after the arrival (created_at is set on insert: stamped afterwards).
+    _stamp(
+        EffortLog,
+        [(e, e.inquiry.received_at + dt.timedelta(minutes=rng.randrange(0, 3000))) for e in efforts],
+        now,
     )
+    replies, resolutions = [], []
+    for i in made:
+        if i.responded_at is not None:
+            for k in range(rng.choice([1, 1, 2])):  # the first reply's author is the one who responded
+                author = rng.choice([*users, None]) if rng.random() < 0.1 else rng.choice(users)
+                replies.append(
+                    (
+                        Message(inquiry=i, kind="reply", author=author, body="r"),
+                        i.responded_at + dt.timedelta(minutes=k),
+                    )
+                )
+        if i.resolved_at is not None:
+            actor = rng.choice(users)
+            resolutions.append((Event(inquiry=i, kind="resolved", actor=actor), i.resolved_at))
+            if rng.random() < 0.3:  # resolved before too (reopened since): counted once in a period
+                earlier = i.received_at + dt.timedelta(minutes=rng.randrange(0, 4000))
+                resolutions.append((Event(inquiry=i, kind="resolved", actor=actor), earlier))
+    for model, pairs in ((Message, replies), (Event, resolutions)):
+        model.objects.bulk_create(obj for obj, _ in pairs)
+        _stamp(model, pairs, now)
     return made
+
+
+def _stamp(model, pairs, now):
+    for obj, at in pairs:
+        model.objects.filter(pk=obj.pk).update(created_at=min(at, now))
+
+
+def _random_shifts(team, members, rng, now):
+    """Primary shifts over the random days: effort inside them is on shift, outside is not."""
+    start = now - dt.timedelta(days=DAYS + 2)
+    while start < now + dt.timedelta(days=2):
+        length = dt.timedelta(hours=rng.choice([4, 8, 30]))
+        Shift.objects.create(
+            team=team, role="primary", member=rng.choice(members), starts_at=start, ends_at=start + length
+        )
+        start += length + dt.timedelta(hours=rng.choice([0, 6, 20]))
 
 
 def _assert_reports_equal(team, now, spans):
@@ -79,14 +123,25 @@ def _assert_reports_equal(team, now, spans):
         assert selectors.recurring_topics(
             team=team, period=period, now=now
         ) == selectors.recurring_topics_raw(team=team, period=period), (first, last)
+        assert selectors.load_balance(team=team, period=period, now=now) == selectors.load_balance_raw(
+            team=team, period=period
+        ), (first, last)
+        teams = Team.objects.order_by("slug")
+        assert selectors.team_load(teams=teams, period=period, now=now) == selectors.team_load_raw(
+            teams=teams, period=period, now=now
+        ), (first, last)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_reports_from_rollups_equal_reports_from_raw_rows(team, primary, teammate, seed):
+def test_reports_from_rollups_equal_reports_from_raw_rows(
+    team, primary, teammate, other_team, outsider, seed
+):
     rng = random.Random(seed)
     now = timezone.now()
     topics = [Topic.objects.create(team=team, name=f"Topic {n}") for n in range(3)]
+    _random_shifts(team, [primary, teammate], rng, now)
     made = _random_inquiries(team, [primary, teammate], topics, rng, now, 120)
+    _random_inquiries(other_team, [outsider], [], rng, now, 20)
     today = now.astimezone(zoneinfo.ZoneInfo(team.timezone)).date()
     spans = [
         (today - dt.timedelta(days=DAYS), today),
@@ -102,6 +157,26 @@ def test_reports_from_rollups_equal_reports_from_raw_rows(team, primary, teammat
     assert RolledDay.objects.filter(team=team).exists() and DayTopicFigures.objects.exists()
     _assert_reports_equal(team, now, spans)
 
+    # Changes of what members did, on clean days: an earlier reply by someone else (now the first), a
+    # resolution undone and one whose actor is gone, effort moved to another day.
+    answered = next(
+        i
+        for i in made[4:]
+        if i.responded_at is not None
+        and i.responded_at < now - dt.timedelta(days=3)
+        and i.messages.order_by("created_at", "id").first().author_id == primary.user_id
+    )
+    earlier = Message.objects.create(inquiry=answered, kind="reply", author=teammate.user, body="e")
+    Message.objects.filter(pk=earlier.pk).update(created_at=answered.responded_at - dt.timedelta(minutes=1))
+    old_resolutions = Event.objects.filter(
+        kind="resolved", inquiry__team=team, created_at__lt=now - dt.timedelta(days=3)
+    ).order_by("pk")
+    old_resolutions.first().delete()
+    Event.objects.filter(pk=old_resolutions.last().pk).update(actor=None)
+    log = EffortLog.objects.filter(member__team=team).order_by("pk").first()
+    EffortLog.objects.filter(pk=log.pk).update(created_at=log.created_at - dt.timedelta(days=3))
+    _assert_reports_equal(team, now, spans)
+
     # Changes the sweep has not seen: answered late, re-topiced, more effort, deleted, a new arrival.
     waiting = [i for i in made if i.responded_at is None and i.status == "new"]
     if waiting:
@@ -111,6 +186,19 @@ def test_reports_from_rollups_equal_reports_from_raw_rows(team, primary, teammat
     EffortLog.objects.create(inquiry=made[2], member=primary, minutes=44)
     Inquiry.objects.filter(pk=made[3].pk).delete()
     _random_inquiries(team, [primary], topics, rng, now, 3, first_number=1000)
+    _assert_reports_equal(team, now, spans)
+    # Shift changes move effort in or out of shifts (they mark every day they cover).
+    Shift.objects.create(
+        team=team,
+        role="primary",
+        member=primary,
+        starts_at=now - dt.timedelta(days=12, hours=3, minutes=7),
+        ends_at=now - dt.timedelta(days=11),
+    )
+    taken_over = Shift.objects.filter(team=team, starts_at__lt=now - dt.timedelta(days=20)).last()
+    Shift.objects.filter(pk=taken_over.pk).update(
+        member=teammate if taken_over.member == primary else primary
+    )
     _assert_reports_equal(team, now, spans)
     while rollups_refresh(now=now):
         pass
@@ -140,3 +228,9 @@ def test_a_settled_period_is_read_from_rollups_not_from_inquiries(team, primary)
         report = selectors.response_times(team=team, period=period, now=now)
     assert report["summary"]["received"] > 0
     assert not [q for q in queries if 'FROM "inquiries_inquiry"' in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        load = selectors.load_balance(team=team, period=period, now=now)
+        team_load = selectors.team_load(teams=[team], period=period, now=now)
+    assert sum(row["responded"] for row in load["rows"]) > 0 and team_load["rows"][0]["inquiries"] > 0
+    raw_tables = ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog")
+    assert not [q for q in queries if any(f'FROM "{table}"' in q["sql"] for table in raw_tables)]
