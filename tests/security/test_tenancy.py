@@ -538,6 +538,18 @@ def _resolve_url(name: str, kwargs: dict) -> str:
 # ---------------------------------------------------------------- the tests
 
 
+def test_writes_records_a_changed_row_and_not_an_update_that_matched_none(world):
+    """The control for every "wrote nothing" below."""
+    inquiry = world.objs["inquiry"]
+    with writes() as nothing:
+        Inquiry.objects.filter(pk=GHOST_ID).update(subject="x")
+        Escalation.objects.filter(pk=GHOST_ID).delete()
+    with writes() as written:
+        Inquiry.objects.filter(pk=inquiry.pk).update(subject="changed")
+    assert nothing == []
+    assert len(written) == 1 and "UPDATE" in written[0]
+
+
 def test_every_parametrised_route_is_covered(world):
     covered, admin = set(targets(world)), admin_urls(world)
     missing = [
