@@ -47,8 +47,10 @@ lint: install
 BENCH_SCALES ?= 10000,100000,1000000
 BENCH_RUNS ?= 5
 BENCH_SWEEP_ROWS ?= 1000000
+BENCH_INTAKE_N ?= 300
 bench: install
 	BENCH_SCALES=$(BENCH_SCALES) BENCH_RUNS=$(BENCH_RUNS) BENCH_SWEEP_ROWS=$(BENCH_SWEEP_ROWS) \
+		BENCH_INTAKE_N=$(BENCH_INTAKE_N) \
 		$(BIN)/python -m pytest -m benchmark -s tests/benchmarks
 
 clean:

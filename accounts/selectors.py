@@ -45,3 +45,12 @@ def viewer_timezone(*, user) -> str:
 def email_muted(*, user, kind: str) -> bool:
     profile = Profile.objects.filter(user=user).only("email_muted_kinds").first()
     return bool(profile and kind in (profile.email_muted_kinds or []))
+
+
+def muted_email_pairs(wanted: dict[int, set[str]]) -> set[tuple[int, str]]:
+    """(user id, kind) pairs the people asked not to receive by email, in one query."""
+    muted = set()
+    rows = Profile.objects.filter(user_id__in=list(wanted)).exclude(email_muted_kinds=[])
+    for user_id, kinds in rows.values_list("user_id", "email_muted_kinds"):
+        muted |= {(user_id, kind) for kind in wanted[user_id] if kind in (kinds or [])}
+    return muted

@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from security.tokens import token_issue, token_revoke
 from shifts.coverage import validate_timezone
 from supportops.errors import InvalidInput
 
@@ -19,12 +20,16 @@ User = get_user_model()
 
 # Personal notices a person may choose to receive only in the in-app inbox.
 EMAIL_NOTICE_KINDS = {
+    "assigned": "An inquiry was assigned to me",
     "response_due_soon": "A response I owe is due soon",
     "response_overdue": "A response I owe is overdue",
-    "inquiry_assigned": "An inquiry was assigned to me",
-    "escalation_requested": "Someone asked for my help",
+    "resolution_due_soon": "A resolution I owe is due soon",
+    "escalated": "Someone asked for my help",
     "handoff_digest": "Inquiries handed to me at a shift change",
     "shift_reminder": "Reminders before my shifts",
+    "shift_changed": "Changes to my shifts",
+    "session_booked": "A learner booked a session with me",
+    "action_item_overdue": "A postmortem action item of mine is overdue",
 }
 
 
@@ -72,12 +77,12 @@ class ProfileInvalid(InvalidInput):
 
 
 def api_token_create(*, user) -> Token:
-    """A fresh key; any previous key of this person stops working at once."""
+    """A fresh key; any previous key of this person stops working at once (both audited, with the
+    expiry rules of security.tokens)."""
     with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+        token_revoke(user=user, reason="rotated")
+        return token_issue(user=user)
 
 
 def api_token_revoke(*, user) -> bool:
-    deleted, _ = Token.objects.filter(user=user).delete()
-    return bool(deleted)
+    return token_revoke(user=user)

@@ -10,6 +10,7 @@ from .models import (
     InboundEmail,
     Inquiry,
     Message,
+    SavedView,
     SlaNotice,
 )
 
@@ -110,3 +111,9 @@ class CannedReplyAdmin(admin.ModelAdmin):
     list_display = ["team", "title", "created_at"]
     list_filter = ["team"]
     search_fields = ["title", "body"]
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "query", "created_at"]
+    search_fields = ["user__username", "name"]

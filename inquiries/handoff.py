@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 # The digest lists this many inquiries; beyond that it counts them (the dashboard lists them all).
 DIGEST_LINES = 200
+# A requester's handoff email lists this many of their questions (with their private links).
+REQUESTER_EMAIL_LINES = 20
 
 
 @dataclass
@@ -129,7 +131,9 @@ def team_hand_off(*, team: Team, now: dt.datetime | None = None) -> HandoffRun |
     horizon = now - dt.timedelta(days=settings.SLA_HANDOFF_CATCHUP_DAYS)
     with transaction.atomic():
         # Serialises handoffs of one team: a concurrent sweep waits here, then sees the rows we wrote.
-        list(Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True))
+        # NO KEY UPDATE: rows that merely reference the team (events, notifications written by a
+        # transition holding an inquiry lock) do not wait for us, so no lock cycle with them.
+        list(Team.objects.select_for_update(no_key=True).filter(pk=team.pk).values_list("pk", flat=True))
         done = Handoff.objects.filter(team=team, boundary=OuterRef("ends_at"))
         ending: dict[dt.datetime, int] = {}
         for ends_at, member_id in (
@@ -302,12 +306,17 @@ def _tell_requesters(
             f"{texts[row['pk']]}\n\nFollow your question, reply or reopen it here (a private link, "
             f"do not share it):\n{tracking_url_for_token(row['tracking_token'])}\n\n"
             f"Reference: {row['reference']}"
-            for row in own
+            for row in own[:REQUESTER_EMAIL_LINES]
         ]
+        if len(own) > REQUESTER_EMAIL_LINES:
+            parts.append(
+                f"… and {len(own) - REQUESTER_EMAIL_LINES} more of your questions are now with "
+                f"{incoming.display_name} too; the earlier emails about them have their links."
+            )
         if len(own) == 1:
             subject = f"[{own[0]['reference']}] Now with {incoming.display_name}"
         else:
-            references = ", ".join(r["reference"] for r in own)
+            references = ", ".join(r["reference"] for r in own[:5]) + (", …" if len(own) > 5 else "")
             subject = f"Your questions {references} are now with {incoming.display_name}"
         email = email_message(to=own[0]["requester_email"], subject=subject, body="\n\n---\n\n".join(parts))
         email.inquiry_id = own[0]["pk"]

@@ -148,21 +148,33 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
     return min(n, cap), n > cap
 
 
-def keyset_page(queryset: QuerySet, *, cursor: str | None, size: int, count: bool = True) -> Page:
-    """`size` rows of `queryset` (filtered, unordered) newest first, after or before the cursor's row."""
+def keyset_page(
+    queryset: QuerySet, *, cursor: str | None, size: int, count: bool = True, ascending: bool = False
+) -> Page:
+    """`size` rows of `queryset` (filtered, unordered) newest first (oldest first with `ascending`), after
+    or before the cursor's row. Both orders walk the same (received_at, id) index, forwards or back."""
     direction, at, pk = cursor_decode(cursor) if cursor else ("a", None, None)
+    sign = "" if ascending else "-"
+    flip = "-" if ascending else ""
+    forward = (f"{sign}received_at", f"{sign}id")
+    backward = (f"{flip}received_at", f"{flip}id")
+
+    def beyond(forwards: bool) -> QuerySet:
+        later = forwards == ascending  # rows with a greater (received_at, id)
+        if later:
+            return queryset.filter(received_at__gte=at).filter(Q(received_at__gt=at) | Q(pk__gt=pk))
+        return queryset.filter(received_at__lte=at).filter(Q(received_at__lt=at) | Q(pk__lt=pk))
+
     if at is None:
-        rows = list(queryset.order_by(*ORDER)[: size + 1])
+        rows = list(queryset.order_by(*forward)[: size + 1])
         more_after, more_before = len(rows) > size, False
         rows = rows[:size]
     elif direction == "a":
-        older = queryset.filter(received_at__lte=at).filter(Q(received_at__lt=at) | Q(pk__lt=pk))
-        rows = list(older.order_by(*ORDER)[: size + 1])
+        rows = list(beyond(True).order_by(*forward)[: size + 1])
         more_after, more_before = len(rows) > size, True
         rows = rows[:size]
     else:
-        newer = queryset.filter(received_at__gte=at).filter(Q(received_at__gt=at) | Q(pk__gt=pk))
-        rows = list(newer.order_by("received_at", "id")[: size + 1])
+        rows = list(beyond(False).order_by(*backward)[: size + 1])
         more_before, more_after = len(rows) > size, True
         rows = rows[:size][::-1]
     page = Page(rows=with_effort(rows))

@@ -88,6 +88,10 @@ class Inquiry(models.Model):
     # Time spent waiting on the requester, excluded from the resolution target.
     waiting_since = models.DateTimeField(null=True, blank=True)
     waiting_seconds = models.PositiveIntegerField(default=0)
+    # Business minutes the resolution clock stood still (waiting on the requester, or resolved before a
+    # reopen) while the resolution deadline was still ahead: resolution_due_at = received_at + target +
+    # this, in business time.
+    resolution_paused_minutes = models.FloatField(default=0)
 
     resolution_kind = models.CharField(max_length=16, choices=ResolutionKind.choices, blank=True)
     resolution_note = models.TextField(blank=True, max_length=10000)
@@ -114,10 +118,18 @@ class Inquiry(models.Model):
             # migration 0004.
             models.Index(fields=["team", "-received_at", "-id"], name="inquiry_team_received_id"),
             models.Index(fields=["-received_at", "-id"], name="inquiry_received_id"),
+            # The load report's "responded in the period" (first-reply authors).
+            models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),
             models.Index(fields=["response_due_at"], condition=Q(status="new"), name="inquiry_new_due"),
             models.Index(
                 fields=["response_guarantee_at"], condition=Q(status="new"), name="inquiry_new_guarantee"
+            ),
+            # The resolution clock runs while new or responded (waiting pauses it): what the sweep reads.
+            models.Index(
+                fields=["resolution_due_at"],
+                condition=Q(status__in=["new", "responded"]),
+                name="inquiry_running_resolution_due",
             ),
         ]
         constraints = [
@@ -203,6 +215,8 @@ class Event(models.Model):
         GITHUB_CLOSED = "github_closed", "GitHub issue closed"
         GITHUB_REOPENED = "github_reopened", "GitHub issue reopened"
         GITHUB_ANSWERED = "github_answered", "GitHub discussion answered"
+        UNVERIFIED_REPLY = "unverified_reply", "Unverified email reply held"
+        UNVERIFIED_REPLY_ACCEPTED = "unverified_reply_accepted", "Unverified reply accepted"
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32)
@@ -214,7 +228,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["inquiry", "created_at"], name="event_inquiry_created")]
+        indexes = [
+            models.Index(fields=["inquiry", "created_at"], name="event_inquiry_created"),
+            # The load report's resolvers: resolutions in a period.
+            models.Index(fields=["created_at"], condition=Q(kind="resolved"), name="event_resolved_created"),
+        ]
 
 
 class Escalation(models.Model):
@@ -248,6 +266,8 @@ class EffortLog(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        # Effort of a team's members in a period (load and cost reports).
+        indexes = [models.Index(fields=["member", "created_at"], name="effort_member_created")]
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="effort_1min_24h")
         ]
@@ -289,6 +309,8 @@ class SlaNotice(models.Model):
         DUE_SOON = "response_due_soon", "Response due soon"
         OVERDUE = "response_overdue", "Response overdue"
         GUARANTEE_BREACHED = "guarantee_breached", "Guarantee breached"
+        RESOLUTION_DUE_SOON = "resolution_due_soon", "Resolution due soon"
+        RESOLUTION_OVERDUE = "resolution_overdue", "Resolution overdue"
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="sla_notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -332,6 +354,7 @@ class InboundEmail(models.Model):
         AUTO_REPLY = "auto_reply", "Skipped: automatic reply or bounce"
         LOOP = "loop", "Skipped: sent by SupportOps itself"
         REJECTED = "rejected", "Skipped: not usable (e.g. no valid sender)"
+        UNVERIFIED = "unverified", "Held: a reply whose sender could not be verified"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="inbound_emails")
     # The Message-ID header, or "sha256:<hex>" of the raw message when it has none.
@@ -344,6 +367,12 @@ class InboundEmail(models.Model):
     )
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     note = models.TextField(blank=True)
+    # An unverified reply (no passing DMARC/aligned DKIM from our receiving server) is held: its text
+    # here and as an internal note on the inquiry, until a member accepts it as the requester's reply.
+    held_body = models.TextField(blank=True)
+    held_note = models.ForeignKey(
+        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="held_inbound"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -373,3 +402,19 @@ class CannedReply(models.Model):
     def render_for(self, inquiry: "Inquiry") -> str:
         # str.replace, not str.format: a stray brace in a stock answer must never raise.
         return self.body.replace("{name}", inquiry.requester_name).replace("{reference}", inquiry.reference)
+
+
+class SavedView(models.Model):
+    """A person's named filter of the inquiry list (its query string), e.g. "My overdue pandas"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -206,31 +206,31 @@ def similar_inquiries(*, inquiry: Inquiry, limit: int = 5) -> list[Inquiry]:
     return list(ranked.select_related("team")[:limit])
 
 
-# How many of the team's most recent matches are ranked: bounds the work whatever the history's size.
-SIMILAR_CANDIDATES = 2000
+# Candidates are the team's most recent inquiries (newest first, the team's list index): the search is
+# bounded whatever the history's size. Among them, matches of any keyword (the stored tsvector) are ranked.
+SIMILAR_WINDOW = 5000
 SIMILAR_MIN_RANK = 0.05
 
 
 def _similar_postgres(*, inquiry: Inquiry, words: list[str], limit: int) -> list[Inquiry]:
-    """Through the stored `search_vector` (GIN): the team's most recent matches of any keyword (at most
-    SIMILAR_CANDIDATES, newest first), ranked; the best `limit` are returned."""
+    """The `limit` best-ranked matches among the team's SIMILAR_WINDOW most recent inquiries. Keywords
+    OR-ed together match much of a team's history, so walking the newest rows in index order and testing
+    the stored `search_vector` stops early; a bitmap of every match would sort most of the team."""
     table = Inquiry._meta.db_table
     query = " || ".join(["plainto_tsquery('english', %s)"] * len(words))
     sql = f"""
         WITH q AS (SELECT ({query}) AS query),
-        candidates AS (
-            SELECT i.id, i.received_at, i.search_vector FROM {table} i, q
-            WHERE i.team_id = %s AND i.id <> %s AND i.search_vector @@ q.query
+        recent AS (
+            SELECT i.id, i.received_at, i.search_vector FROM {table} i
+            WHERE i.team_id = %s AND i.id <> %s
             ORDER BY i.received_at DESC, i.id DESC LIMIT %s
         )
-        SELECT c.id FROM candidates c, q
-        WHERE ts_rank(c.search_vector, q.query) > %s
-        ORDER BY ts_rank(c.search_vector, q.query) DESC, c.received_at DESC, c.id DESC LIMIT %s
+        SELECT r.id FROM recent r, q
+        WHERE r.search_vector @@ q.query AND ts_rank(r.search_vector, q.query) > %s
+        ORDER BY ts_rank(r.search_vector, q.query) DESC, r.received_at DESC, r.id DESC LIMIT %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [*words, inquiry.team_id, inquiry.pk, SIMILAR_CANDIDATES, SIMILAR_MIN_RANK, limit]
-        )
+        cursor.execute(sql, [*words, inquiry.team_id, inquiry.pk, SIMILAR_WINDOW, SIMILAR_MIN_RANK, limit])
         ids = [row[0] for row in cursor.fetchall()]
     found = Inquiry.objects.select_related("team").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]

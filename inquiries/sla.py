@@ -55,14 +55,22 @@ def insert_ignoring_conflicts(
         return [row[0] for row in cursor.fetchall()]
 
 
+# The response clock runs while nobody has answered; the resolution clock while the inquiry is open and
+# not waiting on the requester (SPEC 3.1: time in `waiting` does not count).
+RESPONSE_PENDING = (Inquiry.Status.NEW,)
+RESOLUTION_RUNNING = (Inquiry.Status.NEW, Inquiry.Status.RESPONDED)
+WARNINGS = (Kind.DUE_SOON, Kind.RESOLUTION_DUE_SOON)
+
+
 @dataclass(frozen=True)
 class _Rule:
     kind: str
     column: str
+    statuses: tuple[str, ...] = RESPONSE_PENDING
 
     def candidates(self, *, now: dt.datetime) -> models.QuerySet[Inquiry]:
         window = {f"{self.column}__lte": now}
-        if self.kind == Kind.DUE_SOON:
+        if self.kind in WARNINGS:
             # Due soon but not yet due: once it is overdue, the overdue notice says more.
             window = {
                 f"{self.column}__gt": now,
@@ -72,7 +80,7 @@ class _Rule:
             inquiry=OuterRef("pk"), kind=self.kind, deadline=OuterRef(self.column)
         )
         return (
-            Inquiry.objects.filter(status=Inquiry.Status.NEW, **window)
+            Inquiry.objects.filter(status__in=self.statuses, **window)
             .filter(~Exists(notified))
             # Imported history: a deadline that had passed before the import is nobody's news.
             .exclude(channel=Inquiry.Channel.IMPORT, **{f"{self.column}__lte": F("created_at")})
@@ -88,6 +96,8 @@ RULES = (
     _Rule(Kind.OVERDUE, "response_due_at"),
     _Rule(Kind.GUARANTEE_BREACHED, "response_guarantee_at"),
     _Rule(Kind.DUE_SOON, "response_due_at"),
+    _Rule(Kind.RESOLUTION_OVERDUE, "resolution_due_at", RESOLUTION_RUNNING),
+    _Rule(Kind.RESOLUTION_DUE_SOON, "resolution_due_at", RESOLUTION_RUNNING),
 )
 
 
@@ -121,6 +131,24 @@ def _notice(kind: str, inquiry: Inquiry, people: _Recipients, now: dt.datetime) 
             recipients=[assignee] if assignee else managers,
             title=f"{inquiry.reference} response due in {minutes} min: {inquiry.subject}",
             body=f"Respond to {inquiry.requester_name} by {local_time(inquiry.response_due_at, team)}.",
+            **common,
+        )
+    if kind == Kind.RESOLUTION_DUE_SOON:
+        minutes = max(round((inquiry.resolution_due_at - now).total_seconds() / 60), 1)
+        return Notice(
+            recipients=[assignee] if assignee else managers,
+            title=f"{inquiry.reference} resolution due in {minutes} min: {inquiry.subject}",
+            body=f"Resolve it (or put it on wait) by {local_time(inquiry.resolution_due_at, team)}.",
+            **common,
+        )
+    if kind == Kind.RESOLUTION_OVERDUE:
+        return Notice(
+            recipients=[assignee, *managers],
+            title=f"{inquiry.reference} resolution overdue: {inquiry.subject}",
+            body=(
+                f"The team's resolution target ran out {local_time(inquiry.resolution_due_at, team)} "
+                f"and the inquiry is still {inquiry.status}. Assigned to {owner}."
+            ),
             **common,
         )
     if kind == Kind.OVERDUE:
@@ -174,7 +202,10 @@ def _sweep_batch(rule: _Rule, *, now: dt.datetime) -> tuple[int, int]:
 
 
 def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Notify every response deadline that is due; returns how many notices were sent, by kind."""
+    """Notify every response and resolution deadline that is due, and remind owners of overdue
+    postmortem action items (once a day); returns how many notices were sent, by kind."""
+    from postmortems.services.reminders import action_items_sweep
+
     now = now or timezone.now()
     counts = {rule.kind: 0 for rule in RULES}
     for rule in RULES:
@@ -183,4 +214,5 @@ def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             counts[rule.kind] += sent
             if seen < BATCH:
                 break
+    counts["action_item_overdue"] = action_items_sweep(now=now)
     return counts

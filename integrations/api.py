@@ -100,7 +100,9 @@ class IntegrationListView(APIView):
         team = _managed_team(request, slug)
         serializer = IntegrationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        integration = services.integration_create(team=team, data=serializer.validated_data)
+        integration = services.integration_create(
+            team=team, data=serializer.validated_data, actor=request.user
+        )
         return Response(IntegrationOutputSerializer(integration).data, status=status.HTTP_201_CREATED)
 
 
@@ -115,12 +117,16 @@ class IntegrationDetailView(APIView):
         integration = _managed_integration(request, slug, integration_id)
         serializer = IntegrationInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        integration = services.integration_update(integration=integration, data=serializer.validated_data)
+        integration = services.integration_update(
+            integration=integration, data=serializer.validated_data, actor=request.user
+        )
         return Response(IntegrationOutputSerializer(integration).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, integration_id: int) -> Response:
-        services.integration_delete(integration=_managed_integration(request, slug, integration_id))
+        services.integration_delete(
+            integration=_managed_integration(request, slug, integration_id), actor=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -128,6 +134,6 @@ class IntegrationRotateView(APIView):
     @extend_schema(request=None, responses=IntegrationOutputSerializer)
     def post(self, request: Request, slug: str, integration_id: int) -> Response:
         integration = services.integration_rotate(
-            integration=_managed_integration(request, slug, integration_id)
+            integration=_managed_integration(request, slug, integration_id), actor=request.user
         )
         return Response(IntegrationOutputSerializer(integration).data)

@@ -86,7 +86,9 @@ def integration_list(request: HttpRequest, slug: str) -> HttpResponse:
     team = _managed_team(request, slug)
     if request.method == "POST":
         try:
-            integration = services.integration_create(team=team, data=_form_data(request, creating=True))
+            integration = services.integration_create(
+                team=team, data=_form_data(request, creating=True), actor=request.user
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("integration-list", slug=slug)
@@ -105,7 +107,9 @@ def integration_edit(request: HttpRequest, slug: str, integration_id: int) -> Ht
     team, integration = _integration(request, slug, integration_id)
     if request.method == "POST":
         try:
-            services.integration_update(integration=integration, data=_form_data(request, creating=False))
+            services.integration_update(
+                integration=integration, data=_form_data(request, creating=False), actor=request.user
+            )
             messages.success(request, f"{integration.name} saved.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -130,10 +134,10 @@ def integration_confirm(request: HttpRequest, slug: str, integration_id: int, ac
             messages.error(request, "Nothing changed: confirm first.")
             return redirect("integration-edit", slug=slug, integration_id=integration.pk)
         if action == "rotate":
-            services.integration_rotate(integration=integration)
+            services.integration_rotate(integration=integration, actor=request.user)
             messages.success(request, "New URL made; the old one stops working now. Update the sender.")
             return redirect("integration-edit", slug=slug, integration_id=integration.pk)
-        services.integration_delete(integration=integration)
+        services.integration_delete(integration=integration, actor=request.user)
         messages.success(request, f"{integration.name} deleted; its URL stops working now.")
         return redirect("integration-list", slug=slug)
     return render(

@@ -48,7 +48,10 @@ class ContextFilter:
             # and never let the raw URL (tokens, query strings) into the line.
             if not hasattr(record, "request_id") and getattr(request, "request_id", None):
                 record.request_id = request.request_id
-            record.request = f"{getattr(request, 'method', '')} {mask_path(getattr(request, 'path', ''))}"
+            if hasattr(request, "method"):
+                record.request = f"{request.method} {mask_path(getattr(request, 'path', ''))}"
+            else:
+                del record.request  # runserver's socket: nothing worth a field
         if record.name in _PATH_LOGGERS and record.args:
             record.args = tuple(mask_path(a) if isinstance(a, str) else a for a in record.args)
         return True
@@ -78,6 +81,9 @@ def json_logging_config(level: str = "INFO") -> dict:
             "django.db.backends": {"level": "WARNING"},
             "gunicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            # billiard's pool logger does not propagate; without a handler its lines ("Process
+            # 'ForkPoolWorker-1' exited ...") would reach stderr as plain text.
+            "multiprocessing": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
             # Celery's own loggers propagate to the root handler; none of them adds a handler.
             "celery": {"level": level},
         },

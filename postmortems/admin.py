@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Change, Milestone, Postmortem, Recommendation
+from .models import ActionItemReminder, Change, Milestone, Postmortem, Recommendation
 
 
 class MilestoneInline(admin.TabularInline):
@@ -49,6 +49,19 @@ class ChangeAdmin(admin.ModelAdmin):
     """The postmortem's history: read only."""
 
     list_display = ["postmortem", "kind", "actor", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ActionItemReminder)
+class ActionItemReminderAdmin(admin.ModelAdmin):
+    """Written by the sweep only: the "once a day" of overdue action-item reminders."""
+
+    list_display = ["recommendation", "day", "created_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -92,3 +92,17 @@ class Recommendation(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+
+
+class ActionItemReminder(models.Model):
+    """One row per (action item, day of its owner's team) reminded: the unique constraint is the
+    "once a day" of `action_item_overdue` (SPEC 3.5), whatever the number of sweeps."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "day"], name="action_item_reminded_once_a_day")
+        ]

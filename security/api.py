@@ -18,7 +18,7 @@ from .tokens import token_expires_at, token_issue, token_revoke
 from .views import lockout_response
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class AuthTokenSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
@@ -34,9 +34,9 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenOut})
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenOut})
     def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = AuthTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         # Axes reads and flags the Django request; DRF's wrapper would keep the flags to itself.

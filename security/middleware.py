@@ -8,12 +8,12 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.http.request import RawPostDataException
 
 MESSAGE = "The request contains a NUL character (%00), which is never valid here."
 # `\u0000` in JSON, unless its backslash is itself escaped (an even number of backslashes before it).
 JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
-FORM_TYPES = ("application/x-www-form-urlencoded", "application/json", "text/plain")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+RAW_TYPES = ("application/json", "text/plain")
 
 
 def _has_nul(request: HttpRequest) -> bool:
@@ -23,15 +23,23 @@ def _has_nul(request: HttpRequest) -> bool:
     if "\x00" in query or b"\x00" in unquote_to_bytes(query):
         return True
     content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-    if request.method in ("GET", "HEAD", "OPTIONS") or content_type not in FORM_TYPES:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
     try:
-        body = request.body
-    except (RawPostDataException, Exception):  # noqa: BLE001 - too large or already read: the view decides
+        if content_type == FORM_TYPES[0] and request.method != "POST":
+            # PUT/PATCH forms are parsed by DRF from the raw body, not into request.POST.
+            return b"\x00" in unquote_to_bytes(request.body.replace(b"+", b" "))
+        if content_type in FORM_TYPES:
+            # Form fields (not uploaded files, which may hold any byte); CSRF reads request.POST anyway.
+            return any(
+                "\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists()
+            )
+        if content_type in RAW_TYPES:
+            body = request.body
+            return b"\x00" in body or bool(JSON_NUL.search(body))
+    except Exception:  # noqa: BLE001 - too large, malformed or already read: the view decides as before
         return False
-    if content_type == "application/json":
-        return b"\x00" in body or bool(JSON_NUL.search(body))
-    return b"\x00" in body or b"\x00" in unquote_to_bytes(body.replace(b"+", b" "))
+    return False
 
 
 class RejectNulBytesMiddleware:

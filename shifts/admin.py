@@ -13,6 +13,7 @@ from .models import (
     Swap,
     Team,
     Topic,
+    UnfilledSlot,
 )
 
 
@@ -128,6 +129,20 @@ class ShiftEventAdmin(admin.ModelAdmin):
 
     list_display = ["shift", "kind", "actor", "created_at"]
     list_select_related = ["shift__team", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(UnfilledSlot)
+class UnfilledSlotAdmin(admin.ModelAdmin):
+    """Slots nobody could take, each told to the managers once: read only (re-planning keeps them)."""
+
+    list_display = ["rotation", "starts_at", "ends_at", "notified_at"]
+    list_select_related = ["rotation__team"]
 
     def has_add_permission(self, request) -> bool:
         return False

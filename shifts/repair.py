@@ -20,10 +20,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from .fairness import EPSILON, Candidate, Ledger, shares
+from .fairness import EPSILON, Candidate, shares
 from .scheduler import Assignment
 
 HALF = 0.5
+
+
+CHECKPOINT_EVERY = 32
 
 
 def repair(
@@ -37,8 +40,13 @@ def repair(
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None."""
     by_id = {c.id: c for c in candidates}
     members = [a.member for a in assignments]
+    shares_at = [shares(by_id[i] for i in a.available) if a.available else None for a in assignments]
+    # served − expected of everyone before slot index, every CHECKPOINT_EVERY slots: a move at j leaves
+    # the schedule before j as it was, so the next scan starts from the checkpoint at or before j.
+    checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
+    start = 0
     for _ in range(budget + 1):
-        violation = _first_violation(assignments, members, by_id, bound)
+        violation = _first_violation(members, shares_at, by_id, bound, start, checkpoints)
         if violation is None:
             return [
                 a if a.member == m else dataclasses.replace(a, member=m)
@@ -53,22 +61,35 @@ def repair(
             return None
         j, new = move
         members[j] = new
+        start = max(i for i in checkpoints if i <= j)
+        for i in [i for i in checkpoints if i > start]:
+            del checkpoints[i]
     return None
 
 
 def _first_violation(
-    assignments: Sequence[Assignment], members: list[int | None], by_id: dict[int, Candidate], bound: float
+    members: list[int | None],
+    shares_at: list[dict[int, float] | None],
+    by_id: dict[int, Candidate],
+    bound: float,
+    start: int,
+    checkpoints: dict[int, dict[int, float]],
 ) -> tuple[int, int, dict[int, float]] | None:
-    """The first slot after which someone is outside `bound`: (index, member, served − expected of all)."""
-    ledger = Ledger.of(by_id)
-    for k, (a, m) in enumerate(zip(assignments, members, strict=True)):
-        if not a.available:
+    """The first slot from `start` after which someone is outside `bound`: (index, member, surplus)."""
+    surplus = dict(checkpoints[start])  # served − expected, the ledger's deviation
+    for k in range(start, len(members)):
+        if k % CHECKPOINT_EVERY == 0 and k not in checkpoints:
+            checkpoints[k] = dict(surplus)
+        share, m = shares_at[k], members[k]
+        if share is None:
             continue  # outside the ledger (uncovered, or served by someone outside the rotation)
-        share = shares(by_id[i] for i in a.available)
-        ledger.record(share, m)
+        for i, part in share.items():
+            surplus[i] -= part
+        if m is not None and m in surplus:
+            surplus[m] += 1
         for i in (*share, m):
-            if i in by_id and abs(ledger.deviation(i)) > bound + EPSILON:
-                return k, i, {j: ledger.deviation(j) for j in by_id}
+            if i in surplus and abs(surplus[i]) > bound + EPSILON:
+                return k, i, dict(surplus)
     return None
 
 
@@ -84,17 +105,20 @@ def _relieve(
     movable: Sequence[bool],
     surplus: dict[int, float],
 ) -> tuple[int, int] | None:
-    for j in range(k, -1, -1):
-        if not movable[j] or members[j] != member:
-            continue
-        around = _neighbours(j, members)
-        behind = [
-            i
-            for i in assignments[j].eligible
-            if i != member and i not in around and surplus.get(i, 0.0) <= -HALF + EPSILON
-        ]
-        if behind:
-            return j, min(behind, key=lambda i: (surplus[i], i))
+    """Hand `member`'s latest movable shift up to k to whoever is furthest behind (at least half a shift
+    behind if anyone is, else anyone behind) and serves neither neighbouring slot."""
+    for least in (HALF, 0.0):
+        for j in range(k, -1, -1):
+            if not movable[j] or members[j] != member:
+                continue
+            around = _neighbours(j, members)
+            behind = [
+                i
+                for i in assignments[j].eligible
+                if i != member and i not in around and surplus.get(i, 0.0) < -least + EPSILON
+            ]
+            if behind:
+                return j, min(behind, key=lambda i: (surplus[i], i))
     return None
 
 
@@ -106,6 +130,9 @@ def _catch_up(
     movable: Sequence[bool],
     surplus: dict[int, float],
 ) -> tuple[int, int] | None:
+    """Give `member` the latest movable shift up to k they can serve without a back-to-back, from a
+    holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead."""
+    fallback: tuple[float, int] | None = None
     for j in range(k, -1, -1):
         holder = members[j]
         if (
@@ -115,7 +142,10 @@ def _catch_up(
             and assignments[j].available
             and member in assignments[j].eligible
             and member not in _neighbours(j, members)
-            and surplus.get(holder, 0.0) >= HALF - EPSILON
         ):
-            return j, member
-    return None
+            ahead = surplus.get(holder, 0.0)
+            if ahead >= HALF - EPSILON:
+                return j, member
+            if ahead > EPSILON and (fallback is None or ahead > fallback[0] + EPSILON):
+                fallback = (ahead, j)
+    return (fallback[1], member) if fallback else None

@@ -186,6 +186,16 @@ def assign(
         budget=REPAIR_MOVES,
         bound=bound,
     )
+    if repaired is None and len(slots) > 4 * REPAIR_MOVES:
+        # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
+        # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
+        repaired = repair(
+            minimal,
+            candidates,
+            movable=[slot.pinned is None for slot in slots],
+            budget=len(slots) // 4,
+            bound=bound,
+        )
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
     tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
@@ -429,6 +439,24 @@ def _intervals(items: Iterable[tuple[int | None, dt.datetime, dt.datetime]]) -> 
     return out
 
 
+PRIMARY = "primary"
+
+
+def _sole_cover(
+    plan: RolePlan, absence_index: IntervalIndex
+) -> list[tuple[int | None, dt.datetime, dt.datetime]]:
+    """Open primary slots only one member of its rotation can serve (the others absent or not yet in
+    it): that member must not be taken by the other role then, or the team has no Primary."""
+    rows: list[tuple[int | None, dt.datetime, dt.datetime]] = []
+    for slot in plan.slots:
+        if slot.pinned is not None:
+            continue
+        available = availability(plan.candidates, slot.start, slot.end, absence_index)
+        if len(available) == 1:
+            rows.append((available[0].id, slot.start, slot.end))
+    return rows
+
+
 def plan_team(
     plans: Sequence[RolePlan],
     *,
@@ -456,6 +484,8 @@ def plan_team(
             busy_rows += [(a.member, a.slot.start, a.slot.end) for a in done.assignments]
         for later in order[position + 1 :]:
             busy_rows += [(s.pinned, s.start, s.end) for s in later.slots]
+            if later.role == PRIMARY:
+                busy_rows += _sole_cover(later, absence_index)
         bound = BOUND
         if results:
             mine = [

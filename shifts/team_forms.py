@@ -44,7 +44,35 @@ def _optional_int(post: QueryDict, name: str) -> int | None:
         ) from None
 
 
+class TeamFormInvalid(InvalidInput):
+    """Every bad field of the settings form at once (the page marks each and keeps what was typed)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()), field=next(iter(errors)))
+        self.errors = errors
+
+
+def _minutes(post: QueryDict, name: str) -> int | None:
+    """A duration typed in hours on the page (`<name>_hours`, e.g. 4 or 1.5) or in minutes (API-like
+    `<name>_minutes`); None when empty."""
+    hours = post.get(f"{name}_hours", "").strip()
+    if hours:
+        try:
+            value = Decimal(hours.replace(",", "."))
+        except InvalidOperation:
+            raise InvalidInput(
+                f"{name.replace('_', ' ')} must be a number of hours, not {hours!r}.", field=f"{name}_minutes"
+            ) from None
+        if value <= 0:
+            raise InvalidInput(
+                f"{name.replace('_', ' ')} must be more than 0 hours.", field=f"{name}_minutes"
+            )
+        return int(value * 60)
+    return _optional_int(post, f"{name}_minutes")
+
+
 def team_data_from_form(post: QueryDict) -> dict:
+    errors: dict[str, str] = {}
     data: dict = {
         "name": clean_line(post.get("name", "")),
         "timezone": post.get("timezone", "").strip(),
@@ -54,28 +82,58 @@ def team_data_from_form(post: QueryDict) -> dict:
         "webhook_url": post.get("webhook_url", "").strip(),
         "handoff_notifies_requester": post.get("handoff_notifies_requester") == "on",
         "topics": [clean_line(t) for t in post.get("topics", "").splitlines() if clean_line(t)],
-        "resolution_target_minutes": _optional_int(post, "resolution_target_minutes"),
     }
+
+    def attempt(field: str, parse) -> None:
+        try:
+            parse()
+        except InvalidInput as exc:
+            errors.setdefault(exc.field or field, exc.message)
+
     if not data["name"]:
-        raise InvalidInput("A team needs a name.", field="name")
-    data.update(_mailbox_from_form(post))
-    data.update(_sessions_from_form(post))
-    for name in ("response_target_minutes", "response_guarantee_minutes", "support_budget_percent"):
-        value = _optional_int(post, name)
+        errors["name"] = "A team needs a name."
+
+    def resolution() -> None:
+        data["resolution_target_minutes"] = _minutes(post, "resolution_target")
+
+    attempt("resolution_target_minutes", resolution)
+    attempt("mail_port", lambda: data.update(_mailbox_from_form(post)))
+    attempt("session_minutes_per_week", lambda: data.update(_sessions_from_form(post)))
+
+    def required(name: str) -> None:
+        value = _minutes(post, name)
         if value is None or value < 1:
-            raise InvalidInput(f"{name.replace('_', ' ')} must be a positive whole number.", field=name)
-        data[name] = value
+            raise InvalidInput(f"{name.replace('_', ' ')} must be more than 0.", field=f"{name}_minutes")
+        data[f"{name}_minutes"] = value
+
+    attempt("response_target_minutes", lambda: required("response_target"))
+    attempt("response_guarantee_minutes", lambda: required("response_guarantee"))
+
+    def budget() -> None:
+        value = _optional_int(post, "support_budget_percent")
+        if value is None or not 1 <= value <= 100:
+            raise InvalidInput("support budget must be between 1 and 100 %.", field="support_budget_percent")
+        data["support_budget_percent"] = value
+
+    attempt("support_budget_percent", budget)
     # Beat keeps every rotation planned this many days ahead (SPEC 3.2); the service checks 7-366.
     if post.get("schedule_horizon_days", "").strip():
-        data["schedule_horizon_days"] = _optional_int(post, "schedule_horizon_days")
-    if data["support_budget_percent"] > 100:
-        raise InvalidInput("support budget percent must be at most 100.", field="support_budget_percent")
-    try:
-        data["low_hanging_fruit_hours"] = Decimal(post.get("low_hanging_fruit_hours", "4").strip() or "4")
-    except InvalidOperation:
-        raise InvalidInput(
-            "low-hanging fruit hours must be a number.", field="low_hanging_fruit_hours"
-        ) from None
+        attempt(
+            "schedule_horizon_days",
+            lambda: data.update(schedule_horizon_days=_optional_int(post, "schedule_horizon_days")),
+        )
+
+    def fruit() -> None:
+        try:
+            data["low_hanging_fruit_hours"] = Decimal(post.get("low_hanging_fruit_hours", "4").strip() or "4")
+        except InvalidOperation:
+            raise InvalidInput(
+                "low-hanging fruit hours must be a number.", field="low_hanging_fruit_hours"
+            ) from None
+
+    attempt("low_hanging_fruit_hours", fruit)
+    if errors:
+        raise TeamFormInvalid(errors)
     return data
 
 

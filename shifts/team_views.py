@@ -1,5 +1,7 @@
 """Team pages: the list of my teams and a team's settings and members (managers edit, members read)."""
 
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -14,7 +16,7 @@ from . import services
 from .coverage import WEEKDAYS
 from .models import Member
 from .selectors import members_of, team_get_for_user, teams_for_user, user_manages
-from .team_forms import coverage_from_form, coverage_rows, team_data_from_form
+from .team_forms import TeamFormInvalid, coverage_from_form, coverage_rows, team_data_from_form
 
 
 def _team_or_404(request: HttpRequest, slug: str):
@@ -32,20 +34,65 @@ def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "shifts/team_list.html", {"teams": teams})
 
 
-@login_required
-def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    team = _team_or_404(request, slug)
+ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+def _hours(minutes: int | None) -> str:
+    """Minutes as hours for the page: 240 -> "4", 90 -> "1.5", None -> ""."""
+    if minutes is None:
+        return ""
+    return f"{minutes / 60:g}"
+
+
+def _values_from_team(team) -> dict:
+    return {
+        "name": team.name,
+        "timezone": team.timezone,
+        "holidays": ", ".join(team.holidays),
+        "holiday_country": team.holiday_country,
+        "holiday_subdivision": team.holiday_subdivision,
+        "response_target_hours": _hours(team.response_target_minutes),
+        "response_guarantee_hours": _hours(team.response_guarantee_minutes),
+        "resolution_target_hours": _hours(team.resolution_target_minutes),
+        "support_budget_percent": team.support_budget_percent,
+        "schedule_horizon_days": team.schedule_horizon_days,
+        "low_hanging_fruit_hours": team.low_hanging_fruit_hours,
+        "webhook_url": team.webhook_url,
+        "handoff_notifies_requester": team.handoff_notifies_requester,
+        "topics": "\n".join(team.topics.values_list("name", flat=True)),
+        "session_minutes_per_week": team.session_minutes_per_week,
+        "session_length_minutes": team.session_length_minutes,
+        "session_notice_minutes": team.session_notice_minutes,
+        "session_video_url": team.session_video_url,
+        "mail_enabled": team.mail_enabled,
+        "mail_host": team.mail_host,
+        "mail_port": team.mail_port,
+        "mail_use_ssl": team.mail_use_ssl,
+        "mail_username": team.mail_username,
+        "mail_folder": team.mail_folder,
+    }
+
+
+def _settings_page(request: HttpRequest, team, *, values=None, errors=None, coverage=None, status=200):
+    if values is None:
+        values = _values_from_team(team)
     context = {
         "team": team,
+        "v": values,
+        "errors": errors or {},
+        "zones": ZONES,
         "members": members_of(team=team),
         "can_manage": user_manages(user=request.user, team=team),
-        "coverage_rows": coverage_rows(team.coverage),
-        "topics_text": "\n".join(team.topics.values_list("name", flat=True)),
-        "holidays_text": ", ".join(team.holidays),
+        "coverage_rows": coverage or coverage_rows(team.coverage),
         "weekdays": WEEKDAYS,
         "roles": Member.Role.choices,
     }
-    return render(request, "shifts/team_settings.html", context)
+    return render(request, "shifts/team_settings.html", context, status=status)
+
+
+@login_required
+def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    return _settings_page(request, _team_or_404(request, slug))
 
 
 def _manager_action(request: HttpRequest, slug: str):
@@ -60,14 +107,35 @@ def _manager_action(request: HttpRequest, slug: str):
 @require_POST
 def team_settings_save(request: HttpRequest, slug: str) -> HttpResponse:
     team, allowed = _manager_action(request, slug)
-    if allowed:
+    if not allowed:
+        return redirect("team-settings", slug=slug)
+    errors: dict[str, str] = {}
+    data: dict = {}
+    try:
+        data = team_data_from_form(request.POST)
+    except TeamFormInvalid as exc:
+        errors.update(exc.errors)
+    try:
+        data["coverage"] = coverage_from_form(request.POST)
+    except DomainError as exc:
+        errors.setdefault("coverage", exc.message)
+    if not errors:
         try:
-            data = team_data_from_form(request.POST)
-            data["coverage"] = coverage_from_form(request.POST)
             services.team_update(team=team, data=data, actor=request.user)
-            messages.success(request, "Team settings saved.")
         except DomainError as exc:
-            messages.error(request, exc.message)
+            errors[exc.field or "form"] = exc.message
+    if errors:
+        # Keep every typed value and mark every bad field; nothing was saved.
+        values = {key: request.POST.get(key, "") for key in _values_from_team(team)}
+        for flag in ("handoff_notifies_requester", "mail_enabled", "mail_use_ssl"):
+            values[flag] = request.POST.get(flag) == "on"
+        coverage = [
+            {"weekday": day, "name": WEEKDAYS[day], "text": request.POST.get(f"coverage_{day}", "")}
+            for day in range(7)
+        ]
+        messages.error(request, "Nothing was saved: please correct the marked fields.")
+        return _settings_page(request, team, values=values, errors=errors, coverage=coverage, status=400)
+    messages.success(request, "Team settings saved.")
     return redirect("team-settings", slug=slug)
 
 

@@ -48,6 +48,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     sender.conf.beat_schedule = {
         "sla-sweep": {"task": "inquiries.tasks.sla_sweep", "schedule": every, "options": nudge},
         "handoff-sweep": {"task": "inquiries.tasks.handoff_sweep", "schedule": every, "options": nudge},
+        "github-comment-sweep": {
+            "task": "integrations.tasks.deliver_pending_comments",
+            "schedule": every,
+            "options": nudge,
+        },
         "notification-sweep": {
             "task": "supportops.tasks.deliver_pending_notifications",
             "schedule": every,
@@ -67,6 +72,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "task": "bookings.tasks.rehost_sessions",
             "schedule": every,
             "options": nudge,
+        },
+        "rollups-refresh": {
+            "task": "rollups.tasks.rollups_refresh",
+            "schedule": 60.0,
+            "options": {"expires": 60.0},
         },
         "shift-reminders": {
             "task": "shifts.tasks.send_shift_reminders",

@@ -7,7 +7,10 @@ UPDATE moves the row from due to `sending` with a random token; only the holder 
 the outcome. Two deliverers racing for one row: exactly one UPDATE matches. A deliverer killed mid-send
 leaves a claim that goes stale after CLAIM_SECONDS and is taken again by the sweep, so delivery is
 at-least-once; the email's Message-ID and the webhook's Idempotency-Key are stable per row, so a
-receiver can drop the rare duplicate."""
+receiver can drop the rare duplicate. For webhooks, at-least-once applies only while the receiver saw
+nothing (no connection, or an error status): a request sent in full whose answer did not come within
+WEBHOOK_TIMEOUT is recorded as sent ("Unconfirmed") and not repeated, since Slack-like receivers ignore
+Idempotency-Key and a slow one would otherwise post the same message again."""
 
 import datetime as dt
 import json

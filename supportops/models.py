@@ -35,6 +35,10 @@ class Notification(models.Model):
         SESSION_BOOKED = "session_booked", "Session booked"
         SESSION_CANCELLED = "session_cancelled", "Session cancelled"
         SESSION_REHOSTED = "session_rehosted", "Session re-hosted"
+        RESOLUTION_DUE_SOON = "resolution_due_soon", "Resolution due soon"
+        ACTION_ITEM_ASSIGNED = "action_item_assigned", "Postmortem action item assigned"
+        ACTION_ITEM_OVERDUE = "action_item_overdue", "Postmortem action item overdue"
+        UNVERIFIED_REPLY = "unverified_reply", "Unverified email reply held"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

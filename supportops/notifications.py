@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -103,8 +103,12 @@ class _CommitBatch:
     def __init__(self, ids: list[int], webhook_ids: list[int]) -> None:
         self.ids = ids
         self.webhook_ids = webhook_ids
+        self.published = False
 
     def __call__(self) -> None:
+        # A batch published already (e.g. run by captureOnCommitCallbacks while the test transaction stays
+        # open) takes no more rows: later ones start a batch of their own.
+        self.published = True
         _enqueue_delivery(self.ids, self.webhook_ids)
 
 
@@ -115,7 +119,7 @@ def _deliver_after_commit(ids: list[int], webhook_ids: list[int] = ()) -> None:
         # Join the batch registered at this very savepoint level: rows written in a savepoint that is
         # rolled back leave with its callbacks, never published for rows that do not exist.
         for sids, callback, *_ in reversed(connection.run_on_commit):
-            if isinstance(callback, _CommitBatch) and set(sids) == level:
+            if isinstance(callback, _CommitBatch) and not callback.published and set(sids) == level:
                 callback.ids.extend(ids)
                 callback.webhook_ids.extend(webhook_ids)
                 return
@@ -231,6 +235,29 @@ def team_webhook(*, team: Team, kind: str, title: str, body: str = "", link: str
         )
 
 
+# Who does not want which notice by email (a person's profile): registered by the app that keeps the
+# preference (accounts), so this base module imports no app. Each filter takes {user id: {kinds}} and
+# returns the (user id, kind) pairs to keep out of email; the in-app notice is always written.
+EmailFilter = Callable[[dict[int, set[str]]], set[tuple[int, str]]]
+_email_filters: list[EmailFilter] = []
+
+
+def register_email_filter(email_filter: EmailFilter) -> None:
+    if email_filter not in _email_filters:
+        _email_filters.append(email_filter)
+
+
+def _muted(batches) -> set[tuple[int, str]]:
+    wanted: dict[int, set[str]] = {}
+    for notice, rows in batches:
+        for row in rows:
+            wanted.setdefault(row.recipient_id, set()).add(notice.kind)
+    muted: set[tuple[int, str]] = set()
+    for email_filter in _email_filters if wanted else []:
+        muted |= email_filter(wanted)
+    return muted
+
+
 def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list[Notification]:
     """Tell many people many things in two INSERTs (notifications, then their outbox rows).
 
@@ -260,6 +287,7 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool 
     notifications = Notification.objects.bulk_create([row for _, rows in batches for row in rows])
 
     messages: list[OutboundMessage] = []
+    muted = _muted(batches) if email else set()
     for notice, rows in batches:
         if email:
             url = absolute_url(notice.link) if notice.link else ""
@@ -274,7 +302,7 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool 
                     kind=notice.kind,
                 )
                 for row in rows
-                if row.recipient.email
+                if row.recipient.email and (row.recipient_id, notice.kind) not in muted
             )
         if webhook and notice.kind in TEAM_EVENTS and notice.team is not None and notice.team.webhook_url:
             messages.append(

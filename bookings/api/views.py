@@ -33,6 +33,7 @@ class PublicSlotsView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    pagination_class = None  # a bare array (SPEC 4), at most 14 days of slots
 
     @extend_schema(
         parameters=[

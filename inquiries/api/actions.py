@@ -116,3 +116,15 @@ class EventListView(APIView):
     def get(self, request: Request, reference: str) -> Response:
         inquiry = inquiry_for(request, reference)
         return paginate(request, events_of(inquiry=inquiry), EventOutputSerializer, view=self)
+
+
+class AcceptHeldReplyView(APIView):
+    """A member accepts an email reply held as unverified (issue 10, item 9) as the requester's."""
+
+    @extend_schema(request=None, responses=InquiryOutputSerializer)
+    def post(self, request: Request, reference: str, inbound_id: int) -> Response:
+        from ..mail_intake import inbound_email_accept
+
+        inquiry = inquiry_for(request, reference)
+        inbound_email_accept(inquiry=inquiry, inbound_id=inbound_id, actor=request.user)
+        return Response(InquiryOutputSerializer(fresh(request, inquiry)).data)

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from shifts.selectors import team_get_for_user
 from supportops.openapi import filter_parameters
+from supportops.times import in_team_zone
 
 from .. import services
 from ..filters import InquiryFilter
@@ -35,6 +36,9 @@ class InquiryListView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         team = team_get_for_user(user=request.user, slug=data["team"])
+        for name in ("received_at", "responded_at", "resolved_at"):
+            if data.get(name) is not None:
+                data[name] = in_team_zone(data[name], tz=team.timezone)
         inquiry = services.inquiry_create(
             team=team,
             subject=data["subject"],

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from security.cleaning import CleanCharField
+from supportops.times import TeamLocalDateTimeField
 
 from ..models import EffortLog, Escalation, Event, Improvement, Inquiry, Message
 
@@ -40,6 +41,7 @@ class InquiryOutputSerializer(serializers.ModelSerializer):
             "resolved_at",
             "response_due_at",
             "response_guarantee_at",
+            "resolution_due_at",
             "waiting_seconds",
             "resolution_kind",
             "resolution_note",
@@ -65,10 +67,11 @@ class InquiryCreateSerializer(serializers.Serializer):
     requester_email = serializers.EmailField(max_length=254)
     topic = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
     priority = serializers.ChoiceField(choices=Inquiry.Priority.choices, required=False)
-    received_at = serializers.DateTimeField(required=False)
+    # Without an offset these are the team's wall-clock times (supportops.times), like every API time.
+    received_at = TeamLocalDateTimeField(required=False)
     # History of an import (channel `import` only); checked together by the intake service.
-    responded_at = serializers.DateTimeField(required=False)
-    resolved_at = serializers.DateTimeField(required=False)
+    responded_at = TeamLocalDateTimeField(required=False)
+    resolved_at = TeamLocalDateTimeField(required=False)
     status = serializers.CharField(max_length=16, required=False)
     resolution_kind = serializers.CharField(max_length=16, required=False, allow_blank=True)
     product_issue_url = serializers.CharField(max_length=500, required=False, allow_blank=True)

@@ -17,6 +17,11 @@ urlpatterns = [
     path(ref + "effort/", actions.EffortView.as_view(), name="api-inquiry-effort"),
     path(ref + "events/", actions.EventListView.as_view(), name="api-inquiry-events"),
     path(
+        ref + "inbound/<int:inbound_id>/accept/",
+        actions.AcceptHeldReplyView.as_view(),
+        name="api-inquiry-accept-held-reply",
+    ),
+    path(
         "escalations/<int:escalation_id>/accept/",
         escalations.EscalationAcceptView.as_view(),
         name="api-escalation-accept",

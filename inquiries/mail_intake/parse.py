@@ -14,6 +14,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 import nh3
+from django.conf import settings
 
 BODY_MAX = 20000  # Inquiry.body / Message.body max_length
 SUBJECT_MAX = 200
@@ -35,6 +36,9 @@ class ParsedEmail:
     attachments: list[str] = field(default_factory=list)
     truncated_from: int | None = None
     auto_reason: str = ""
+    # The sender's address is vouched for by our receiving server (see sender_verification).
+    verified: bool = False
+    verification: str = ""
 
 
 def html_to_text(markup: str) -> str:
@@ -94,6 +98,60 @@ def _auto_reason(message: EmailMessage, from_address: str) -> str:
     return ""
 
 
+_COMMENT = re.compile(r"\([^()]*\)")
+
+
+def _aligned(signing_domain: str, from_domain: str) -> bool:
+    """DMARC's relaxed alignment, approximated without the public-suffix list: the same domain, or one
+    a subdomain of the other, and never a bare top-level domain."""
+    d, f = signing_domain.lower().strip(".").strip(), from_domain.lower().strip(".")
+    if not d or "." not in d or not f:
+        return False
+    return d == f or f.endswith("." + d) or d.endswith("." + f)
+
+
+def sender_verification(message: EmailMessage, from_address: str) -> tuple[bool, str]:
+    """Whether our own receiving server vouches for the From address (RFC 8601).
+
+    Only an `Authentication-Results` header whose authserv-id is MAIL_AUTHSERV_ID counts, and only the
+    topmost such one (added last, by our server; anything below may come from the sender). The sender is
+    verified when DMARC passed for the From domain, or DKIM passed with a signing domain (d=) aligned
+    with it. SPF alone is not enough: it vouches for the envelope sender, not the From header."""
+    authserv_id = (getattr(settings, "MAIL_AUTHSERV_ID", "") or "").strip().lower()
+    if not authserv_id:
+        return False, "MAIL_AUTHSERV_ID is not configured"
+    domain = from_address.rpartition("@")[2].lower()
+    try:
+        values = message.get_all("Authentication-Results") or []
+    except Exception:  # noqa: BLE001 - malformed headers verify nothing
+        values = []
+    for value in values:
+        text = " ".join(_COMMENT.sub(" ", str(value)).split())
+        server, _, rest = text.partition(";")
+        if (server.split() or [""])[0].lower() != authserv_id:
+            continue
+        for result in rest.split(";"):
+            tokens = result.split()
+            if not tokens:
+                continue
+            method, _, outcome = tokens[0].lower().partition("=")
+            props = {}
+            for token in tokens[1:]:
+                key, sep, val = token.partition("=")
+                if sep:
+                    props[key.lower()] = val.strip('"').lower()
+            if method == "dmarc" and outcome == "pass":
+                header_from = props.get("header.from", domain)
+                if header_from == domain:
+                    return True, "dmarc=pass"
+            if method == "dkim" and outcome == "pass":
+                signer = props.get("header.d") or props.get("header.i", "").rpartition("@")[2]
+                if _aligned(signer, domain):
+                    return True, f"dkim=pass d={signer}"
+        return False, "no passing DMARC or aligned DKIM in our server's Authentication-Results"
+    return False, "no Authentication-Results from our receiving server"
+
+
 def _with_notes(body: str, attachments: list[str]) -> tuple[str, int | None]:
     """The body with a note on attachments, cut to BODY_MAX with a note if it is longer."""
     notes = ""
@@ -116,6 +174,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
     body, truncated_from = _with_notes(_body(message).strip(), attachments)
     subject = " ".join(_header(message, "Subject").split())[:SUBJECT_MAX]
+    verified, verification = sender_verification(message, from_address.strip().lower())
     return ParsedEmail(
         message_id=message_id,
         from_name=" ".join(from_name.split())[:120],
@@ -126,6 +185,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
         attachments=attachments,
         truncated_from=truncated_from,
         auto_reason=_auto_reason(message, from_address),
+        verified=verified,
+        verification=verification,
     )
 
 

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from shifts.models import Team
-from supportops.errors import ConflictError, DomainError
+from supportops.errors import ConflictError, DomainError, NotFoundError
 from supportops.models import OutboundMessage
+from supportops.notifications import notify
 
-from ..models import InboundEmail, Inquiry
-from ..services import inquiry_create, inquiry_reopen, inquiry_requester_reply
+from ..models import InboundEmail, Inquiry, Message
+from ..services import event_record, inquiry_create, inquiry_reopen, inquiry_requester_reply
+from ..services._common import inquiry_path, require_actor_member
 from .parse import BODY_MAX, ParsedEmail, address_of
 
 Outcome = InboundEmail.Outcome
@@ -126,11 +128,11 @@ def inbound_email_process(*, team: Team, email: ParsedEmail) -> str:
             outcome, note = _skip_reason(team=team, email=email)
             inquiry = None
             if not outcome:
-                outcome, inquiry, note = _act(team=team, email=email)
+                outcome, inquiry, note = _act(team=team, email=email, record=record)
             record.outcome = outcome
             record.inquiry = inquiry
             record.note = _notes(email, note)
-            record.save(update_fields=["outcome", "inquiry", "note"])
+            record.save(update_fields=["outcome", "inquiry", "note", "held_body", "held_note"])
     except IntegrityError:
         if InboundEmail.objects.filter(team=team, message_id=email.message_id).exists():
             return "duplicate"
@@ -138,11 +140,19 @@ def inbound_email_process(*, team: Team, email: ParsedEmail) -> str:
     return outcome
 
 
-def _act(*, team: Team, email: ParsedEmail) -> tuple[str, Inquiry | None, str]:
+def _act(*, team: Team, email: ParsedEmail, record: InboundEmail) -> tuple[str, Inquiry | None, str]:
     thread = thread_inquiry(team=team, email=email)
     try:
         if thread is None:
+            # A new inquiry is accepted even from an unverified sender: it is a first contact and
+            # grants nothing (its acknowledgement and tracking link go to the From address, i.e. to
+            # the real owner of the address, not to a forger), and refusing it would drop every
+            # question from domains without DMARC/DKIM. Only continuing an existing inquiry, which
+            # speaks for its requester, needs the verified sender.
             return Outcome.CREATED, _create(team=team, email=email), ""
+        if not email.verified:
+            _hold(inquiry=thread, email=email, record=record)
+            return Outcome.UNVERIFIED, thread, email.verification
         outcome, inquiry = _continue(inquiry=thread, body=email.body or "(The email had no text.)")
         if outcome == Outcome.FOLLOW_UP:
             return (
@@ -154,3 +164,67 @@ def _act(*, team: Team, email: ParsedEmail) -> tuple[str, Inquiry | None, str]:
     except DomainError as exc:
         # E.g. an invalid sender address: recorded, never retried on every poll.
         return Outcome.REJECTED, None, exc.message
+
+
+def _hold(*, inquiry: Inquiry, email: ParsedEmail, record: InboundEmail) -> None:
+    """File an unverified reply as an internal note: anyone can put the requester's address in From:,
+    so it must not speak for the requester (change the state, reopen) until a member accepts it."""
+    body = email.body or "(The email had no text.)"
+    intro = (
+        f"Unverified reply from {email.from_address} (subject: {email.subject or '-'}). The receiving "
+        "server could not confirm the sender (no passing DMARC or DKIM for its domain). Accept it as the "
+        "requester's reply only if it is genuine.\n\n"
+    )
+    note = Message.objects.create(
+        inquiry=inquiry, kind=Message.Kind.NOTE, author=None, body=(intro + body)[:BODY_MAX]
+    )
+    event_record(
+        inquiry=inquiry, kind="unverified_reply", to_value=email.from_address, note=email.verification
+    )
+    record.held_body = body
+    record.held_note = note
+    if inquiry.assignee_id:
+        notify(
+            recipient=inquiry.assignee.user,
+            kind="unverified_reply",
+            title=f"{inquiry.reference}: unverified reply from {email.from_address}",
+            body="Check it on the inquiry and accept it if it is genuine.",
+            link=inquiry_path(inquiry),
+            team=inquiry.team,
+            inquiry=inquiry,
+        )
+
+
+def inbound_email_accept(*, inquiry: Inquiry, inbound_id: int, actor) -> str:
+    """A member accepts a held (unverified) reply as the requester's: it then acts as a verified one
+    would have (reply, reopen, or a follow-up inquiry). Returns the new outcome."""
+    require_actor_member(team=inquiry.team, actor=actor)
+    with transaction.atomic():
+        record = (
+            InboundEmail.objects.select_for_update()
+            .filter(pk=inbound_id, inquiry=inquiry, team_id=inquiry.team_id)
+            .first()
+        )
+        if record is None:
+            raise NotFoundError(f"No held email {inbound_id} on {inquiry.reference}.")
+        if record.outcome != Outcome.UNVERIFIED:
+            raise ConflictError(f"That email was already handled ({record.get_outcome_display().lower()}).")
+        outcome, result = _continue(inquiry=inquiry, body=record.held_body or "(The email had no text.)")
+        if outcome == Outcome.FOLLOW_UP:
+            email = ParsedEmail(
+                message_id=record.message_id,
+                from_name="",
+                from_address=record.from_address,
+                subject=record.subject,
+                body=record.held_body,
+            )
+            result = _create(team=inquiry.team, email=email, follows=inquiry)
+        who = actor.get_full_name() or actor.username
+        event_record(
+            inquiry=inquiry, kind="unverified_reply_accepted", actor=actor, to_value=record.from_address
+        )
+        record.outcome = outcome
+        record.inquiry = result
+        record.note = "; ".join(filter(None, [record.note, f"accepted by {who}"]))
+        record.save(update_fields=["outcome", "inquiry", "note"])
+    return outcome

@@ -114,8 +114,11 @@ def require_actor_member(*, team: Team, actor) -> Member:
 
 def close_waiting(*, inquiry: Inquiry, now: dt.datetime) -> None:
     """Leaving `waiting`: add the time spent waiting on the requester (not in the resolution target)."""
+    from ..deadlines import resolution_clock_resume
+
     if inquiry.waiting_since is not None:
         inquiry.waiting_seconds += max(0, int((now - inquiry.waiting_since).total_seconds()))
+        resolution_clock_resume(inquiry=inquiry, stopped_at=inquiry.waiting_since, now=now)
         inquiry.waiting_since = None
 
 

@@ -13,6 +13,7 @@ from shifts.selectors import primary_for_arrival, shift_at
 from supportops.errors import InvalidInput
 from supportops.notifications import notify, team_webhook
 
+from .. import deadlines
 from ..deadlines import response_deadlines
 from ..models import Event, Inquiry, Message
 from ._common import (
@@ -228,6 +229,7 @@ def inquiry_create(
     )
 
     due, guarantee = response_deadlines(team=team, received_at=arrived)
+    resolution_due = deadlines.resolution_deadline(team=team, received_at=arrived)
     if past is not None and past.assignee is not None:
         assignee = past.assignee
     elif past is not None and past.status != S.RESOLVED:
@@ -266,6 +268,7 @@ def inquiry_create(
             received_at=arrived,
             response_due_at=due,
             response_guarantee_at=guarantee,
+            resolution_due_at=resolution_due,
             **state,
         )
         inquiry.team = team

@@ -7,6 +7,7 @@ from django.db import transaction
 from supportops.errors import ConflictError, InvalidInput
 from supportops.notifications import notify
 
+from ..deadlines import resolution_clock_resume
 from ..models import Inquiry, Message
 from ._common import (
     clean_text,
@@ -274,6 +275,8 @@ def inquiry_reopen(*, inquiry: Inquiry, actor=None, by_requester: bool = False, 
             )
         if body:
             Message.objects.create(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)
+        # The time it stood resolved is not held against the team, like time waiting on the requester.
+        resolution_clock_resume(inquiry=inquiry, stopped_at=inquiry.resolved_at, now=at)
         inquiry.status = S.RESPONDED if inquiry.responded_at else S.NEW
         inquiry.resolved_at = None
         inquiry.resolution_kind = ""

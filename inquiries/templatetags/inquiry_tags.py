@@ -21,6 +21,9 @@ EVENT_LABELS = {
     "response_due_soon": "Response due soon",
     "response_overdue": "Response overdue",
     "guarantee_breached": "Guarantee breached",
+    "resolution_due_soon": "Resolution due soon",
+    "resolution_overdue": "Resolution overdue",
+    "imported_status": "Imported with its status",
 }
 
 
@@ -31,3 +34,16 @@ def event_label(kind: str) -> str:
     if kind.endswith("_changed"):
         return kind.removesuffix("_changed").replace("_", " ").capitalize() + " changed"
     return kind.replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def held_replies(inquiry) -> list[tuple[int, int]]:
+    """(internal note id, InboundEmail id) of the email replies held as unverified on this inquiry,
+    for the "accept as the requester's reply" button on their notes: one query for the whole thread."""
+    from ..models import InboundEmail
+
+    return list(
+        InboundEmail.objects.filter(
+            inquiry=inquiry, outcome=InboundEmail.Outcome.UNVERIFIED, held_note__isnull=False
+        ).values_list("held_note_id", "pk")
+    )

@@ -165,6 +165,15 @@ def _improvement(request, inquiry):
     return "Added to the backlog."
 
 
+def _accept_reply(request, inquiry):
+    from ..mail_intake import inbound_email_accept
+
+    inbound_email_accept(
+        inquiry=inquiry, inbound_id=_int(request.POST.get("inbound"), "held email"), actor=request.user
+    )
+    return f"Accepted as {inquiry.requester_name}'s reply."
+
+
 def _date(raw: str) -> dt.date | None:
     if not raw:
         return None
@@ -188,6 +197,7 @@ ACTIONS = {
     "solution": _solution,
     "link-known": _link_known,
     "improvement": _improvement,
+    "accept-reply": _accept_reply,
 }
 
 

@@ -56,11 +56,11 @@ def canned_replies(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def canned_reply_remove(request: HttpRequest, slug: str, reply_id: int) -> HttpResponse:
     team, manages = _managed_team(request, slug)
-    if not manages:
-        return render(request, "reports/forbidden.html", {"team": team}, status=403)
     reply = CannedReply.objects.filter(team=team, pk=reply_id).first()
     if reply is None:
         raise Http404
+    if not manages:
+        return render(request, "reports/forbidden.html", {"team": team}, status=403)
     canned_reply_delete(reply=reply)
     messages.success(request, f"Canned reply “{reply.title}” removed.")
     return redirect("canned-replies", slug=team.slug)

@@ -5,17 +5,20 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from shifts.models import Member, Topic
 from shifts.selectors import members_of, team_get_for_user, teams_for_user
 from supportops.errors import DomainError, InvalidInput
 
 from .. import services
 from ..filters import STATUS_CHOICES, InquiryFilter
 from ..listing import inquiry_list_for_user, keyset_page
-from ..models import CannedReply, EffortLog, Escalation, Inquiry
+from ..models import CannedReply, EffortLog, Escalation, Inquiry, SavedView
 from ..selectors import (
     escalations_of,
     events_of,
@@ -24,6 +27,7 @@ from ..selectors import (
     team_topics,
     thread,
 )
+from ..services.bulk import BULK_LIMIT, inquiries_bulk, saved_view_create
 from ._common import not_found_as_404
 
 PAGE_SIZE = 50
@@ -31,18 +35,30 @@ PAGE_SIZE = 50
 
 @login_required
 def inquiry_list(request: HttpRequest) -> HttpResponse:
+    """The list a desk works from: open inquiries by default, filters, newest or oldest first, saved
+    views and bulk actions. `status=all` shows every status."""
     teams = list(teams_for_user(user=request.user).order_by("name"))
+    params = request.GET.copy()
+    if "status" not in params:
+        params["status"] = "open"
+    if params.get("status") == "all":
+        params.pop("status")
     filterset = InquiryFilter(
-        request.GET, queryset=inquiry_list_for_user(user=request.user, teams=teams), request=request
+        params, queryset=inquiry_list_for_user(user=request.user, teams=teams), request=request
     )
     queryset = filterset.qs if filterset.is_valid() else Inquiry.objects.none()
+    ascending = request.GET.get("sort") == "oldest"
     try:
-        page = keyset_page(queryset, cursor=request.GET.get("cursor") or None, size=PAGE_SIZE)
+        page = keyset_page(
+            queryset, cursor=request.GET.get("cursor") or None, size=PAGE_SIZE, ascending=ascending
+        )
     except InvalidInput:
-        page = keyset_page(queryset, cursor=None, size=PAGE_SIZE)
+        page = keyset_page(queryset, cursor=None, size=PAGE_SIZE, ascending=ascending)
     query = request.GET.copy()
     query.pop("cursor", None)
     query.pop("page", None)
+    sort_query = query.copy()
+    sort_query["sort"] = "newest" if ascending else "oldest"
     return render(
         request,
         "inquiries/list.html",
@@ -53,11 +69,79 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
             "statuses": STATUS_CHOICES,
             "priorities": Inquiry.Priority.choices,
             "channels": Inquiry.Channel.choices,
-            "params": request.GET,
+            "topics": Topic.objects.filter(team__in=teams)
+            .select_related("team")
+            .order_by("team__name", "name"),
+            "members": Member.objects.filter(team__in=teams, is_active=True)
+            .select_related("user", "team")
+            .order_by("team__name", "user__first_name"),
+            "resolution_kinds": Inquiry.ResolutionKind.choices,
+            "saved_views": SavedView.objects.filter(user=request.user),
+            "params": params,
+            "status_param": request.GET.get("status", "open"),
+            "ascending": ascending,
             "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
             "now": timezone.now(),
         },
     )
+
+
+@login_required
+@require_POST
+def inquiry_bulk(request: HttpRequest) -> HttpResponse:
+    refs = request.POST.getlist("refs")
+    rows = list(inquiry_list_for_user(user=request.user).filter(reference__in=refs[: BULK_LIMIT + 1]))
+    action = request.POST.get("action", "")
+    try:
+        result = inquiries_bulk(
+            inquiries=rows,
+            actor=request.user,
+            action=action,
+            data={
+                "member": request.POST.get("member") or None,
+                "kind": request.POST.get("kind", ""),
+                "note": request.POST.get("note", ""),
+            },
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        verb = "Assigned" if action == "assign" else "Resolved"
+        if result.done:
+            messages.success(request, f"{verb}: {', '.join(result.done)}.")
+        for reference, reason in result.refused.items():
+            messages.error(request, f"{reference} not changed: {reason}")
+    return redirect(_back_to_list(request))
+
+
+@login_required
+@require_POST
+def saved_view_add(request: HttpRequest) -> HttpResponse:
+    try:
+        view = saved_view_create(
+            user=request.user, name=request.POST.get("name", ""), query=request.POST.get("query", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_back_to_list(request))
+    messages.success(request, f"View “{view.name}” saved.")
+    return redirect(f"{reverse('inquiry-list')}?{view.query}")
+
+
+@login_required
+@require_POST
+def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
+    deleted, _ = SavedView.objects.filter(user=request.user, pk=view_id).delete()
+    if not deleted:
+        raise Http404
+    messages.success(request, "View removed.")
+    return redirect("inquiry-list")
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    query = request.POST.get("query", "")
+    return f"{reverse('inquiry-list')}?{query}" if query else reverse("inquiry-list")
 
 
 @login_required

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
+from audit.services import audit_record
 from shifts.models import Team, new_token
+from supportops import outbound
 from supportops.errors import InvalidInput
 
 from ..models import GITHUB_API_URL, Integration
@@ -45,6 +47,13 @@ def _clean(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
                 "https://github.example.org/api/v3.",
                 field="api_url",
             )
+        if url != GITHUB_API_URL:
+            # A GitHub Enterprise address gets the same check as webhooks and mailboxes (SPEC 3.11): public,
+            # or listed in OUTBOUND_ALLOWED_HOSTS; it is checked again at every send.
+            try:
+                outbound.check_url(url)
+            except outbound.OutboundRefused as exc:
+                raise InvalidInput(f"The API URL cannot be used: {exc}", field="api_url") from None
         clean["api_url"] = url
     if "labels" in data:
         labels = data["labels"]
@@ -64,34 +73,73 @@ def _clean(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
     return clean
 
 
-def integration_create(*, team: Team, data: dict[str, Any]) -> Integration:
+AUDITED = ("name", "kind", "api_url", "labels", "auto_resolve", "active")
+
+
+def _audit(integration: Integration, *, actor, action: str, old=None, new=None) -> None:
+    audit_record(actor=actor, team=integration.team, action=action, obj=integration, old=old, new=new)
+
+
+def _shown(integration: Integration, fields) -> dict[str, Any]:
+    # Secrets are recorded only as set/not set, never their value.
+    shown = {field: getattr(integration, field) for field in AUDITED if field in fields}
+    for field in ("secret", "access_token"):
+        if field in fields:
+            shown[f"{field}_set"] = bool(getattr(integration, field))
+    return shown
+
+
+def integration_create(*, team: Team, data: dict[str, Any], actor=None) -> Integration:
     kind = data.get("kind")
     if kind not in Integration.Kind.values:
         raise InvalidInput(f"Choose the kind: one of {', '.join(Integration.Kind.values)}.", field="kind")
     if "name" not in data:
         raise InvalidInput("Give the integration a name (e.g. the repository).", field="name")
     clean = _clean(data, kind=kind)
-    return Integration.objects.create(team=team, kind=kind, **clean)
+    with transaction.atomic():
+        integration = Integration.objects.create(team=team, kind=kind, **clean)
+        _audit(
+            integration, actor=actor, action="integration.create", new=_shown(integration, {*clean, "kind"})
+        )
+    return integration
 
 
-def integration_update(*, integration: Integration, data: dict[str, Any]) -> Integration:
+def integration_update(*, integration: Integration, data: dict[str, Any], actor=None) -> Integration:
     if "kind" in data and data["kind"] != integration.kind:
         raise InvalidInput("The kind of an integration cannot change; create another one.", field="kind")
     clean = _clean({k: v for k, v in data.items() if k != "kind"}, kind=integration.kind)
     with transaction.atomic():
         locked = Integration.objects.select_for_update().get(pk=integration.pk)
+        before = _shown(locked, clean)
         for field, value in clean.items():
             setattr(locked, field, value)
         locked.save()
+        after = _shown(locked, clean)
+        changed = [key for key in after if after[key] != before.get(key)]
+        changed += [
+            f"{f}_set" for f in ("secret", "access_token") if f in clean and f"{f}_set" not in changed
+        ]
+        if changed:
+            _audit(
+                locked,
+                actor=actor,
+                action="integration.update",
+                old={k: before.get(k) for k in changed},
+                new={k: after.get(k) for k in changed},
+            )
     return locked
 
 
-def integration_rotate(*, integration: Integration) -> Integration:
+def integration_rotate(*, integration: Integration, actor=None) -> Integration:
     """A new inbound URL; the old one answers 404 from now on."""
-    Integration.objects.filter(pk=integration.pk).update(token=new_token())
-    integration.refresh_from_db()
+    with transaction.atomic():
+        Integration.objects.filter(pk=integration.pk).update(token=new_token())
+        integration.refresh_from_db()
+        _audit(integration, actor=actor, action="integration.rotate", new={"url": "regenerated"})
     return integration
 
 
-def integration_delete(*, integration: Integration) -> None:
-    integration.delete()
+def integration_delete(*, integration: Integration, actor=None) -> None:
+    with transaction.atomic():
+        _audit(integration, actor=actor, action="integration.delete", old=_shown(integration, AUDITED))
+        integration.delete()

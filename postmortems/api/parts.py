@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from inquiries.api.serializers import ImprovementOutputSerializer
+from supportops.times import in_team_zone
 
 from .. import services
 from ..selectors import milestone_get, postmortem_get_for_user, recommendation_get
@@ -20,6 +21,13 @@ from .serializers import (
 )
 
 
+def _in_team_zone(data: dict, postmortem) -> dict:
+    data = dict(data)
+    if data.get("at") is not None:
+        data["at"] = in_team_zone(data["at"], tz=postmortem.team.timezone)
+    return data
+
+
 class MilestoneListView(APIView):
     pagination_class = None  # a postmortem's whole timeline, in order
 
@@ -31,7 +39,7 @@ class MilestoneListView(APIView):
     @extend_schema(request=MilestoneInputSerializer, responses={201: MilestoneOutputSerializer})
     def post(self, request: Request, postmortem_id: int) -> Response:
         postmortem = postmortem_get_for_user(user=request.user, postmortem_id=postmortem_id)
-        data = valid(MilestoneInputSerializer, request)
+        data = _in_team_zone(valid(MilestoneInputSerializer, request), postmortem)
         missing = [name for name in ("at", "description") if name not in data]
         if missing:
             raise serializers.ValidationError({name: ["This field is required."] for name in missing})
@@ -44,7 +52,7 @@ class MilestoneDetailView(APIView):
     def patch(self, request: Request, postmortem_id: int, milestone_id: int) -> Response:
         postmortem = postmortem_get_for_user(user=request.user, postmortem_id=postmortem_id)
         milestone = milestone_get(postmortem=postmortem, milestone_id=milestone_id)
-        data = valid(MilestoneInputSerializer, request, partial=True)
+        data = _in_team_zone(valid(MilestoneInputSerializer, request, partial=True), postmortem)
         milestone = services.milestone_update(milestone=milestone, actor=request.user, data=dict(data))
         return Response(MilestoneOutputSerializer(milestone).data)
 

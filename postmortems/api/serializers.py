@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from inquiries.models import Improvement
+from supportops.times import TeamLocalDateTimeField
 
 from ..models import Milestone, Postmortem, Recommendation
 
@@ -131,7 +132,7 @@ class DiscussSerializer(_Strict):
 
 
 class MilestoneInputSerializer(_Strict):
-    at = serializers.DateTimeField(required=False)
+    at = TeamLocalDateTimeField(required=False)
     description = serializers.CharField(max_length=500, required=False)
 
 

@@ -18,6 +18,7 @@ from ._common import (
     require_writer,
     team_member,
 )
+from .reminders import action_item_owner_tell
 
 FIELDS = {"description", "owner", "due_date", "status"}
 
@@ -55,6 +56,7 @@ def recommendation_add(*, postmortem: Postmortem, actor, data: dict[str, Any]) -
         change_record(
             postmortem=postmortem, kind="recommendation_added", actor=actor, to_value=cleaned["description"]
         )
+        action_item_owner_tell(recommendation=recommendation, actor=actor)
     return recommendation
 
 
@@ -74,6 +76,9 @@ def recommendation_update(*, recommendation: Recommendation, actor, data: dict[s
             setattr(recommendation, name, cleaned[name])
         if changed:
             recommendation.save(update_fields=changed)
+        if "owner" in changed:
+            recommendation.postmortem = locked
+            action_item_owner_tell(recommendation=recommendation, actor=actor)
         if "status" in changed:
             change_record(
                 postmortem=locked,

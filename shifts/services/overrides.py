@@ -13,10 +13,22 @@ from .common import unavailable_reason
 
 
 def _when(shift: Shift) -> str:
-    local = (
-        timezone.localtime(shift.starts_at, shift.team_tz) if hasattr(shift, "team_tz") else shift.starts_at
-    )
-    return f"{shift.role} shift starting {local:%a %d %b %Y %H:%M} UTC"
+    """The shift as the team reads it: "primary shift starting Mon 23 Nov 09:00 CET" (team's zone)."""
+    from inquiries.services._common import local_time  # the one team-local time format
+
+    return f"{shift.role} shift starting {local_time(shift.starts_at, shift.team)}"
+
+
+def notified_for_override(*, shift: Shift, member: Member) -> list[str]:
+    """Who an override of `shift` to `member` tells, for the confirmation on the pages."""
+    people = [
+        f"{member.display_name} (takes the shift)",
+        f"{shift.member.display_name} (no longer serves it)",
+    ]
+    told = [f"{p}, in the app and by email" for p in people]
+    if shift.team.webhook_url:
+        told.append("the team's chat webhook")
+    return told
 
 
 def _link(shift: Shift) -> str:
@@ -135,6 +147,7 @@ def swap_request(
                 f"Swap arranged: {_when(shift)}"
                 if arranged
                 else f"{shift.member.display_name} asks you to take their {_when(shift)}"
+                + (f" in exchange for your {_when(counterpart_shift)}" if counterpart_shift else " (cover)")
             ),
             body=note,
             link=_link(shift),

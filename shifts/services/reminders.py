@@ -48,12 +48,14 @@ def shift_reminders_send(*, now: dt.datetime | None = None) -> int:
                     claimed = claimed or created
                 if not claimed:
                     continue
-                local = timezone.localtime(shift.starts_at, _zone(shift.team.timezone))
+                from inquiries.services._common import local_time  # the one team-local time format
+
+                local = local_time(shift.starts_at, shift.team)
                 notify(
                     recipient=shift.member.user,
                     kind="shift_reminder",
-                    title=f"Your {shift.team.name} {shift.role} shift starts {local:%a %d %b %H:%M}",
-                    body=f"{shift.role.capitalize()} from {local:%a %d %b %H:%M} ({shift.team.timezone}).",
+                    title=f"Your {shift.team.name} {shift.role} shift starts {local}",
+                    body=f"{shift.role.capitalize()} from {local} ({shift.team.timezone}).",
                     link=f"/rotations/?team={shift.team.slug}",
                     team=shift.team,
                     shift=shift,
@@ -62,9 +64,3 @@ def shift_reminders_send(*, now: dt.datetime | None = None) -> int:
         except IntegrityError:
             continue  # another sweep claimed it first
     return sent
-
-
-def _zone(name: str):
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(name or "UTC")

@@ -188,6 +188,7 @@ def team_update(*, team: Team, data: dict[str, Any], actor=None) -> Team:
             "holiday_subdivision",
             "response_target_minutes",
             "response_guarantee_minutes",
+            "resolution_target_minutes",
         )
     )
     changed = {key for key, value in cleaned.items() if value != getattr(team, key)}

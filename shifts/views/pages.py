@@ -28,6 +28,7 @@ from ..selectors import (
     teams_for_user,
     user_manages,
 )
+from ..services import overrides
 
 
 def _team(request: HttpRequest):
@@ -39,6 +40,39 @@ def _team(request: HttpRequest):
         raise Http404(exc.message) from None
 
 
+def _absences_by_member(team, start, end) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    out: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for member_id, a_start, a_end in Absence.objects.filter(
+        member__team=team, starts_at__lt=end, ends_at__gt=start
+    ).values_list("member_id", "starts_at", "ends_at"):
+        out.setdefault(member_id, []).append((a_start, a_end))
+    return out
+
+
+def _free(member_id: int, start: dt.datetime, end: dt.datetime, absences: dict) -> bool:
+    return not any(a_start < end and start < a_end for a_start, a_end in absences.get(member_id, []))
+
+
+def _colleague_options(shifts: list[Shift], members: list[Member], absences: dict) -> None:
+    """Per shift, the colleagues who could take it (not its member, not absent then) and, for a trade,
+    the colleagues' later shifts of the same role that its member could take in return."""
+    for shift in shifts:
+        shift.cover_options = [
+            m
+            for m in members
+            if m.pk != shift.member_id and _free(m.pk, shift.starts_at, shift.ends_at, absences)
+        ]
+        shift.trade_options = [
+            other
+            for other in shifts
+            if other.role == shift.role
+            and other.member_id != shift.member_id
+            and other.pk != shift.pk
+            and _free(other.member_id, shift.starts_at, shift.ends_at, absences)
+            and _free(shift.member_id, other.starts_at, other.ends_at, absences)
+        ][:40]
+
+
 @login_required
 def rotations_page(request: HttpRequest) -> HttpResponse:
     teams, team = _team(request)
@@ -46,6 +80,14 @@ def rotations_page(request: HttpRequest) -> HttpResponse:
         return render(request, "shifts/rotations.html", {"teams": teams})
     now = timezone.now()
     tz = zoneinfo.ZoneInfo(team.timezone)
+    members = list(members_of(team=team))
+    shifts = list(
+        Shift.objects.filter(team=team, ends_at__gt=now)
+        .select_related("member__user")
+        .order_by("starts_at")[:60]
+    )
+    if shifts:
+        _colleague_options(shifts, members, _absences_by_member(team, now, shifts[-1].ends_at))
     context = {
         "teams": teams,
         "team": team,
@@ -53,14 +95,12 @@ def rotations_page(request: HttpRequest) -> HttpResponse:
         "me": membership_of(user=request.user, team=team),
         "manages": user_manages(user=request.user, team=team),
         "rotations": rotations_of(team=team),
-        "members": members_of(team=team),
+        "members": members,
         "oncall": oncall(team=team, at=now),
-        "shifts": Shift.objects.filter(team=team, ends_at__gt=now)
-        .select_related("member__user")
-        .order_by("starts_at")[:30],
+        "shifts": shifts,
         "absences": Absence.objects.filter(member__team=team, ends_at__gt=now).select_related("member__user"),
         "swaps": Swap.objects.filter(team=team, status=Swap.Status.PENDING).select_related(
-            "requester__user", "counterpart__user", "shift"
+            "requester__user", "counterpart__user", "shift", "counterpart_shift"
         ),
         "roles": Rotation.Role.choices,
         "reasons": Absence.Reason.choices,
@@ -165,7 +205,27 @@ def absence_remove(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def shift_override(request: HttpRequest) -> HttpResponse:
+    """Two steps: the form shows who will be told; the confirmed form overrides."""
     _, team = _team(request)
+    if request.POST.get("confirmed") != "yes":
+        try:
+            shift = shift_get_for_user(user=request.user, shift_id=int(request.POST["shift"]))
+            member = _member(team, request.POST["member"])
+        except (KeyError, ValueError, ObjectDoesNotExist, DomainError):
+            messages.error(request, "That member or shift is not in this team (any more).")
+            return redirect(f"/rotations/?{urlencode({'team': team.slug if team else ''})}")
+        if shift.member.user_id != request.user.pk and not user_manages(user=request.user, team=shift.team):
+            messages.error(request, "Only the shift's member or a manager can override it.")
+            return redirect(f"/rotations/?{urlencode({'team': team.slug})}")
+        context = {
+            "team": team,
+            "shift": shift,
+            "member": member,
+            "tz": zoneinfo.ZoneInfo(team.timezone),
+            "notified": overrides.notified_for_override(shift=shift, member=member),
+            "next": request.POST.get("next", "/rotations/"),
+        }
+        return render(request, "shifts/override_confirm.html", context)
 
     def act():
         shift = shift_get_for_user(user=request.user, shift_id=int(request.POST["shift"]))
@@ -183,9 +243,20 @@ def swap_request(request: HttpRequest) -> HttpResponse:
 
     def act():
         shift = shift_get_for_user(user=request.user, shift_id=int(request.POST["shift"]))
-        counterpart = _member(team, request.POST["counterpart"])
-        swap = services.swap_request(shift=shift, counterpart=counterpart, actor=request.user)
-        return "Swap arranged." if swap.status == Swap.Status.ACCEPTED else "Swap requested."
+        # A swap trades two shifts; asking someone to cover hands one shift over. Either way the
+        # colleague accepts first.
+        if request.POST.get("counterpart_shift"):
+            theirs = shift_get_for_user(user=request.user, shift_id=int(request.POST["counterpart_shift"]))
+            counterpart = _member(team, theirs.member_id)
+        else:
+            theirs, counterpart = None, _member(team, request.POST["counterpart"])
+        swap = services.swap_request(
+            shift=shift, counterpart=counterpart, counterpart_shift=theirs, actor=request.user
+        )
+        if swap.status == Swap.Status.ACCEPTED:
+            return "Swap arranged."
+        what = "swap" if theirs else "cover"
+        return f"Asked {counterpart.display_name} to {what}; the shift changes hands when they accept."
 
     return _act(request, act)
 
@@ -256,6 +327,17 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             by_day[day]["absences"].append(absence)
             day += dt.timedelta(days=1)
     me = membership_of(user=request.user, team=team)
+    now = timezone.now()
+    future = [s for day in by_day.values() for s in day["shifts"] if s.ends_at > now]
+    if future:
+        members = list(members_of(team=team))
+        absent = _absences_by_member(team, now, max(s.ends_at for s in future))
+        for shift in future:
+            shift.cover_options = [
+                m
+                for m in members
+                if m.pk != shift.member_id and _free(m.pk, shift.starts_at, shift.ends_at, absent)
+            ]
     feeds = CalendarFeed.objects.filter(owner=request.user, team=team, revoked_at__isnull=True)
     context = {
         "teams": teams,
@@ -267,6 +349,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "prev": prev,
         "next": nxt,
         "me": me,
+        "manages": user_manages(user=request.user, team=team),
+        "now": now,
         "feeds": feeds,
     }
     return render(request, "shifts/calendar.html", context)

@@ -83,3 +83,11 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
 document.querySelectorAll("[data-select-on-click]").forEach(function (input) {
   input.addEventListener("click", function () { input.select(); });
 });
+
+// <input type=checkbox data-select-all="refs"> ticks every checkbox named "refs".
+document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+  all.addEventListener("change", function () {
+    document.querySelectorAll('input[type=checkbox][name="' + all.getAttribute("data-select-all") + '"]')
+      .forEach(function (box) { box.checked = all.checked; });
+  });
+});

@@ -43,8 +43,9 @@ COLUMNS = {
         "week", "iso_week", "received", "responded", "within_target", "within_target_percent",
         "within_guarantee", "within_guarantee_percent", "pending", "median_business_minutes",
         "p90_business_minutes", "median_calendar_minutes", "p90_calendar_minutes",
+        "resolved_within_target", "resolved_within_target_percent",
     ],
-    "cost": ["week", "iso_week", "primary_hours", "capacity_hours", "cost_percent"],
+    "cost": ["week", "iso_week", "partial", "primary_hours", "capacity_hours", "cost_percent"],
     "topics": [
         "topic_id", "topic", "count", "resolved", "effort_hours", "average_effort_minutes",
         "automation_candidate", "suggestion",

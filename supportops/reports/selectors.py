@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import zoneinfo
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
+from rollups.figures import Figures
+from rollups.selectors import period_figures
 from shifts.business_time import BusinessCalendar
 from shifts.models import Absence, Member, Rotation, Shift, Team
 
@@ -220,6 +224,16 @@ def _attainment_aggregates(now: dt.datetime) -> dict:
         # Not responded yet but still inside the target (or guarantee): neither met nor missed yet.
         "pending_target": Count("pk", filter=Q(responded_at__isnull=True, response_due_at__gt=now)),
         "pending_guarantee": Count("pk", filter=Q(responded_at__isnull=True, response_guarantee_at__gt=now)),
+        # Resolution target (SPEC 3.1/3.5): decided once resolved, or once the deadline passed while open.
+        "with_resolution_target": Count("pk", filter=Q(resolution_due_at__isnull=False)),
+        "resolved_within_target": Count(
+            "pk", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("resolution_due_at"))
+        ),
+        "pending_resolution": Count(
+            "pk",
+            filter=Q(resolved_at__isnull=True, resolution_due_at__gt=now)
+            | Q(resolved_at__isnull=True, resolution_due_at__isnull=False, status="waiting"),
+        ),
     }
     if sql_percentiles():
         minutes = response_minutes_expression()
@@ -246,10 +260,14 @@ def _attainment_row(values: dict, business: list[float], calendar: list[float]) 
         "p90_business_minutes": rounded(percentile(business, 0.9)),
         "median_calendar_minutes": rounded(values["calendar_median"]),
         "p90_calendar_minutes": rounded(values["calendar_p90"]),
+        "resolved_within_target": values["resolved_within_target"],
+        "resolved_within_target_percent": _pct(
+            values["resolved_within_target"], values["with_resolution_target"] - values["pending_resolution"]
+        ),
     }
 
 
-def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+def response_times_raw(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
     """Attainment of the response target and guarantee, and time to first response, overall and by week.
 
     "% within" counts only inquiries whose outcome is known (responded, or past the deadline unanswered).
@@ -294,6 +312,7 @@ def response_times(*, team: Team, period: Period, now: dt.datetime | None = None
         "period": period.as_dict(),
         "response_target_minutes": team.response_target_minutes,
         "response_guarantee_minutes": team.response_guarantee_minutes,
+        "resolution_target_minutes": team.resolution_target_minutes,
         "summary": _attainment_row(
             overall,
             sorted(v for values in business_by_week.values() for v in values),
@@ -342,15 +361,23 @@ def support_cost(*, team: Team, period: Period) -> dict:
     )
     rows = []
     day = week_of(period.start)
+    zone = zoneinfo.ZoneInfo(team.timezone)
+    now = timezone.now()
     while day <= period.end:
-        # Capacity of the part of this week inside the period.
+        # Capacity of the part of this week inside the period, and only up to now: the week under way is
+        # compared with the hours served so far, not with a whole week's capacity.
         first, last = max(day, period.start), min(day + dt.timedelta(days=6), period.end)
-        week_capacity = weekly_capacity * ((last - first).days + 1) / 7
+        start_at = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+        end_at = min(dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone), now)
+        days = max((end_at - start_at).total_seconds(), 0) / 86400
+        week_capacity = weekly_capacity * days / 7
         hours = shifts.weekly_coverage_hours.get(day, 0.0)
+        partial = end_at < dt.datetime.combine(day + dt.timedelta(days=7), dt.time(), tzinfo=zone)
         rows.append(
             {
                 "week": day.isoformat(),
                 "iso_week": "{}-W{:02d}".format(*day.isocalendar()[:2]),
+                "partial": partial,
                 "primary_hours": round(hours, 2),
                 "capacity_hours": round(week_capacity, 2),
                 "cost_percent": _pct(hours, week_capacity),
@@ -381,7 +408,7 @@ def support_cost(*, team: Team, period: Period) -> dict:
 # -- recurring topics ----------------------------------------------------------------------------------
 
 
-def recurring_topics(*, team: Team, period: Period) -> dict:
+def recurring_topics_raw(*, team: Team, period: Period) -> dict:
     """Topics of the inquiries received in the period, by count and by effort logged on them."""
     base = Inquiry.objects.filter(_in_period("received_at", period), team=team)
     counts = (
@@ -415,6 +442,127 @@ def recurring_topics(*, team: Team, period: Period) -> dict:
                 "count": row["count"],
                 "resolved": row["resolved"],
                 "effort_hours": round(minutes / 60, 2),
+                "average_effort_minutes": round(average, 1),
+                "automation_candidate": candidate,
+                "suggestion": (
+                    ("screencast" if average >= SCREENCAST_MINUTES else "FAQ entry") if candidate else ""
+                ),
+            }
+        )
+    rows.sort(key=lambda r: (-r["count"], -r["effort_hours"], r["topic"]))
+    return {
+        "report": "topics",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "summary": {
+            "inquiries": sum(r["count"] for r in rows),
+            "effort_hours": round(sum(r["effort_hours"] for r in rows), 2),
+            "threshold": AUTOMATION_THRESHOLD,
+            "candidates": [r["topic"] for r in rows if r["automation_candidate"]],
+        },
+        "rows": rows,
+    }
+
+
+# -- from the daily rollups ---------------------------------------------------------------------------
+
+
+def _figures_row(figures: Figures) -> dict:
+    calendar = sorted(figures.calendar_minutes)
+    values = {
+        "received": figures.received,
+        "responded": figures.responded,
+        "within_target": figures.within_target,
+        "within_guarantee": figures.within_guarantee,
+        "pending_target": figures.pending_target,
+        "pending_guarantee": figures.pending_guarantee,
+        "calendar_median": percentile(calendar, 0.5),
+        "calendar_p90": percentile(calendar, 0.9),
+        "with_resolution_target": figures.with_resolution_target,
+        "resolved_within_target": figures.resolved_within_target,
+        "pending_resolution": figures.pending_resolution,
+    }
+    return _attainment_row(values, sorted(figures.business_minutes), calendar)
+
+
+def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """The same report as `response_times_raw`, added up from daily figures (rollups): stored days
+    where current, raw rows for the rest — a year reads ~365 rows per topic, not every inquiry. Without
+    PostgreSQL (no triggers, so nothing stored) it is `response_times_raw`."""
+    now = now or timezone.now()
+    if not settings.IS_POSTGRES:
+        return response_times_raw(team=team, period=period, now=now)
+    figures = period_figures(team=team, first=period.start, last=period.end, now=now)
+    overall, weekly = Figures(), defaultdict(Figures)
+    for (day, _topic), f in figures.items():
+        overall.add(f)
+        weekly[week_of(day)].add(f)
+    rows = [
+        {
+            "week": week.isoformat(),
+            "iso_week": "{}-W{:02d}".format(*week.isocalendar()[:2]),
+            **_figures_row(f),
+        }
+        for week, f in sorted(weekly.items())
+        if f.received
+    ]
+    return {
+        "report": "response-times",
+        "team": team.slug,
+        "period": period.as_dict(),
+        "response_target_minutes": team.response_target_minutes,
+        "response_guarantee_minutes": team.response_guarantee_minutes,
+        "resolution_target_minutes": team.resolution_target_minutes,
+        "summary": _figures_row(overall),
+        "rows": rows,
+        "by_channel": _channels_rows(overall.channels),
+    }
+
+
+def _channels_rows(channels: dict[str, list[int]]) -> list[dict]:
+    """The by-channel table of `_by_channel`, from the rolled-up counts."""
+    labels = dict(Inquiry.Channel.choices)
+    rows = [
+        {
+            "channel": channel,
+            "received": received,
+            "responded": responded,
+            "within_target": within,
+            "label": labels.get(channel, channel),
+        }
+        for channel, (received, responded, within) in channels.items()
+        if received
+    ]
+    return sorted(rows, key=lambda row: (-row["received"], row["channel"]))
+
+
+def recurring_topics(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """The same report as `recurring_topics_raw`, added up from daily figures (rollups) on PostgreSQL."""
+    from shifts.models import Topic
+
+    if not settings.IS_POSTGRES:
+        return recurring_topics_raw(team=team, period=period)
+
+    figures = period_figures(team=team, first=period.start, last=period.end, now=now or timezone.now())
+    by_topic: dict[int | None, Figures] = defaultdict(Figures)
+    for (_day, topic_id), f in figures.items():
+        by_topic[topic_id].add(f)
+    names = dict(
+        Topic.objects.filter(pk__in=[t for t in by_topic if t is not None]).values_list("pk", "name")
+    )
+    rows = []
+    for topic_id, f in by_topic.items():
+        if not f.received:
+            continue
+        candidate = topic_id is not None and f.received >= AUTOMATION_THRESHOLD
+        average = f.effort_minutes / f.received
+        rows.append(
+            {
+                "topic_id": topic_id,
+                "topic": names.get(topic_id) or "(no topic)",
+                "count": f.received,
+                "resolved": f.resolved,
+                "effort_hours": round(f.effort_minutes / 60, 2),
                 "average_effort_minutes": round(average, 1),
                 "automation_candidate": candidate,
                 "suggestion": (

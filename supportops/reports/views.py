@@ -172,7 +172,10 @@ def _cost(request: HttpRequest, context: dict) -> dict:
         "weekdays": list(enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])),
         "cost_chart": charts.bar_chart(
             "Support cost by week (% of capacity)",
-            [(r["iso_week"], r["cost_percent"]) for r in report["rows"]],
+            [
+                (r["iso_week"] + (" (so far)" if r["partial"] else ""), r["cost_percent"])
+                for r in report["rows"]
+            ],
             unit="%",
         ),
     }

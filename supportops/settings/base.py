@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "bookings",
     "observability",
     "accounts",
+    "rollups",
 ]
 
 MIDDLEWARE = [

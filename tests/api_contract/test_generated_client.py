@@ -72,19 +72,22 @@ def test_a_generated_client_lists_teams_creates_an_inquiry_and_pages_through_a_l
     models = importlib.import_module(f"{PACKAGE}.models")
     from importlib import import_module
 
-    auth_token_create = import_module(f"{PACKAGE}.api.auth.auth_token_create")
     teams_list = import_module(f"{PACKAGE}.api.teams.teams_list")
     inquiries_create = import_module(f"{PACKAGE}.api.inquiries.inquiries_create")
     inquiries_list = import_module(f"{PACKAGE}.api.inquiries.inquiries_list")
     inquiries_retrieve = import_module(f"{PACKAGE}.api.inquiries.inquiries_retrieve")
     assert api is not None
 
-    anonymous = package.Client(base_url=live_server.url, raise_on_unexpected_status=True)
-    token = auth_token_create.sync(
-        client=anonymous, body=models.AuthTokenRequest(username="maria", password="pw-maria")
+    # The token is fetched by hand: the login endpoint's shape belongs to the security work, not here.
+    login = urllib.request.Request(
+        f"{live_server.url}/api/v1/auth/token/",
+        data=json.dumps({"username": "maria", "password": "pw-maria"}).encode(),
+        headers={"Content-Type": "application/json"},
     )
+    with urllib.request.urlopen(login, timeout=10) as response:
+        key = json.load(response)["token"]
     client = package.AuthenticatedClient(
-        base_url=live_server.url, token=token.token, prefix="Token", raise_on_unexpected_status=True
+        base_url=live_server.url, token=key, prefix="Token", raise_on_unexpected_status=True
     )
 
     teams = teams_list.sync(client=client)
@@ -137,5 +140,4 @@ def test_a_generated_client_lists_teams_creates_an_inquiry_and_pages_through_a_l
     assert unauthenticated.status_code == 401
     assert isinstance(unauthenticated.parsed, models.Error)
     assert json.loads(unauthenticated.content)["detail"]
-    for used in (anonymous, client):
-        used.get_httpx_client().close()
+    client.get_httpx_client().close()

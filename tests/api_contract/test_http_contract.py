@@ -92,3 +92,25 @@ def test_shift_filters_without_offset_are_the_teams_wall_time(as_member, team, p
     page = api.get("/api/v1/shifts/", {"team": "ads", "starts_after": "2026-03-02T09:00:00"}).json()
     assert [row["id"] for row in page["results"]] == [early.pk]
     assert api.get("/api/v1/shifts/", {"team": "ads", "starts_after": "someday"}).status_code == 400
+
+
+def test_milestone_times_without_offset_are_the_teams_wall_time(as_member, team, manager):
+    api = as_member(manager)
+    inquiry = api.post(
+        "/api/v1/inquiries/",
+        {
+            "team": "ads",
+            "subject": "Outage",
+            "body": "…",
+            "requester_name": "Lea",
+            "requester_email": "l@x.org",
+        },
+        format="json",
+    ).json()
+    postmortem = api.post(
+        "/api/v1/postmortems/", {"team": "ads", "inquiries": [inquiry["reference"]]}, format="json"
+    )
+    base = f"/api/v1/postmortems/{postmortem.json()['id']}/milestones/"
+    milestone = api.post(base, {"at": "2026-03-02T10:00:00", "description": "Reported"}, format="json")
+    assert milestone.status_code == 201, milestone.content
+    assert dt.datetime.fromisoformat(milestone.json()["at"]) == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

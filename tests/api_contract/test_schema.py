@@ -123,7 +123,13 @@ def test_times_without_an_offset_are_documented_as_team_local(schema):
 
 @pytest.fixture
 def world(as_member, manager, primary, team, other_team, outsider):
+    # Every optional feature switched on, so that each GET has something to show.
+    team.session_minutes_per_week = 120
+    team.save()
     api = as_member(manager)
+    # The team offers one-to-one sessions, so their public slots answer 200 too.
+    team.session_minutes_per_week = 30
+    team.save(update_fields=["session_minutes_per_week"])
 
     def post(url: str, data: dict) -> dict:
         response = api.post(url, data, format="json")
@@ -213,7 +219,9 @@ def test_every_get_answers_in_the_shape_its_schema_documents(schema, world):
             continue
         checked += 1
         if set(documented.get("properties", {})) >= {"count", "next", "previous", "results"}:
-            assert isinstance(body, dict) and set(body) >= {"count", "next", "previous", "results"}, url
+            assert isinstance(body, dict) and set(body) >= {"count", "next", "previous", "results"}, (
+                f"{url} is documented as a page; a view answering a bare list says `pagination_class = None`"
+            )
         elif documented.get("type") == "array":
             assert isinstance(body, list), (url, "documented as an array")
         elif documented.get("type") == "object" and documented.get("properties"):

@@ -26,6 +26,8 @@ QUEUE_ROWS = {
     "keep": "mod(g, 100) = 0",
     "handoff_note": "CASE WHEN mod(g, 10) = 0 THEN 'Check the exam PDF ' || g ELSE '' END",
     "response_due_at": "t.received_at + interval '4 hours' + g * interval '1 second'",
+    # One requester each: the handoff emails each requester once (several questions: one email).
+    "requester_email": "'learner' || n || '@example.net'",
 }
 
 

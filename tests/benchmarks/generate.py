@@ -261,6 +261,18 @@ class World:
             for table in ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog"):
                 cursor.execute(f"ANALYZE {table}")
 
+    def sweep(self) -> None:
+        """What the every-minute rollup sweep would have done for the measured team while its inquiries
+        arrived (the other teams' reports are not measured; their marks wait)."""
+        from rollups.models import DirtyDay
+        from rollups.services import rollups_rebuild
+
+        rollups_rebuild(team=self.team, now=self.now)
+        DirtyDay.objects.filter(team=self.team).delete()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE rollups_daytopicfigures")
+            cursor.execute("ANALYZE rollups_rolledday")
+
     def _inquiries(self, team: Team, count: int) -> None:
         if count <= 0:
             return
@@ -290,8 +302,8 @@ class World:
             team_id, number, reference, tracking_token, subject, body, requester_name, requester_email,
             channel, source_url, topic_id, priority, reproducible, serious, status, assignee_id, keep,
             handoff_note, received_at, responded_at, resolved_at, response_due_at, response_guarantee_at,
-            waiting_seconds, resolution_kind, resolution_note, product_issue_url, known_issue_url,
-            constructive_correction, comprehensive_solution, created_at, updated_at
+            waiting_seconds, resolution_paused_minutes, resolution_kind, resolution_note, product_issue_url,
+            known_issue_url, constructive_correction, comprehensive_solution, created_at, updated_at
         )
         SELECT %(team)s, s.n, %(prefix)s || '-' || s.n, md5(%(team)s || '-' || s.n || '-bench'),
                initcap(w[1 + floor(s.r3 * {len(WORDS)})::int])
@@ -308,7 +320,7 @@ class World:
                CASE WHEN s.status <> 'new' THEN s.responded END,
                CASE WHEN s.status = 'resolved' THEN s.responded + interval '2 hours' END,
                s.received + interval '4 hours', s.received + interval '24 hours',
-               0, CASE WHEN s.status = 'resolved' THEN
+               0, 0, CASE WHEN s.status = 'resolved' THEN
                    (ARRAY['answered', 'documentation', 'workaround', 'known_issue'])[1 + floor(s.r2 * 4)::int]
                    ELSE '' END,
                '', '', '', '', '', s.received, s.received

@@ -244,3 +244,14 @@ def test_the_booking_page_of_a_team_without_sessions_is_404(client, team):
 def test_service_rejects_a_naive_start(sessions_team, shifts, learner):
     with pytest.raises(InvalidInput):
         services.booking_create(team=sessions_team, starts_at=dt.datetime(2026, 3, 9, 10), now=NOW, **learner)
+
+
+def test_a_week_with_a_dst_change_still_runs_from_monday_to_monday_midnight(sessions_team):
+    from bookings.slots import week_bounds
+
+    start, end = week_bounds(team=sessions_team, at=local(2026, 3, 29, 12))
+    assert (start, end) == (local(2026, 3, 23), local(2026, 3, 30))
+    # The spring-forward week is an hour short in real time (same-zone subtraction would say 168 h).
+    assert end.astimezone(dt.UTC) - start.astimezone(dt.UTC) == dt.timedelta(hours=167)
+    start, end = week_bounds(team=sessions_team, at=local(2026, 3, 29, 23, 59))
+    assert end == local(2026, 3, 30)

@@ -235,15 +235,33 @@ def imaps_mailbox(imaps_server, team, settings) -> Mailbox:
     return _mailbox_for(imaps_server, team, settings, use_ssl=True)
 
 
+AUTHSERV_ID = "mx.supportops.test"
+
+
+@pytest.fixture(autouse=True)
+def _our_receiving_server(settings):
+    """The receiving MTA in front of the team mailboxes stamps Authentication-Results with this id."""
+    settings.MAIL_AUTHSERV_ID = AUTHSERV_ID
+
+
 def make_email(
     *,
     sender: str = "Lea Learner <lea@example.net>",
     subject: str = "Cannot open notebook 3",
     body: str = "The kernel dies when I run cell 4.",
     message_id: str | None = "<m1@example.net>",
+    authenticated: bool = True,
     **headers: str,
 ) -> EmailMessage:
+    """A message as our receiving server delivers it: by default with its Authentication-Results
+    saying DKIM and DMARC passed for the sender's domain (`authenticated=False`: no such header)."""
     message = EmailMessage()
+    if authenticated:
+        domain = sender.rpartition("@")[2].rstrip(">").strip()
+        message["Authentication-Results"] = (
+            f"{AUTHSERV_ID}; dkim=pass header.d={domain} header.s=sel; "
+            f"spf=pass smtp.mailfrom={domain}; dmarc=pass (p=reject) header.from={domain}"
+        )
     message["From"] = sender
     message["To"] = "support-ads@example.org"
     message["Subject"] = subject

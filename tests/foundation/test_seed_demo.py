@@ -30,3 +30,29 @@ def test_seed_demo_puts_a_postmortem_up_for_review():
     postmortem = Postmortem.objects.filter(team__slug="ads").get()
     assert postmortem.status == "in_review"
     assert postmortem.recommendations.count() == 1 and postmortem.milestones.exists()
+
+
+def test_the_demo_tells_a_believable_story(client):
+    """Replies mostly on time (not all), varied effort, each team's own questions, a topic worth automating
+    in every team, and one team visibly overloaded with boosters suggested."""
+    from django.contrib.auth import get_user_model
+
+    from inquiries.models import EffortLog
+
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="maria"))
+    for team in ("ads", "lse"):
+        summary = client.get("/api/v1/reports/response-times/", {"team": team}).json()["summary"]
+        assert 70 <= summary["within_target_percent"] < 100, summary
+    assert EffortLog.objects.values("minutes").distinct().count() >= 5
+    subjects = {
+        slug: set(Inquiry.objects.filter(team__slug=slug).values_list("subject", flat=True))
+        for slug in ("ads", "pyfit", "lse")
+    }
+    assert not subjects["ads"] & subjects["lse"] and not subjects["ads"] & subjects["pyfit"]
+    for team in ("ads", "lse"):
+        topics = client.get("/api/v1/reports/topics/", {"team": team}).json()
+        assert topics["summary"]["candidates"], team
+    load = client.get("/api/v1/reports/team-load/", {"team": "ads"}).json()
+    assert load["summary"]["overloaded"] == ["lse"]
+    assert next(row for row in load["rows"] if row["team"] == "lse")["boosters"]

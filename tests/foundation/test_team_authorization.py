@@ -66,6 +66,9 @@ def test_forbidden_is_a_domain_error_and_django_renders_it_as_a_403_page(rf: Req
 
 
 def test_kinds_are_named_in_one_place():
+    from accounts.services import EMAIL_NOTICE_KINDS
+
     assert TEAM_EVENTS <= set(Notification.Kind.values)
+    assert set(EMAIL_NOTICE_KINDS) <= set(Notification.Kind.values)
     assert set(SlaNotice.Kind.values) <= set(Notification.Kind.values)
     assert {"created", "resolved", "handed_off"} <= set(Event.Kind.values)

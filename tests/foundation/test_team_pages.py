@@ -103,12 +103,60 @@ def test_manager_edits_team_settings_in_the_browser(page, browser_login, manager
     page.goto("/teams/ads/")
     page.fill("input[name=coverage_2]", "09:00-12:00, 11:00-15:00")
     page.click("text=Save settings")
-    assert "overlap" in page.locator(".messages").inner_text()
+    assert "overlap" in page.locator("[data-testid=form-errors]").inner_text()
+    # What was typed is still there to correct.
+    assert page.input_value("input[name=coverage_2]") == "09:00-12:00, 11:00-15:00"
     page.fill("input[name=coverage_2]", "09:00-12:00, 13:00-15:00")
-    page.fill("input[name=response_target_minutes]", "120")
+    page.fill("input[name=response_target_hours]", "2")
     page.click("text=Save settings")
     assert "Team settings saved." in page.locator(".messages").inner_text()
     page.screenshot(path="test-results/team-settings.png", full_page=True)
     team.refresh_from_db()
     assert team.response_target_minutes == 120
     assert {"weekday": 2, "start": "13:00", "end": "15:00"} in team.coverage
+
+
+def test_every_bad_settings_field_is_marked_and_every_typed_value_kept(client, manager, team):
+    client.force_login(manager.user)
+    before = (team.name, team.response_target_minutes, team.support_budget_percent)
+    response = client.post(
+        "/teams/ads/save/",
+        {
+            "name": "Renamed team",
+            "timezone": "Europe/Zurich",
+            "response_target_hours": "abc",
+            "response_guarantee_hours": "24",
+            "support_budget_percent": "140",
+            "coverage_0": "09:00-17:00",
+            "topics": "Pandas\nGrading",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count('aria-invalid="true"') >= 2
+    assert "response target must be a number of hours" in html and "between 1 and 100" in html
+    assert 'value="Renamed team"' in html and "Pandas\nGrading" in html
+    team.refresh_from_db()
+    assert (team.name, team.response_target_minutes, team.support_budget_percent) == before
+
+
+def test_durations_are_shown_in_hours_and_saved_in_minutes(client, manager, team):
+    client.force_login(manager.user)
+    html = client.get("/teams/ads/").content.decode()
+    assert f'name="response_target_hours" value="{team.response_target_minutes / 60:g}"' in html
+    assert '<option value="Europe/Zurich" selected>' in html
+    response = client.post(
+        "/teams/ads/save/",
+        {
+            "name": team.name,
+            "timezone": "America/New_York",
+            "response_target_hours": "1.5",
+            "response_guarantee_hours": "48",
+            "support_budget_percent": "50",
+            "coverage_0": "09:00-17:00",
+        },
+    )
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert (team.response_target_minutes, team.response_guarantee_minutes) == (90, 2880)
+    assert team.timezone == "America/New_York"

@@ -364,3 +364,32 @@ def test_patch_of_priority_and_assignee_is_one_change(as_member, primary, teamma
     assert response.status_code == 200
     kinds = list(Event.objects.filter(inquiry=inquiry).order_by("pk").values_list("kind", flat=True))
     assert kinds[-2:] == ["priority_changed", "assigned"]
+
+
+def test_an_import_time_without_an_offset_is_the_teams_wall_clock(as_member, primary, on_shift):
+    response = as_member(primary).post(
+        "/api/v1/inquiries/",
+        {
+            "team": "ads",
+            "channel": "import",
+            "subject": "Old question",
+            "body": "From the old tool",
+            "requester_name": "Lea",
+            "requester_email": "lea@example.org",
+            "received_at": "2026-01-05T10:00",
+            "responded_at": "2026-01-05T11:30",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    # Europe/Zurich in January is UTC+1.
+    assert (
+        body["received_at"].startswith("2026-01-05T10:00:00+01:00")
+        or body["received_at"] == "2026-01-05T09:00:00Z"
+    )
+    from inquiries.models import Inquiry
+
+    inquiry = Inquiry.objects.get(reference=body["reference"])
+    assert inquiry.received_at.isoformat() == "2026-01-05T09:00:00+00:00"
+    assert inquiry.responded_at.isoformat() == "2026-01-05T10:30:00+00:00"

@@ -21,8 +21,8 @@ FORM = {
     "email": "lea@example.org",
 }
 # team, primary for the arrival, reference number (UPDATE … RETURNING), inquiry, first message, both
-# events, acknowledgement email, notification, its email.
-STATEMENTS_PER_SUBMISSION = 9
+# events, acknowledgement email, notification, the assignee's email preferences (accounts), its email.
+STATEMENTS_PER_SUBMISSION = 10
 
 
 def test_public_submission_takes_a_fixed_number_of_statements_and_one_publish(

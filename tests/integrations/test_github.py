@@ -360,3 +360,30 @@ def test_a_redirect_is_not_followed_with_the_token(on_shift, deliver_github, git
     assert len(github_api.requests) == 1
     message = OutboundMessage.objects.get(channel="github")
     assert message.status == "pending" and "301" in message.last_error
+
+
+def test_the_comment_sweep_sends_only_due_github_rows(on_shift, deliver_github, github_api, primary):
+    from integrations.services.comments import comments_deliver_pending
+
+    hook = services.integration_create(
+        team=on_shift, data={"kind": "github", "name": "s", "access_token": "t", "api_url": github_api.url}
+    )
+    deliver_github(hook, "issues", published("issues_opened"), secret=None)
+    inquiry_services.inquiry_respond(inquiry=only_inquiry(), actor=primary.user, body="Swept.")
+
+    assert comments_deliver_pending() == {"sent": 1, "failed": 0, "gave_up": 0, "skipped": 0}
+    assert comments_deliver_pending()["sent"] == 0
+    assert OutboundMessage.objects.filter(channel="email", status="pending").exists()  # not its business
+    assert len(github_api.requests) == 1
+
+
+@pytest.mark.django_db
+def test_beat_sweeps_github_comments():
+    from integrations.tasks import deliver_pending_comments
+    from supportops.celery import _schedule_periodic_tasks, app
+
+    _schedule_periodic_tasks(app)  # what the app does when it is finalized (worker, beat)
+    entry = app.conf.beat_schedule["github-comment-sweep"]
+    assert entry["task"] == "integrations.tasks.deliver_pending_comments"
+    assert app.tasks[entry["task"]].name == deliver_pending_comments.name
+    assert deliver_pending_comments() == {"sent": 0, "failed": 0, "gave_up": 0, "skipped": 0}

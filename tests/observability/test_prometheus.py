@@ -20,12 +20,7 @@ from inquiries.models import Inquiry
 from tests.workers.conftest import make_inquiry
 from tests.workers.test_integration import BIN, ROOT, free_port, wait_for
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.prometheus,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.prometheus
 
 TOKEN = "scrape-token-abcdefghijklmnop"
 REQUESTS = 24
@@ -70,6 +65,9 @@ class Prometheus:
             return json.load(response)
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
 def test_prometheus_scrapes_two_gunicorn_workers_and_sees_the_database(
     stack, tmp_path, team, other_team, primary
 ):

@@ -60,3 +60,19 @@ def test_support_cost_is_primary_hours_over_capacity(dataset, as_member, manager
 
 def test_superuser_reads_any_team(dataset, as_member, superuser):
     assert _get(as_member, superuser, "cost")["summary"]["primary_shifts"] == 10
+
+
+def test_the_week_under_way_is_compared_with_the_capacity_so_far(dataset, as_member, manager):
+    import datetime as dt
+    import zoneinfo
+
+    import time_machine
+
+    # Wednesday noon of the second week: 2.5 of its 7 days have passed.
+    wednesday = dt.datetime(2026, 3, 11, 12, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich"))
+    with time_machine.travel(wednesday, tick=False):
+        report = _get(as_member, manager, "cost")
+    first, current = report["rows"]
+    assert (first["partial"], first["capacity_hours"]) == (False, 92)
+    assert current["partial"] is True
+    assert current["capacity_hours"] == round(92 * 2.5 / 7, 2)

@@ -60,7 +60,17 @@ def test_nul_bytes_never_give_a_server_error_on_any_route(signed_in):
 
 
 def test_nul_in_a_form_field_or_json_body_is_400(signed_in):
-    assert signed_in.post("/ask/nul/", {"name": "Lea", "body": "a\x00b"}).status_code == 400
+    from inquiries.models import Inquiry
+
+    form = {"name": "Lea", "email": "lea@example.org", "subject": "Kernel\x00dies", "body": "b"}
+    assert signed_in.post("/ask/nul/", form).status_code == 400  # multipart, as browsers may send
+    assert (
+        signed_in.post(
+            "/ask/nul/", "name=Lea&subject=a%00b", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 400
+    )
+    assert not Inquiry.objects.exists()
     response = signed_in.post("/api/v1/teams/", '{"name": "x\\u0000y"}', content_type="application/json")
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]

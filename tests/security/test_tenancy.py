@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from inquiries import services as inquiry_services
-from inquiries.models import CannedReply, Escalation, Improvement, Inquiry
+from inquiries.models import CannedReply, Escalation, Improvement, Inquiry, SavedView
 from integrations import services as integration_services
 from postmortems import services as postmortem_services
 from postmortems.models import Postmortem
@@ -171,6 +171,7 @@ def _populate(team, manager, dev, dev2, tag: str) -> dict:
         "canned": CannedReply.objects.create(
             team=team, title=f"{tag} canned title", body=f"{tag} canned body"
         ),
+        "saved_view": SavedView.objects.create(user=dev.user, name=f"{tag} view", query=f"search={tag}"),
     }
 
 
@@ -375,6 +376,9 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         "api-escalation-accept": [({"escalation_id": o["escalation"].pk}, {"escalation_id": GHOST_ID})],
         "api-escalation-decline": [({"escalation_id": o["escalation"].pk}, {"escalation_id": GHOST_ID})],
         "api-improvement-detail": [({"improvement_id": o["improvement"].pk}, {"improvement_id": GHOST_ID})],
+        "api-inquiry-accept-held-reply": [
+            ({"reference": ref, "inbound_id": GHOST_ID}, {"reference": ghost_ref, "inbound_id": GHOST_ID})
+        ],
         "api-notification-read": [({"pk": o["notification"].pk}, {"pk": GHOST_ID})],
         "api-postmortem-milestone": [
             (
@@ -420,6 +424,7 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
             ({"slug": a, "reply_id": o["canned"].pk}, {"slug": "no-such-team", "reply_id": GHOST_ID}),
             ({"slug": b, "reply_id": o["canned"].pk}, {"slug": b, "reply_id": GHOST_ID}),
         ],
+        "saved-view-remove": [({"view_id": o["saved_view"].pk}, {"view_id": GHOST_ID})],
         "team-settings-save": slug_only,
         "team-member-add": slug_only,
         "team-member-change": [

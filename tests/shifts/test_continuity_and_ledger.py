@@ -170,3 +170,13 @@ def test_manager_sets_the_planning_horizon_on_the_team_settings_page(client, man
     response = client.post("/teams/ads/save/", _settings_form(team, schedule_horizon_days="3"), follow=True)
     team.refresh_from_db()
     assert team.schedule_horizon_days == 90  # refused: at least a week
+
+
+def test_beat_runs_the_rotation_extension_task(team):
+    from supportops.celery import _schedule_periodic_tasks, app
+
+    _schedule_periodic_tasks(app)  # what the app does when it is finalized (worker, beat)
+    assert app.conf.beat_schedule["extend-rotations"]["task"] == "shifts.tasks.extend_rotations"
+    from shifts.tasks import extend_rotations
+
+    assert extend_rotations() == 0  # no rotation with members: nothing to plan

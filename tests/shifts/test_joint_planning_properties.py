@@ -57,6 +57,22 @@ def allowance(longer_rows, shorter_rows, candidates, absences):
     return worst
 
 
+def feasible(candidates, absences, lengths=None) -> bool:
+    """Both roles can be fair only if nobody's share of the two together exceeds one person's time: a
+    member with more than half of the percent-time of those present would have to serve both at once.
+    Greedy planning needs slack besides: we ask that nobody carries more than a third of those present
+    at any time of the year (absences included). Closer to the limit a member can end a fraction of a
+    shift, and under absences that make fairness impossible arbitrarily far, beyond the allowance."""
+    if 3 * max(c.pct for c in candidates) > sum(c.pct for c in candidates):
+        return False
+    for length in set((lengths or {}).values()) or {24 * 60}:
+        for slot in year_of_slots(length):
+            share = shares_of(slot.start, slot.end, candidates, absences)
+            if share and max(share.values()) > 1 / 3 + 1e-9:
+                return False
+    return True
+
+
 def worst_after_every_shift(rows, candidates, absences):
     pct = {c.id: c.pct for c in candidates}
     epoch = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -109,12 +125,8 @@ def test_primary_and_secondary_planned_together_are_each_fair_whichever_is_sched
     team, primary, secondary, first
 ):
     candidates, absences = team
-    # Both roles can be fair only if nobody's share of the two together exceeds one person's time: a
-    # member with more than half of the team's percent-time would have to serve both at once. Greedy
-    # planning needs slack besides: a member carrying nearly all their time as on-call in the two roles
-    # (more than 2/3) can end a fraction of a shift beyond the allowance (see the report of issue 8).
-    assume(3 * max(c.pct for c in candidates) <= sum(c.pct for c in candidates))
     lengths = {"primary": primary, "secondary": secondary}
+    assume(feasible(candidates, absences, lengths))
     result = schedule_in_order(candidates, absences, lengths, first)
     check_team_bounds(result, candidates, absences, lengths)
 
@@ -137,3 +149,17 @@ def test_daily_primaries_under_weekly_secondaries_the_issue_team(first, seed):
     assert weeks[6] <= min(weeks[1], weeks[2]), weeks
     # The first week of the year and the last are planned (a weekly rotation from the first Monday).
     assert rows["secondary"][0][0].date() == START and rows["secondary"][-1][0].date() <= UNTIL
+
+
+def test_the_secondary_never_takes_the_only_member_who_can_be_primary():
+    """Two members, one away for three days: the other stays Primary; the secondary week goes unfilled."""
+    candidates = [Candidate(1, 100), Candidate(2, 100)]
+    away = {1: [(EPOCH + dt.timedelta(days=9), EPOCH + dt.timedelta(days=12))]}
+    plans = [
+        RolePlan("primary", 24 * 60, year_of_slots(24 * 60)[:40], candidates),
+        RolePlan("secondary", 7 * 24 * 60, year_of_slots(7 * 24 * 60)[:8], candidates),
+    ]
+    result = plan_team(plans, absences=away)
+    assert all(a.member is not None for a in result["primary"].assignments)
+    assert result["secondary"].assignments[1].member is None
+    assert all(a.member is not None for i, a in enumerate(result["secondary"].assignments) if i != 1)

@@ -208,3 +208,14 @@ def test_the_demo_data_and_a_first_sweep_flood_nobody(django_capture_on_commit_c
     )
     assert max((row["n"] for row in now_with), default=0) <= 1
     assert handoff_sweep()["handoffs"] == 0
+    # Nor does the SLA sweep chase the imported history, whose response times are the original ones.
+    from django.db.models import F, Max
+
+    from inquiries.sla import sla_sweep
+    from supportops.models import Notification
+
+    before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+    sla_sweep()
+    assert not Notification.objects.filter(inquiry__channel="import", pk__gt=before).exists()
+    imports = Inquiry.objects.filter(channel="import", responded_at__isnull=False)
+    assert imports.exists() and not imports.filter(responded_at__gte=F("created_at")).exists()

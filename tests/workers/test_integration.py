@@ -32,7 +32,6 @@ pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TIMEOUT = 30.0
-OUTAGE_PORT = 6390
 
 
 def wait_for(predicate, *, what: str, timeout: float = TIMEOUT, interval: float = 0.2):
@@ -102,7 +101,9 @@ class Stack:
         path = self.tmp / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def worker(self, name: str = "w1", **env: str) -> subprocess.Popen:
+    def worker(
+        self, name: str = "w1", queues: str = "celery,notifications,sweeps,webhooks", **env: str
+    ) -> subprocess.Popen:
         process = self.start(
             name,
             str(BIN / "celery"),
@@ -112,7 +113,7 @@ class Stack:
             "--loglevel=INFO",
             "--concurrency=2",
             "-Q",
-            "celery,notifications,sweeps,webhooks",
+            queues,
             "-n",
             f"{name}@%h",
             "--without-mingle",
@@ -425,14 +426,16 @@ def test_two_beats_and_two_workers_still_notify_and_hand_off_once(stack, team, p
 
 @pytest.fixture
 def outage_redis(tmp_path):
-    """A throwaway Redis of our own that the test stops and starts (never the shared one)."""
+    """A throwaway Redis of our own that the test stops and starts (never the shared one), on a free
+    port: a fixed one would meet another checkout's throwaway Redis running the same test."""
+    port = free_port()
 
     def start() -> None:
         subprocess.run(
             [
                 "redis-server",
                 "--port",
-                str(OUTAGE_PORT),
+                str(port),
                 "--bind",
                 "127.0.0.1",
                 "--save",
@@ -447,13 +450,13 @@ def outage_redis(tmp_path):
             check=True,
             capture_output=True,
         )
-        wait_for(lambda: _port_open(OUTAGE_PORT), what="the throwaway Redis")
+        wait_for(lambda: _port_open(port), what="the throwaway Redis")
 
     def stop() -> None:
-        subprocess.run(["redis-cli", "-p", str(OUTAGE_PORT), "shutdown", "nosave"], capture_output=True)
-        wait_for(lambda: not _port_open(OUTAGE_PORT), what="the throwaway Redis to stop")
+        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
+        wait_for(lambda: not _port_open(port), what="the throwaway Redis to stop")
 
-    stop()
+    start.port = port
     yield start
     stop()
 
@@ -485,7 +488,7 @@ print("INTAKE", inquiry.reference, round(time.monotonic() - started, 2))
 
 def test_intake_during_a_redis_outage_is_delivered_when_redis_returns(stack, outage_redis, team, primary):
     make_shift(team, primary, timezone.now() - dt.timedelta(hours=1), hours=8)
-    redis_url = f"redis://127.0.0.1:{OUTAGE_PORT}/0"
+    redis_url = f"redis://127.0.0.1:{outage_redis.port}/0"
 
     # Redis is down: the intake (a separate process, like a web worker) still succeeds, quickly.
     done = subprocess.run(

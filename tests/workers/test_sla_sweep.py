@@ -29,11 +29,7 @@ def told(kind: str) -> set[str]:
 def test_nothing_is_due_long_before_the_deadline(team, primary):
     make_inquiry(team, primary)
 
-    assert sweep_at(DUE - dt.timedelta(hours=2)) == {
-        "response_overdue": 0,
-        "guarantee_breached": 0,
-        "response_due_soon": 0,
-    }
+    assert set(sweep_at(DUE - dt.timedelta(hours=2)).values()) == {0}
     assert not Notification.objects.exists()
 
 
@@ -94,7 +90,7 @@ def test_guarantee_breach_notifies_the_managers_once(team, primary, manager, tea
     second = sweep_at(breach + dt.timedelta(hours=1))
 
     assert first["guarantee_breached"] == 1
-    assert second == {"response_overdue": 0, "guarantee_breached": 0, "response_due_soon": 0}
+    assert set(second.values()) == {0}
     assert told("guarantee_breached") == {"maria"}
 
 

@@ -25,7 +25,10 @@ def test_sweep_command_hands_off_notifies_and_delivers(team, primary, teammate, 
 
     lines = out.getvalue().splitlines()
     assert lines[0] == "handoff: handoffs=1, moved=1, uncovered=0"
-    assert lines[1] == "sla: response_overdue=1, guarantee_breached=0, response_due_soon=0"
+    assert lines[1] == (
+        "sla: response_overdue=1, guarantee_breached=0, response_due_soon=0, resolution_overdue=0, "
+        "resolution_due_soon=0, action_item_overdue=0"
+    )
     assert lines[2].startswith("outbox: sent=")
     assert Handoff.objects.count() == 1
     # The overdue notice reached the Primary who holds the inquiry after the handoff.

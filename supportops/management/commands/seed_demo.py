@@ -18,6 +18,8 @@ from shifts.business_time import BusinessCalendar
 from shifts.models import Member, Rotation, Shift, Team, Topic
 from shifts.scheduler import Candidate, Slot, assign, slots_for_rotation
 
+from ._demo_history import seed_history
+
 User = get_user_model()
 DEMO_PASSWORD = "demo-pass-2026"
 HISTORY_DAYS = 42
@@ -265,10 +267,18 @@ class Command(BaseCommand):
     def _inquiries(self, team: Team) -> None:
         """Inquiries in every state: history imported with its original times, and fresh web questions."""
         now = timezone.now()
-        topics = list(team.topics.all())
+        topics = {topic.name: topic for topic in team.topics.all()}
         manager = self._manager(team)
-        for index, (subject, body, name, hours_ago, fate) in enumerate(QUESTIONS):
+        seed_history(team, days=HISTORY_DAYS)
+        for subject, body, name, hours_ago, fate, topic_name in STORY.get(team.slug, []):
             channel = Inquiry.Channel.IMPORT if hours_ago else Inquiry.Channel.WEB
+            received_at = now - dt.timedelta(hours=hours_ago) if hours_ago else None
+            # History from the old tool: the first response happened then, not now (reports use it).
+            history = (
+                {"responded_at": received_at + dt.timedelta(minutes=50)}
+                if hours_ago and fate not in ("new", "escalated")
+                else None
+            )
             inquiry = inquiries.inquiry_create(
                 team=team,
                 subject=subject,
@@ -276,9 +286,10 @@ class Command(BaseCommand):
                 requester_name=name,
                 requester_email=name.split()[0].lower() + "@learners.example.org",
                 channel=channel,
-                topic=topics[index % len(topics)],
+                topic=topics.get(topic_name),
                 actor=manager.user if hours_ago else None,
-                received_at=now - dt.timedelta(hours=hours_ago) if hours_ago else None,
+                received_at=received_at,
+                history=history,
             )
             self._play(inquiry, fate, manager)
 
@@ -290,7 +301,8 @@ class Command(BaseCommand):
             inquiries.inquiry_update_triage(
                 inquiry=inquiry, actor=actor, data={"serious": True, "priority": "critical"}
             )
-        inquiries.effort_log(inquiry=inquiry, actor=actor, minutes=25, note="Reproduced locally")
+        minutes = {"serious": 180, "escalated": 40, "promoted": 60}.get(fate, 15)
+        inquiries.effort_log(inquiry=inquiry, actor=actor, minutes=minutes, note="Reproduced locally")
         if fate == "escalated":
             other = inquiry.team.members.exclude(user=actor).filter(role=Member.Role.DEVELOPER).first()
             inquiries.inquiry_escalate(
@@ -300,11 +312,12 @@ class Command(BaseCommand):
                 reason="You wrote this part: can you confirm the cause?",
             )
             return
-        inquiries.inquiry_respond(
-            inquiry=inquiry,
-            actor=actor,
-            body="Thanks for writing in! I am looking into this and will get back to you today.",
-        )
+        if inquiry.responded_at is None:
+            inquiries.inquiry_respond(
+                inquiry=inquiry,
+                actor=actor,
+                body="Thanks for writing in! I am looking into this and will get back to you today.",
+            )
         if fate == "responded":
             inquiries.inquiry_add_note(inquiry=inquiry, actor=actor, body="Probably the known cache issue.")
             return
@@ -371,76 +384,150 @@ class Command(BaseCommand):
         postmortems.postmortem_submit(postmortem=postmortem, actor=actor)
 
 
-# (subject, body, requester, received hours ago (0 = now, by the web form), what happens next)
-QUESTIONS = [
-    (
-        "Notebook kernel dies when loading the dataset",
-        "When I run cell 3 the kernel restarts. I am on the hosted environment, Chrome on Windows.",
-        "Aiko Tanaka",
-        70,
-        "resolved",
-    ),
-    (
-        "Grade not updated after resubmission",
-        "I resubmitted exercise 2.4 yesterday but the grade still shows 60%.",
-        "Bruno Costa",
-        50,
-        "promoted",
-    ),
-    (
-        "How do I install the package on an M2 Mac?",
-        "pip install fails with a compiler error about '-march=native'.",
-        "Chloe Martin",
-        30,
-        "documentation",
-    ),
-    (
-        "Video 3.2 has no subtitles",
-        "The English subtitles are missing for the gradient descent video.",
-        "Dmitri Ivanov",
-        26,
-        "waiting",
-    ),
-    (
-        "Question about the final project deadline",
-        "Is the deadline 23:59 in my time zone or in CET?",
-        "Elif Yilmaz",
-        8,
-        "responded",
-    ),
-    (
-        "Exercise 4.1 checker rejects a correct answer",
-        "My function returns the same values as the reference but the checker says 'shape mismatch'.",
-        "Farah Haddad",
-        6,
-        "escalated",
-    ),
-    (
-        "Grading service down during the exam window",
-        "Everyone in my study group gets 'submission failed' on the final exam.",
-        "Ines Moreau",
-        20,
-        "serious",
-    ),
-    (
-        "Cannot log in after changing my email",
-        "The reset link says the token is invalid.",
-        "Gustav Berg",
-        30,
-        "new",
-    ),
-    (
-        "Certificate shows the wrong name",
-        "My certificate says 'Jon' instead of 'Jonas'.",
-        "Jonas Weber",
-        0,
-        "new",
-    ),
-    (
-        "Is there a dark mode for the course pages?",
-        "Reading at night is hard on the eyes.",
-        "Hana Novak",
-        0,
-        "new",
-    ),
-]
+# Per team, the inquiries on the desk now: (subject, body, requester, received hours ago (0 = just now,
+# by the web form), what happens next, topic). Answered ones are answered as the demo loads, so their
+# response times are short; the six weeks before come from _demo_history with realistic delays.
+STORY = {
+    "ads": [
+        (
+            "Notebook kernel dies when loading the dataset",
+            "When I run cell 3 the kernel restarts. I am on the hosted environment, Chrome on Windows.",
+            "Aiko Tanaka",
+            0,
+            "resolved",
+            "Platform",
+        ),
+        (
+            "Grade not updated after resubmission",
+            "I resubmitted exercise 2.4 yesterday but the grade still shows 60%.",
+            "Bruno Costa",
+            0,
+            "promoted",
+            "Grading",
+        ),
+        (
+            "How do I read an Excel sheet with pandas?",
+            "read_excel asks for openpyxl; is that allowed on the platform?",
+            "Chloe Martin",
+            0,
+            "documentation",
+            "Module 2: pandas",
+        ),
+        (
+            "Video 3.2 has no subtitles",
+            "The English subtitles are missing for the gradient descent video.",
+            "Dmitri Ivanov",
+            0,
+            "waiting",
+            "Module 3: Machine learning",
+        ),
+        (
+            "Question about the final project deadline",
+            "Is the deadline 23:59 in my time zone or in CET?",
+            "Elif Yilmaz",
+            0,
+            "responded",
+            "Grading",
+        ),
+        (
+            "Exercise 4.1 checker rejects a correct answer",
+            "My function returns the same values as the reference but the checker says 'shape mismatch'.",
+            "Farah Haddad",
+            0,
+            "escalated",
+            "Grading",
+        ),
+        (
+            "Grading service down during the exam window",
+            "Everyone in my study group gets 'submission failed' on the final exam.",
+            "Ines Moreau",
+            0,
+            "serious",
+            "Grading",
+        ),
+        (
+            "merge() drops rows I expected to keep",
+            "After pd.merge on 'id' I lose 40 rows; how do I see which?",
+            "Gustav Berg",
+            30,
+            "new",
+            "Module 2: pandas",
+        ),
+        (
+            "Is there a dark mode for the course pages?",
+            "Reading at night is hard on the eyes.",
+            "Hana Novak",
+            0,
+            "new",
+            "Platform",
+        ),
+    ],
+    "pyfit": [
+        (
+            "pip install fails on Apple silicon",
+            "The build stops with an error about -march=native.",
+            "Kofi Mensah",
+            0,
+            "documentation",
+            "Installation",
+        ),
+        (
+            "How to fix a parameter while fitting?",
+            "I want to hold the offset constant while fitting the rest.",
+            "Lucia Romero",
+            0,
+            "responded",
+            "Fitting API",
+        ),
+        (
+            "Fit does not converge with bounds",
+            "With bounds set the fit stops after 1000 iterations.",
+            "Mateo Silva",
+            6,
+            "new",
+            "Fitting API",
+        ),
+    ],
+    "lse": [
+        (
+            "Cannot log in after changing my email",
+            "The reset link says the token is invalid.",
+            "Nadia Petrova",
+            0,
+            "resolved",
+            "Login",
+        ),
+        (
+            "Two-factor code never arrives",
+            "The SMS with the code does not come.",
+            "Oskar Lind",
+            0,
+            "escalated",
+            "Login",
+        ),
+        (
+            "Certificate shows the wrong name",
+            "My certificate says 'Jon' instead of 'Jonas'.",
+            "Jonas Weber",
+            0,
+            "waiting",
+            "Certificates",
+        ),
+        (
+            "Video stops after two minutes",
+            "Every lecture video freezes at about 2:00.",
+            "Priya Nair",
+            5,
+            "new",
+            "Video player",
+        ),
+        (
+            "Charged twice for the course",
+            "My card statement shows two payments.",
+            "Quentin Roy",
+            0,
+            "new",
+            "Payments",
+        ),
+    ],
+}

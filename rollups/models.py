@@ -1,0 +1,76 @@
+"""Daily report figures per team, local day (team's time zone, by the day an inquiry was received) and
+topic, so a year's response-time and topic reports read ~365 rows per topic instead of every inquiry.
+
+On PostgreSQL, triggers on inquiries and effort logs mark the (team, day) they touch in `DirtyDay`, in
+the writer's own transaction, whatever wrote them (services, bulk updates, imports, the admin); the
+`rollups_refresh` sweep recomputes those days from the raw rows. A report uses a stored day only when
+it is clean, computed with the team's current calendar and settled (nothing of it still pending); every
+other day (today, dirty ones) comes from the raw rows — so a report equals the raw computation always.
+"""
+
+from django.db import models
+
+from shifts.models import Team
+
+
+class RolledDay(models.Model):
+    """A (team, day) whose figures are stored, with what they depend on besides the inquiries."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # Time zone, coverage and holidays the day was computed with (business minutes, day boundaries).
+    calendar_key = models.CharField(max_length=64)
+    # Until when an unanswered inquiry of the day may still be "pending" (its latest deadline); null =
+    # nothing pending. Before that instant the day is read from raw rows (pending depends on "now").
+    settled_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "day"], name="rolled_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.day}"
+
+
+class DayTopicFigures(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    topic_id = models.IntegerField(null=True, blank=True)  # not a key: a deleted topic marks days dirty
+    received = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    within_target = models.PositiveIntegerField(default=0)
+    within_guarantee = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    documentation = models.PositiveIntegerField(default=0)
+    effort_minutes = models.PositiveIntegerField(default=0)
+    with_resolution_target = models.PositiveIntegerField(default=0)
+    resolved_within_target = models.PositiveIntegerField(default=0)
+    pending_resolution = models.PositiveIntegerField(default=0)
+    # {channel: [received, responded, within target]}
+    channels = models.JSONField(default=dict)
+    # Minutes to first response of each responded inquiry (exact digests: medians and p90 of any span
+    # of days are those of the raw rows).
+    calendar_minutes = models.JSONField(default=list)
+    business_minutes = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "day"], name="day_topic_team_day")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.day} topic {self.topic_id}"
+
+
+class DirtyDay(models.Model):
+    """Written by the database triggers (PostgreSQL), one row per statement and day touched; consumed by
+    the sweep. Append-only on purpose: writers never wait on each other's marks (no unique key to lock),
+    and a mark of a transaction still running is invisible to the sweep until it commits."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "day"], name="dirty_day_team_day")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.day}"

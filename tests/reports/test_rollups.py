@@ -1,0 +1,142 @@
+"""Reports added up from daily rollups equal the reports computed from the raw rows, on random data,
+before and after the sweep, after changes the sweep has not seen yet, and after a calendar change."""
+
+import datetime as dt
+import random
+import zoneinfo
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from inquiries.models import EffortLog, Inquiry
+from rollups.models import DayTopicFigures, DirtyDay, RolledDay
+from rollups.services import gaps_fill, rollups_refresh
+from shifts.models import Topic
+from supportops.reports import selectors
+from supportops.reports.period import period_parse
+
+# Rollups exist on PostgreSQL (triggers); SQLite reports are the raw ones.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+DAYS = 45
+
+
+def _random_inquiries(team, members, topics, rng, now, count, first_number=1):
+    rows = []
+    for n in range(first_number, first_number + count):
+        received = now - dt.timedelta(minutes=rng.randrange(0, DAYS * 24 * 60))
+        responded = (
+            min(now, received + dt.timedelta(minutes=rng.randrange(1, 5000))) if rng.random() < 0.75 else None
+        )
+        due = received + dt.timedelta(minutes=rng.randrange(30, 4000)) if rng.random() < 0.9 else None
+        status = "new"
+        if responded:
+            status = rng.choice(["responded", "waiting", "resolved"])
+        elif rng.random() < 0.1:
+            status = "resolved"
+        rows.append(
+            Inquiry(
+                team=team,
+                number=n,
+                reference=f"{team.reference_prefix}-{n}",
+                tracking_token=f"rollup-{team.pk}-{n}-{rng.random()}",
+                subject="q",
+                body="b",
+                requester_name="Lea",
+                requester_email="lea@example.org",
+                topic=rng.choice([*topics, None]),
+                status=status,
+                assignee=rng.choice(members),
+                received_at=received,
+                responded_at=responded,
+                resolved_at=(responded or received) + dt.timedelta(minutes=5)
+                if status == "resolved"
+                else None,
+                resolution_kind=rng.choice(["answered", "workaround", "other"])
+                if status == "resolved"
+                else "",
+                response_due_at=due,
+                response_guarantee_at=received + dt.timedelta(hours=24) if rng.random() < 0.95 else None,
+            )
+        )
+    made = Inquiry.objects.bulk_create(rows)
+    EffortLog.objects.bulk_create(
+        EffortLog(inquiry=i, member=rng.choice(members), minutes=rng.randrange(1, 90))
+        for i in made
+        if rng.random() < 0.6
+    )
+    return made
+
+
+def _assert_reports_equal(team, now, spans):
+    for first, last in spans:
+        period = period_parse(start=first.isoformat(), end=last.isoformat(), tz_name=team.timezone)
+        assert selectors.response_times(team=team, period=period, now=now) == selectors.response_times_raw(
+            team=team, period=period, now=now
+        ), (first, last)
+        assert selectors.recurring_topics(
+            team=team, period=period, now=now
+        ) == selectors.recurring_topics_raw(team=team, period=period), (first, last)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_reports_from_rollups_equal_reports_from_raw_rows(team, primary, teammate, seed):
+    rng = random.Random(seed)
+    now = timezone.now()
+    topics = [Topic.objects.create(team=team, name=f"Topic {n}") for n in range(3)]
+    made = _random_inquiries(team, [primary, teammate], topics, rng, now, 120)
+    today = now.astimezone(zoneinfo.ZoneInfo(team.timezone)).date()
+    spans = [
+        (today - dt.timedelta(days=DAYS), today),
+        (today - dt.timedelta(days=rng.randrange(10, DAYS)), today - dt.timedelta(days=rng.randrange(0, 9))),
+        (today - dt.timedelta(days=30), today - dt.timedelta(days=20)),
+    ]
+    _assert_reports_equal(team, now, spans)  # nothing stored yet: all raw
+
+    assert DirtyDay.objects.filter(team=team).exists()  # the triggers marked the days written
+    while rollups_refresh(now=now):
+        pass
+    assert not DirtyDay.objects.exists()
+    assert RolledDay.objects.filter(team=team).exists() and DayTopicFigures.objects.exists()
+    _assert_reports_equal(team, now, spans)
+
+    # Changes the sweep has not seen: answered late, re-topiced, more effort, deleted, a new arrival.
+    waiting = [i for i in made if i.responded_at is None and i.status == "new"]
+    if waiting:
+        late = waiting[0]
+        Inquiry.objects.filter(pk=late.pk).update(responded_at=now, status="responded")
+    Inquiry.objects.filter(pk=made[1].pk).update(topic=topics[0] if made[1].topic != topics[0] else None)
+    EffortLog.objects.create(inquiry=made[2], member=primary, minutes=44)
+    Inquiry.objects.filter(pk=made[3].pk).delete()
+    _random_inquiries(team, [primary], topics, rng, now, 3, first_number=1000)
+    _assert_reports_equal(team, now, spans)
+    while rollups_refresh(now=now):
+        pass
+    _assert_reports_equal(team, now, spans)
+
+    # Coverage changes business minutes: stored days computed under the old calendar are not used.
+    team.coverage = [{"weekday": d, "start": "08:00", "end": "12:00"} for d in range(5)]
+    team.save()
+    _assert_reports_equal(team, now, spans)
+    call_command("rollups_rebuild", team=team.slug, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _assert_reports_equal(team, now, spans)
+
+
+def test_a_settled_period_is_read_from_rollups_not_from_inquiries(team, primary):
+    rng = random.Random(7)
+    now = timezone.now()
+    _random_inquiries(team, [primary], [], rng, now, 60)
+    while rollups_refresh(now=now):
+        pass
+    gaps_fill(now=now)  # quiet days (no inquiry) are stored too
+    period = period_parse(
+        start=(now - dt.timedelta(days=40)).date().isoformat(),
+        end=(now - dt.timedelta(days=10)).date().isoformat(),
+        tz_name=team.timezone,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        report = selectors.response_times(team=team, period=period, now=now)
+    assert report["summary"]["received"] > 0
+    assert not [q for q in queries if 'FROM "inquiries_inquiry"' in q["sql"]]
