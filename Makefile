@@ -31,10 +31,14 @@ run: install
 # with its own test database; then the serial tests (real processes, one Redis, Chromium, benchmarks)
 # in one process. A pass that selects nothing (exit 5, e.g. PYTEST_ARGS naming one file) is fine.
 PYTEST_WORKERS ?= 2
+# Both passes run even when the first fails, so one failure does not hide the others.
 test: install
+	@rc=0; \
 	$(BIN)/python -m pytest -m "not serial" -n $(PYTEST_WORKERS) $(PYTEST_ARGS) $(PYTEST_PARALLEL_ARGS) \
-		|| [ $$? -eq 5 ]
-	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS) $(PYTEST_SERIAL_ARGS) || [ $$? -eq 5 ]
+		|| { s=$$?; [ $$s -eq 5 ] || rc=$$s; }; \
+	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS) $(PYTEST_SERIAL_ARGS) \
+		|| { s=$$?; [ $$s -eq 5 ] || rc=$$s; }; \
+	exit $$rc
 
 # ruff, then the layers (import-linter's contracts in pyproject.toml: see docs/architecture.md).
 lint: install

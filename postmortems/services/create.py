@@ -115,3 +115,13 @@ def postmortem_create(
             to_value=", ".join(i.reference for i in inquiries),
         )
     return postmortem
+
+
+def postmortem_draft_for_resolved(*, inquiry: Inquiry, actor) -> Postmortem:
+    """Registered with inquiries.hooks: a serious inquiry that is resolved gets a draft postmortem, and
+    its timeline says so."""
+    from inquiries.services import event_record
+
+    postmortem = postmortem_create_draft(inquiry=inquiry, actor=actor)
+    event_record(inquiry=inquiry, kind=Event.Kind.POSTMORTEM_DRAFTED, actor=actor, to_value=postmortem.pk)
+    return postmortem

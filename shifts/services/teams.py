@@ -22,6 +22,7 @@ from supportops import outbound
 from supportops.errors import ConflictError, Forbidden, InvalidInput
 from supportops.notifications import outbox_email
 
+from .. import hooks
 from ..coverage import parse_coverage, parse_holidays, validate_timezone
 from ..models import Member, Team, Topic
 from .common import require_manager
@@ -209,10 +210,9 @@ def team_update(*, team: Team, data: dict[str, Any], actor=None) -> Team:
     if new:
         audit_record(actor=actor, team=team, action="team.update", obj=team, old=old, new=new)
     if coverage_changed:
-        # Deadlines of un-responded inquiries follow the new coverage (SPEC 3.1).
-        from inquiries.deadlines import recompute_open_deadlines
-
-        recompute_open_deadlines(team=team)
+        # Deadlines of un-responded inquiries follow the new coverage (SPEC 3.1): inquiries registered
+        # its recomputation (shifts.hooks), in this transaction.
+        hooks.coverage_changed(team=team)
     return team
 
 
