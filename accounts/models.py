@@ -3,6 +3,20 @@
 from django.conf import settings
 from django.db import models
 
+# Personal notices a person may choose to receive only in the in-app inbox.
+EMAIL_NOTICE_KINDS = {
+    "assigned": "An inquiry was assigned to me",
+    "response_due_soon": "A response I owe is due soon",
+    "response_overdue": "A response I owe is overdue",
+    "resolution_due_soon": "A resolution I owe is due soon",
+    "escalated": "Someone asked for my help",
+    "handoff_digest": "Inquiries handed to me at a shift change",
+    "shift_reminder": "Reminders before my shifts",
+    "shift_changed": "Changes to my shifts",
+    "session_booked": "A learner booked a session with me",
+    "action_item_overdue": "A postmortem action item of mine is overdue",
+}
+
 
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from shifts.coverage import validate_timezone  # noqa: F401 - re-exported for the profile form
 
-from .models import Profile
+from .models import EMAIL_NOTICE_KINDS, Profile
 
 
 def viewer_timezone(*, user) -> str:
@@ -49,7 +49,11 @@ def email_muted(*, user, kind: str) -> bool:
 
 def muted_email_pairs(wanted: dict[int, set[str]]) -> set[tuple[int, str]]:
     """(user id, kind) pairs the people asked not to receive by email, in one query."""
-    muted = set()
+    muted: set[tuple[int, str]] = set()
+    wanted = {user: kinds & EMAIL_NOTICE_KINDS.keys() for user, kinds in wanted.items()}
+    wanted = {user: kinds for user, kinds in wanted.items() if kinds}
+    if not wanted:
+        return muted  # none of these notices can be muted: no query
     rows = Profile.objects.filter(user_id__in=list(wanted)).exclude(email_muted_kinds=[])
     for user_id, kinds in rows.values_list("user_id", "email_muted_kinds"):
         muted |= {(user_id, kind) for kind in wanted[user_id] if kind in (kinds or [])}

@@ -14,23 +14,9 @@ from security.tokens import token_issue, token_revoke
 from shifts.coverage import validate_timezone
 from supportops.errors import InvalidInput
 
-from .models import Profile
+from .models import EMAIL_NOTICE_KINDS, Profile
 
 User = get_user_model()
-
-# Personal notices a person may choose to receive only in the in-app inbox.
-EMAIL_NOTICE_KINDS = {
-    "assigned": "An inquiry was assigned to me",
-    "response_due_soon": "A response I owe is due soon",
-    "response_overdue": "A response I owe is overdue",
-    "resolution_due_soon": "A resolution I owe is due soon",
-    "escalated": "Someone asked for my help",
-    "handoff_digest": "Inquiries handed to me at a shift change",
-    "shift_reminder": "Reminders before my shifts",
-    "shift_changed": "Changes to my shifts",
-    "session_booked": "A learner booked a session with me",
-    "action_item_overdue": "A postmortem action item of mine is overdue",
-}
 
 
 def profile_update(*, user, data: dict[str, Any]) -> Profile:
