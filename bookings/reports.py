@@ -8,10 +8,10 @@ import datetime as dt
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncWeek
 
+from reports.api import _report_view
+from reports.period import Period
+from reports.shift_figures import week_of
 from shifts.models import Team
-from supportops.reports.api import _report_view
-from supportops.reports.period import Period
-from supportops.reports.shift_figures import week_of
 
 from .models import Booking
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from inquiries.throttle import intake_allowed
+from reports.views import _page
 from shifts.selectors import teams_for_user
 from supportops.errors import DomainError, NotFoundError
-from supportops.reports.views import _page
 
 from . import services
 from .models import Booking

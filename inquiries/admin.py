@@ -37,7 +37,7 @@ class InquiryAdmin(admin.ModelAdmin):
     readonly_fields = ["tracking_token", "number", "reference"]
     inlines = [MessageInline, EventInline]
     date_hierarchy = "received_at"
-    actions = ["erase_requesters"]
+    # The erase-requesters action is added by security/admin.py (it sits above inquiries).
 
     # Deleting an inquiry takes its emails with it: the outbox would otherwise keep the requester's
     # address and text (the foreign key only goes NULL).
@@ -52,16 +52,6 @@ class InquiryAdmin(admin.ModelAdmin):
 
         OutboundMessage.objects.filter(inquiry__in=queryset).delete()
         super().delete_queryset(request, queryset)
-
-    @admin.action(description="Erase these requesters (every inquiry of their addresses, all teams)")
-    def erase_requesters(self, request, queryset) -> None:
-        from security.erasure import requester_erase
-        from shifts.models import Team
-
-        emails = sorted({e.lower() for e in queryset.values_list("requester_email", flat=True)})
-        teams = list(Team.objects.all())
-        total = sum(requester_erase(email=e, teams=teams, actor=request.user)["inquiries"] for e in emails)
-        self.message_user(request, f"Erased {len(emails)} requester(s) from {total} inquiries.")
 
 
 @admin.register(Escalation)

@@ -27,12 +27,12 @@ from django.utils import timezone
 
 from shifts.models import Member, Rotation, Shift, Team
 from shifts.selectors import next_shift, shift_at
+from supportops.db import insert_ignoring_conflicts
 from supportops.errors import NotFoundError
 from supportops.notifications import Notice, email_message, notify_many, outbox_add
 
 from .models import OPEN_STATUSES, Event, Handoff, Inquiry, Message
 from .services._common import local_time, tracking_url_for_token
-from .sla import insert_ignoring_conflicts
 
 logger = logging.getLogger(__name__)
 

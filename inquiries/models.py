@@ -186,6 +186,38 @@ class Message(models.Model):
 class Event(models.Model):
     """The timeline: every change to an inquiry, with who, when, what, from and to."""
 
+    class Kind(models.TextChoices):
+        """Every kind an event is written with, in one place: services write these, reports, the
+        postmortem timeline and the queue read them. (Not `choices=` on the column: a new kind would
+        need a migration, and a kind is not a constraint the database has to keep.) Triage edits write
+        `<field>_changed` for each field in `inquiries.services.triage.TRIAGE_FIELDS`."""
+
+        CREATED = "created", "Received"
+        IMPORTED_STATUS = "imported_status", "Imported with a status"
+        ASSIGNED = "assigned", "Assigned"
+        RESPONDED = "responded", "First response"
+        REQUESTER_REPLIED = "requester_replied", "Requester replied"
+        NOTE_ADDED = "note_added", "Internal note"
+        WAITING = "waiting", "Waiting for the requester"
+        RESOLVED = "resolved", "Resolved"
+        REOPENED = "reopened", "Reopened"
+        ESCALATED = "escalated", "Escalated"
+        ESCALATION_ACCEPTED = "escalation_accepted", "Escalation accepted"
+        ESCALATION_DECLINED = "escalation_declined", "Escalation declined"
+        HANDED_OFF = "handed_off", "Handed off"
+        EFFORT_LOGGED = "effort_logged", "Effort logged"
+        IMPROVEMENT_FILED = "improvement_filed", "Improvement filed"
+        POSTMORTEM_DRAFTED = "postmortem_drafted", "Postmortem drafted"
+        ALERT_FIRING = "alert_firing", "Alert firing"
+        ALERT_RESOLVED = "alert_resolved", "Alert resolved"
+        GITHUB_LABELED = "github_labeled", "GitHub labels changed"
+        GITHUB_EDITED = "github_edited", "GitHub issue edited"
+        GITHUB_CLOSED = "github_closed", "GitHub issue closed"
+        GITHUB_REOPENED = "github_reopened", "GitHub issue reopened"
+        GITHUB_ANSWERED = "github_answered", "GitHub discussion answered"
+        UNVERIFIED_REPLY = "unverified_reply", "Unverified email reply held"
+        UNVERIFIED_REPLY_ACCEPTED = "unverified_reply_accepted", "Unverified reply accepted"
+
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)

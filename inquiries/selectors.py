@@ -242,7 +242,9 @@ def my_members(*, user: User) -> QuerySet[Member]:
 
 def my_queue(*, user: User) -> list[Inquiry]:
     """Open inquiries assigned to the user in any of their teams, the nearest response deadline first."""
-    handoffs = Event.objects.filter(inquiry=OuterRef("pk"), kind="handed_off").order_by("-created_at", "-id")
+    handoffs = Event.objects.filter(inquiry=OuterRef("pk"), kind=Event.Kind.HANDED_OFF).order_by(
+        "-created_at", "-id"
+    )
     queue = (
         inquiries_for_user(user=user)
         .filter(status__in=OPEN_STATUSES, assignee__in=my_members(user=user))

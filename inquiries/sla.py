@@ -13,46 +13,23 @@ rolls everything back; the next sweep does the batch again. Email and webhook le
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from shifts.models import Member, Rotation, Shift
+from supportops.db import insert_ignoring_conflicts
 from supportops.notifications import Notice, notify_many
 
+from . import hooks
 from .models import Inquiry, SlaNotice
 from .services._common import inquiry_path, local_time
 
 BATCH = 200
 Kind = SlaNotice.Kind
-
-
-def insert_ignoring_conflicts(
-    model: type[models.Model], rows: Sequence[dict], *, conflict: Sequence[str], returning: str
-) -> list:
-    """INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING returning: exactly the rows this statement
-    inserted, in one round trip. PostgreSQL and SQLite (>= 3.35) both speak it. `rows` map field names
-    to values (a foreign key by its id)."""
-    if not rows:
-        return []
-    meta = model._meta
-    fields = [meta.get_field(name) for name in rows[0]]
-    quote = connection.ops.quote_name
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row_sql] * len(rows))} "
-        f"ON CONFLICT ({', '.join(quote(meta.get_field(name).column) for name in conflict)}) DO NOTHING "
-        f"RETURNING {quote(meta.get_field(returning).column)}"
-    )
-    params = [field.get_db_prep_save(row[field.name], connection) for row in rows for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
 
 
 # The response clock runs while nobody has answered; the resolution clock while the inquiry is open and
@@ -204,8 +181,6 @@ def _sweep_batch(rule: _Rule, *, now: dt.datetime) -> tuple[int, int]:
 def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Notify every response and resolution deadline that is due, and remind owners of overdue
     postmortem action items (once a day); returns how many notices were sent, by kind."""
-    from postmortems.services.reminders import action_items_sweep
-
     now = now or timezone.now()
     counts = {rule.kind: 0 for rule in RULES}
     for rule in RULES:
@@ -214,5 +189,5 @@ def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             counts[rule.kind] += sent
             if seen < BATCH:
                 break
-    counts["action_item_overdue"] = action_items_sweep(now=now)
+    counts.update(hooks.sla_sweep_extras(now=now))
     return counts

@@ -13,3 +13,9 @@ class IntegrationsConfig(AppConfig):
 
         # GitHub comments leave through the same outbox as emails and webhooks (claimed, retried).
         register_sender(OutboundMessage.Channel.GITHUB, send_comment)
+
+        from inquiries import hooks
+
+        from .services.github import github_reply_as_comment
+
+        hooks.on_public_reply(github_reply_as_comment)

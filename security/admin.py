@@ -4,6 +4,8 @@ from django.contrib import admin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from inquiries.admin import InquiryAdmin
+
 from .models import ApiToken
 from .tokens import token_expires_at, token_prefix
 
@@ -33,3 +35,19 @@ class MaskedTokenAdmin(TokenAdmin):
     @admin.display(description="Expires")
     def expires_at(self, token):
         return token_expires_at(token)
+
+
+@admin.action(description="Erase these requesters (every inquiry of their addresses, all teams)")
+def erase_requesters(modeladmin, request, queryset) -> None:
+    from shifts.models import Team
+
+    from .erasure import requester_erase
+
+    emails = sorted({e.lower() for e in queryset.values_list("requester_email", flat=True)})
+    teams = list(Team.objects.all())
+    total = sum(requester_erase(email=e, teams=teams, actor=request.user)["inquiries"] for e in emails)
+    modeladmin.message_user(request, f"Erased {len(emails)} requester(s) from {total} inquiries.")
+
+
+# On the inquiries' admin list, which inquiries defines; erasure reaches across every app, so it lives here.
+InquiryAdmin.actions = [*(InquiryAdmin.actions or []), erase_requesters]

@@ -10,7 +10,7 @@ actually served them (overrides and swaps included); a shift served by someone o
 the time is part of nobody's share.
 
 The scheduler (shifts/scheduler.py), its repair step (shifts/repair.py) and the load report
-(supportops/reports) all keep their figures with `Ledger` and `availability`, so what a manager reads is
+(reports/) all keep their figures with `Ledger` and `availability`, so what a manager reads is
 what the scheduler keeps within bounds.
 """
 

@@ -1,6 +1,8 @@
 """Teams, members, coverage, rotations, shifts, absences, swaps and calendar feeds."""
 
+import datetime as dt
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -78,6 +80,10 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def local_time(self, at: dt.datetime) -> str:
+        """An instant as the team reads it, e.g. "Mon 23 Nov 12:00 CET" (the time zone is validated)."""
+        return timezone.localtime(at, zoneinfo.ZoneInfo(self.timezone)).strftime("%a %d %b %H:%M %Z")
 
 
 class Topic(models.Model):

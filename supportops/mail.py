@@ -54,12 +54,21 @@ def team_reply_to(team) -> str:
     return formataddr((header_safe(team.name), address))
 
 
+# Where the requester's own emails about an inquiry are kept is the inquiries app's business: it
+# registers a source (AppConfig.ready) giving (received_at, Message-ID) pairs up to an instant.
+_thread_sources: list = []
+
+
+def register_thread_source(source) -> None:
+    """`source(*, inquiry, until)` -> [(received_at, message_id)], oldest first or in any order."""
+    if source not in _thread_sources:
+        _thread_sources.append(source)
+
+
 def thread_ids(message: OutboundMessage) -> list[str]:
     """Message-IDs of the conversation before this email, oldest first: earlier emails about the
     inquiry to the same recipient and, when the recipient is the requester, the emails they sent us
     (the first of which starts the thread for email-channel inquiries)."""
-    from inquiries.models import InboundEmail
-
     inquiry = message.inquiry
     earlier = list(
         OutboundMessage.objects.filter(
@@ -70,14 +79,8 @@ def thread_ids(message: OutboundMessage) -> list[str]:
     )
     timeline = [(m.created_at, message_id_for(m)) for m in earlier]
     if message.to.lower() == inquiry.requester_email.lower():
-        timeline += [
-            (received_at, message_id)
-            for received_at, message_id in InboundEmail.objects.filter(
-                inquiry=inquiry, received_at__lte=message.created_at
-            )
-            .exclude(message_id__startswith="sha256:")
-            .values_list("received_at", "message_id")
-        ]
+        for source in _thread_sources:
+            timeline += source(inquiry=inquiry, until=message.created_at)
     timeline.sort(key=lambda pair: pair[0])
     return [message_id for _, message_id in timeline]
 

@@ -8,6 +8,38 @@ from django.utils import timezone
 class Notification(models.Model):
     """An in-app notification; its email and webhook copies go through the Outbox."""
 
+    class Kind(models.TextChoices):
+        """Every kind a notification is sent with, in one place (not `choices=` on the column: a new
+        kind would need a migration). `TEAM_EVENTS` in supportops.notifications are those a team's
+        webhook also receives."""
+
+        NEW_INQUIRY = "new_inquiry", "New inquiry"
+        ASSIGNED = "assigned", "Assigned to you"
+        REQUESTER_REPLIED = "requester_replied", "Requester replied"
+        REOPENED = "reopened", "Reopened"
+        ESCALATED = "escalated", "Escalated to you"
+        ESCALATION_ACCEPTED = "escalation_accepted", "Escalation accepted"
+        ESCALATION_DECLINED = "escalation_declined", "Escalation declined"
+        RESPONSE_DUE_SOON = "response_due_soon", "Response due soon"
+        RESPONSE_OVERDUE = "response_overdue", "Response overdue"
+        GUARANTEE_BREACHED = "guarantee_breached", "Guarantee breached"
+        RESOLUTION_OVERDUE = "resolution_overdue", "Resolution overdue"
+        QUEUE_UNCOVERED = "queue_uncovered", "Queue without a Primary"
+        HANDOFF_DIGEST = "handoff_digest", "Inquiries handed to you"
+        SHIFT_CHANGED = "shift_changed", "Shift changed"
+        SHIFT_REMINDER = "shift_reminder", "Shift reminder"
+        SWAP_REQUESTED = "swap_requested", "Swap requested"
+        SWAP_DECLINED = "swap_declined", "Swap declined"
+        ROTATION_UNFILLED = "rotation_unfilled", "Rotation has unfilled shifts"
+        POSTMORTEM_IN_REVIEW = "postmortem_in_review", "Postmortem in review"
+        SESSION_BOOKED = "session_booked", "Session booked"
+        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+        SESSION_REHOSTED = "session_rehosted", "Session re-hosted"
+        RESOLUTION_DUE_SOON = "resolution_due_soon", "Resolution due soon"
+        ACTION_ITEM_ASSIGNED = "action_item_assigned", "Postmortem action item assigned"
+        ACTION_ITEM_OVERDUE = "action_item_overdue", "Postmortem action item overdue"
+        UNVERIFIED_REPLY = "unverified_reply", "Unverified email reply held"
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )

@@ -196,12 +196,12 @@ def outbox_webhook(*, url: str, payload: dict, inquiry=None, notification=None) 
 # reminders, "assigned to you", "due soon", swaps) stay in the person's inbox and email.
 TEAM_EVENTS = frozenset(
     {
-        "new_inquiry",
-        "response_overdue",
-        "guarantee_breached",
-        "resolution_overdue",
-        "queue_uncovered",
-        "handoff_digest",
+        Notification.Kind.NEW_INQUIRY,
+        Notification.Kind.RESPONSE_OVERDUE,
+        Notification.Kind.GUARANTEE_BREACHED,
+        Notification.Kind.RESOLUTION_OVERDUE,
+        Notification.Kind.QUEUE_UNCOVERED,
+        Notification.Kind.HANDOFF_DIGEST,
     }
 )
 

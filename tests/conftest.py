@@ -50,8 +50,26 @@ def _missing_service(item: pytest.Item) -> str | None:
     return None
 
 
+# `make test` runs the suite in two passes: `-m "not serial"` on two xdist workers (each with its own test
+# database), then `-m serial` in one process. Serial: tests that start real processes or share a fixed
+# resource (one Redis database, Celery workers, Chromium, Prometheus, IMAP servers) and benchmarks, whose
+# ratios would measure the other worker's load.
+SERIAL_MARKERS = {"celery", "redis", "browser", "prometheus", "benchmark"}
+SERIAL_PATHS = ("tests/email_channel/", "tests/integrations/test_alertmanager_live.py")
+
+
+def _is_serial(item: pytest.Item, root: str) -> bool:
+    markers = {m.name for m in item.iter_markers()}
+    return bool(markers & SERIAL_MARKERS) or str(item.path).removeprefix(root).startswith(SERIAL_PATHS)
+
+
+# tryfirst: the `serial` marker must be on the items before `-m` selects by it.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = str(config.rootpath) + "/"
     for item in items:
+        if _is_serial(item, root):
+            item.add_marker(pytest.mark.serial)
         reason = _missing_service(item)
         if reason is None:
             continue

@@ -1,16 +1,14 @@
 """Shared plumbing of inquiry transitions: the row lock, the timeline row and requester emails."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from shifts.models import Member, Team
 from supportops.errors import InvalidInput, NotFoundError
 from supportops.notifications import outbox_email
 
+from ..links import inquiry_path, tracking_url, tracking_url_for_token  # noqa: F401
 from ..models import Event, Inquiry
 
 STATUS_WORDS = dict(Inquiry.Status.choices)
@@ -48,21 +46,9 @@ def event_record(
     )
 
 
-def tracking_url(inquiry: Inquiry) -> str:
-    return tracking_url_for_token(inquiry.tracking_token)
-
-
-def tracking_url_for_token(token: str) -> str:
-    return settings.SITE_URL + reverse("track", args=[token])
-
-
 def local_time(at: dt.datetime, team: Team) -> str:
-    """An instant as the team reads it, e.g. "Mon 23 Nov 12:00 CET" (the team's time zone is validated)."""
-    return timezone.localtime(at, ZoneInfo(team.timezone)).strftime("%a %d %b %H:%M %Z")
-
-
-def inquiry_path(inquiry: Inquiry) -> str:
-    return reverse("inquiry-detail", args=[inquiry.reference])
+    """An instant as the team reads it (Team.local_time)."""
+    return team.local_time(at)
 
 
 def email_requester(

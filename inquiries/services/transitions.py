@@ -7,6 +7,7 @@ from django.db import transaction
 from supportops.errors import ConflictError, InvalidInput
 from supportops.notifications import notify
 
+from .. import hooks
 from ..deadlines import resolution_clock_resume
 from ..models import Inquiry, Message
 from ._common import (
@@ -41,11 +42,8 @@ def _public_reply(*, inquiry: Inquiry, actor, body: str, at: dt.datetime) -> Mes
         kind="reply",
         automatic=False,
     )
-    if inquiry.channel == Inquiry.Channel.GITHUB:
-        # The requester reads the issue, not email: the reply goes back there as a comment (outbox).
-        from integrations.services.github import github_comment_queue
-
-        github_comment_queue(inquiry=inquiry, body=body, author=author)
+    # E.g. integrations: a requester who asked on GitHub reads the reply there, as a comment (outbox).
+    hooks.public_reply(inquiry=inquiry, body=body, author=author)
     return message
 
 
@@ -176,8 +174,6 @@ def inquiry_resolve(
     comprehensive_solution: str | None = None,
 ) -> Inquiry:
     """Settle the inquiry with a resolution kind, optionally with a public reply (maybe the response)."""
-    from postmortems.services import postmortem_create_draft
-
     if kind not in Inquiry.ResolutionKind.values:
         choices = ", ".join(Inquiry.ResolutionKind.values)
         raise InvalidInput(f"Unknown resolution kind {kind!r}; use one of {choices}.", field="kind")
@@ -255,8 +251,8 @@ def inquiry_resolve(
                 f"{REQUESTER_REOPEN_DAYS} days.",
             )
         if inquiry.serious:
-            postmortem = postmortem_create_draft(inquiry=inquiry, actor=actor)
-            event_record(inquiry=inquiry, kind="postmortem_drafted", actor=actor, to_value=postmortem.pk)
+            # postmortems drafts one (inquiries.hooks), in this transaction.
+            hooks.serious_resolved(inquiry=inquiry, actor=actor)
     return inquiry
 
 

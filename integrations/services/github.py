@@ -239,3 +239,9 @@ def github_comment_queue(*, inquiry: Inquiry, body: str, author: str) -> Outboun
         payload = {"integration": integration.pk, "body": text, "discussion": link.node_id}
     message = OutboundMessage(channel=OutboundMessage.Channel.GITHUB, to=to, payload=payload, inquiry=inquiry)
     return outbox_add([message])[0]
+
+
+def github_reply_as_comment(*, inquiry: Inquiry, body: str, author: str) -> None:
+    """Registered with inquiries.hooks: a public reply to an inquiry that came from GitHub."""
+    if inquiry.channel == Inquiry.Channel.GITHUB:
+        github_comment_queue(inquiry=inquiry, body=body, author=author)

@@ -3,12 +3,11 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from shifts.models import Member, Team
 from shifts.selectors import user_manages
-from supportops.errors import ConflictError, InvalidInput, NotFoundError
+from supportops.errors import ConflictError, Forbidden, InvalidInput, NotFoundError
 
 from ..models import Change, Postmortem
 
@@ -32,7 +31,7 @@ def require_writer(*, team: Team, actor) -> None:
 def require_manager(*, team: Team, actor) -> None:
     require_writer(team=team, actor=actor)
     if not user_manages(user=actor, team=team):
-        raise PermissionDenied(f"Only managers of {team.name} can do this.")
+        raise Forbidden(f"Only managers of {team.name} can do this.")
 
 
 def postmortem_lock(*, postmortem: Postmortem) -> Postmortem:

@@ -12,13 +12,13 @@ from ..models import Milestone, Postmortem
 from ._common import change_record, clean_text, require_writer, same_team_inquiries
 
 EVENT_WORDS = {
-    "created": "Inquiry received",
-    "assigned": "Assigned",
-    "responded": "First response",
-    "resolved": "Resolved",
-    "escalated": "Escalated",
-    "handed_off": "Handed off",
-    "reopened": "Reopened",
+    Event.Kind.CREATED: "Inquiry received",
+    Event.Kind.ASSIGNED: "Assigned",
+    Event.Kind.RESPONDED: "First response",
+    Event.Kind.RESOLVED: "Resolved",
+    Event.Kind.ESCALATED: "Escalated",
+    Event.Kind.HANDED_OFF: "Handed off",
+    Event.Kind.REOPENED: "Reopened",
 }
 
 
@@ -33,21 +33,22 @@ def milestones_from(*, postmortem: Postmortem, inquiries: Sequence[Inquiry], pre
     milestones = []
     seen_response: set[int] = set()
     for event in events:
-        if event.kind == "responded":
+        if event.kind == Event.Kind.RESPONDED:
             # Only the first response is a milestone; later replies are conversation.
             if event.inquiry_id in seen_response:
                 continue
             seen_response.add(event.inquiry_id)
         detail = (
             f" → {event.to_value}"
-            if event.to_value and event.kind in ("assigned", "escalated", "handed_off")
+            if event.to_value
+            and event.kind in (Event.Kind.ASSIGNED, Event.Kind.ESCALATED, Event.Kind.HANDED_OFF)
             else ""
         )
         lead = f"{references[event.inquiry_id]}: " if prefix else ""
         milestones.append(
             Milestone(
                 postmortem=postmortem,
-                at=received[event.inquiry_id] if event.kind == "created" else event.created_at,
+                at=received[event.inquiry_id] if event.kind == Event.Kind.CREATED else event.created_at,
                 description=f"{lead}{EVENT_WORDS[event.kind]}{detail}"[:500],
             )
         )
@@ -113,4 +114,14 @@ def postmortem_create(
             actor=actor,
             to_value=", ".join(i.reference for i in inquiries),
         )
+    return postmortem
+
+
+def postmortem_draft_for_resolved(*, inquiry: Inquiry, actor) -> Postmortem:
+    """Registered with inquiries.hooks: a serious inquiry that is resolved gets a draft postmortem, and
+    its timeline says so."""
+    from inquiries.services import event_record
+
+    postmortem = postmortem_create_draft(inquiry=inquiry, actor=actor)
+    event_record(inquiry=inquiry, kind=Event.Kind.POSTMORTEM_DRAFTED, actor=actor, to_value=postmortem.pk)
     return postmortem

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from inquiries.sla import insert_ignoring_conflicts
 from shifts.models import Member
+from supportops.db import insert_ignoring_conflicts
 from supportops.notifications import Notice, notify_many
 
 from ..models import ActionItemReminder, Recommendation

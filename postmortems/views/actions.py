@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from inquiries.views._common import not_found_as_404
 from supportops.errors import DomainError, InvalidInput
+from supportops.pages import not_found_as_404
 
 from .. import services
 from ..models import Postmortem

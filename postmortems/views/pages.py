@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 
 from inquiries.models import Improvement, Inquiry
 from inquiries.selectors import inquiries_for_user
-from inquiries.views._common import not_found_as_404
 from shifts.selectors import members_of, team_get_for_user, teams_for_user, user_manages
 from supportops.errors import DomainError, InvalidInput
+from supportops.pages import not_found_as_404
 
 from .. import services
 from ..agenda import markdown_to_safe_html, postmortem_agenda

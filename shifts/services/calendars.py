@@ -1,11 +1,10 @@
 """Private calendar feeds (token URLs), revocable."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from supportops.errors import ConflictError
+from supportops.errors import ConflictError, Forbidden
 
 from ..models import CalendarFeed, Member, Team
 from ..selectors import membership_of
@@ -15,9 +14,9 @@ from ..selectors import membership_of
 def feed_create(*, owner, team: Team, member: Member | None = None) -> CalendarFeed:
     """A feed of one member's shifts (their own) or, member empty, of the whole team's."""
     if membership_of(user=owner, team=team) is None and not owner.is_superuser:
-        raise PermissionDenied(f"You are not a member of {team.name}.")
+        raise Forbidden(f"You are not a member of {team.name}.")
     if member is not None and (member.team_id != team.pk or member.user_id != owner.pk):
-        raise PermissionDenied("A personal feed is for your own shifts.")
+        raise Forbidden("A personal feed is for your own shifts.")
     return CalendarFeed.objects.create(owner=owner, team=team, member=member)
 
 
@@ -25,7 +24,7 @@ def feed_create(*, owner, team: Team, member: Member | None = None) -> CalendarF
 def feed_revoke(*, feed: CalendarFeed, actor) -> CalendarFeed:
     feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
     if feed.owner_id != actor.pk:
-        raise PermissionDenied("Only the feed's owner can revoke it.")
+        raise Forbidden("Only the feed's owner can revoke it.")
     if feed.revoked_at is not None:
         raise ConflictError("This feed is already revoked.")
     feed.revoked_at = timezone.now()
@@ -50,7 +49,7 @@ def feeds_revoke_by_manager(*, member: Member, actor) -> int:
             team_id=member.team_id, user=actor, is_active=True, role=Member.Role.MANAGER
         ).exists()
     ):
-        raise PermissionDenied(f"Only managers of {member.team.name} can revoke its members' feeds.")
+        raise Forbidden(f"Only managers of {member.team.name} can revoke its members' feeds.")
     revoked = feeds_revoke_for_member(member=member)
     audit_record(
         actor=actor, team=member.team, action="feeds.revoke", obj=member, new={"feeds_revoked": revoked}

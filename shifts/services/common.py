@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from supportops.errors import Forbidden
 
 from ..models import Absence, Member, Shift, Team
 from ..selectors import user_manages
@@ -10,12 +10,12 @@ from ..selectors import user_manages
 
 def require_manager(*, actor, team: Team) -> None:
     if not user_manages(user=actor, team=team):
-        raise PermissionDenied(f"Only managers of {team.name} can do this.")
+        raise Forbidden(f"Only managers of {team.name} can do this.")
 
 
 def require_self_or_manager(*, actor, member: Member) -> None:
     if member.user_id != getattr(actor, "pk", None) and not user_manages(user=actor, team=member.team):
-        raise PermissionDenied(f"Only {member.display_name} or a manager of {member.team.name} can do this.")
+        raise Forbidden(f"Only {member.display_name} or a manager of {member.team.name} can do this.")
 
 
 def unavailable_reason(

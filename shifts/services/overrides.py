@@ -14,9 +14,7 @@ from .common import unavailable_reason
 
 def _when(shift: Shift) -> str:
     """The shift as the team reads it: "primary shift starting Mon 23 Nov 09:00 CET" (team's zone)."""
-    from inquiries.services._common import local_time  # the one team-local time format
-
-    return f"{shift.role} shift starting {local_time(shift.starts_at, shift.team)}"
+    return f"{shift.role} shift starting {shift.team.local_time(shift.starts_at)}"
 
 
 def notified_for_override(*, shift: Shift, member: Member) -> list[str]:

@@ -48,9 +48,7 @@ def shift_reminders_send(*, now: dt.datetime | None = None) -> int:
                     claimed = claimed or created
                 if not claimed:
                     continue
-                from inquiries.services._common import local_time  # the one team-local time format
-
-                local = local_time(shift.starts_at, shift.team)
+                local = shift.team.local_time(shift.starts_at)
                 notify(
                     recipient=shift.member.user,
                     kind="shift_reminder",

@@ -518,8 +518,6 @@ def _notify_changes(*, team: Team, lost: Counter, gained: Counter) -> None:
 
 def _record_unfilled(*, team: Team, prepared: list[_Prepared], plans: dict, now: dt.datetime) -> None:
     """Tell the team's managers, once per slot, about planned slots nobody can take (SPEC 3.2)."""
-    from inquiries.services._common import local_time
-
     gaps: list[tuple[Rotation, Slot]] = []
     filled: dict[int, set[dt.datetime]] = {}
     for p in prepared:
@@ -544,7 +542,7 @@ def _record_unfilled(*, team: Team, prepared: list[_Prepared], plans: dict, now:
         [UnfilledSlot(rotation=r, starts_at=s.start, ends_at=s.end) for r, s in new], ignore_conflicts=True
     )
     lines = [
-        f"- {r.get_role_display()} shift {local_time(s.start, team)} – {local_time(s.end, team)}"
+        f"- {r.get_role_display()} shift {team.local_time(s.start)} – {team.local_time(s.end)}"
         for r, s in new
     ]
     title = f"{team.name}: {len(new)} shift(s) nobody can take"

@@ -8,7 +8,7 @@ import holidays as holidays_lib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,11 +19,13 @@ from django.utils.text import slugify
 
 from audit.services import audit_record, changes
 from supportops import outbound
-from supportops.errors import ConflictError, InvalidInput
+from supportops.errors import ConflictError, Forbidden, InvalidInput
 from supportops.notifications import outbox_email
 
+from .. import hooks
 from ..coverage import parse_coverage, parse_holidays, validate_timezone
 from ..models import Member, Team, Topic
+from .common import require_manager
 
 User = get_user_model()
 
@@ -56,6 +58,13 @@ TEAM_FIELDS = {
     "session_notice_minutes",
     "session_video_url",
 }
+
+
+def _require_manager(actor, team: Team) -> None:
+    """Team settings and membership are for the team's managers (and superusers). `actor=None` is the
+    system itself (the demo seed, management commands), which is not checked."""
+    if actor is not None:
+        require_manager(actor=actor, team=team)
 
 
 def _clean_team_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -165,6 +174,7 @@ def _audited(team: Team, keys) -> dict[str, Any]:
 
 @transaction.atomic
 def team_update(*, team: Team, data: dict[str, Any], actor=None) -> Team:
+    _require_manager(actor, team)
     if "slug" in data and data["slug"] != team.slug:
         raise InvalidInput("A team's slug cannot change: it is part of every link.", field="slug")
     team = Team.objects.select_for_update().get(pk=team.pk)
@@ -200,10 +210,9 @@ def team_update(*, team: Team, data: dict[str, Any], actor=None) -> Team:
     if new:
         audit_record(actor=actor, team=team, action="team.update", obj=team, old=old, new=new)
     if coverage_changed:
-        # Deadlines of un-responded inquiries follow the new coverage (SPEC 3.1).
-        from inquiries.deadlines import recompute_open_deadlines
-
-        recompute_open_deadlines(team=team)
+        # Deadlines of un-responded inquiries follow the new coverage (SPEC 3.1): inquiries registered
+        # its recomputation (shifts.hooks), in this transaction.
+        hooks.coverage_changed(team=team)
     return team
 
 
@@ -245,6 +254,7 @@ def member_add(
     actor=None,
 ) -> Member:
     """Add a person to a team. A new username creates the user and emails an invitation."""
+    _require_manager(actor, team)
     _validate_member_fields({"percent_time": percent_time, "role": role})
     if not username or len(username) > 150:
         raise InvalidInput("username is required (at most 150 characters).", field="username")
@@ -308,8 +318,10 @@ def member_update(*, member: Member, data: dict[str, Any], actor) -> Member:
     unknown = set(data) - {"percent_time", "role", "name", "email"}
     if unknown:
         raise InvalidInput(f"These member fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if {"percent_time", "role"} & set(data):
+        _require_manager(actor, member.team)
     if {"name", "email"} & set(data) and actor.pk != member.user_id and not actor.is_superuser:
-        raise PermissionDenied(f"Only {member.display_name} can change their own name and email.")
+        raise Forbidden(f"Only {member.display_name} can change their own name and email.")
     _validate_member_fields(data)
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     if data.get("role") == Member.Role.DEVELOPER and member.is_manager:
@@ -352,6 +364,7 @@ def _ensure_another_manager(member: Member) -> None:
 def member_remove(*, member: Member, actor=None) -> None:
     """Deactivate (history keeps pointing at the person); future shifts are re-planned by the scheduler.
     Their calendar feeds of this team stop working: the feed token is a credential of a member."""
+    _require_manager(actor, member.team)
     member = Member.objects.select_for_update().select_related("user", "team").get(pk=member.pk)
     if member.is_manager:
         _ensure_another_manager(member)

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "observability",
     "accounts",
     "rollups",
+    "reports",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +86,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-ROOT_URLCONF = "supportops.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "supportops.wsgi.application"
 
 TEMPLATES = [

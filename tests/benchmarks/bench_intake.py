@@ -81,7 +81,7 @@ def _bare(request):
     return bare_intake(request)
 
 
-urlpatterns = [path("bare/", _bare), path("", include("supportops.urls"))]
+urlpatterns = [path("bare/", _bare), path("", include("web.urls"))]
 
 
 def _run(client, url: str, n: int) -> tuple[float, list[int]]:

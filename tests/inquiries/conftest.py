@@ -5,9 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from inquiries import services
 from shifts.models import Shift, Topic
-from tests.factories import ALWAYS
+from tests.factories import ALWAYS, inquiry_through_intake
 
 
 @pytest.fixture
@@ -40,11 +39,7 @@ def topic(open_team):
 @pytest.fixture
 def make_inquiry(open_team):
     def make(team=None, **fields):
-        fields.setdefault("subject", "Notebook kernel dies")
-        fields.setdefault("body", "My Jupyter kernel dies when I load the dataset.")
-        fields.setdefault("requester_name", "Lea Learner")
-        fields.setdefault("requester_email", "lea@example.org")
-        return services.inquiry_create(team=team or open_team, **fields)
+        return inquiry_through_intake(team or open_team, **fields)
 
     return make
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from inquiries.handoff import handoff_sweep
 from inquiries.models import Event, Inquiry, SlaNotice
 from inquiries.sla import sla_sweep
+from reports.period import period_parse
+from reports.selectors import response_times
 from shifts.models import Shift
 from supportops.models import Notification, OutboundMessage
-from supportops.reports.period import period_parse
-from supportops.reports.selectors import response_times
 
 pytestmark = pytest.mark.django_db
 

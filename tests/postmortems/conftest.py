@@ -8,7 +8,7 @@ from django.utils import timezone
 from inquiries import services as inquiry_services
 from postmortems import services
 from shifts.models import Shift
-from tests.factories import ALWAYS
+from tests.factories import ALWAYS, inquiry_through_intake
 
 
 @pytest.fixture
@@ -28,11 +28,7 @@ def on_shift(team, primary):
 @pytest.fixture
 def make_inquiry(on_shift, team):
     def make(team_=None, **fields):
-        fields.setdefault("subject", "Notebook kernel dies")
-        fields.setdefault("body", "My Jupyter kernel dies when I load the dataset.")
-        fields.setdefault("requester_name", "Lea Learner")
-        fields.setdefault("requester_email", "lea@example.org")
-        return inquiry_services.inquiry_create(team=team_ or team, **fields)
+        return inquiry_through_intake(team_ or team, **fields)
 
     return make
 

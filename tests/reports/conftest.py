@@ -4,20 +4,19 @@ Period 2026-03-02 (Mon) to 2026-03-15 (Sun); "now" is Monday 2026-03-16 09:30 lo
 """
 
 import datetime as dt
-import itertools
 import zoneinfo
 
 import pytest
 import time_machine
 
-from inquiries.models import EffortLog, Event, Inquiry, Message
+from inquiries.models import EffortLog, Event, Message
 from shifts.business_time import BusinessCalendar
 from shifts.models import Absence, Rotation, Shift, Topic
+from tests.factories import InquiryFactory
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 NOW = dt.datetime(2026, 3, 16, 9, 30, tzinfo=ZURICH)
 PERIOD = {"start": "2026-03-02", "end": "2026-03-15"}
-_numbers = itertools.count(1)
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 3) -> dt.datetime:
@@ -25,13 +24,9 @@ def at(day: int, hour: int, minute: int = 0, month: int = 3) -> dt.datetime:
 
 
 def make_inquiry(team, received_at, *, responded_at=None, by=None, topic=None, status=None):
-    number = next(_numbers)
     calendar = BusinessCalendar.for_team(team)
-    inquiry = Inquiry.objects.create(
+    inquiry = InquiryFactory(
         team=team,
-        number=number,
-        reference=f"{team.reference_prefix}-{number}",
-        subject=f"Question {number}",
         body="body",
         requester_name="Lea",
         requester_email="lea@example.org",
@@ -39,6 +34,8 @@ def make_inquiry(team, received_at, *, responded_at=None, by=None, topic=None, s
         status=status or ("responded" if responded_at else "new"),
         received_at=received_at,
         responded_at=responded_at,
+        resolved_at=None,
+        resolution_kind="",
         response_due_at=calendar.add_minutes(received_at, team.response_target_minutes),
         response_guarantee_at=received_at + dt.timedelta(minutes=team.response_guarantee_minutes),
     )

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
+from reports import selectors
+from reports.period import period_parse
 from rollups.models import DayTopicFigures, DirtyDay, RolledDay
 from rollups.services import gaps_fill, rollups_refresh
 from shifts.models import Shift, Team, Topic
-from supportops.reports import selectors
-from supportops.reports.period import period_parse
 
 # Rollups exist on PostgreSQL (triggers); SQLite reports are the raw ones.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

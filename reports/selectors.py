@@ -74,7 +74,7 @@ def _first_reply_authors(team: Team, period: Period) -> dict[int, int]:
 
 def _resolvers(team: Team, period: Period) -> dict[int, int]:
     rows = (
-        Event.objects.filter(_in_period("created_at", period), inquiry__team=team, kind="resolved")
+        Event.objects.filter(_in_period("created_at", period), inquiry__team=team, kind=Event.Kind.RESOLVED)
         .exclude(actor=None)
         .values("actor")
         .annotate(n=Count("inquiry", distinct=True))

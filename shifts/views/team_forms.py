@@ -7,7 +7,7 @@ from django.http import QueryDict
 from security.cleaning import clean_line
 from supportops.errors import InvalidInput
 
-from .coverage import WEEKDAYS
+from ..coverage import WEEKDAYS
 
 
 def coverage_rows(coverage: list[dict]) -> list[dict]:

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from security.cleaning import clean_line
 from supportops.errors import DomainError, InvalidInput
 
-from . import services
-from .coverage import WEEKDAYS
-from .models import Member
-from .selectors import members_of, team_get_for_user, teams_for_user, user_manages
+from .. import services
+from ..coverage import WEEKDAYS
+from ..models import Member
+from ..selectors import members_of, team_get_for_user, teams_for_user, user_manages
 from .team_forms import TeamFormInvalid, coverage_from_form, coverage_rows, team_data_from_form
 
 
@@ -96,6 +96,8 @@ def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _manager_action(request: HttpRequest, slug: str):
+    """The services decide who may change a team (Forbidden); the settings form asks first only so a
+    developer is told that, not shown field errors for a form they cannot send."""
     team = _team_or_404(request, slug)
     if not user_manages(user=request.user, team=team):
         messages.error(request, f"Only managers of {team.name} can change it.")
@@ -142,21 +144,21 @@ def team_settings_save(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
-    team, allowed = _manager_action(request, slug)
-    if allowed:
-        try:
-            member = services.member_add(
-                team=team,
-                username=request.POST.get("username", "").strip(),
-                email=request.POST.get("email", "").strip(),
-                name=clean_line(request.POST.get("name", "")),
-                percent_time=_int(request.POST.get("percent_time"), "percent_time"),
-                role=request.POST.get("role", "developer"),
-                actor=request.user,
-            )
-            messages.success(request, f"{member.display_name} joined {team.name}.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+    team = _team_or_404(request, slug)
+    # The service checks the manager's rights (Forbidden is a DomainError: a message).
+    try:
+        member = services.member_add(
+            team=team,
+            username=request.POST.get("username", "").strip(),
+            email=request.POST.get("email", "").strip(),
+            name=clean_line(request.POST.get("name", "")),
+            percent_time=_int(request.POST.get("percent_time"), "percent_time"),
+            role=request.POST.get("role", "developer"),
+            actor=request.user,
+        )
+        messages.success(request, f"{member.display_name} joined {team.name}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("team-settings", slug=slug)
 
 
@@ -167,24 +169,24 @@ def member_change(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
     member = members_of(team=_team_or_404(request, slug)).filter(pk=member_id).first()
     if member is None:
         raise Http404("No such member in this team.")
-    team, allowed = _manager_action(request, slug)
-    if allowed:
-        try:
-            if request.POST.get("action") == "remove":
-                services.member_remove(member=member, actor=request.user)
-                messages.success(request, f"{member.display_name} left {team.name}.")
-            else:
-                services.member_update(
-                    member=member,
-                    actor=request.user,
-                    data={
-                        "percent_time": _int(request.POST.get("percent_time"), "percent_time"),
-                        "role": request.POST.get("role", member.role),
-                    },
-                )
-                messages.success(request, f"{member.display_name} updated.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+    team = member.team
+    # The services check the manager's rights (Forbidden is a DomainError: a message).
+    try:
+        if request.POST.get("action") == "remove":
+            services.member_remove(member=member, actor=request.user)
+            messages.success(request, f"{member.display_name} left {team.name}.")
+        else:
+            services.member_update(
+                member=member,
+                actor=request.user,
+                data={
+                    "percent_time": _int(request.POST.get("percent_time"), "percent_time"),
+                    "role": request.POST.get("role", member.role),
+                },
+            )
+            messages.success(request, f"{member.display_name} updated.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("team-settings", slug=slug)
 
 
@@ -194,9 +196,11 @@ def member_revoke_feeds(request: HttpRequest, slug: str, member_id: int) -> Http
     member = members_of(team=_team_or_404(request, slug)).filter(pk=member_id).first()
     if member is None:
         raise Http404("No such member in this team.")
-    team, allowed = _manager_action(request, slug)
-    if allowed:
+    try:
         revoked = services.feeds_revoke_by_manager(member=member, actor=request.user)
+    except DomainError as exc:  # Forbidden: not a manager of the team
+        messages.error(request, exc.message)
+    else:
         messages.success(request, f"Revoked {revoked} calendar feed(s) of {member.display_name}.")
     return redirect("team-settings", slug=slug)
 

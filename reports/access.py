@@ -4,13 +4,11 @@ from django.db.models import QuerySet
 
 from shifts.models import Member, Team
 from shifts.selectors import User, team_get_for_user, teams_for_user, user_manages
-from supportops.errors import DomainError
+from supportops.errors import Forbidden
 
 
-class ManagersOnly(DomainError):
+class ManagersOnly(Forbidden):
     """A member of the team who is not a manager: the team exists for them, its reports do not."""
-
-    status_code = 403
 
 
 def report_team_get(*, user: User, slug: str) -> Team:

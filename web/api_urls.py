@@ -4,8 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from audit import api as audit_api
 from security import api as security_api
-
-from . import api_notifications
+from supportops import api_notifications
 
 urlpatterns = [
     path("auth/token/", security_api.TokenView.as_view(), name="api-token"),
@@ -31,5 +30,5 @@ urlpatterns = [
     path("", include("integrations.api_urls")),
     path("", include("bookings.api.urls")),
     path("", include(api_notifications.urlpatterns)),
-    path("reports/", include("supportops.reports.api_urls")),
+    path("reports/", include("reports.api_urls")),
 ]

@@ -5,10 +5,9 @@ from django.urls import include, path, re_path
 from audit import views as audit_views
 from observability import views as metrics_views
 from security import views as security_views
-from shifts import team_views
-
-from . import health, views
-from .api import api_not_found
+from shifts.views import teams as team_views
+from supportops import health, views
+from supportops.api import api_not_found
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -20,7 +19,7 @@ urlpatterns = [
     path("accounts/password_reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("accounts.urls")),
-    path("api/v1/", include("supportops.api_urls")),
+    path("api/v1/", include("web.api_urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox-read"),
     path("teams/", team_views.team_list, name="team-list"),
@@ -34,7 +33,7 @@ urlpatterns = [
         name="team-member-revoke-feeds",
     ),
     path("teams/<slug:slug>/audit/", audit_views.team_audit, name="team-audit"),
-    path("reports/", include("supportops.reports.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("shifts.urls")),
     path("", include("inquiries.urls")),
     path("", include("postmortems.urls")),
