@@ -79,3 +79,24 @@ def test_a_muted_notice_reaches_the_inbox_but_not_the_mailbox(
             notify(recipient=user, kind="response_due_soon", title="Due soon", team=primary.team)
     assert Notification.objects.filter(kind="response_due_soon").count() == 2
     assert [m.to for m in mail.outbox] == [[teammate.user.email]]
+
+
+def test_a_milestone_form_keeps_the_teams_wall_clock_for_a_viewer_in_another_zone(client, primary, team):
+    """Milestone times without an offset are read in the team's zone, so the edit box shows that zone too,
+    whatever zone the viewer reads the rest of the page in."""
+    import datetime as dt
+    import zoneinfo
+
+    from accounts.models import Profile
+    from postmortems.models import Milestone, Postmortem
+
+    Profile.objects.create(user=primary.user, timezone="America/New_York")
+    postmortem = Postmortem.objects.create(team=team, title="Outage")
+    Milestone.objects.create(
+        postmortem=postmortem,
+        at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich")),
+        description="Reported",
+    )
+    client.force_login(primary.user)
+    html = client.get(f"/postmortems/{postmortem.pk}/").content.decode()
+    assert 'value="2026-03-02T09:00"' in html
