@@ -22,14 +22,14 @@ from inquiries.models import EffortLog, Event, Inquiry, Message
 from rollups.figures import Figures
 from rollups.selectors import period_figures, period_member_figures, period_received
 from shifts.business_time import BusinessCalendar
-from shifts.models import Absence, Member, Rotation, Shift, Team
+from shifts.models import Absence, Member, Rotation, Team
+from shifts.selectors import on_primary_shift
 
 from .period import Period
 from .shift_figures import role_figures, shift_figures, week_of
 from .stats import PercentileCont, percentile, response_minutes_expression, rounded, sql_percentiles
 
 HOURS_PER_WEEK = 40
-MAX_SHIFT_MINUTES = 28 * 24 * 60  # Rotation.shift_length_minutes is at most 28 days
 AUTOMATION_THRESHOLD = 4  # a topic recurring this often in the period is worth a screencast or FAQ
 SCREENCAST_MINUTES = 30  # average effort per inquiry at or above which a screencast pays off
 OVERLOAD_FACTOR = 1.5  # a team's load above 1.5x the median of the others is "well above"
@@ -87,15 +87,7 @@ def _effort(team: Team, period: Period) -> dict[int, dict]:
     """member id -> minutes logged, and the part logged while they were not on a primary shift."""
     # Shifts last at most 28 days (the rotation's limit): the lower bound turns the probe into a short
     # range scan of shift_member_start instead of every earlier shift of the member (0.5 s -> ms a year).
-    on_shift = Exists(
-        Shift.objects.filter(
-            member=OuterRef("member"),
-            role=Rotation.Role.PRIMARY,
-            starts_at__gt=OuterRef("created_at") - dt.timedelta(minutes=MAX_SHIFT_MINUTES),
-            starts_at__lte=OuterRef("created_at"),
-            ends_at__gt=OuterRef("created_at"),
-        )
-    )
+    on_shift = on_primary_shift(member="member", at="created_at")
     rows = (
         EffortLog.objects.filter(_in_period("created_at", period), member__team=team)
         .annotate(on_shift=on_shift)
@@ -111,15 +103,7 @@ def _session_minutes(team: Team, period: Period) -> dict[int, dict]:
     primary shifts: held sessions are direct support, counted like logged effort."""
     from bookings.models import Booking
 
-    on_shift = Exists(
-        Shift.objects.filter(
-            member=OuterRef("host"),
-            role=Rotation.Role.PRIMARY,
-            starts_at__gt=OuterRef("starts_at") - dt.timedelta(minutes=MAX_SHIFT_MINUTES),
-            starts_at__lte=OuterRef("starts_at"),
-            ends_at__gt=OuterRef("starts_at"),
-        )
-    )
+    on_shift = on_primary_shift(member="host", at="starts_at")
     rows = (
         Booking.objects.filter(_in_period("starts_at", period), team=team, status=Booking.Status.HELD)
         .annotate(on_shift=on_shift)
@@ -454,25 +438,38 @@ def recurring_topics_raw(*, team: Team, period: Period) -> dict:
         .order_by()
         .values_list("inquiry__topic_id", "total")
     )
-    rows = []
-    for row in counts:
-        minutes = effort.get(row["topic_id"]) or 0
-        candidate = row["topic_id"] is not None and row["count"] >= AUTOMATION_THRESHOLD
-        average = minutes / row["count"]
-        rows.append(
-            {
-                "topic_id": row["topic_id"],
-                "topic": row["topic__name"] or "(no topic)",
-                "count": row["count"],
-                "resolved": row["resolved"],
-                "effort_hours": round(minutes / 60, 2),
-                "average_effort_minutes": round(average, 1),
-                "automation_candidate": candidate,
-                "suggestion": (
-                    ("screencast" if average >= SCREENCAST_MINUTES else "FAQ entry") if candidate else ""
-                ),
-            }
+    rows = [
+        _topic_row(
+            topic_id=row["topic_id"],
+            name=row["topic__name"],
+            count=row["count"],
+            resolved=row["resolved"],
+            effort_minutes=effort.get(row["topic_id"]) or 0,
         )
+        for row in counts
+    ]
+    return _topics_report(team=team, period=period, rows=rows)
+
+
+def _topic_row(
+    *, topic_id: int | None, name: str | None, count: int, resolved: int, effort_minutes: int
+) -> dict:
+    """One row of the topics report (raw and rolled-up alike)."""
+    candidate = topic_id is not None and count >= AUTOMATION_THRESHOLD
+    average = effort_minutes / count
+    return {
+        "topic_id": topic_id,
+        "topic": name or "(no topic)",
+        "count": count,
+        "resolved": resolved,
+        "effort_hours": round(effort_minutes / 60, 2),
+        "average_effort_minutes": round(average, 1),
+        "automation_candidate": candidate,
+        "suggestion": ("screencast" if average >= SCREENCAST_MINUTES else "FAQ entry") if candidate else "",
+    }
+
+
+def _topics_report(*, team: Team, period: Period, rows: list[dict]) -> dict:
     rows.sort(key=lambda r: (-r["count"], -r["effort_hours"], r["topic"]))
     return {
         "report": "topics",
@@ -486,9 +483,6 @@ def recurring_topics_raw(*, team: Team, period: Period) -> dict:
         },
         "rows": rows,
     }
-
-
-# -- from the daily rollups ---------------------------------------------------------------------------
 
 
 def _figures_row(figures: Figures) -> dict:
@@ -574,42 +568,18 @@ def recurring_topics(*, team: Team, period: Period, now: dt.datetime | None = No
     names = dict(
         Topic.objects.filter(pk__in=[t for t in by_topic if t is not None]).values_list("pk", "name")
     )
-    rows = []
-    for topic_id, f in by_topic.items():
-        if not f.received:
-            continue
-        candidate = topic_id is not None and f.received >= AUTOMATION_THRESHOLD
-        average = f.effort_minutes / f.received
-        rows.append(
-            {
-                "topic_id": topic_id,
-                "topic": names.get(topic_id) or "(no topic)",
-                "count": f.received,
-                "resolved": f.resolved,
-                "effort_hours": round(f.effort_minutes / 60, 2),
-                "average_effort_minutes": round(average, 1),
-                "automation_candidate": candidate,
-                "suggestion": (
-                    ("screencast" if average >= SCREENCAST_MINUTES else "FAQ entry") if candidate else ""
-                ),
-            }
+    rows = [
+        _topic_row(
+            topic_id=topic_id,
+            name=names.get(topic_id),
+            count=f.received,
+            resolved=f.resolved,
+            effort_minutes=f.effort_minutes,
         )
-    rows.sort(key=lambda r: (-r["count"], -r["effort_hours"], r["topic"]))
-    return {
-        "report": "topics",
-        "team": team.slug,
-        "period": period.as_dict(),
-        "summary": {
-            "inquiries": sum(r["count"] for r in rows),
-            "effort_hours": round(sum(r["effort_hours"] for r in rows), 2),
-            "threshold": AUTOMATION_THRESHOLD,
-            "candidates": [r["topic"] for r in rows if r["automation_candidate"]],
-        },
-        "rows": rows,
-    }
-
-
-# -- team load -----------------------------------------------------------------------------------------
+        for topic_id, f in by_topic.items()
+        if f.received
+    ]
+    return _topics_report(team=team, period=period, rows=rows)
 
 
 def team_load(

@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from inquiries.models import EffortLog, Inquiry
 from shifts.business_time import BusinessCalendar
 from shifts.models import Team
+from shifts.selectors import on_primary_shift
 
 # Resolutions that point to an answer someone could have found (the topics report's "documentation").
 DOCUMENTATION_KINDS = ("answered", "documentation", "workaround")
@@ -189,9 +190,6 @@ def raw_figures(
 
 # -- per member, for the load report ------------------------------------------------------------------
 
-# Shifts last at most 28 days (the rotation's limit), as in the load report's own probe.
-MAX_SHIFT_MINUTES = 28 * 24 * 60
-
 
 @dataclass
 class MemberFigures:
@@ -224,10 +222,9 @@ def _in_ranges(field_name: str, ranges) -> Q:
 
 def raw_member_figures(*, team: Team, days: Iterable[dt.date]) -> dict[dt.date, MemberFigures]:
     """MemberFigures per local day of `days`, from the raw rows."""
-    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models import OuterRef, Subquery
 
     from inquiries.models import Event, Message
-    from shifts.models import Rotation, Shift
 
     tz = zoneinfo.ZoneInfo(team.timezone)
     days = set(days)
@@ -258,15 +255,7 @@ def raw_member_figures(*, team: Team, days: Iterable[dt.date]) -> dict[dt.date, 
     )
     for created_at, actor, inquiry_id in resolved:
         figures[created_at.astimezone(tz).date()].resolved.setdefault(actor, set()).add(inquiry_id)
-    on_shift = Exists(
-        Shift.objects.filter(
-            member=OuterRef("member"),
-            role=Rotation.Role.PRIMARY,
-            starts_at__gt=OuterRef("created_at") - dt.timedelta(minutes=MAX_SHIFT_MINUTES),
-            starts_at__lte=OuterRef("created_at"),
-            ends_at__gt=OuterRef("created_at"),
-        )
-    )
+    on_shift = on_primary_shift(member="member", at="created_at")
     effort = (
         EffortLog.objects.filter(_in_ranges("created_at", ranges), member__team=team)
         .annotate(on_shift=on_shift)

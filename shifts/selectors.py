@@ -76,6 +76,25 @@ def next_shift(*, team: Team, after: dt.datetime, role: str = Rotation.Role.PRIM
     )
 
 
+# Rotation.shift_length_minutes is at most 28 days: a shift covering an instant started at most that long
+# before it, which turns the probe below into a short range scan of the member's shifts.
+MAX_SHIFT_MINUTES = 28 * 24 * 60
+
+
+def on_primary_shift(*, member: str, at: str) -> Exists:
+    """A correlated EXISTS: the member (outer column `member`) was on a primary shift at the instant in
+    the outer column `at` — e.g. effort logged or a session held during their own shift."""
+    return Exists(
+        Shift.objects.filter(
+            member=OuterRef(member),
+            role=Rotation.Role.PRIMARY,
+            starts_at__gt=OuterRef(at) - dt.timedelta(minutes=MAX_SHIFT_MINUTES),
+            starts_at__lte=OuterRef(at),
+            ends_at__gt=OuterRef(at),
+        )
+    )
+
+
 def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
     """Who owns an inquiry arriving at `at`: the Primary on shift, else the Primary of the next shift.
 
