@@ -62,7 +62,7 @@ def _pages(world) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
-def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, manager, viewport):
+def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, manager, viewport, browser_login):
     context = chromium.new_context(base_url=live_server.url, viewport=viewport)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -74,11 +74,7 @@ def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, mana
             refused.append((where["path"], msg.text[:90]))
 
     page.on("console", on_console)
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", manager.user.username)
-    page.fill("input[name=password]", "pw-" + manager.user.username)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    browser_login(page, manager.user)
     SCREENS.mkdir(parents=True, exist_ok=True)
     too_wide = {}
     for path in _pages(world):
@@ -95,14 +91,10 @@ def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, mana
     context.close()
 
 
-def test_phone_menu_opens_and_sign_out_is_reachable(chromium, live_server, world, primary):
+def test_phone_menu_opens_and_sign_out_is_reachable(chromium, live_server, world, primary, browser_login):
     context = chromium.new_context(base_url=live_server.url, viewport=PHONE)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", primary.user.username)
-    page.fill("input[name=password]", "pw-" + primary.user.username)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    browser_login(page, primary.user)
     sign_out = page.locator("[data-testid=sign-out]")
     assert not sign_out.is_visible()
     page.click("[data-testid=menu-toggle]")
@@ -115,14 +107,12 @@ def test_phone_menu_opens_and_sign_out_is_reachable(chromium, live_server, world
     context.close()
 
 
-def test_inquiry_status_and_deadline_are_on_the_first_phone_screen(chromium, live_server, world, primary):
+def test_inquiry_status_and_deadline_are_on_the_first_phone_screen(
+    chromium, live_server, world, primary, browser_login
+):
     context = chromium.new_context(base_url=live_server.url, viewport=PHONE)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", primary.user.username)
-    page.fill("input[name=password]", "pw-" + primary.user.username)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    browser_login(page, primary.user)
     page.goto(f"/inquiries/{world['inquiry'].reference}/")
     glance = page.locator("[data-testid=at-a-glance]")
     box = glance.bounding_box()
