@@ -1,8 +1,9 @@
-"""Load the signed-in user together with what every page needs about them (their time zone), in the one
-query Django makes for the session's user anyway."""
+"""Load the signed-in user together with what every page needs about them (their time zone, whether they
+manage a team: the menu shows Reports only then), in the one query Django makes for the session's user
+anyway."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from shifts.models import Member
 
@@ -17,7 +18,12 @@ class ProfileAwareBackend(ModelBackend):
         user = (
             self.user_model_queryset()
             .select_related("profile")
-            .annotate(first_team_zone=Subquery(first_team_zone))
+            .annotate(
+                first_team_zone=Subquery(first_team_zone),
+                manages_a_team=Exists(
+                    Member.objects.filter(user=OuterRef("pk"), is_active=True, role=Member.Role.MANAGER)
+                ),
+            )
             .filter(pk=user_id)
             .first()
         )
