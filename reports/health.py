@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -73,9 +72,7 @@ def team_health(*, user) -> list[dict]:
     rows = []
     for team in teams:
         c = counts.get(team.pk, {})
-        horizon = now.astimezone(zoneinfo.ZoneInfo(team.timezone)).date() + dt.timedelta(
-            days=team.schedule_horizon_days
-        )
+        horizon = team.planning_horizon(now)
         short = [
             {"role": r.get_role_display(), "until": r.scheduled_until}
             for r in Rotation.objects.filter(team=team)

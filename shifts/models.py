@@ -81,6 +81,12 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def planning_horizon(self, at: dt.datetime | None = None) -> dt.date:
+        """The day up to which beat keeps every rotation planned (SPEC 3.2): the team's own date plus
+        its horizon. The seed, the extension and the managers' health view all read it from here."""
+        today = timezone.localdate(at or timezone.now(), zoneinfo.ZoneInfo(self.timezone))
+        return today + dt.timedelta(days=self.schedule_horizon_days)
+
     def local_time(self, at: dt.datetime) -> str:
         """An instant as the team reads it, e.g. "Mon 23 Nov 12:00 CET" (the time zone is validated)."""
         return timezone.localtime(at, zoneinfo.ZoneInfo(self.timezone)).strftime("%a %d %b %H:%M %Z")

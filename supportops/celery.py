@@ -10,6 +10,7 @@ acks_late) are defined once here and used by every task."""
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from observability.celery_logging import install as install_json_logging
 
@@ -89,3 +90,13 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "options": {"expires": 900.0},
         },
     }
+
+
+@worker_ready.connect
+def _plan_rotations_at_start(sender, **kwargs) -> None:
+    """Rotations are extended at every worker start too, not only at beat's first tick 15 minutes later:
+    after a stop longer than a day the plan may fall short of the horizon (shifts under way unplanned,
+    "planned less than the horizon" on the managers' dashboard) until then. Idempotent, so several
+    workers starting at once only repeat a no-op."""
+    if "sweeps" in {queue.name for queue in sender.task_consumer.queues}:
+        sender.app.send_task("shifts.tasks.extend_rotations")

@@ -4,7 +4,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -580,8 +579,8 @@ def rotations_extend(*, today: dt.date | None = None) -> int:
     done = 0
     teams = Team.objects.filter(rotations__members__is_active=True).distinct().order_by("pk")
     for team in teams:
-        horizon = (today or timezone.localdate(now, ZoneInfo(team.timezone))) + dt.timedelta(
-            days=team.schedule_horizon_days
+        horizon = (
+            today + dt.timedelta(days=team.schedule_horizon_days) if today else team.planning_horizon(now)
         )
         with transaction.atomic():
             rotations = list(

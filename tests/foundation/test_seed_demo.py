@@ -56,3 +56,19 @@ def test_the_demo_tells_a_believable_story(client):
     load = client.get("/api/v1/reports/team-load/", {"team": "ads"}).json()
     assert load["summary"]["overloaded"] == ["lse"]
     assert next(row for row in load["rows"] if row["team"] == "lse")["boosters"]
+
+
+def test_a_fresh_demo_warns_of_no_short_rotation(client):
+    """The seed plans every rotation as far ahead as beat keeps it: the managers' health view (and the
+    rotations page) show no "planned less than the horizon" warning before beat's first extension."""
+    from django.contrib.auth import get_user_model
+
+    from shifts.models import Rotation
+
+    call_command("seed_demo", stdout=io.StringIO())
+    for rotation in Rotation.objects.select_related("team"):
+        assert rotation.scheduled_until >= rotation.team.planning_horizon(), rotation
+    for manager in get_user_model().objects.filter(username__in=["maria", "grace"]):
+        client.force_login(manager)
+        html = client.get("/reports/health/").content.decode()
+        assert "team health" in html and "rotation planned only" not in html

@@ -249,6 +249,33 @@ def test_a_real_shift_boundary_hands_off_once(stack, team, primary, teammate):
     assert Message.objects.filter(kind="system").count() == 3
 
 
+def test_a_starting_worker_plans_rotations_to_the_horizon_without_waiting_for_beat(
+    stack, team, primary, teammate
+):
+    """Beat's extension runs every 15 minutes; a worker that starts plans short rotations at once (no
+    beat here at all), so a fresh or restarted installation shows no "planned less than the horizon"."""
+    from shifts.models import Rotation
+
+    today = timezone.localdate()
+    rotation = Rotation.objects.create(
+        team=team,
+        shift_length_minutes=24 * 60,
+        handoff_time=dt.time(9),
+        starts_on=today,
+        scheduled_until=today,
+    )
+    rotation.members.set([primary, teammate])
+
+    stack.worker(queues="celery,notifications,sweeps")
+
+    def planned():
+        rotation.refresh_from_db()
+        return rotation.scheduled_until >= team.planning_horizon()
+
+    wait_for(planned, what="the rotation planned to the horizon")
+    assert Shift.objects.filter(rotation=rotation).exists()
+
+
 def test_workers_down_across_several_boundaries_catch_up_with_one_move(
     stack, team, primary, teammate, manager
 ):

@@ -187,8 +187,8 @@ class Command(BaseCommand):
         return team.members.filter(role=Member.Role.MANAGER).select_related("user").first()
 
     def _rotations(self, team: Team, spec: dict) -> None:
-        """Rotations that began six weeks ago, with their history; each run extends the schedule four
-        weeks ahead."""
+        """Rotations that began six weeks ago, with their history; each run plans them to the team's
+        horizon."""
         today = timezone.localdate()
         manager = self._manager(team)
         developers = list(
@@ -207,9 +207,9 @@ class Command(BaseCommand):
                     members=developers,
                 )
                 self._history(rotation)
-            shifts.rotation_schedule(
-                rotation=rotation, until=today + dt.timedelta(days=28), actor=manager.user
-            )
+            # Planned to the horizon beat keeps (not a shorter stretch that beat would only extend 15
+            # minutes after `make run`, with a "planned less than the horizon" warning until then).
+            shifts.rotation_schedule(rotation=rotation, until=team.planning_horizon(), actor=manager.user)
 
     def _history(self, rotation: Rotation) -> None:
         """The shifts the team served before it used SupportOps, made by the same fair rule.
