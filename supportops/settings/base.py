@@ -215,6 +215,8 @@ SLA_WARNING_MINUTES = env_int("SLA_WARNING_MINUTES", 30)
 # Shift boundaries older than this are not handed off any more (bounds the catch-up after downtime).
 SLA_HANDOFF_CATCHUP_DAYS = env_int("SLA_HANDOFF_CATCHUP_DAYS", 7)
 SHIFT_REMINDER_MINUTES = [int(m) for m in env_list("SHIFT_REMINDER_MINUTES", ["1440", "60"])]
+# One person's shifts with gaps up to this long are one stretch, reminded once (shifts.services.reminders).
+SHIFT_REMINDER_STRETCH_GAP_MINUTES = env_int("SHIFT_REMINDER_STRETCH_GAP_MINUTES", 60)
 PUBLIC_INTAKE_RATE = env_str("PUBLIC_INTAKE_RATE", "20/hour")
 # How often team mailboxes (email channel) are polled for new mail.
 MAIL_POLL_SECONDS = env_int("MAIL_POLL_SECONDS", 60)
