@@ -49,9 +49,12 @@ def upcoming_for_host(*, user, now: dt.datetime | None = None, limit: int = 5) -
     )
 
 
-def sessions_by_local_day(*, team: Team, start: dt.datetime, end: dt.datetime) -> dict[dt.date, list]:
-    """Live sessions of a team between two instants, grouped by local date (the calendar page)."""
-    tz = zoneinfo.ZoneInfo(team.timezone)
+def sessions_by_local_day(
+    *, team: Team, start: dt.datetime, end: dt.datetime, tz: dt.tzinfo | None = None
+) -> dict[dt.date, list]:
+    """Live sessions of a team between two instants, grouped by date in `tz` (the calendar page passes
+    the viewer's zone; the team's by default)."""
+    tz = tz or zoneinfo.ZoneInfo(team.timezone)
     rows = (
         Booking.objects.filter(team=team, starts_at__lt=end, ends_at__gt=start)
         .exclude(status=Booking.Status.CANCELLED)

@@ -56,7 +56,7 @@ def _section(number: int, postmortem: Postmortem, tz: zoneinfo.ZoneInfo) -> list
         f"## {number}. {_inline(postmortem.title)}",
         "",
         f"- **Inquiries:** {references}",
-        f"- **Submitted:** {timezone.localtime(postmortem.submitted_at, tz):%Y-%m-%d %H:%M}"
+        f"- **Submitted:** {timezone.localtime(postmortem.submitted_at, tz):%Y-%m-%d %H:%M %Z}"
         if postmortem.submitted_at
         else "- **Submitted:** —",
         f"- **Effort:** {_hours(postmortem.effort_minutes)} by {people} {who}",
@@ -69,7 +69,7 @@ def _section(number: int, postmortem: Postmortem, tz: zoneinfo.ZoneInfo) -> list
     lines += ["### Timeline", ""]
     milestones = list(postmortem.milestones.all())
     lines += [
-        f"- {timezone.localtime(m.at, tz):%Y-%m-%d %H:%M} — {_inline(m.description)}" for m in milestones
+        f"- {timezone.localtime(m.at, tz):%Y-%m-%d %H:%M %Z} — {_inline(m.description)}" for m in milestones
     ] or ["_No milestones._"]
     lines += ["", "### Recommendations", ""]
     lines += [_recommendation(r) for r in postmortem.recommendations.all()] or ["_None yet._"]
@@ -78,7 +78,8 @@ def _section(number: int, postmortem: Postmortem, tz: zoneinfo.ZoneInfo) -> list
 
 
 def postmortem_agenda(*, team: Team) -> str:
-    """The agenda of the team's next postmortem review as Markdown (a fixed number of queries)."""
+    """The agenda of the team's next postmortem review as Markdown (a fixed number of queries). A document
+    the team shares, so its times are the team's, each labelled with the zone."""
     tz = zoneinfo.ZoneInfo(team.timezone)
     postmortems = list(postmortems_in_review(team=team))
     now = timezone.localtime(timezone.now(), tz)
@@ -86,7 +87,7 @@ def postmortem_agenda(*, team: Team) -> str:
     lines = [
         f"# Postmortem review — {_inline(team.name)}",
         "",
-        f"Agenda of {now:%Y-%m-%d %H:%M} ({team.timezone}): "
+        f"Agenda of {now:%Y-%m-%d %H:%M %Z} ({team.timezone}): "
         f"{count} postmortem{'' if count == 1 else 's'} in review.",
         "",
     ]

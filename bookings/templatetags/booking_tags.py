@@ -36,16 +36,15 @@ def my_sessions(context) -> dict:
 
 @register.simple_tag
 def team_sessions_by_day(team, weeks) -> dict:
-    """{local date: [sessions]} for the calendar's visible days (one query)."""
+    """{date: [sessions]} for the calendar's visible days, dates in the viewer's zone like the calendar's
+    own (one query)."""
     days = [d["date"] for week in weeks for d in week]
     if not days or team is None:
         return {}
-    from zoneinfo import ZoneInfo
-
-    tz = ZoneInfo(team.timezone)
+    tz = timezone.get_current_timezone()
     start = dt.datetime.combine(days[0], dt.time(), tzinfo=tz)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    return sessions_by_local_day(team=team, start=start, end=end)
+    return sessions_by_local_day(team=team, start=start, end=end, tz=tz)
 
 
 @register.filter

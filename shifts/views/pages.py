@@ -291,7 +291,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     teams, team = _team(request)
     if team is None:
         return render(request, "shifts/calendar.html", {"teams": teams})
-    tz = zoneinfo.ZoneInfo(team.timezone)
+    # Days and times in the viewer's zone (their profile, else their team's: ViewerTimezoneMiddleware);
+    # each shift also shows the team's clock when it differs (supportops.templatetags.zones).
+    tz = timezone.get_current_timezone()
     view = "month" if request.GET.get("view") == "month" else "week"
     try:
         anchor = dt.date.fromisoformat(request.GET.get("date", ""))

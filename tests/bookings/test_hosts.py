@@ -52,7 +52,7 @@ def test_the_calendar_shows_the_teams_sessions(client, booking, teammate):
     client.force_login(teammate.user)
     page = client.get("/calendar/", {"team": "ads", "date": "2026-03-09"})
     assert page.status_code == 200
-    assert "10:00 session · " + booking.host.display_name in page.content.decode()
+    assert "10:00 CET session · " + booking.host.display_name in page.content.decode()
 
 
 def test_the_members_ical_feed_carries_their_sessions(client, booking, primary, teammate):

@@ -152,7 +152,7 @@ def test_script_in_title_and_summary_stays_inert_on_the_agenda(signed_in, draft,
     )
     services.postmortem_submit(postmortem=draft, actor=primary.user)
     page = signed_in.get("/postmortems/agenda/?team=ads").content.decode()
-    agenda = page.split('data-testid="agenda">', 1)[1].split("</article>", 1)[0]
+    agenda = page.split('data-testid="agenda" data-zone="team">', 1)[1].split("</article>", 1)[0]
     assert "<script" not in agenda and "<img" not in agenda and "javascript:" not in agenda
     assert "<h2>1. Crash &lt;script&gt;alert('x')&lt;/script&gt;</h2>" in agenda
     assert "<p>&lt;script&gt;alert('x')&lt;/script&gt;</p>" in agenda
