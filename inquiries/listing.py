@@ -9,17 +9,23 @@ stops, instead of sorting every row of a team to skip to page N. The cursor in l
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import BooleanField, Q, QuerySet, Sum
+from django.db.models import BooleanField, F, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
+
+# Row-value comparison "(a, b, id) > (x, y, z)" (Django's composite-key lookups; a plain OR of
+# comparisons where the database has no row values).
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from shifts.selectors import User, teams_for_user
 from supportops.errors import InvalidInput
 
-from .models import EffortLog, Inquiry
+from .models import DUE_KEY, PRIORITY_RANK, REQUESTER_KEY, STATUS_RANK, EffortLog, Inquiry
 
 COUNT_CAP = 1000
 ORDER = ("-received_at", "-id")
@@ -182,6 +188,123 @@ def keyset_page(
         page.next_cursor = cursor_encode("a", rows[-1])
     if rows and more_before:
         page.previous_cursor = cursor_encode("b", rows[0])
+    if count:
+        page.count, page.count_capped = capped_count(queryset)
+    return page
+
+
+# -- sorting by a column -------------------------------------------------------------------------------
+#
+# Newest/oldest first walk the received-at indexes above (`keyset_page`). The other columns a desk sorts
+# by each have an index of their own per team, (team, key..., id) in migration 0010, and their pages are
+# keysets too: "the next `size` rows after the cursor's (key..., id)" as one row comparison, which
+# PostgreSQL answers from that index (an Index Cond, not a filter). One direction per sort for all its
+# columns, so one index serves both directions. Across several teams (and for superusers) the database
+# sorts the matching rows instead: a member of one team, the common case, gets the index.
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A column sort: `?sort=<name>` ascending, `?sort=-<name>` descending; `first` is the direction a
+    click on the column's header gives first ("-" for most recent first)."""
+
+    name: str
+    label: str
+    keys: tuple  # expressions, in index order, before the id tie-break
+    kinds: tuple[type, ...]  # the Python type of each key's value (for the cursor)
+    first: str = ""
+
+
+SORTS = {
+    sort.name: sort
+    for sort in (
+        # Soonest response deadline first; none at the end.
+        Sort("due", "response due", (DUE_KEY,), (dt.datetime,)),
+        # Critical first, the longest waiting first within a priority.
+        Sort("priority", "priority", (PRIORITY_RANK, F("received_at")), (int, dt.datetime)),
+        # New, then responded, waiting, resolved; the longest waiting first within a status.
+        Sort("status", "status", (STATUS_RANK, F("received_at")), (int, dt.datetime)),
+        Sort("updated", "last change", (F("updated_at"),), (dt.datetime,), first="-"),
+        Sort("requester", "requester", (REQUESTER_KEY,), (str,)),
+    )
+}
+
+
+def sort_parse(value: str | None) -> tuple[Sort, bool] | None:
+    """(sort, descending) for a `?sort=` value of a column sort; None for newest/oldest or unknown."""
+    value = (value or "").strip()
+    sort = SORTS.get(value.removeprefix("-"))
+    return (sort, value.startswith("-")) if sort else None
+
+
+def _sorted_cursor_encode(sort: Sort, direction: str, values: list) -> str:
+    plain = [(v - EPOCH) // MICROSECOND if isinstance(v, dt.datetime) else v for v in values]
+    raw = json.dumps([sort.name, direction, plain], separators=(",", ":"))
+    return "s" + base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _sorted_cursor_decode(sort: Sort, cursor: str, kinds: list[type]) -> tuple[str, list]:
+    try:
+        if not cursor.startswith("s"):
+            raise ValueError(cursor)
+        body = cursor[1:]
+        name, direction, plain = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        if name != sort.name or direction not in ("a", "b") or len(plain) != len(kinds):
+            raise ValueError(name)
+        values = []
+        for kind, value in zip(kinds, plain, strict=True):
+            if kind is dt.datetime:
+                values.append(EPOCH + int(value) * MICROSECOND)
+            elif not isinstance(value, kind) or isinstance(value, bool):
+                raise ValueError(value)
+            else:
+                values.append(value)
+        return direction, values
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError, binascii.Error):
+        raise InvalidInput(
+            "This page link is not valid; start again from the first page.", field="cursor"
+        ) from None
+
+
+def keyset_page_sorted(
+    queryset: QuerySet, *, sort: Sort, descending: bool, cursor: str | None, size: int, count: bool = True
+) -> Page:
+    """`size` rows of `queryset` (filtered, unordered) in the sort's order, after or before the cursor's
+    row: (key..., id) compared as one row value, in the order of the sort's index."""
+    names = [f"sort_key_{n}" for n in range(len(sort.keys))]
+    rows_qs = queryset.annotate(**dict(zip(names, sort.keys, strict=True)))
+    columns = [*names, "id"]
+    kinds = [*sort.kinds, int]
+    forward = [f"-{c}" if descending else c for c in columns]
+    backward = [c if descending else f"-{c}" for c in columns]
+    direction, values = _sorted_cursor_decode(sort, cursor, kinds) if cursor else ("a", None)
+
+    def beyond(forwards: bool) -> QuerySet:
+        # Forwards in an ascending sort (or backwards in a descending one) is "greater than the cursor".
+        lookup = TupleGreaterThan if forwards != descending else TupleLessThan
+        return rows_qs.filter(lookup(Tuple(*(F(c) for c in columns)), tuple(values)))
+
+    if values is None:
+        rows = list(rows_qs.order_by(*forward)[: size + 1])
+        more_after, more_before = len(rows) > size, False
+        rows = rows[:size]
+    elif direction == "a":
+        rows = list(beyond(True).order_by(*forward)[: size + 1])
+        more_after, more_before = len(rows) > size, True
+        rows = rows[:size]
+    else:
+        rows = list(beyond(False).order_by(*backward)[: size + 1])
+        more_before, more_after = len(rows) > size, True
+        rows = rows[:size][::-1]
+    page = Page(rows=with_effort(rows))
+
+    def key_of(row) -> list:
+        return [getattr(row, c) for c in columns]
+
+    if rows and more_after:
+        page.next_cursor = _sorted_cursor_encode(sort, "a", key_of(rows[-1]))
+    if rows and more_before:
+        page.previous_cursor = _sorted_cursor_encode(sort, "b", key_of(rows[0]))
     if count:
         page.count, page.count_capped = capped_count(queryset)
     return page

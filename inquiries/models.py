@@ -1,12 +1,36 @@
 """Inquiries, their public thread and timeline, escalations, effort, backlog, SLA notices and handoffs."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, Lower
 
 from shifts.models import Member, Team, Topic, new_token
 
 OPEN_STATUSES = ("new", "responded", "waiting")
+
+# Sort keys of the inquiry list's columns (inquiries.listing), each indexed per team below. Written once
+# here: PostgreSQL uses an expression index only for the very same expression.
+# Inquiries without a response deadline sort after every deadline (never NULL: a plain row comparison).
+NO_DEADLINE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+DUE_KEY = Coalesce("response_due_at", Value(NO_DEADLINE))
+PRIORITY_RANK = Case(
+    When(priority="critical", then=Value(0)),
+    When(priority="high", then=Value(1)),
+    When(priority="normal", then=Value(2)),
+    default=Value(3),
+    output_field=models.IntegerField(),
+)
+STATUS_RANK = Case(
+    When(status="new", then=Value(0)),
+    When(status="responded", then=Value(1)),
+    When(status="waiting", then=Value(2)),
+    default=Value(3),
+    output_field=models.IntegerField(),
+)
+REQUESTER_KEY = Lower("requester_name")
 
 
 class Inquiry(models.Model):
@@ -118,6 +142,14 @@ class Inquiry(models.Model):
             # migration 0004.
             models.Index(fields=["team", "-received_at", "-id"], name="inquiry_team_received_id"),
             models.Index(fields=["-received_at", "-id"], name="inquiry_received_id"),
+            # The list's other sortable columns, per team, with id as the tie-break (inquiries.listing).
+            models.Index(F("team"), DUE_KEY, F("id"), name="inquiry_team_due_id"),
+            models.Index(
+                F("team"), PRIORITY_RANK, F("received_at"), F("id"), name="inquiry_team_priority_id"
+            ),
+            models.Index(F("team"), STATUS_RANK, F("received_at"), F("id"), name="inquiry_team_status_id"),
+            models.Index(fields=["team", "updated_at", "id"], name="inquiry_team_updated_id"),
+            models.Index(F("team"), REQUESTER_KEY, F("id"), name="inquiry_team_requester_id"),
             # The load report's "responded in the period" (first-reply authors).
             models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),

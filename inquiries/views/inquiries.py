@@ -17,7 +17,7 @@ from supportops.errors import DomainError, InvalidInput
 
 from .. import services
 from ..filters import STATUS_CHOICES, InquiryFilter
-from ..listing import inquiry_list_for_user, keyset_page
+from ..listing import inquiry_list_for_user, keyset_page, keyset_page_sorted, sort_parse
 from ..models import CannedReply, EffortLog, Escalation, Inquiry, SavedView
 from ..selectors import (
     escalations_of,
@@ -32,11 +32,34 @@ from ._common import not_found_as_404
 
 PAGE_SIZE = 50
 
+# The sortable columns: (?sort= value ascending, descending, the one a first click gives).
+SORT_COLUMNS = {
+    "received": ("oldest", "newest", "newest"),
+    "due": ("due", "-due", "due"),
+    "priority": ("priority", "-priority", "priority"),
+    "status": ("status", "-status", "status"),
+    "updated": ("updated", "-updated", "-updated"),
+    "requester": ("requester", "-requester", "requester"),
+}
+
+
+def _sort_links(query, current: str) -> dict[str, dict]:
+    """Per column header: the link a click follows (the other direction when sorted by it already) and
+    the arrow showing the current order."""
+    links = {}
+    for column, (up, down, first) in SORT_COLUMNS.items():
+        target = (down if current == up else up) if current in (up, down) else first
+        params = query.copy()
+        params["sort"] = target
+        arrow = "▲" if current == up else "▼" if current == down else ""
+        links[column] = {"query": params.urlencode(), "arrow": arrow, "active": bool(arrow)}
+    return links
+
 
 @login_required
 def inquiry_list(request: HttpRequest) -> HttpResponse:
-    """The list a desk works from: open inquiries by default, filters, newest or oldest first, saved
-    views and bulk actions. `status=all` shows every status."""
+    """The list a desk works from: open inquiries by default, filters, sorting by a column (newest first by
+    default), saved views and bulk actions. `status=all` shows every status."""
     teams = list(teams_for_user(user=request.user).order_by("name"))
     params = request.GET.copy()
     if "status" not in params:
@@ -47,18 +70,32 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         params, queryset=inquiry_list_for_user(user=request.user, teams=teams), request=request
     )
     queryset = filterset.qs if filterset.is_valid() else Inquiry.objects.none()
+    column_sort = sort_parse(request.GET.get("sort"))
     ascending = request.GET.get("sort") == "oldest"
+    current_sort = request.GET.get("sort") if column_sort or ascending else "newest"
+
+    def page_at(cursor: str | None):
+        if column_sort:
+            sort, descending = column_sort
+            return keyset_page_sorted(
+                queryset, sort=sort, descending=descending, cursor=cursor, size=PAGE_SIZE
+            )
+        return keyset_page(queryset, cursor=cursor, size=PAGE_SIZE, ascending=ascending)
+
     try:
-        page = keyset_page(
-            queryset, cursor=request.GET.get("cursor") or None, size=PAGE_SIZE, ascending=ascending
-        )
+        page = page_at(request.GET.get("cursor") or None)
     except InvalidInput:
-        page = keyset_page(queryset, cursor=None, size=PAGE_SIZE, ascending=ascending)
+        page = page_at(None)
     query = request.GET.copy()
     query.pop("cursor", None)
     query.pop("page", None)
-    sort_query = query.copy()
-    sort_query["sort"] = "newest" if ascending else "oldest"
+    pager = (
+        ("Oldest", "Older", "Newer")
+        if ascending
+        else ("First", "Previous", "Next")
+        if column_sort
+        else ("Newest", "Newer", "Older")
+    )
     return render(
         request,
         "inquiries/list.html",
@@ -81,7 +118,8 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
             "status_param": request.GET.get("status", "open"),
             "ascending": ascending,
             "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
+            "sorts": _sort_links(query, current_sort),
+            "pager": pager,
             "now": timezone.now(),
         },
     )

@@ -109,3 +109,13 @@ def duration(minutes: int | None) -> str:
         return f"{minutes} min"
     hours, rest = divmod(minutes, 60)
     return f"{hours} h" if not rest else f"{hours} h {rest} min"
+
+
+@register.filter
+def ago(value: dt.datetime | None) -> str:
+    """ "3 hours ago": how long ago, to the largest unit (no clock time, so no zone to name)."""
+    if value is None:
+        return ""
+    from django.utils.timesince import timesince
+
+    return f"{timesince(value, depth=1)} ago"
