@@ -43,6 +43,23 @@ SORT_COLUMNS = {
 }
 
 
+# The same orders in the filter form (on a phone the list is cards, without column headers).
+SORT_CHOICES = [
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("due", "Response due, soonest first"),
+    ("-due", "Response due, latest first"),
+    ("priority", "Priority, critical first"),
+    ("-priority", "Priority, low first"),
+    ("status", "Status, new first"),
+    ("-status", "Status, resolved first"),
+    ("-updated", "Changed most recently first"),
+    ("updated", "Changed longest ago first"),
+    ("requester", "Requester, A to Z"),
+    ("-requester", "Requester, Z to A"),
+]
+
+
 def _sort_links(query, current: str) -> dict[str, dict]:
     """Per column header: the link a click follows (the other direction when sorted by it already) and
     the arrow showing the current order."""
@@ -119,6 +136,8 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
             "ascending": ascending,
             "query": query.urlencode(),
             "sorts": _sort_links(query, current_sort),
+            "sort_choices": SORT_CHOICES,
+            "current_sort": current_sort,
             "pager": pager,
             "now": timezone.now(),
         },

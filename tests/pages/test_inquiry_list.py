@@ -129,7 +129,9 @@ def mixed(team, primary):
 
 
 def _expected(rows, sort: str) -> list[str]:
+    sort = {"newest": "-received", "oldest": "received"}.get(sort, sort)
     key = {
+        "received": lambda i: (i.received_at, i.pk),
         "due": lambda i: (i.response_due_at is None, i.response_due_at or 0, i.pk),
         "priority": lambda i: (PRIORITY_RANKS[i.priority], i.received_at, i.pk),
         "status": lambda i: (STATUS_RANKS[i.status], i.received_at, i.pk),
@@ -293,3 +295,18 @@ def test_each_column_sort_walks_its_index_on_postgresql(client, team, primary, s
     scan = next(n for n in nodes if n.get("Index Name") == index)
     # The cursor's (key..., id) bounds the index scan itself: a deep page costs what the first one does.
     assert "ROW(" in scan.get("Index Cond", "") and "Filter" not in scan, scan
+
+
+def test_the_sort_menu_offers_every_order_for_a_phone_without_column_headers(client, primary, mixed):
+    import re
+
+    client.force_login(primary.user)
+    html = client.get("/inquiries/", {"sort": "-status", "status": "all"}).content.decode()
+    menu = html.split('data-testid="sort-select">', 1)[1].split("</select>", 1)[0]
+    values = re.findall(r'<option value="([^"]+)"', menu)
+    assert '<option value="-status" selected>' in menu and len(values) == 12
+    for value in values:
+        assert (
+            _refs(client.get("/inquiries/", {"sort": value, "status": "all"}))[:5]
+            == _expected(mixed, value)[:5]
+        )
