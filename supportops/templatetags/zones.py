@@ -118,4 +118,6 @@ def ago(value: dt.datetime | None) -> str:
         return ""
     from django.utils.timesince import timesince
 
+    if timezone.now() - value < dt.timedelta(minutes=1):
+        return "just now"
     return f"{timesince(value, depth=1)} ago"

@@ -2,13 +2,15 @@
 inquiry's status and deadline on its first screen. Screenshots land in test-results/screens/ to look at."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from accounts.models import Profile
 from postmortems.models import Postmortem
-from shifts.models import Shift
+from shifts.models import Rotation, Shift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +33,12 @@ def world(on_shift, make_inquiry, manager, teammate, open_team):
         subject="A rather long subject line about a notebook kernel that dies when loading the dataset"
     )
     postmortem = Postmortem.objects.create(team=open_team, title="Grading outage", summary="**Bold** summary")
+    # The manager reads in New York, the team works in Zurich: the pages show both clocks where it matters.
+    Profile.objects.create(user=manager.user, timezone="America/New_York")
+    rotation = Rotation.objects.create(
+        team=open_team, shift_length_minutes=30, handoff_time=dt.time(9), starts_on=timezone.localdate()
+    )
+    rotation.members.set([on_shift.member, teammate])
     return {"inquiry": inquiry, "postmortem": postmortem, "team": open_team}
 
 
@@ -39,10 +47,13 @@ def _pages(world) -> list[str]:
     return [
         "/",
         "/inquiries/",
+        "/inquiries/?sort=priority&status=all",
         f"/inquiries/{world['inquiry'].reference}/",
         "/inquiries/new/",
         "/calendar/",
+        "/calendar/?view=month",
         "/rotations/",
+        "/sessions/",
         "/backlog/",
         "/postmortems/",
         f"/postmortems/{world['postmortem'].pk}/",
@@ -56,6 +67,8 @@ def _pages(world) -> list[str]:
         "/teams/",
         f"/teams/{team}/",
         f"/teams/{team}/canned-replies/",
+        f"/teams/{team}/audit/",
+        f"/teams/{team}/integrations/",
         "/inbox/",
         "/profile/",
     ]
@@ -84,7 +97,7 @@ def test_every_signed_in_page_fits_the_screen(chromium, live_server, world, mana
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > viewport["width"]:
             too_wide[path] = width
-        name = path.strip("/").replace("/", "_").replace("?", "_") or "dashboard"
+        name = re.sub(r"[^\w.-]+", "_", path.strip("/")) or "dashboard"
         page.screenshot(path=str(SCREENS / f"{viewport['width']}-{name}.png"))
     assert too_wide == {}
     assert refused == []  # nothing inline was blocked by the CSP

@@ -239,7 +239,8 @@ def test_the_calendar_puts_a_shift_on_the_viewers_day_and_shows_the_teams_clock_
     client.force_login(primary.user)
     html = client.get(f"/calendar/?team={team.slug}&date=2026-03-09").content.decode()
     monday = html.split("09 Mar</strong>", 1)[1].split("</td>", 1)[0]
-    assert "21:00–01:00 EDT" in monday, monday  # US summer time began on 8 March, Europe's on 29 March
+    # US summer time began on 8 March, Europe's begins on 29 March.
+    assert "21:00–Tue 10 Mar 01:00 EDT" in monday, monday
     assert "team 02:00 CET" in monday
     assert late.pk and "Times in your zone, America/New_York" in html and "Europe/Zurich" in html
 
