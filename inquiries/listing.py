@@ -205,27 +205,25 @@ def keyset_page(
 
 @dataclass(frozen=True)
 class Sort:
-    """A column sort: `?sort=<name>` ascending, `?sort=-<name>` descending; `first` is the direction a
-    click on the column's header gives first ("-" for most recent first)."""
+    """A column sort: `?sort=<name>` ascending, `?sort=-<name>` descending (the page's header links and
+    menu: inquiries.views.inquiries)."""
 
     name: str
-    label: str
     keys: tuple  # expressions, in index order, before the id tie-break
     kinds: tuple[type, ...]  # the Python type of each key's value (for the cursor)
-    first: str = ""
 
 
 SORTS = {
     sort.name: sort
     for sort in (
         # Soonest response deadline first; none at the end.
-        Sort("due", "response due", (DUE_KEY,), (dt.datetime,)),
+        Sort("due", (DUE_KEY,), (dt.datetime,)),
         # Critical first, the longest waiting first within a priority.
-        Sort("priority", "priority", (PRIORITY_RANK, F("received_at")), (int, dt.datetime)),
+        Sort("priority", (PRIORITY_RANK, F("received_at")), (int, dt.datetime)),
         # New, then responded, waiting, resolved; the longest waiting first within a status.
-        Sort("status", "status", (STATUS_RANK, F("received_at")), (int, dt.datetime)),
-        Sort("updated", "last change", (F("updated_at"),), (dt.datetime,), first="-"),
-        Sort("requester", "requester", (REQUESTER_KEY,), (str,)),
+        Sort("status", (STATUS_RANK, F("received_at")), (int, dt.datetime)),
+        Sort("updated", (F("updated_at"),), (dt.datetime,)),
+        Sort("requester", (REQUESTER_KEY,), (str,)),
     )
 }
 

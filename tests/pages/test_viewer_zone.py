@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from audit.services import audit_record
 from bookings.models import Booking
+from inquiries.services import effort_log, inquiry_resolve, inquiry_respond
 from integrations.models import Integration
 from postmortems.models import Milestone, Postmortem
 from shifts.models import Absence, Rotation, Shift, Swap
@@ -134,6 +135,11 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
     Swap.objects.create(team=team, shift=shifts[2], requester=primary, counterpart=teammate)
     inquiry = make_inquiry(subject="Kernel dies when loading the dataset")
     make_inquiry(subject="Grading is stuck", topic=topic)
+    answered = make_inquiry(subject="Where is the exercise sheet")
+    inquiry_respond(inquiry=answered, actor=primary.user, body="Here it is.")
+    effort_log(inquiry=answered, actor=primary.user, minutes=20, note="Looked it up")
+    done = make_inquiry(subject="Login fails")
+    inquiry_resolve(inquiry=done, actor=primary.user, kind="answered", note="Fixed")
     postmortem = Postmortem.objects.create(
         team=team, title="Grading outage", summary="What happened", status="in_review", submitted_at=now
     )
@@ -159,7 +165,14 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
     for member in (manager, primary):
         notify(recipient=member.user, kind="shift_reminder", title="Your shift starts soon", team=team)
     audit_record(actor=manager.user, action="team.updated", team=team, obj=team)
-    return {"team": team, "inquiry": inquiry, "postmortem": postmortem, "shift": shifts[2]}
+    return {
+        "team": team,
+        "inquiry": inquiry,
+        "answered": answered,
+        "done": done,
+        "postmortem": postmortem,
+        "shift": shifts[2],
+    }
 
 
 def _pages(world) -> list[str]:
@@ -172,6 +185,8 @@ def _pages(world) -> list[str]:
         "/inquiries/",
         "/inquiries/?status=all&sort=oldest",
         f"/inquiries/{world['inquiry'].reference}/",
+        f"/inquiries/{world['answered'].reference}/",
+        f"/inquiries/{world['done'].reference}/",
         "/inquiries/new/",
         f"/calendar/?team={team}",
         f"/calendar/?team={team}&view=month",
