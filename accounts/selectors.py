@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 
 from shifts.coverage import validate_timezone  # noqa: F401 - re-exported for the profile form
@@ -58,3 +60,9 @@ def muted_email_pairs(wanted: dict[int, set[str]]) -> set[tuple[int, str]]:
     for user_id, kinds in rows.values_list("user_id", "email_muted_kinds"):
         muted |= {(user_id, kind) for kind in wanted[user_id] if kind in (kinds or [])}
     return muted
+
+
+def chosen_zones(user_ids: Sequence[int]) -> dict[int, str]:
+    """{user id: zone} for those of the people who chose a zone in their profile (one query)."""
+    rows = Profile.objects.filter(user_id__in=list(user_ids)).exclude(timezone="")
+    return dict(rows.values_list("user_id", "timezone"))

@@ -18,8 +18,8 @@ from inquiries.services import (
     inquiry_reopen,
     inquiry_requester_reply,
 )
+from notices.models import OutboundMessage
 from supportops.errors import ConflictError
-from supportops.models import OutboundMessage
 from supportops.notifications import outbox_add
 
 from ..github_api import graphql_url, rest_comments_url

@@ -10,9 +10,9 @@ from icalendar import Calendar
 
 from bookings import services
 from bookings.models import BookingEvent
+from notices.models import Notification, OutboundMessage
 from shifts import services as shift_services
 from shifts.models import CalendarFeed, Shift
-from supportops.models import Notification, OutboundMessage
 
 from .conftest import day_shifts, local
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from inquiries.handoff import handoff_sweep
 from inquiries.models import Event, Inquiry, SlaNotice
 from inquiries.sla import sla_sweep
+from notices.models import Notification, OutboundMessage
 from reports.period import period_parse
 from reports.selectors import response_times
 from shifts.models import Shift
-from supportops.models import Notification, OutboundMessage
 
 pytestmark = pytest.mark.django_db
 

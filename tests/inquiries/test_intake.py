@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from inquiries import services
 from inquiries.models import Event, Inquiry, Message
+from notices.models import Notification, OutboundMessage
 from shifts.models import Shift
 from supportops.errors import InvalidInput, NotFoundError
-from supportops.models import Notification, OutboundMessage
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inquiries.models import Event, Inquiry
+from notices.models import OutboundMessage
 from shifts.models import Shift
 from shifts.selectors import primary_for_arrival
-from supportops.models import OutboundMessage
 
 FORM = {
     "team": "ads",

@@ -9,11 +9,11 @@ import time_machine
 from inquiries import services
 from inquiries.models import Inquiry, SlaNotice
 from inquiries.sla import sla_sweep
+from notices.models import Notification
 from reports.period import period_parse
 from reports.selectors import response_times
 from shifts.models import Shift
 from shifts.services.teams import team_update
-from supportops.models import Notification
 from tests.factories import WEEKDAYS_9_TO_5
 
 pytestmark = pytest.mark.django_db

@@ -27,11 +27,11 @@ from bookings.models import Booking
 from inquiries import services as inquiry_services
 from inquiries.models import CannedReply, Escalation, Improvement, Inquiry, SavedView
 from integrations import services as integration_services
+from notices.models import Notification
 from postmortems import services as postmortem_services
 from postmortems.models import Postmortem
 from shifts import services as shift_services
 from shifts.models import Absence, CalendarFeed, Member, Rotation, Shift, Swap
-from supportops.models import Notification
 from tests.factories import make_member, make_team
 
 pytestmark = pytest.mark.django_db
@@ -1246,7 +1246,7 @@ def test_developer_cannot_do_manager_things_through_pages_or_api(world):
 
 
 def _intake_counts():
-    from supportops.models import OutboundMessage
+    from notices.models import OutboundMessage
 
     return Inquiry.objects.count(), OutboundMessage.objects.count(), Notification.objects.count()
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from notices.models import Notification
 from shifts.models import Absence, Rotation, Shift, ShiftEvent, Swap
 from shifts.services import absence_create, rotation_schedule
-from supportops.models import Notification
 from tests.factories import make_member
 from tests.shifts.fairness import assert_within_bound, deviations_after_every_shift
 
