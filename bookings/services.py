@@ -17,7 +17,7 @@ from django.utils import timezone
 from shifts.models import Member, Rotation, Shift, Team
 from shifts.selectors import membership_of, user_manages
 from supportops.errors import ConflictError, InvalidInput, NotFoundError
-from supportops.notifications import email_message, notify, outbox_add
+from supportops.notifications import at, email_message, notify, outbox_add
 
 from . import invitations
 from .models import Booking, BookingEvent
@@ -73,9 +73,10 @@ def team_offering_sessions(*, slug: str) -> Team:
 # -- messages ----------------------------------------------------------------------------------------
 
 
-def _local(booking: Booking, at: dt.datetime | None = None) -> str:
+def _local(booking: Booking, instant: dt.datetime | None = None) -> str:
+    """For the learner (no account, no zone of their own): the team's clock, zone spelled out."""
     tz = zoneinfo.ZoneInfo(booking.team.timezone)
-    return f"{(at or booking.starts_at).astimezone(tz):%A %d %B %Y, %H:%M} ({booking.team.timezone})"
+    return f"{(instant or booking.starts_at).astimezone(tz):%A %d %B %Y, %H:%M} ({booking.team.timezone})"
 
 
 def _learner_email(booking: Booking, *, subject: str, intro: str, cancelled: bool = False) -> None:
@@ -211,7 +212,7 @@ def booking_create(
             booking,
             member=booking.host,
             kind="session_booked",
-            title=f"Session with {name} on {_local(booking)}",
+            title=f"Session with {name} on {at(booking.starts_at)}",
             body=f"Agenda: {agenda}" if agenda else "",
         )
     return booking
@@ -251,7 +252,7 @@ def booking_cancel(*, booking: Booking, actor=None, now: dt.datetime | None = No
             booking,
             member=booking.host,
             kind="session_cancelled",
-            title=f"Cancelled: session with {booking.learner_name} on {_local(booking)}",
+            title=f"Cancelled: session with {booking.learner_name} on {at(booking.starts_at)}",
         )
     return booking
 
@@ -387,7 +388,7 @@ def _rehost_one(*, booking_id: int, now: dt.datetime) -> int:
             from_value=previous.display_name[:120],
             to_value=shift.member.display_name[:120],
         )
-        when = _local(booking)
+        when = at(booking.starts_at)  # in each host's zone
         _tell_host(
             booking,
             member=shift.member,

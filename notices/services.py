@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from supportops.notifications import TEAM_EVENTS, Notice, email_filters, has_times, in_zone, zone_sources
+from supportops.notifications import TEAM_EVENTS, Notice, Preferences, has_times, in_zone, preference_sources
 
 from .mail import header_safe
 from .models import Notification, OutboundMessage
@@ -179,31 +179,27 @@ def team_webhook(*, team, kind: str, title: str, body: str = "", link: str = "",
         )
 
 
-def _muted(batches) -> set[tuple[int, str]]:
+def _preferences(notices: list[Notice], *, email: bool) -> Preferences:
+    """The recipients' email mutes (when emailing) and chosen zones (for notices with times in them),
+    from the registered sources: one query at most (accounts), none when nothing needs asking."""
     wanted: dict[int, set[str]] = {}
-    for notice, rows in batches:
-        for row in rows:
-            wanted.setdefault(row.recipient_id, set()).add(notice.kind)
+    zones_for: set[int] = set()
+    for notice in notices:
+        timed = has_times(notice.title) or has_times(notice.body)
+        for user in notice.recipients:
+            if user is None:
+                continue
+            if email and user.email:
+                wanted.setdefault(user.pk, set()).add(notice.kind)
+            if timed:
+                zones_for.add(user.pk)
     muted: set[tuple[int, str]] = set()
-    for email_filter in email_filters if wanted else []:
-        muted |= email_filter(wanted)
-    return muted
-
-
-def _zones(notices: list[Notice]) -> dict[int, str]:
-    """{recipient id: the zone they chose} for the recipients of notices that carry times (one query
-    per registered source; none when no notice has a time in it)."""
-    ids = {
-        user.pk
-        for notice in notices
-        if has_times(notice.title) or has_times(notice.body)
-        for user in notice.recipients
-        if user is not None
-    }
     zones: dict[int, str] = {}
-    for source in zone_sources if ids else []:
-        zones.update(source(sorted(ids)))
-    return zones
+    for source in preference_sources if wanted or zones_for else []:
+        found = source(wanted=wanted, zones_for=zones_for)
+        muted |= found.muted
+        zones.update(found.zones)
+    return Preferences(muted=muted, zones=zones)
 
 
 def _default_zone(notice: Notice) -> str:
@@ -215,7 +211,8 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool 
     also a manager) is told once. Each row's title and body are written in its recipient's zone; the
     team's webhook gets one post per team-level notice (TEAM_EVENTS), in the team's zone."""
     notices = list(notices)
-    zones = _zones(notices)
+    preferences = _preferences(notices, email=email)
+    zones = preferences.zones
     batches: list[tuple[Notice, list[Notification]]] = []
     for notice in notices:
         seen: set[int] = set()
@@ -241,7 +238,7 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool 
     notifications = Notification.objects.bulk_create([row for _, rows in batches for row in rows])
 
     messages: list[OutboundMessage] = []
-    muted = _muted(batches) if email else set()
+    muted = preferences.muted
     for notice, rows in batches:
         if email:
             url = absolute_url(notice.link) if notice.link else ""

@@ -241,21 +241,21 @@ def emailed_inquiry_ids(message_ids: Sequence[int]) -> dict[int, int]:
 
 
 # Who does not want which notice by email, and which zone a person reads times in, are kept by an app
-# above this one (accounts): it registers them here, `notices` asks.
-EmailFilter = Callable[[dict[int, set[str]]], set[tuple[int, str]]]
-ZoneSource = Callable[[Sequence[int]], dict[int, str]]
-email_filters: list[EmailFilter] = []
-zone_sources: list[ZoneSource] = []
+# above this one (accounts): it registers a source here, `notices` asks it once per batch of notices.
 
 
-def register_email_filter(email_filter: EmailFilter) -> None:
-    """`email_filter({user id: {kinds}})` -> the (user id, kind) pairs to keep out of email; the in-app
-    notice is always written."""
-    if email_filter not in email_filters:
-        email_filters.append(email_filter)
+@dataclass(frozen=True)
+class Preferences:
+    muted: set[tuple[int, str]]  # (user id, kind) pairs kept out of email (the in-app notice is written)
+    zones: dict[int, str]  # user id -> the zone they chose; people without a choice are left out
 
 
-def register_zone_source(source: ZoneSource) -> None:
-    """`source([user ids])` -> {user id: the zone they chose}; people without a choice are left out."""
-    if source not in zone_sources:
-        zone_sources.append(source)
+# `source(wanted={user id: {kinds}}, zones_for={user ids})` -> Preferences; one query at most, none
+# when nothing asked for can differ from the default.
+PreferenceSource = Callable[..., Preferences]
+preference_sources: list[PreferenceSource] = []
+
+
+def register_preferences(source: PreferenceSource) -> None:
+    if source not in preference_sources:
+        preference_sources.append(source)

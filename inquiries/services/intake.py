@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at
 from supportops.errors import InvalidInput
-from supportops.notifications import notify, team_webhook
+from supportops.notifications import at, notify, team_webhook
 
 from .. import deadlines
 from ..deadlines import response_deadlines
@@ -20,7 +20,6 @@ from ._common import (
     clean_text,
     email_requester,
     inquiry_path,
-    local_time,
     member_of_team,
     now,
     require_actor_member,
@@ -320,7 +319,7 @@ def inquiry_create(
 
 
 def _deadline(due: dt.datetime | None, team: Team) -> str:
-    return local_time(due, team) if due else "the next coverage window"
+    return at(due) if due else "the next coverage window"
 
 
 def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member | None) -> None:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from supportops.errors import ConflictError, InvalidInput
-from supportops.notifications import notify
+from supportops.notifications import at, notify
 
 from ..models import Member, Shift, ShiftEvent, Swap
 from ..selectors import user_manages
@@ -13,8 +13,8 @@ from .common import unavailable_reason
 
 
 def _when(shift: Shift) -> str:
-    """The shift as the team reads it: "primary shift starting Mon 23 Nov 09:00 CET" (team's zone)."""
-    return f"{shift.role} shift starting {shift.team.local_time(shift.starts_at)}"
+    """For a notice: "primary shift starting Mon 23 Nov 09:00 CET", in each recipient's zone."""
+    return f"{shift.role} shift starting {at(shift.starts_at)}"
 
 
 def notified_for_override(*, shift: Shift, member: Member) -> list[str]:

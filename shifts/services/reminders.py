@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from supportops.notifications import notify
+from supportops.notifications import at, notify
 
 from ..models import Shift, ShiftReminder
 
@@ -48,12 +48,12 @@ def shift_reminders_send(*, now: dt.datetime | None = None) -> int:
                     claimed = claimed or created
                 if not claimed:
                     continue
-                local = shift.team.local_time(shift.starts_at)
+                local = at(shift.starts_at)
                 notify(
                     recipient=shift.member.user,
                     kind="shift_reminder",
                     title=f"Your {shift.team.name} {shift.role} shift starts {local}",
-                    body=f"{shift.role.capitalize()} from {local} ({shift.team.timezone}).",
+                    body=f"{shift.role.capitalize()} from {local} to {at(shift.ends_at)}.",
                     link=f"/rotations/?team={shift.team.slug}",
                     team=shift.team,
                     shift=shift,
