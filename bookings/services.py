@@ -8,7 +8,7 @@ import logging
 import re
 import zoneinfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from shifts.models import Member, Rotation, Shift, Team
 from shifts.selectors import membership_of, user_manages
-from supportops.errors import ConflictError, InvalidInput, NotFoundError
-from supportops.notifications import at, email_message, notify, outbox_add
+from supportops.errors import ConflictError, Forbidden, InvalidInput, NotFoundError
+from supportops.notifications import NoticeKind, at, email_message, notify, outbox_add
 
 from . import invitations
 from .models import Booking, BookingEvent
@@ -211,7 +211,7 @@ def booking_create(
         _tell_host(
             booking,
             member=booking.host,
-            kind="session_booked",
+            kind=NoticeKind.SESSION_BOOKED,
             title=f"Session with {name} on {at(booking.starts_at)}",
             body=f"Agenda: {agenda}" if agenda else "",
         )
@@ -251,7 +251,7 @@ def booking_cancel(*, booking: Booking, actor=None, now: dt.datetime | None = No
         _tell_host(
             booking,
             member=booking.host,
-            kind="session_cancelled",
+            kind=NoticeKind.SESSION_CANCELLED,
             title=f"Cancelled: session with {booking.learner_name} on {at(booking.starts_at)}",
         )
     return booking
@@ -262,7 +262,7 @@ def _check_may_record(*, booking: Booking, actor) -> None:
         return
     if membership_of(user=actor, team=booking.team) is None:
         raise NotFoundError(f"No session {booking.pk} in your teams.")
-    raise PermissionDenied("Only the session's host or a manager can change it.")
+    raise Forbidden("Only the session's host or a manager can change it.")
 
 
 def booking_record(
@@ -392,14 +392,14 @@ def _rehost_one(*, booking_id: int, now: dt.datetime) -> int:
         _tell_host(
             booking,
             member=shift.member,
-            kind="session_rehosted",
+            kind=NoticeKind.SESSION_REHOSTED,
             title=f"You now host the session with {booking.learner_name} on {when}",
             body=f"The shift changed hands from {previous.display_name}.",
         )
         _tell_host(
             booking,
             member=previous,
-            kind="session_rehosted",
+            kind=NoticeKind.SESSION_REHOSTED,
             title=f"{shift.member.display_name} now hosts the session with {booking.learner_name} on {when}",
             body="The shift changed hands.",
         )

@@ -29,7 +29,7 @@ from shifts.models import Member, Rotation, Shift, Team
 from shifts.selectors import next_shift, shift_at
 from supportops.db import insert_ignoring_conflicts
 from supportops.errors import NotFoundError
-from supportops.notifications import Notice, at, email_message, notify_many, outbox_add
+from supportops.notifications import Notice, NoticeKind, at, email_message, notify_many, outbox_add
 
 from .models import OPEN_STATUSES, Event, Handoff, Inquiry, Message
 from .services._common import local_time, tracking_url_for_token
@@ -100,7 +100,7 @@ def _notify_uncovered(*, team: Team, holders: list[Member], after: dt.datetime, 
         [
             Notice(
                 recipients=managers,
-                kind="queue_uncovered",
+                kind=NoticeKind.QUEUE_UNCOVERED,
                 title=f"{team.name}: no Primary after {at(after)}",
                 body=(
                     f"{names}'s shift ended and no primary shift follows. "
@@ -229,7 +229,7 @@ def team_hand_off(*, team: Team, now: dt.datetime | None = None) -> HandoffRun |
             Event.objects.bulk_create(
                 Event(
                     inquiry_id=row["pk"],
-                    kind="handed_off",
+                    kind=Event.Kind.HANDED_OFF,
                     actor=None,
                     from_value=holders[row["assignee_id"]].display_name[:200],
                     to_value=incoming.display_name[:200],
@@ -264,7 +264,7 @@ def team_hand_off(*, team: Team, now: dt.datetime | None = None) -> HandoffRun |
             [
                 Notice(
                     recipients=[incoming.user],
-                    kind="handoff_digest",
+                    kind=NoticeKind.HANDOFF_DIGEST,
                     title=f"Handoff{source}: {len(moved)} inquiries are now yours",
                     body=_digest(
                         team=team, moved=moved, holders=holders, missed=[h.boundary for h in handoffs]

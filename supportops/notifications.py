@@ -30,34 +30,34 @@ if TYPE_CHECKING:
 
 class NoticeKind(models.TextChoices):
     """Every kind a notification is sent with, in one place (`notices.models.Notification.Kind`; not
-    `choices=` on the column: a new kind would need a migration). `TEAM_EVENTS` are those a team's
-    webhook also receives."""
+    `choices=` on the column: a new kind would need a migration); the labels are what the inbox shows.
+    `TEAM_EVENTS` are those a team's webhook also receives."""
 
     NEW_INQUIRY = "new_inquiry", "New inquiry"
     ASSIGNED = "assigned", "Assigned to you"
-    REQUESTER_REPLIED = "requester_replied", "Requester replied"
+    REQUESTER_REPLIED = "requester_replied", "The requester replied"
     REOPENED = "reopened", "Reopened"
-    ESCALATED = "escalated", "Escalated to you"
+    ESCALATED = "escalated", "Your help is asked"
     ESCALATION_ACCEPTED = "escalation_accepted", "Escalation accepted"
     ESCALATION_DECLINED = "escalation_declined", "Escalation declined"
     RESPONSE_DUE_SOON = "response_due_soon", "Response due soon"
     RESPONSE_OVERDUE = "response_overdue", "Response overdue"
     GUARANTEE_BREACHED = "guarantee_breached", "Guarantee breached"
     RESOLUTION_OVERDUE = "resolution_overdue", "Resolution overdue"
-    QUEUE_UNCOVERED = "queue_uncovered", "Queue without a Primary"
-    HANDOFF_DIGEST = "handoff_digest", "Inquiries handed to you"
+    QUEUE_UNCOVERED = "queue_uncovered", "Queue uncovered"
+    HANDOFF_DIGEST = "handoff_digest", "Handed to you at shift change"
     SHIFT_CHANGED = "shift_changed", "Shift changed"
     SHIFT_REMINDER = "shift_reminder", "Shift reminder"
     SWAP_REQUESTED = "swap_requested", "Swap requested"
     SWAP_DECLINED = "swap_declined", "Swap declined"
-    ROTATION_UNFILLED = "rotation_unfilled", "Rotation has unfilled shifts"
-    POSTMORTEM_IN_REVIEW = "postmortem_in_review", "Postmortem in review"
+    ROTATION_UNFILLED = "rotation_unfilled", "Rotation cannot be filled"
+    POSTMORTEM_IN_REVIEW = "postmortem_in_review", "Postmortem to review"
     SESSION_BOOKED = "session_booked", "Session booked"
     SESSION_CANCELLED = "session_cancelled", "Session cancelled"
     SESSION_REHOSTED = "session_rehosted", "Session re-hosted"
     RESOLUTION_DUE_SOON = "resolution_due_soon", "Resolution due soon"
-    ACTION_ITEM_ASSIGNED = "action_item_assigned", "Postmortem action item assigned"
-    ACTION_ITEM_OVERDUE = "action_item_overdue", "Postmortem action item overdue"
+    ACTION_ITEM_ASSIGNED = "action_item_assigned", "Action item for you"
+    ACTION_ITEM_OVERDUE = "action_item_overdue", "Action item overdue"
     UNVERIFIED_REPLY = "unverified_reply", "Unverified email reply held"
 
 

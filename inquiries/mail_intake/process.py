@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 
 from shifts.models import Team
 from supportops.errors import ConflictError, DomainError, NotFoundError
-from supportops.notifications import emailed_inquiry_ids, notify
+from supportops.notifications import NoticeKind, emailed_inquiry_ids, notify
 
-from ..models import InboundEmail, Inquiry, Message
+from ..models import Event, InboundEmail, Inquiry, Message
 from ..services import event_record, inquiry_create, inquiry_reopen, inquiry_requester_reply
 from ..services._common import inquiry_path, require_actor_member
 from .parse import BODY_MAX, ParsedEmail, address_of
@@ -174,14 +174,17 @@ def _hold(*, inquiry: Inquiry, email: ParsedEmail, record: InboundEmail) -> None
         inquiry=inquiry, kind=Message.Kind.NOTE, author=None, body=(intro + body)[:BODY_MAX]
     )
     event_record(
-        inquiry=inquiry, kind="unverified_reply", to_value=email.from_address, note=email.verification
+        inquiry=inquiry,
+        kind=Event.Kind.UNVERIFIED_REPLY,
+        to_value=email.from_address,
+        note=email.verification,
     )
     record.held_body = body
     record.held_note = note
     if inquiry.assignee_id:
         notify(
             recipient=inquiry.assignee.user,
-            kind="unverified_reply",
+            kind=NoticeKind.UNVERIFIED_REPLY,
             title=f"{inquiry.reference}: unverified reply from {email.from_address}",
             body="Check it on the inquiry and accept it if it is genuine.",
             link=inquiry_path(inquiry),
@@ -216,7 +219,10 @@ def inbound_email_accept(*, inquiry: Inquiry, inbound_id: int, actor) -> str:
             result = _create(team=inquiry.team, email=email, follows=inquiry)
         who = actor.get_full_name() or actor.username
         event_record(
-            inquiry=inquiry, kind="unverified_reply_accepted", actor=actor, to_value=record.from_address
+            inquiry=inquiry,
+            kind=Event.Kind.UNVERIFIED_REPLY_ACCEPTED,
+            actor=actor,
+            to_value=record.from_address,
         )
         record.outcome = outcome
         record.inquiry = result

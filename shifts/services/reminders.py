@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from supportops.notifications import at, notify
+from supportops.notifications import NoticeKind, at, notify
 
 from ..models import Shift, ShiftReminder
 
@@ -51,7 +51,7 @@ def shift_reminders_send(*, now: dt.datetime | None = None) -> int:
                 local = at(shift.starts_at)
                 notify(
                     recipient=shift.member.user,
-                    kind="shift_reminder",
+                    kind=NoticeKind.SHIFT_REMINDER,
                     title=f"Your {shift.team.name} {shift.role} shift starts {local}",
                     body=f"{shift.role.capitalize()} from {local} to {at(shift.ends_at)}.",
                     link=f"/rotations/?team={shift.team.slug}",

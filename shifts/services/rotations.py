@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supportops.errors import InvalidInput
-from supportops.notifications import Notice, at, notify_many
+from supportops.notifications import Notice, NoticeKind, at, notify_many
 
 from ..business_time import BusinessCalendar
 from ..models import Absence, Member, Rotation, RotationMembership, Shift, ShiftEvent, Team, UnfilledSlot
@@ -506,7 +506,7 @@ def _notify_changes(*, team: Team, lost: Counter, gained: Counter) -> None:
         notices.append(
             Notice(
                 recipients=[member.user],
-                kind="shift_changed",
+                kind=NoticeKind.SHIFT_CHANGED,
                 title=f"Your {team.name} shifts changed",
                 body="; ".join(parts) + ". See the rotation page for the new schedule.",
                 link=f"/rotations/?team={team.slug}",
@@ -556,7 +556,7 @@ def _record_unfilled(*, team: Team, prepared: list[_Prepared], plans: dict, now:
         [
             Notice(
                 recipients=[m.user for m in managers],
-                kind="rotation_unfilled",
+                kind=NoticeKind.ROTATION_UNFILLED,
                 title=title,
                 body=body,
                 link=f"/rotations/?team={team.slug}",

@@ -123,6 +123,7 @@ def test_a_teammate_who_is_not_the_host_cannot_record_it(as_member, booking, tea
             f"/api/v1/sessions/{booking.pk}/", {"status": "no_show"}, format="json"
         )
     assert response.status_code == 403
+    assert response.json() == {"detail": "Only the session's host or a manager can change it."}
 
 
 @pytest.mark.parametrize(
@@ -227,5 +228,8 @@ def test_the_host_records_the_outcome_on_the_sessions_page(client, booking, prim
     assert (booking.status, booking.minutes, booking.note) == ("held", 25, "Env fixed")
     client.force_login(teammate.user)
     with time_machine.travel(local(2026, 3, 9, 10, 45), tick=False):
+        refused = client.post(f"/sessions/{booking.pk}/record/", {"status": "no_show"}, follow=True)
+        assert refused.status_code == 200
+        assert "Only the session&#x27;s host or a manager can change it." in refused.content.decode()
         assert b"Lea Learner" not in client.get("/sessions/").content  # only mine by default
         assert b"Lea Learner" in client.get("/sessions/?all=1").content
