@@ -13,6 +13,7 @@ from bookings.models import BookingEvent
 from notices.models import Notification, OutboundMessage
 from shifts import services as shift_services
 from shifts.models import CalendarFeed, Shift
+from tests.factories import ShiftFactory
 
 from .conftest import day_shifts, local
 
@@ -178,7 +179,7 @@ def test_the_session_follows_a_replanned_shift_that_was_replaced(booking, shifts
     old = Shift.objects.get(pk=booking.shift_id)
     starts_at, ends_at = old.starts_at, old.ends_at
     old.delete()  # a re-plan replaces the rows
-    new = Shift.objects.create(
+    new = ShiftFactory(
         team=booking.team, role="primary", member=teammate, starts_at=starts_at, ends_at=ends_at
     )
     with time_machine.travel(NOW, tick=False):

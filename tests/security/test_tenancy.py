@@ -32,7 +32,7 @@ from postmortems import services as postmortem_services
 from postmortems.models import Postmortem
 from shifts import services as shift_services
 from shifts.models import Absence, CalendarFeed, Member, Rotation, Shift, Swap
-from tests.factories import make_member, make_team
+from tests.factories import MemberFactory, make_member, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def _build_world() -> World:
     w.objs = _populate(a, w.a_manager, w.a_dev, w.a_dev2, MARK_A)
     w.objs["b"] = _populate(b, w.b_manager, w.b_dev, w.b_dev2, "Bgx")
     # b_dev2 once was a manager of A: an inactive membership must open nothing.
-    Member.objects.create(team=a, user=w.b_dev2.user, role="manager", percent_time=50, is_active=False)
+    MemberFactory(team=a, user=w.b_dev2.user, role="manager", percent_time=50, is_active=False)
     o = w.objs
     w.secrets = {
         a.name,
