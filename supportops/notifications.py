@@ -92,7 +92,7 @@ class Notice:
 
 
 _MARK = "\x00"
-_AT = re.compile(r"\x00([^\x00]+)\x00")
+_AT = re.compile(r"\x00(\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:\d\d)?)\x00")
 
 
 def at(instant: dt.datetime) -> str:
