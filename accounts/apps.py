@@ -7,8 +7,8 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from supportops.notifications import register_email_filter
+        from supportops.notifications import register_preferences
 
-        from .selectors import muted_email_pairs
+        from .selectors import notice_preferences
 
-        register_email_filter(muted_email_pairs)
+        register_preferences(notice_preferences)

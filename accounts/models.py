@@ -3,18 +3,20 @@
 from django.conf import settings
 from django.db import models
 
+from supportops.notifications import NoticeKind
+
 # Personal notices a person may choose to receive only in the in-app inbox.
 EMAIL_NOTICE_KINDS = {
-    "assigned": "An inquiry was assigned to me",
-    "response_due_soon": "A response I owe is due soon",
-    "response_overdue": "A response I owe is overdue",
-    "resolution_due_soon": "A resolution I owe is due soon",
-    "escalated": "Someone asked for my help",
-    "handoff_digest": "Inquiries handed to me at a shift change",
-    "shift_reminder": "Reminders before my shifts",
-    "shift_changed": "Changes to my shifts",
-    "session_booked": "A learner booked a session with me",
-    "action_item_overdue": "A postmortem action item of mine is overdue",
+    NoticeKind.ASSIGNED: "An inquiry was assigned to me",
+    NoticeKind.RESPONSE_DUE_SOON: "A response I owe is due soon",
+    NoticeKind.RESPONSE_OVERDUE: "A response I owe is overdue",
+    NoticeKind.RESOLUTION_DUE_SOON: "A resolution I owe is due soon",
+    NoticeKind.ESCALATED: "Someone asked for my help",
+    NoticeKind.HANDOFF_DIGEST: "Inquiries handed to me at a shift change",
+    NoticeKind.SHIFT_REMINDER: "Reminders before my shifts",
+    NoticeKind.SHIFT_CHANGED: "Changes to my shifts",
+    NoticeKind.SESSION_BOOKED: "A learner booked a session with me",
+    NoticeKind.ACTION_ITEM_OVERDUE: "A postmortem action item of mine is overdue",
 }
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 
 from shifts.coverage import validate_timezone  # noqa: F401 - re-exported for the profile form
+from supportops.notifications import Preferences
 
 from .models import EMAIL_NOTICE_KINDS, Profile
 
@@ -47,14 +49,20 @@ def email_muted(*, user, kind: str) -> bool:
     return bool(profile and kind in (profile.email_muted_kinds or []))
 
 
-def muted_email_pairs(wanted: dict[int, set[str]]) -> set[tuple[int, str]]:
-    """(user id, kind) pairs the people asked not to receive by email, in one query."""
-    muted: set[tuple[int, str]] = set()
+def notice_preferences(*, wanted: dict[int, set[str]], zones_for: set[int]) -> Preferences:
+    """For supportops.notifications: the (user id, kind) pairs people asked not to receive by email, and
+    the zones they chose (of `zones_for`), in one query; none when no kind can be muted and no zone is
+    asked for."""
     wanted = {user: kinds & EMAIL_NOTICE_KINDS.keys() for user, kinds in wanted.items()}
     wanted = {user: kinds for user, kinds in wanted.items() if kinds}
-    if not wanted:
-        return muted  # none of these notices can be muted: no query
-    rows = Profile.objects.filter(user_id__in=list(wanted)).exclude(email_muted_kinds=[])
-    for user_id, kinds in rows.values_list("user_id", "email_muted_kinds"):
-        muted |= {(user_id, kind) for kind in wanted[user_id] if kind in (kinds or [])}
-    return muted
+    muted: set[tuple[int, str]] = set()
+    zones: dict[int, str] = {}
+    if not wanted and not zones_for:
+        return Preferences(muted=muted, zones=zones)
+    rows = Profile.objects.filter(user_id__in=sorted(wanted.keys() | zones_for))
+    rows = rows.exclude(Q(email_muted_kinds=[]) & Q(timezone=""))
+    for user_id, kinds, zone in rows.values_list("user_id", "email_muted_kinds", "timezone"):
+        muted |= {(user_id, kind) for kind in wanted.get(user_id, ()) if kind in (kinds or [])}
+        if zone and user_id in zones_for:
+            zones[user_id] = zone
+    return Preferences(muted=muted, zones=zones)

@@ -8,7 +8,7 @@ import logging
 import re
 import zoneinfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from shifts.models import Member, Rotation, Shift, Team
 from shifts.selectors import membership_of, user_manages
-from supportops.errors import ConflictError, InvalidInput, NotFoundError
-from supportops.notifications import email_message, notify, outbox_add
+from supportops.errors import ConflictError, Forbidden, InvalidInput, NotFoundError
+from supportops.notifications import NoticeKind, at, email_message, notify, outbox_add
 
 from . import invitations
 from .models import Booking, BookingEvent
@@ -73,9 +73,10 @@ def team_offering_sessions(*, slug: str) -> Team:
 # -- messages ----------------------------------------------------------------------------------------
 
 
-def _local(booking: Booking, at: dt.datetime | None = None) -> str:
+def _local(booking: Booking, instant: dt.datetime | None = None) -> str:
+    """For the learner (no account, no zone of their own): the team's clock, zone spelled out."""
     tz = zoneinfo.ZoneInfo(booking.team.timezone)
-    return f"{(at or booking.starts_at).astimezone(tz):%A %d %B %Y, %H:%M} ({booking.team.timezone})"
+    return f"{(instant or booking.starts_at).astimezone(tz):%A %d %B %Y, %H:%M} ({booking.team.timezone})"
 
 
 def _learner_email(booking: Booking, *, subject: str, intro: str, cancelled: bool = False) -> None:
@@ -210,8 +211,8 @@ def booking_create(
         _tell_host(
             booking,
             member=booking.host,
-            kind="session_booked",
-            title=f"Session with {name} on {_local(booking)}",
+            kind=NoticeKind.SESSION_BOOKED,
+            title=f"Session with {name} on {at(booking.starts_at)}",
             body=f"Agenda: {agenda}" if agenda else "",
         )
     return booking
@@ -250,8 +251,8 @@ def booking_cancel(*, booking: Booking, actor=None, now: dt.datetime | None = No
         _tell_host(
             booking,
             member=booking.host,
-            kind="session_cancelled",
-            title=f"Cancelled: session with {booking.learner_name} on {_local(booking)}",
+            kind=NoticeKind.SESSION_CANCELLED,
+            title=f"Cancelled: session with {booking.learner_name} on {at(booking.starts_at)}",
         )
     return booking
 
@@ -261,7 +262,7 @@ def _check_may_record(*, booking: Booking, actor) -> None:
         return
     if membership_of(user=actor, team=booking.team) is None:
         raise NotFoundError(f"No session {booking.pk} in your teams.")
-    raise PermissionDenied("Only the session's host or a manager can change it.")
+    raise Forbidden("Only the session's host or a manager can change it.")
 
 
 def booking_record(
@@ -387,18 +388,18 @@ def _rehost_one(*, booking_id: int, now: dt.datetime) -> int:
             from_value=previous.display_name[:120],
             to_value=shift.member.display_name[:120],
         )
-        when = _local(booking)
+        when = at(booking.starts_at)  # in each host's zone
         _tell_host(
             booking,
             member=shift.member,
-            kind="session_rehosted",
+            kind=NoticeKind.SESSION_REHOSTED,
             title=f"You now host the session with {booking.learner_name} on {when}",
             body=f"The shift changed hands from {previous.display_name}.",
         )
         _tell_host(
             booking,
             member=previous,
-            kind="session_rehosted",
+            kind=NoticeKind.SESSION_REHOSTED,
             title=f"{shift.member.display_name} now hosts the session with {booking.learner_name} on {when}",
             body="The shift changed hands.",
         )

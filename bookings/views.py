@@ -8,7 +8,6 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -163,9 +162,7 @@ def host_session_record(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.success(request, "Session recorded.")
     except NotFoundError as exc:
         raise Http404(exc.message) from None
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except DomainError as exc:
+    except DomainError as exc:  # Forbidden too: the host's page says why
         messages.error(request, exc.message)
     return redirect("host-sessions")
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import hooks
 from .models import (
     CannedReply,
     EffortLog,
@@ -39,18 +40,14 @@ class InquiryAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     # The erase-requesters action is added by security/admin.py (it sits above inquiries).
 
-    # Deleting an inquiry takes its emails with it: the outbox would otherwise keep the requester's
-    # address and text (the foreign key only goes NULL).
+    # Whatever the apps above keep about an inquiry and must not outlive it (notices: its emails) goes
+    # first (inquiries.hooks.on_deleting).
     def delete_model(self, request, obj) -> None:
-        from supportops.models import OutboundMessage
-
-        OutboundMessage.objects.filter(inquiry=obj).delete()
+        hooks.deleting(inquiries=Inquiry.objects.filter(pk=obj.pk))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
-        from supportops.models import OutboundMessage
-
-        OutboundMessage.objects.filter(inquiry__in=queryset).delete()
+        hooks.deleting(inquiries=queryset)
         super().delete_queryset(request, queryset)
 
 

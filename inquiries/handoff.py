@@ -29,7 +29,7 @@ from shifts.models import Member, Rotation, Shift, Team
 from shifts.selectors import next_shift, shift_at
 from supportops.db import insert_ignoring_conflicts
 from supportops.errors import NotFoundError
-from supportops.notifications import Notice, email_message, notify_many, outbox_add
+from supportops.notifications import Notice, NoticeKind, at, email_message, notify_many, outbox_add
 
 from .models import OPEN_STATUSES, Event, Handoff, Inquiry, Message
 from .services._common import local_time, tracking_url_for_token
@@ -70,10 +70,10 @@ def _boundaries_text(boundaries: list[dt.datetime], team: Team) -> str:
 def _digest(*, team: Team, moved: list[dict], holders: dict[int, Member], missed: list[dt.datetime]) -> str:
     lines = []
     if len(missed) > 1:
-        lines.append(f"Caught up after {len(missed)} missed shift ends ({_boundaries_text(missed, team)}).")
+        lines.append(f"Caught up after {len(missed)} missed shift ends ({', '.join(at(b) for b in missed)}).")
     several = len({row["assignee_id"] for row in moved}) > 1
     for row in moved[:DIGEST_LINES]:
-        due = local_time(row["response_due_at"], team) if row["response_due_at"] else "no deadline"
+        due = at(row["response_due_at"]) if row["response_due_at"] else "no deadline"
         line = f"{row['reference']} · {row['status']} · respond by {due} · {row['subject']}"
         holder = holders[row["assignee_id"]].display_name
         if several:
@@ -100,8 +100,8 @@ def _notify_uncovered(*, team: Team, holders: list[Member], after: dt.datetime, 
         [
             Notice(
                 recipients=managers,
-                kind="queue_uncovered",
-                title=f"{team.name}: no Primary after {local_time(after, team)}",
+                kind=NoticeKind.QUEUE_UNCOVERED,
+                title=f"{team.name}: no Primary after {at(after)}",
                 body=(
                     f"{names}'s shift ended and no primary shift follows. "
                     f"{open_count} open inquiries stay with {names}. "
@@ -229,7 +229,7 @@ def team_hand_off(*, team: Team, now: dt.datetime | None = None) -> HandoffRun |
             Event.objects.bulk_create(
                 Event(
                     inquiry_id=row["pk"],
-                    kind="handed_off",
+                    kind=Event.Kind.HANDED_OFF,
                     actor=None,
                     from_value=holders[row["assignee_id"]].display_name[:200],
                     to_value=incoming.display_name[:200],
@@ -264,7 +264,7 @@ def team_hand_off(*, team: Team, now: dt.datetime | None = None) -> HandoffRun |
             [
                 Notice(
                     recipients=[incoming.user],
-                    kind="handoff_digest",
+                    kind=NoticeKind.HANDOFF_DIGEST,
                     title=f"Handoff{source}: {len(moved)} inquiries are now yours",
                     body=_digest(
                         team=team, moved=moved, holders=holders, missed=[h.boundary for h in handoffs]

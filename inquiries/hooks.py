@@ -1,7 +1,8 @@
 """What the apps above inquiries do when an inquiry changes, without inquiries importing them.
 
 Registered in each app's AppConfig.ready() (postmortems: a draft postmortem for a serious inquiry that is
-resolved; integrations: a reply to an inquiry from GitHub goes back as a comment). The transition services
+resolved; integrations: a reply to an inquiry from GitHub goes back as a comment; notices: an inquiry's
+emails are deleted with it). The transition services
 call them inside their transaction, after the change and before the commit, so what a handler writes
 commits or rolls back with the change (their own outside effects are queued with on_commit)."""
 
@@ -38,6 +39,19 @@ def serious_resolved(*, inquiry: Inquiry, actor) -> None:
 def public_reply(*, inquiry: Inquiry, body: str, author: str) -> None:
     for handler in _public_reply:
         handler(inquiry=inquiry, body=body, author=author)
+
+
+_deleting: list[Handler] = []
+
+
+def on_deleting(handler: Handler) -> Handler:
+    """`handler(*, inquiries)` with a queryset of inquiries about to be deleted (by the admin)."""
+    return _register(_deleting, handler)
+
+
+def deleting(*, inquiries) -> None:
+    for handler in _deleting:
+        handler(inquiries=inquiries)
 
 
 _sla_sweeps: dict[str, Handler] = {}

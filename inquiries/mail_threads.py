@@ -1,4 +1,4 @@
-"""The requester's own emails in a conversation's thread (registered with supportops.mail)."""
+"""The requester's own emails in a conversation's thread (read by notices.mail)."""
 
 import datetime as dt
 

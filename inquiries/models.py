@@ -222,15 +222,16 @@ class Event(models.Model):
         """Every kind an event is written with, in one place: services write these, reports, the
         postmortem timeline and the queue read them. (Not `choices=` on the column: a new kind would
         need a migration, and a kind is not a constraint the database has to keep.) Triage edits write
-        `<field>_changed` for each field in `inquiries.services.triage.TRIAGE_FIELDS`."""
+        `<field>_changed` for each field in `inquiries.services.triage.TRIAGE_FIELDS`. The labels are what the
+        timeline shows (inquiries.templatetags.inquiry_tags)."""
 
         CREATED = "created", "Received"
-        IMPORTED_STATUS = "imported_status", "Imported with a status"
+        IMPORTED_STATUS = "imported_status", "Imported with its status"
         ASSIGNED = "assigned", "Assigned"
-        RESPONDED = "responded", "First response"
+        RESPONDED = "responded", "Replied"
         REQUESTER_REPLIED = "requester_replied", "Requester replied"
         NOTE_ADDED = "note_added", "Internal note"
-        WAITING = "waiting", "Waiting for the requester"
+        WAITING = "waiting", "Waiting on requester"
         RESOLVED = "resolved", "Resolved"
         REOPENED = "reopened", "Reopened"
         ESCALATED = "escalated", "Escalated"
@@ -238,7 +239,7 @@ class Event(models.Model):
         ESCALATION_DECLINED = "escalation_declined", "Escalation declined"
         HANDED_OFF = "handed_off", "Handed off"
         EFFORT_LOGGED = "effort_logged", "Effort logged"
-        IMPROVEMENT_FILED = "improvement_filed", "Improvement filed"
+        IMPROVEMENT_FILED = "improvement_filed", "Added to backlog"
         POSTMORTEM_DRAFTED = "postmortem_drafted", "Postmortem drafted"
         ALERT_FIRING = "alert_firing", "Alert firing"
         ALERT_RESOLVED = "alert_resolved", "Alert resolved"

@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from shifts.models import Member, Rotation, Shift
 from supportops.db import insert_ignoring_conflicts
-from supportops.notifications import Notice, notify_many
+from supportops.notifications import Notice, at, notify_many
 
 from . import hooks
 from .models import Inquiry, SlaNotice
-from .services._common import inquiry_path, local_time
+from .services._common import inquiry_path
 
 BATCH = 200
 Kind = SlaNotice.Kind
@@ -107,7 +107,7 @@ def _notice(kind: str, inquiry: Inquiry, people: _Recipients, now: dt.datetime) 
             # Nobody assigned: the managers are the ones who can fix that before it is late.
             recipients=[assignee] if assignee else managers,
             title=f"{inquiry.reference} response due in {minutes} min: {inquiry.subject}",
-            body=f"Respond to {inquiry.requester_name} by {local_time(inquiry.response_due_at, team)}.",
+            body=f"Respond to {inquiry.requester_name} by {at(inquiry.response_due_at)}.",
             **common,
         )
     if kind == Kind.RESOLUTION_DUE_SOON:
@@ -115,7 +115,7 @@ def _notice(kind: str, inquiry: Inquiry, people: _Recipients, now: dt.datetime) 
         return Notice(
             recipients=[assignee] if assignee else managers,
             title=f"{inquiry.reference} resolution due in {minutes} min: {inquiry.subject}",
-            body=f"Resolve it (or put it on wait) by {local_time(inquiry.resolution_due_at, team)}.",
+            body=f"Resolve it (or put it on wait) by {at(inquiry.resolution_due_at)}.",
             **common,
         )
     if kind == Kind.RESOLUTION_OVERDUE:
@@ -123,7 +123,7 @@ def _notice(kind: str, inquiry: Inquiry, people: _Recipients, now: dt.datetime) 
             recipients=[assignee, *managers],
             title=f"{inquiry.reference} resolution overdue: {inquiry.subject}",
             body=(
-                f"The team's resolution target ran out {local_time(inquiry.resolution_due_at, team)} "
+                f"The team's resolution target ran out {at(inquiry.resolution_due_at)} "
                 f"and the inquiry is still {inquiry.status}. Assigned to {owner}."
             ),
             **common,
@@ -134,7 +134,7 @@ def _notice(kind: str, inquiry: Inquiry, people: _Recipients, now: dt.datetime) 
             title=f"{inquiry.reference} response overdue: {inquiry.subject}",
             body=(
                 f"The first response to {inquiry.requester_name} was due "
-                f"{local_time(inquiry.response_due_at, team)} and has not been sent. Assigned to {owner}."
+                f"{at(inquiry.response_due_at)} and has not been sent. Assigned to {owner}."
             ),
             **common,
         )
@@ -142,8 +142,8 @@ def _notice(kind: str, inquiry: Inquiry, people: _Recipients, now: dt.datetime) 
         recipients=managers,
         title=f"{inquiry.reference} response guarantee breached: {inquiry.subject}",
         body=(
-            f"Received {local_time(inquiry.received_at, team)}, still without a response at the guarantee "
-            f"({local_time(inquiry.response_guarantee_at, team)}). Assigned to {owner}."
+            f"Received {at(inquiry.received_at)}, still without a response at the guarantee "
+            f"({at(inquiry.response_guarantee_at)}). Assigned to {owner}."
         ),
         **common,
     )

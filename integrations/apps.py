@@ -6,8 +6,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from supportops.delivery import register_sender
-        from supportops.models import OutboundMessage
+        from notices.delivery import register_sender
+        from notices.models import OutboundMessage
 
         from .github_api import send_comment
 

@@ -11,7 +11,7 @@ import json
 import urllib.error
 import urllib.request
 
-from supportops.models import OutboundMessage
+from notices.models import OutboundMessage
 
 TIMEOUT = 10
 API_VERSION = "2022-11-28"

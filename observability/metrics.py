@@ -45,8 +45,8 @@ class DomainCollector:
 
     def collect(self):
         from inquiries.models import OPEN_STATUSES, Handoff, Inquiry, SlaNotice
+        from notices.models import OutboundMessage
         from shifts.models import Team
-        from supportops.models import OutboundMessage
 
         from .models import SweepRun
 

@@ -248,7 +248,7 @@ def raw_member_figures(*, team: Team, days: Iterable[dt.date]) -> dict[dt.date, 
             by_user = figures[responded_at.astimezone(tz).date()].responded
             by_user[author] = by_user.get(author, 0) + 1
     resolved = (
-        Event.objects.filter(_in_ranges("created_at", ranges), inquiry__team=team, kind="resolved")
+        Event.objects.filter(_in_ranges("created_at", ranges), inquiry__team=team, kind=Event.Kind.RESOLVED)
         .exclude(actor=None)
         .values_list("created_at", "actor", "inquiry_id")
         .order_by()

@@ -17,9 +17,9 @@ from django.db.models import Q
 
 from audit.services import audit_record
 from inquiries.models import EffortLog, Escalation, Event, InboundEmail, Inquiry, Message
+from notices.models import Notification, OutboundMessage
 from shifts.models import Team, new_token
 from supportops.errors import InvalidInput
-from supportops.models import Notification, OutboundMessage
 
 ERASED = "[erased]"
 ERASED_NAME = "Erased requester"

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from supportops.crypto import EncryptedTextField
+from supportops.times import clock
 
 
 def new_token() -> str:
@@ -89,7 +90,7 @@ class Team(models.Model):
 
     def local_time(self, at: dt.datetime) -> str:
         """An instant as the team reads it, e.g. "Mon 23 Nov 12:00 CET" (the time zone is validated)."""
-        return timezone.localtime(at, zoneinfo.ZoneInfo(self.timezone)).strftime("%a %d %b %H:%M %Z")
+        return clock(at, self.timezone)
 
 
 class Topic(models.Model):

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class SupportopsConfig(AppConfig):
     name = "supportops"
-    verbose_name = "Notifications"
+    verbose_name = "SupportOps"

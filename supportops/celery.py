@@ -55,12 +55,12 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
             "options": nudge,
         },
         "notification-sweep": {
-            "task": "supportops.tasks.deliver_pending_notifications",
+            "task": "notices.tasks.deliver_pending_notifications",
             "schedule": every,
             "options": nudge,
         },
         "webhook-sweep": {
-            "task": "supportops.tasks.deliver_pending_webhooks",
+            "task": "notices.tasks.deliver_pending_webhooks",
             "schedule": every,
             "options": nudge,
         },

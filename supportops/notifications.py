@@ -1,320 +1,148 @@
-"""The one way to tell someone something: in-app notifications, emails and webhooks via the outbox.
+"""The one way to tell someone something — the interface every app calls.
 
-Rows are written inside the caller's transaction; delivery is queued with on_commit, so a rolled-back
-change sends nothing, and a task lost to a broker outage is picked up by the outbox sweep
-(`supportops.delivery.deliver_pending`). Everything here is set-based: telling a thousand people is a
-couple of INSERTs, not a thousand round trips."""
+In-app notifications, personal emails, team webhooks and the outbox are kept by the `notices` app, which
+sits above `inquiries` (its rows point at inquiries, teams and shifts). The apps below it (shifts,
+inquiries) cannot import it, so they call these functions, and `notices` registers the implementation in
+its AppConfig.ready() (`register_backend`). Apps above may import `notices` for its models, but send
+through here too, so there is one way to send.
+
+Times in a notice: write `at(instant)` into a title or body instead of a formatted time. Each recipient
+reads it in their own zone (their profile's, else the notice's team's), zone named ("Thu 26 Nov 03:00
+EST"); a team's webhook reads it in the team's zone. The marker is `\\x00<ISO instant>\\x00`: text from
+the database can never contain NUL (PostgreSQL refuses it), and a marker left unrendered would make the
+INSERT fail rather than send garbage."""
 
 from __future__ import annotations
 
-import logging
-import time
+import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db import models
 
-from .mail import header_safe
-from .models import Notification, OutboundMessage
+from .times import clock
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from inquiries.models import Inquiry
-    from shifts.models import Shift, Team
 
-logger = logging.getLogger(__name__)
+class NoticeKind(models.TextChoices):
+    """Every kind a notification is sent with, in one place (`notices.models.Notification.Kind`; not
+    `choices=` on the column: a new kind would need a migration); the labels are what the inbox shows.
+    `TEAM_EVENTS` are those a team's webhook also receives."""
 
-# Messages per delivery task when many are written at once (a handoff emailing every requester):
-# small enough that a batch of slow SMTP/webhook timeouts stays inside the task's time limit.
-DELIVERY_BATCH = 10
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One thing to tell: an in-app row and an email for each recipient, one post to the team's webhook."""
-
-    recipients: Sequence[AbstractBaseUser | None]
-    kind: str
-    title: str
-    body: str = ""
-    link: str = ""
-    team: Team | None = None
-    inquiry: Inquiry | None = None
-    shift: Shift | None = None
-
-
-def absolute_url(link: str) -> str:
-    return f"{settings.SITE_URL}{link}" if link.startswith("/") else link
-
-
-# After a failed publish, this process stops trying for a while: each attempt against a dead broker
-# costs up to ~2 s (connect timeout and redis-py's retries), which would otherwise be added to every
-# request during an outage. The rows wait in the outbox; the sweep sends them once the broker is back.
-BROKER_BACKOFF_SECONDS = 30.0
-_broker_down_until = 0.0
-
-
-def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = ()) -> None:
-    """Publish delivery tasks; never raise. With the broker down this fails fast (CELERY_* publish
-    settings) and the rows stay pending for the outbox sweep. Webhooks get one task each on their own
-    queue: a slow receiver then delays only its own post, never mail or another team's webhook."""
-    global _broker_down_until
-    from .tasks import deliver_outbound, deliver_outbound_batch, deliver_webhook
-
-    if time.monotonic() < _broker_down_until:
-        logger.warning("broker recently unreachable; leaving delivery to the outbox sweep")
-        return
-    try:
-        for webhook_id in webhook_ids:
-            deliver_webhook.delay(webhook_id)
-        if len(message_ids) == 1:
-            deliver_outbound.delay(message_ids[0])
-            return
-        for start in range(0, len(message_ids), DELIVERY_BATCH):
-            deliver_outbound_batch.delay(list(message_ids[start : start + DELIVERY_BATCH]))
-    except Exception:  # noqa: BLE001 - a broker outage must not break the request; the sweep retries.
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.warning(
-            "could not enqueue delivery; the outbox sweep will send it",
-            exc_info=True,
-            extra={"message_ids": list(message_ids[:20]), "count": len(message_ids)},
-        )
-
-
-def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
-    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits."""
-    if not messages:
-        return []
-    created = OutboundMessage.objects.bulk_create(messages)
-    emails = [m.pk for m in created if m.channel != OutboundMessage.Channel.WEBHOOK]
-    webhooks = [m.pk for m in created if m.channel == OutboundMessage.Channel.WEBHOOK]
-    _deliver_after_commit(emails, webhooks)
-    return created
-
-
-class _CommitBatch:
-    """The outbox rows written in one transaction (one savepoint level): published together, once, after
-    commit — an intake that writes an acknowledgement and a notice email publishes one task, not two."""
-
-    def __init__(self, ids: list[int], webhook_ids: list[int]) -> None:
-        self.ids = ids
-        self.webhook_ids = webhook_ids
-        self.published = False
-
-    def __call__(self) -> None:
-        # A batch published already (e.g. run by captureOnCommitCallbacks while the test transaction stays
-        # open) takes no more rows: later ones start a batch of their own.
-        self.published = True
-        _enqueue_delivery(self.ids, self.webhook_ids)
-
-
-def _deliver_after_commit(ids: list[int], webhook_ids: list[int] = ()) -> None:
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        level = set(connection.savepoint_ids)
-        # Join the batch registered at this very savepoint level: rows written in a savepoint that is
-        # rolled back leave with its callbacks, never published for rows that do not exist.
-        for sids, callback, *_ in reversed(connection.run_on_commit):
-            if isinstance(callback, _CommitBatch) and not callback.published and set(sids) == level:
-                callback.ids.extend(ids)
-                callback.webhook_ids.extend(webhook_ids)
-                return
-    transaction.on_commit(_CommitBatch(list(ids), list(webhook_ids)))
-
-
-def email_message(
-    *,
-    to: str,
-    subject: str,
-    body: str,
-    cc: str = "",
-    inquiry=None,
-    notification=None,
-    kind: str = "",
-    automatic: bool = True,
-) -> OutboundMessage:
-    """An unsaved outbound email, for `outbox_add`. `kind` names it in its Message-ID; `automatic`
-    False for what a person wrote (a public reply), so it goes without `Auto-Submitted`."""
-    return OutboundMessage(
-        channel=OutboundMessage.Channel.EMAIL,
-        to=header_safe(to),
-        cc=header_safe(cc),
-        subject=header_safe(subject)[:300],
-        body=body,
-        inquiry=inquiry,
-        notification=notification,
-        kind=kind[:20],
-        automatic=automatic,
-    )
-
-
-def webhook_message(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
-    """An unsaved outbound webhook post, for `outbox_add`."""
-    return OutboundMessage(
-        channel=OutboundMessage.Channel.WEBHOOK,
-        to=url,
-        payload=payload,
-        inquiry=inquiry,
-        notification=notification,
-    )
-
-
-def outbox_email(
-    *,
-    to: str,
-    subject: str,
-    body: str,
-    cc: str = "",
-    inquiry=None,
-    notification=None,
-    kind: str = "",
-    automatic: bool = True,
-) -> OutboundMessage:
-    message = email_message(
-        to=to,
-        subject=subject,
-        body=body,
-        cc=cc,
-        inquiry=inquiry,
-        notification=notification,
-        kind=kind,
-        automatic=automatic,
-    )
-    return outbox_add([message])[0]
-
-
-def outbox_webhook(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
-    message = webhook_message(url=url, payload=payload, inquiry=inquiry, notification=notification)
-    return outbox_add([message])[0]
+    NEW_INQUIRY = "new_inquiry", "New inquiry"
+    ASSIGNED = "assigned", "Assigned to you"
+    REQUESTER_REPLIED = "requester_replied", "The requester replied"
+    REOPENED = "reopened", "Reopened"
+    ESCALATED = "escalated", "Your help is asked"
+    ESCALATION_ACCEPTED = "escalation_accepted", "Escalation accepted"
+    ESCALATION_DECLINED = "escalation_declined", "Escalation declined"
+    RESPONSE_DUE_SOON = "response_due_soon", "Response due soon"
+    RESPONSE_OVERDUE = "response_overdue", "Response overdue"
+    GUARANTEE_BREACHED = "guarantee_breached", "Guarantee breached"
+    RESOLUTION_OVERDUE = "resolution_overdue", "Resolution overdue"
+    QUEUE_UNCOVERED = "queue_uncovered", "Queue uncovered"
+    HANDOFF_DIGEST = "handoff_digest", "Handed to you at shift change"
+    SHIFT_CHANGED = "shift_changed", "Shift changed"
+    SHIFT_REMINDER = "shift_reminder", "Shift reminder"
+    SWAP_REQUESTED = "swap_requested", "Swap requested"
+    SWAP_DECLINED = "swap_declined", "Swap declined"
+    ROTATION_UNFILLED = "rotation_unfilled", "Rotation cannot be filled"
+    POSTMORTEM_IN_REVIEW = "postmortem_in_review", "Postmortem to review"
+    SESSION_BOOKED = "session_booked", "Session booked"
+    SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+    SESSION_REHOSTED = "session_rehosted", "Session re-hosted"
+    RESOLUTION_DUE_SOON = "resolution_due_soon", "Resolution due soon"
+    ACTION_ITEM_ASSIGNED = "action_item_assigned", "Action item for you"
+    ACTION_ITEM_OVERDUE = "action_item_overdue", "Action item overdue"
+    UNVERIFIED_REPLY = "unverified_reply", "Unverified email reply held"
 
 
 # Events about the team's queue as a whole go to the team channel (SPEC 3.5); personal notices (shift
 # reminders, "assigned to you", "due soon", swaps) stay in the person's inbox and email.
 TEAM_EVENTS = frozenset(
     {
-        Notification.Kind.NEW_INQUIRY,
-        Notification.Kind.RESPONSE_OVERDUE,
-        Notification.Kind.GUARANTEE_BREACHED,
-        Notification.Kind.RESOLUTION_OVERDUE,
-        Notification.Kind.QUEUE_UNCOVERED,
-        Notification.Kind.HANDOFF_DIGEST,
+        NoticeKind.NEW_INQUIRY,
+        NoticeKind.RESPONSE_OVERDUE,
+        NoticeKind.GUARANTEE_BREACHED,
+        NoticeKind.RESOLUTION_OVERDUE,
+        NoticeKind.QUEUE_UNCOVERED,
+        NoticeKind.HANDOFF_DIGEST,
     }
 )
 
 
-def slack_escape(text: str) -> str:
-    """Slack's three control characters: with them escaped, `<!channel>` does not ping anyone and
-    `<https://evil.example|Click>` is not a disguised link (Slack's "escaping text" rules)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell: an in-app row and an email for each recipient, one post to the team's webhook.
+    `team`, `inquiry` and `shift` are model instances of those apps (typed loosely: this layer is below
+    them)."""
+
+    recipients: Sequence[AbstractBaseUser | None]
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    team: Any = None
+    inquiry: Any = None
+    shift: Any = None
 
 
-def slack_payload(*, title: str, body: str = "", link: str = "") -> dict:
-    """Slack-compatible (also Mattermost, Rocket.Chat, Discord's /slack endpoint): a plain `text`,
-    every interpolated value escaped (titles and bodies carry requesters' subjects and names)."""
-    lines = [title, body.strip(), absolute_url(link) if link else ""]
-    return {"text": "\n".join(slack_escape(line) for line in lines if line)}
+_MARK = "\x00"
+_AT = re.compile(r"\x00(\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:\d\d)?)\x00")
 
 
-def team_webhook(*, team: Team, kind: str, title: str, body: str = "", link: str = "", inquiry=None) -> None:
-    """Post a team-level event to the team's channel, if it has one (no inbox row, no email)."""
-    if kind not in TEAM_EVENTS:
-        raise ValueError(f"{kind!r} is not a team-level event")
-    if team.webhook_url:
-        outbox_add(
-            [
-                webhook_message(
-                    url=team.webhook_url,
-                    payload=slack_payload(title=title, body=body, link=link),
-                    inquiry=inquiry,
-                )
-            ]
-        )
+def at(instant: dt.datetime) -> str:
+    """A marker for `instant` in a notice's title or body, read in each recipient's zone (module doc)."""
+    return f"{_MARK}{instant.isoformat()}{_MARK}"
 
 
-# Who does not want which notice by email (a person's profile): registered by the app that keeps the
-# preference (accounts), so this base module imports no app. Each filter takes {user id: {kinds}} and
-# returns the (user id, kind) pairs to keep out of email; the in-app notice is always written.
-EmailFilter = Callable[[dict[int, set[str]]], set[tuple[int, str]]]
-_email_filters: list[EmailFilter] = []
+def has_times(text: str) -> bool:
+    return _MARK in text
 
 
-def register_email_filter(email_filter: EmailFilter) -> None:
-    if email_filter not in _email_filters:
-        _email_filters.append(email_filter)
+def in_zone(text: str, tz: str) -> str:
+    """The text with every `at()` marker written as a clock time in `tz`, zone named."""
+    if _MARK not in text:
+        return text
+    return _AT.sub(lambda match: clock(dt.datetime.fromisoformat(match.group(1)), tz), text)
 
 
-def _muted(batches) -> set[tuple[int, str]]:
-    wanted: dict[int, set[str]] = {}
-    for notice, rows in batches:
-        for row in rows:
-            wanted.setdefault(row.recipient_id, set()).add(notice.kind)
-    muted: set[tuple[int, str]] = set()
-    for email_filter in _email_filters if wanted else []:
-        muted |= email_filter(wanted)
-    return muted
+class Backend(Protocol):
+    """What `notices` provides (notices.services)."""
+
+    def notify_many(self, notices: Iterable[Notice], *, email: bool, webhook: bool) -> list: ...
+
+    def team_webhook(self, *, team, kind: str, title: str, body: str, link: str, inquiry) -> None: ...
+
+    def email_message(self, **fields) -> Any: ...
+
+    def outbox_add(self, messages: Sequence[Any]) -> list: ...
+
+    def emailed_inquiry_ids(self, message_ids: Sequence[int]) -> dict[int, int]: ...
 
 
-def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list[Notification]:
-    """Tell many people many things in two INSERTs (notifications, then their outbox rows).
+_backend: list[Backend] = []
 
-    A recipient listed twice in one notice (the secondary who is also a manager) is told once. The
-    team's webhook gets one post per team-level notice (TEAM_EVENTS), not one per recipient."""
-    batches: list[tuple[Notice, list[Notification]]] = []
-    for notice in notices:
-        seen: set[int] = set()
-        rows = []
-        for user in notice.recipients:
-            if user is None or user.pk in seen:
-                continue
-            seen.add(user.pk)
-            rows.append(
-                Notification(
-                    recipient=user,
-                    kind=notice.kind,
-                    title=notice.title[:200],
-                    body=notice.body,
-                    link=notice.link[:300],
-                    team=notice.team,
-                    inquiry=notice.inquiry,
-                    shift=notice.shift,
-                )
-            )
-        batches.append((notice, rows))
-    notifications = Notification.objects.bulk_create([row for _, rows in batches for row in rows])
 
-    messages: list[OutboundMessage] = []
-    muted = _muted(batches) if email else set()
-    for notice, rows in batches:
-        if email:
-            url = absolute_url(notice.link) if notice.link else ""
-            text = f"{notice.body}\n\n{url}".strip() if url else notice.body
-            messages.extend(
-                email_message(
-                    to=row.recipient.email,
-                    subject=notice.title,
-                    body=text,
-                    inquiry=notice.inquiry,
-                    notification=row,
-                    kind=notice.kind,
-                )
-                for row in rows
-                if row.recipient.email and (row.recipient_id, notice.kind) not in muted
-            )
-        if webhook and notice.kind in TEAM_EVENTS and notice.team is not None and notice.team.webhook_url:
-            messages.append(
-                webhook_message(
-                    url=notice.team.webhook_url,
-                    payload=slack_payload(title=notice.title, body=notice.body, link=notice.link),
-                    inquiry=notice.inquiry,
-                    notification=rows[0] if rows else None,
-                )
-            )
-    outbox_add(messages)
-    return notifications
+def register_backend(backend: Backend) -> None:
+    _backend[:] = [backend]
+
+
+def _impl() -> Backend:
+    if not _backend:
+        raise RuntimeError("No notices backend registered: is the `notices` app installed?")
+    return _backend[0]
+
+
+def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list:
+    """Tell many people many things in two INSERTs (notifications, then their outbox rows); returns
+    the Notification rows. A recipient listed twice in one notice is told once; the team's webhook gets
+    one post per team-level notice (TEAM_EVENTS)."""
+    return _impl().notify_many(notices, email=email, webhook=webhook)
 
 
 def notify(
@@ -329,9 +157,9 @@ def notify(
     shift=None,
     email: bool = True,
     webhook: bool = True,
-) -> Notification:
+):
     """In-app notification plus an email copy to the recipient (if they have an address) and, for a
-    team-level event (TEAM_EVENTS) of a team with a webhook, a post to it."""
+    team-level event (TEAM_EVENTS) of a team with a webhook, a post to it. Returns the Notification."""
     notice = Notice(
         recipients=[recipient],
         kind=kind,
@@ -345,9 +173,89 @@ def notify(
     return notify_many([notice], email=email, webhook=webhook)[0]
 
 
-def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
-    """Mark the user's unread notifications (or just one) read; returns how many changed."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_id is not None:
-        unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+def team_webhook(*, team, kind: str, title: str, body: str = "", link: str = "", inquiry=None) -> None:
+    """Post a team-level event to the team's channel, if it has one (no inbox row, no email)."""
+    if kind not in TEAM_EVENTS:
+        raise ValueError(f"{kind!r} is not a team-level event")
+    _impl().team_webhook(team=team, kind=kind, title=title, body=body, link=link, inquiry=inquiry)
+
+
+def email_message(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    cc: str = "",
+    inquiry=None,
+    notification=None,
+    kind: str = "",
+    automatic: bool = True,
+):
+    """An unsaved outbound email, for `outbox_add`. `kind` names it in its Message-ID; `automatic`
+    False for what a person wrote (a public reply), so it goes without `Auto-Submitted`."""
+    return _impl().email_message(
+        to=to,
+        subject=subject,
+        body=body,
+        cc=cc,
+        inquiry=inquiry,
+        notification=notification,
+        kind=kind,
+        automatic=automatic,
+    )
+
+
+def outbox_add(messages: Sequence[Any]) -> list:
+    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits."""
+    return _impl().outbox_add(messages)
+
+
+def outbox_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    cc: str = "",
+    inquiry=None,
+    notification=None,
+    kind: str = "",
+    automatic: bool = True,
+):
+    """One email through the outbox (`email_message` + `outbox_add`); returns the outbox row."""
+    message = email_message(
+        to=to,
+        subject=subject,
+        body=body,
+        cc=cc,
+        inquiry=inquiry,
+        notification=notification,
+        kind=kind,
+        automatic=automatic,
+    )
+    return outbox_add([message])[0]
+
+
+def emailed_inquiry_ids(message_ids: Sequence[int]) -> dict[int, int]:
+    """{outbox row id: inquiry id} for those of the rows that were about an inquiry (email threading)."""
+    return _impl().emailed_inquiry_ids(message_ids) if message_ids else {}
+
+
+# Who does not want which notice by email, and which zone a person reads times in, are kept by an app
+# above this one (accounts): it registers a source here, `notices` asks it once per batch of notices.
+
+
+@dataclass(frozen=True)
+class Preferences:
+    muted: set[tuple[int, str]]  # (user id, kind) pairs kept out of email (the in-app notice is written)
+    zones: dict[int, str]  # user id -> the zone they chose; people without a choice are left out
+
+
+# `source(wanted={user id: {kinds}}, zones_for={user ids})` -> Preferences; one query at most, none
+# when nothing asked for can differ from the default.
+PreferenceSource = Callable[..., Preferences]
+preference_sources: list[PreferenceSource] = []
+
+
+def register_preferences(source: PreferenceSource) -> None:
+    if source not in preference_sources:
+        preference_sources.append(source)

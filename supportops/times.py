@@ -57,3 +57,8 @@ class TeamLocalDateTimeField(serializers.DateTimeField):
         if timezone.is_naive(value):
             return value
         return super().enforce_timezone(value)
+
+
+def clock(at: dt.datetime, tz: str) -> str:
+    """An instant as someone in `tz` reads it, zone named: "Mon 23 Nov 12:00 CET" (`tz` is validated)."""
+    return timezone.localtime(at, zoneinfo.ZoneInfo(tz)).strftime("%a %d %b %H:%M %Z")

@@ -3,8 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from audit import api as audit_api
+from notices import api as notices_api
 from security import api as security_api
-from supportops import api_notifications
 
 urlpatterns = [
     path("auth/token/", security_api.TokenView.as_view(), name="api-token"),
@@ -29,6 +29,6 @@ urlpatterns = [
     path("", include("postmortems.api.urls")),
     path("", include("integrations.api_urls")),
     path("", include("bookings.api.urls")),
-    path("", include(api_notifications.urlpatterns)),
+    path("", include(notices_api.urlpatterns)),
     path("reports/", include("reports.api_urls")),
 ]

@@ -3,10 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from audit import views as audit_views
+from notices import views
 from observability import views as metrics_views
 from security import views as security_views
 from shifts.views import teams as team_views
-from supportops import health, views
+from supportops import health
 from supportops.api import api_not_found
 
 urlpatterns = [

@@ -13,22 +13,21 @@ from django.db import IntegrityError, transaction
 
 from shifts.models import Team
 from supportops.errors import ConflictError, DomainError, NotFoundError
-from supportops.models import OutboundMessage
-from supportops.notifications import notify
+from supportops.notifications import NoticeKind, emailed_inquiry_ids, notify
 
-from ..models import InboundEmail, Inquiry, Message
+from ..models import Event, InboundEmail, Inquiry, Message
 from ..services import event_record, inquiry_create, inquiry_reopen, inquiry_requester_reply
 from ..services._common import inquiry_path, require_actor_member
 from .parse import BODY_MAX, ParsedEmail, address_of
 
 Outcome = InboundEmail.Outcome
-# Our Message-IDs (supportops.mail.message_id_for): `<ADS-12.ack.345@host>`, `<supportops.outbound.345@host>`;
+# Our Message-IDs (notices.mail.message_id_for): `<ADS-12.ack.345@host>`, `<supportops.outbound.345@host>`;
 # the outbox row's id is the last dot-separated part before the @.
 _OUTBOUND_ID = re.compile(r"^<(?:[^<>@\s]*\.)?(\d+)@([^<>\s]+)>$")
 
 
 def _sent_inquiry_ids(thread_ids: list[str]) -> list[int]:
-    """Outbox rows named by Message-IDs we generated (supportops.mail.message_id_for)."""
+    """Outbox rows named by Message-IDs we generated (notices.mail.message_id_for)."""
     host = (urlparse(settings.SITE_URL).hostname or "localhost").lower()
     ids = []
     for value in thread_ids:
@@ -44,13 +43,9 @@ def thread_inquiry(*, team: Team, email: ParsedEmail) -> Inquiry | None:
     outbound = _sent_inquiry_ids(email.thread_ids)
     if outbound:
         # Newest header entry first: In-Reply-To comes before References in thread_ids.
-        by_pk = dict(
-            OutboundMessage.objects.filter(pk__in=outbound, inquiry__team=team).values_list(
-                "pk", "inquiry_id"
-            )
-        )
+        by_pk = emailed_inquiry_ids(outbound)
         inquiry_ids = [by_pk[pk] for pk in outbound if pk in by_pk]
-        found = {i.pk: i for i in Inquiry.objects.filter(pk__in=inquiry_ids)}
+        found = {i.pk: i for i in Inquiry.objects.filter(pk__in=inquiry_ids, team=team)}
         candidates += [found[pk] for pk in inquiry_ids if pk in found]
     prefix = re.escape(team.reference_prefix)
     references = [m.upper() for m in re.findall(rf"\[({prefix}-\d+)\]", email.subject, flags=re.IGNORECASE)]
@@ -179,14 +174,17 @@ def _hold(*, inquiry: Inquiry, email: ParsedEmail, record: InboundEmail) -> None
         inquiry=inquiry, kind=Message.Kind.NOTE, author=None, body=(intro + body)[:BODY_MAX]
     )
     event_record(
-        inquiry=inquiry, kind="unverified_reply", to_value=email.from_address, note=email.verification
+        inquiry=inquiry,
+        kind=Event.Kind.UNVERIFIED_REPLY,
+        to_value=email.from_address,
+        note=email.verification,
     )
     record.held_body = body
     record.held_note = note
     if inquiry.assignee_id:
         notify(
             recipient=inquiry.assignee.user,
-            kind="unverified_reply",
+            kind=NoticeKind.UNVERIFIED_REPLY,
             title=f"{inquiry.reference}: unverified reply from {email.from_address}",
             body="Check it on the inquiry and accept it if it is genuine.",
             link=inquiry_path(inquiry),
@@ -221,7 +219,10 @@ def inbound_email_accept(*, inquiry: Inquiry, inbound_id: int, actor) -> str:
             result = _create(team=inquiry.team, email=email, follows=inquiry)
         who = actor.get_full_name() or actor.username
         event_record(
-            inquiry=inquiry, kind="unverified_reply_accepted", actor=actor, to_value=record.from_address
+            inquiry=inquiry,
+            kind=Event.Kind.UNVERIFIED_REPLY_ACCEPTED,
+            actor=actor,
+            to_value=record.from_address,
         )
         record.outcome = outcome
         record.inquiry = result

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from supportops.errors import InvalidInput
 
-from ..models import EffortLog, Inquiry
+from ..models import EffortLog, Event, Inquiry
 from ._common import clean_text, event_record, inquiry_lock, require_actor_member
 
 
@@ -16,5 +16,7 @@ def effort_log(*, inquiry: Inquiry, actor, minutes: int, note: str = "") -> Effo
     with transaction.atomic():
         inquiry = inquiry_lock(inquiry=inquiry)
         log = EffortLog.objects.create(inquiry=inquiry, member=member, minutes=minutes, note=note)
-        event_record(inquiry=inquiry, kind="effort_logged", actor=actor, to_value=f"{minutes} min", note=note)
+        event_record(
+            inquiry=inquiry, kind=Event.Kind.EFFORT_LOGGED, actor=actor, to_value=f"{minutes} min", note=note
+        )
     return log

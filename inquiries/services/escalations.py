@@ -4,9 +4,9 @@ from django.db import transaction
 
 from shifts.models import Member
 from supportops.errors import ConflictError, InvalidInput, NotFoundError
-from supportops.notifications import notify
+from supportops.notifications import NoticeKind, notify
 
-from ..models import Escalation, Inquiry
+from ..models import Escalation, Event, Inquiry
 from ._common import clean_text, event_record, inquiry_lock, inquiry_path, member_of_team, state_word
 
 
@@ -31,11 +31,11 @@ def inquiry_escalate(*, inquiry: Inquiry, actor, member: Member | int, reason: s
             inquiry=inquiry, member=target, requested_by=actor, reason=reason
         )
         event_record(
-            inquiry=inquiry, kind="escalated", actor=actor, to_value=target.display_name, note=reason
+            inquiry=inquiry, kind=Event.Kind.ESCALATED, actor=actor, to_value=target.display_name, note=reason
         )
         notify(
             recipient=target.user,
-            kind="escalated",
+            kind=NoticeKind.ESCALATED,
             title=f"{inquiry.reference} escalated to you: {inquiry.subject}",
             body=f"Reason: {reason}",
             link=inquiry_path(inquiry),

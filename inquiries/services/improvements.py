@@ -8,7 +8,7 @@ from django.db import transaction
 from shifts.models import Team
 from supportops.errors import InvalidInput
 
-from ..models import Improvement, Inquiry
+from ..models import Event, Improvement, Inquiry
 from ._common import clean_text, event_record
 
 K = Improvement.Kind
@@ -79,7 +79,7 @@ def improvement_create(
         if source_inquiry is not None:
             event_record(
                 inquiry=source_inquiry,
-                kind="improvement_filed",
+                kind=Event.Kind.IMPROVEMENT_FILED,
                 actor=actor,
                 to_value=improvement.get_kind_display(),
                 note=title,

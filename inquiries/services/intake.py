@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at
 from supportops.errors import InvalidInput
-from supportops.notifications import notify, team_webhook
+from supportops.notifications import NoticeKind, at, notify, team_webhook
 
 from .. import deadlines
 from ..deadlines import response_deadlines
@@ -20,7 +20,6 @@ from ._common import (
     clean_text,
     email_requester,
     inquiry_path,
-    local_time,
     member_of_team,
     now,
     require_actor_member,
@@ -276,18 +275,18 @@ def inquiry_create(
         events = [
             _event(
                 inquiry=inquiry,
-                kind="created",
+                kind=Event.Kind.CREATED,
                 actor=actor,
                 to_value=Inquiry.Status.NEW,
                 note=f"via {Inquiry.Channel(channel).label}",
             )
         ]
         if assignee is not None:
-            events.append(_event(inquiry=inquiry, kind="assigned", to_value=assignee.display_name))
+            events.append(_event(inquiry=inquiry, kind=Event.Kind.ASSIGNED, to_value=assignee.display_name))
         if past is not None and past.status != S.NEW:
             imported = _event(
                 inquiry=inquiry,
-                kind="imported_status",
+                kind=Event.Kind.IMPORTED_STATUS,
                 actor=actor,
                 to_value=past.status,
                 note="as recorded by the tool it was imported from",
@@ -300,7 +299,7 @@ def inquiry_create(
             # The team channel hears of every new inquiry; "assigned to you" below is personal.
             team_webhook(
                 team=team,
-                kind="new_inquiry",
+                kind=NoticeKind.NEW_INQUIRY,
                 title=f"New inquiry {reference}: {subject}",
                 body=f"From {requester_name}. Assigned to {assignee.display_name if assignee else 'nobody'}.",
                 link=inquiry_path(inquiry),
@@ -309,7 +308,7 @@ def inquiry_create(
         if assignee is not None and channel != Inquiry.Channel.IMPORT:
             notify(
                 recipient=assignee.user,
-                kind="assigned",
+                kind=NoticeKind.ASSIGNED,
                 title=f"{reference} assigned to you: {subject}",
                 body=f"From {requester_name}. Respond by {_deadline(due, team)}.",
                 link=inquiry_path(inquiry),
@@ -320,7 +319,7 @@ def inquiry_create(
 
 
 def _deadline(due: dt.datetime | None, team: Team) -> str:
-    return local_time(due, team) if due else "the next coverage window"
+    return at(due) if due else "the next coverage window"
 
 
 def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member | None) -> None:

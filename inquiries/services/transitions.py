@@ -5,11 +5,11 @@ import datetime as dt
 from django.db import transaction
 
 from supportops.errors import ConflictError, InvalidInput
-from supportops.notifications import notify
+from supportops.notifications import NoticeKind, notify
 
 from .. import hooks
 from ..deadlines import resolution_clock_resume
-from ..models import Inquiry, Message
+from ..models import Event, Inquiry, Message
 from ._common import (
     clean_text,
     close_waiting,
@@ -61,7 +61,11 @@ def inquiry_respond(*, inquiry: Inquiry, actor, body: str) -> Inquiry:
         inquiry.status = S.RESPONDED
         inquiry.save()
         event_record(
-            inquiry=inquiry, kind="responded", actor=actor, from_value=before, to_value=inquiry.status
+            inquiry=inquiry,
+            kind=Event.Kind.RESPONDED,
+            actor=actor,
+            from_value=before,
+            to_value=inquiry.status,
         )
     return inquiry
 
@@ -72,7 +76,7 @@ def inquiry_add_note(*, inquiry: Inquiry, actor, body: str) -> Message:
     with transaction.atomic():
         inquiry = inquiry_lock(inquiry=inquiry)
         message = Message.objects.create(inquiry=inquiry, kind=Message.Kind.NOTE, author=actor, body=body)
-        event_record(inquiry=inquiry, kind="note_added", actor=actor)
+        event_record(inquiry=inquiry, kind=Event.Kind.NOTE_ADDED, actor=actor)
     return message
 
 
@@ -87,7 +91,9 @@ def inquiry_wait(*, inquiry: Inquiry, actor) -> Inquiry:
         inquiry.status = S.WAITING
         inquiry.waiting_since = now()
         inquiry.save()
-        event_record(inquiry=inquiry, kind="waiting", actor=actor, from_value=S.RESPONDED, to_value=S.WAITING)
+        event_record(
+            inquiry=inquiry, kind=Event.Kind.WAITING, actor=actor, from_value=S.RESPONDED, to_value=S.WAITING
+        )
     return inquiry
 
 
@@ -104,11 +110,13 @@ def inquiry_requester_reply(*, inquiry: Inquiry, body: str) -> Inquiry:
             close_waiting(inquiry=inquiry, now=now())
             inquiry.status = S.RESPONDED if inquiry.responded_at else S.NEW
         inquiry.save()
-        event_record(inquiry=inquiry, kind="requester_replied", from_value=before, to_value=inquiry.status)
+        event_record(
+            inquiry=inquiry, kind=Event.Kind.REQUESTER_REPLIED, from_value=before, to_value=inquiry.status
+        )
         if inquiry.assignee_id:
             notify(
                 recipient=inquiry.assignee.user,
-                kind="requester_replied",
+                kind=NoticeKind.REQUESTER_REPLIED,
                 title=f"{inquiry.reference}: {inquiry.requester_name} replied",
                 body=body[:500],
                 link=inquiry_path(inquiry),
@@ -229,7 +237,7 @@ def inquiry_resolve(
         inquiry.save()
         event_record(
             inquiry=inquiry,
-            kind="resolved",
+            kind=Event.Kind.RESOLVED,
             actor=actor,
             from_value=before,
             to_value=f"resolved ({kind})",
@@ -279,7 +287,7 @@ def inquiry_reopen(*, inquiry: Inquiry, actor=None, by_requester: bool = False, 
         inquiry.save()
         event_record(
             inquiry=inquiry,
-            kind="reopened",
+            kind=Event.Kind.REOPENED,
             actor=None if by_requester else actor,
             from_value=S.RESOLVED,
             to_value=inquiry.status,
@@ -288,7 +296,7 @@ def inquiry_reopen(*, inquiry: Inquiry, actor=None, by_requester: bool = False, 
         if by_requester and inquiry.assignee_id:
             notify(
                 recipient=inquiry.assignee.user,
-                kind="reopened",
+                kind=NoticeKind.REOPENED,
                 title=f"{inquiry.reference} reopened by {inquiry.requester_name}",
                 body=body[:500],
                 link=inquiry_path(inquiry),

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from shifts.models import Member
 from supportops.errors import ConflictError, InvalidInput
-from supportops.notifications import notify
+from supportops.notifications import NoticeKind, notify
 
-from ..models import Inquiry
+from ..models import Event, Inquiry
 from ._common import clean_text, event_record, inquiry_lock, inquiry_path, member_of_team, state_word
 from .intake import topic_resolve
 
@@ -39,12 +39,16 @@ def _assign_locked(*, inquiry: Inquiry, actor, target: Member) -> bool:
     before = inquiry.assignee.display_name if inquiry.assignee_id else ""
     inquiry.assignee = target
     event_record(
-        inquiry=inquiry, kind="assigned", actor=actor, from_value=before, to_value=target.display_name
+        inquiry=inquiry,
+        kind=Event.Kind.ASSIGNED,
+        actor=actor,
+        from_value=before,
+        to_value=target.display_name,
     )
     if target.user_id != getattr(actor, "pk", None):
         notify(
             recipient=target.user,
-            kind="assigned",
+            kind=NoticeKind.ASSIGNED,
             title=f"{inquiry.reference} assigned to you: {inquiry.subject}",
             body=f"Assigned by {actor.get_full_name() or actor.username}." if actor else "",
             link=inquiry_path(inquiry),

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from inquiries.models import Inquiry
+from inquiries.models import Event, Inquiry
 from inquiries.services import event_record, inquiry_create, inquiry_resolve
 from supportops.errors import InvalidInput
 
@@ -179,7 +179,7 @@ def alert_handle(*, integration: Integration, notice: AlertNotice) -> Result:
             )
             Link.objects.create(integration=integration, inquiry=inquiry, kind=Link.Kind.ALERT_GROUP, key=key)
             return Result(Delivery.Outcome.CREATED, f"alert group opened {inquiry.reference}", inquiry)
-        event_record(inquiry=link.inquiry, kind="alert_firing", note=notice.text[:4000])
+        event_record(inquiry=link.inquiry, kind=Event.Kind.ALERT_FIRING, note=notice.text[:4000])
         return Result(Delivery.Outcome.UPDATED, f"still firing: {link.inquiry.reference}", link.inquiry)
 
     if link is None:
@@ -187,7 +187,7 @@ def alert_handle(*, integration: Integration, notice: AlertNotice) -> Result:
     Link.objects.filter(pk=link.pk).update(active=False)
     # Locked before the check: a member responding right now either lands first (no auto-resolve) or after.
     inquiry = Inquiry.objects.select_for_update().get(pk=link.inquiry_id)
-    event_record(inquiry=inquiry, kind="alert_resolved", note=notice.text[:4000])
+    event_record(inquiry=inquiry, kind=Event.Kind.ALERT_RESOLVED, note=notice.text[:4000])
     if integration.auto_resolve and inquiry.status == Inquiry.Status.NEW and inquiry.responded_at is None:
         inquiry_resolve(inquiry=inquiry, actor=None, kind=Inquiry.ResolutionKind.OTHER, note="alert resolved")
         return Result(

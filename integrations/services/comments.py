@@ -9,8 +9,8 @@ import time
 
 from django.utils import timezone
 
-from supportops.delivery import DUE, deliver
-from supportops.models import OutboundMessage
+from notices.delivery import DUE, deliver
+from notices.models import OutboundMessage
 
 
 def comments_deliver_pending(*, limit: int = 100, budget_seconds: float = 60.0) -> dict[str, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inquiries.models import Inquiry
+from inquiries.models import Event, Inquiry
 from inquiries.services import (
     event_record,
     inquiry_add_note,
@@ -18,8 +18,8 @@ from inquiries.services import (
     inquiry_reopen,
     inquiry_requester_reply,
 )
+from notices.models import OutboundMessage
 from supportops.errors import ConflictError
-from supportops.models import OutboundMessage
 from supportops.notifications import outbox_add
 
 from ..github_api import graphql_url, rest_comments_url
@@ -147,7 +147,7 @@ def _issues(integration: Integration, payload: dict) -> Result:
             integration,
             Link.Kind.ISSUE,
             issue,
-            name="github_labeled",
+            name=Event.Kind.GITHUB_LABELED,
             note=f"Labelled {label!r} by @{sender}",
         )
     if action == "edited":
@@ -156,13 +156,13 @@ def _issues(integration: Integration, payload: dict) -> Result:
         note = f"Edited on GitHub by @{sender} ({what})"
         if "title" in changes:
             note += f": now {str(issue.get('title') or '')[:200]!r}"
-        return _event(integration, Link.Kind.ISSUE, issue, name="github_edited", note=note)
+        return _event(integration, Link.Kind.ISSUE, issue, name=Event.Kind.GITHUB_EDITED, note=note)
     if action == "closed":
         return _event(
             integration,
             Link.Kind.ISSUE,
             issue,
-            name="github_closed",
+            name=Event.Kind.GITHUB_CLOSED,
             note=f"Issue closed on GitHub by @{sender}",
         )
     if action == "reopened":
@@ -172,7 +172,9 @@ def _issues(integration: Integration, payload: dict) -> Result:
         if link.inquiry.status == Inquiry.Status.RESOLVED:
             inquiry_reopen(inquiry=link.inquiry, actor=None)
         event_record(
-            inquiry=link.inquiry, kind="github_reopened", note=f"Issue reopened on GitHub by @{sender}"
+            inquiry=link.inquiry,
+            kind=Event.Kind.GITHUB_REOPENED,
+            note=f"Issue reopened on GitHub by @{sender}",
         )
         return Result(UPDATED, f"issue reopened: {link.inquiry.reference}", link.inquiry)
     return Result(IGNORED, f"issues.{action} is not used")
@@ -188,7 +190,9 @@ def _discussion(integration: Integration, payload: dict) -> Result:
         note = f"Discussion answered on GitHub by @{_login(answer)}"
         if answer.get("body"):
             note += f":\n\n{_text(answer.get('body'), '')}"
-        return _event(integration, Link.Kind.DISCUSSION, discussion, name="github_answered", note=note)
+        return _event(
+            integration, Link.Kind.DISCUSSION, discussion, name=Event.Kind.GITHUB_ANSWERED, note=note
+        )
     if action == "labeled" and _link(integration, Link.Kind.DISCUSSION, discussion) is None:
         return _open(integration, Link.Kind.DISCUSSION, discussion, payload)
     return Result(IGNORED, f"discussion.{action} is not used")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shifts.models import Member
 from supportops.db import insert_ignoring_conflicts
-from supportops.notifications import Notice, notify_many
+from supportops.notifications import Notice, NoticeKind, notify_many
 
 from ..models import ActionItemReminder, Recommendation
 
@@ -37,7 +37,7 @@ def action_item_owner_tell(*, recommendation: Recommendation, actor) -> None:
         [
             Notice(
                 recipients=[owner.user],
-                kind="action_item_assigned",
+                kind=NoticeKind.ACTION_ITEM_ASSIGNED,
                 title=f"Action item for you: {recommendation.description[:120]}",
                 body=f'Given to you{by} in the postmortem "{postmortem.title}".{due}',
                 link=_link(recommendation),
@@ -84,7 +84,7 @@ def _sweep_batch(*, now: dt.datetime, after_id: int) -> tuple[int, int, int]:
             (
                 Notice(
                     recipients=[item.owner.user],
-                    kind="action_item_overdue",
+                    kind=NoticeKind.ACTION_ITEM_OVERDUE,
                     title=f"Action item overdue: {item.description[:120]}",
                     body=(
                         f"Due {item.due_date:%a %d %b %Y} ({(today - item.due_date).days} days ago), "

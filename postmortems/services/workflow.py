@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shifts.models import Member
 from supportops.errors import ConflictError
-from supportops.notifications import Notice, notify_many
+from supportops.notifications import Notice, NoticeKind, notify_many
 
 from ..models import Postmortem
 from ._common import change_record, clean_date, postmortem_lock, require_manager, require_writer, state_word
@@ -53,7 +53,7 @@ def postmortem_submit(*, postmortem: Postmortem, actor) -> Postmortem:
             [
                 Notice(
                     recipients=managers,
-                    kind="postmortem_in_review",
+                    kind=NoticeKind.POSTMORTEM_IN_REVIEW,
                     title=f"Postmortem to review: {locked.title}"[:200],
                     body=f"{by} submitted a postmortem for the next meeting of {locked.team.name}.",
                     link=reverse("postmortem-detail", args=[locked.pk]),

@@ -1,11 +1,10 @@
 """Overrides and swaps: who serves a shift changes, `scheduled_member` keeps the scheduler's pick."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from supportops.errors import ConflictError, InvalidInput
-from supportops.notifications import notify
+from supportops.errors import ConflictError, Forbidden, InvalidInput
+from supportops.notifications import NoticeKind, at, notify
 
 from ..models import Member, Shift, ShiftEvent, Swap
 from ..selectors import user_manages
@@ -13,8 +12,8 @@ from .common import unavailable_reason
 
 
 def _when(shift: Shift) -> str:
-    """The shift as the team reads it: "primary shift starting Mon 23 Nov 09:00 CET" (team's zone)."""
-    return f"{shift.role} shift starting {shift.team.local_time(shift.starts_at)}"
+    """For a notice: "primary shift starting Mon 23 Nov 09:00 CET", in each recipient's zone."""
+    return f"{shift.role} shift starting {at(shift.starts_at)}"
 
 
 def notified_for_override(*, shift: Shift, member: Member) -> list[str]:
@@ -49,7 +48,7 @@ def shift_override(*, shift: Shift, member: Member, actor) -> Shift:
     """Give one shift to `member` (a one-off replacement), by a manager or the shift's member."""
     shift = Shift.objects.select_for_update().select_related("team", "member__user").get(pk=shift.pk)
     if shift.member.user_id != actor.pk and not user_manages(user=actor, team=shift.team):
-        raise PermissionDenied("Only the shift's member or a manager can override it.")
+        raise Forbidden("Only the shift's member or a manager can override it.")
     if shift.ends_at <= timezone.now():
         raise ConflictError("This shift is over; the past cannot be overridden.")
     if member.pk == shift.member_id:
@@ -63,7 +62,7 @@ def shift_override(*, shift: Shift, member: Member, actor) -> Shift:
     for person, text in ((member, "You now serve"), (previous, "You no longer serve")):
         notify(
             recipient=person.user,
-            kind="shift_changed",
+            kind=NoticeKind.SHIFT_CHANGED,
             title=f"{text} a {shift.team.name} {_when(shift)}",
             body=f"Override by {actor.get_full_name() or actor.username}.",
             link=_link(shift),
@@ -110,7 +109,7 @@ def swap_request(
     shift = Shift.objects.select_for_update().select_related("team", "member__user").get(pk=shift.pk)
     manages = user_manages(user=actor, team=shift.team)
     if shift.member.user_id != actor.pk and not manages:
-        raise PermissionDenied("Only the shift's member or a manager can offer it for a swap.")
+        raise Forbidden("Only the shift's member or a manager can offer it for a swap.")
     if counterpart.team_id != shift.team_id or not counterpart.is_active:
         raise InvalidInput(f"{counterpart.display_name} is not an active member of {shift.team.name}.")
     if counterpart.pk == shift.member_id:
@@ -140,7 +139,7 @@ def swap_request(
     for person in (counterpart, shift.member) if arranged else (counterpart,):
         notify(
             recipient=person.user,
-            kind="shift_changed" if arranged else "swap_requested",
+            kind=NoticeKind.SHIFT_CHANGED if arranged else NoticeKind.SWAP_REQUESTED,
             title=(
                 f"Swap arranged: {_when(shift)}"
                 if arranged
@@ -178,13 +177,13 @@ def _require_pending(swap: Swap) -> None:
 def swap_accept(*, swap: Swap, actor) -> Swap:
     swap = _locked_swap(swap)
     if swap.counterpart.user_id != actor.pk and not user_manages(user=actor, team=swap.team):
-        raise PermissionDenied("Only the member asked or a manager can accept this swap.")
+        raise Forbidden("Only the member asked or a manager can accept this swap.")
     _require_pending(swap)
     _check_swap_legal(swap)
     _apply(swap, actor)
     notify(
         recipient=swap.requester.user,
-        kind="shift_changed",
+        kind=NoticeKind.SHIFT_CHANGED,
         title=f"{swap.counterpart.display_name} accepted your swap: {_when(swap.shift)}",
         link=_link(swap.shift),
         team=swap.team,
@@ -197,13 +196,13 @@ def swap_accept(*, swap: Swap, actor) -> Swap:
 def swap_decline(*, swap: Swap, actor, reason: str = "") -> Swap:
     swap = _locked_swap(swap)
     if swap.counterpart.user_id != actor.pk and not user_manages(user=actor, team=swap.team):
-        raise PermissionDenied("Only the member asked or a manager can decline this swap.")
+        raise Forbidden("Only the member asked or a manager can decline this swap.")
     _require_pending(swap)
     swap.status, swap.decided_at, swap.decision_reason = Swap.Status.DECLINED, timezone.now(), reason[:300]
     swap.save(update_fields=["status", "decided_at", "decision_reason"])
     notify(
         recipient=swap.requester.user,
-        kind="swap_declined",
+        kind=NoticeKind.SWAP_DECLINED,
         title=f"{swap.counterpart.display_name} declined your swap: {_when(swap.shift)}",
         body=reason,
         link=_link(swap.shift),
@@ -217,7 +216,7 @@ def swap_decline(*, swap: Swap, actor, reason: str = "") -> Swap:
 def swap_cancel(*, swap: Swap, actor) -> Swap:
     swap = _locked_swap(swap)
     if swap.requester.user_id != actor.pk and not user_manages(user=actor, team=swap.team):
-        raise PermissionDenied("Only the requester or a manager can cancel this swap.")
+        raise Forbidden("Only the requester or a manager can cancel this swap.")
     _require_pending(swap)
     swap.status, swap.decided_at = Swap.Status.CANCELLED, timezone.now()
     swap.save(update_fields=["status", "decided_at"])

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from supportops.notifications import notify
+from supportops.notifications import NoticeKind, at, notify
 
 from ..models import Shift, ShiftReminder
 
@@ -68,18 +68,15 @@ def _stretch_ends(firsts: list[Shift]) -> dict[int, tuple[dt.datetime, int]]:
 
 
 def _text(first: Shift, end: dt.datetime, count: int, later: list[Shift]) -> tuple[str, str]:
-    team = first.team
-    start = team.local_time(first.starts_at)
-    title = f"Your {team.name} {first.role} shift starts {start}"
+    """Times are marked with at(): each recipient reads them in their own zone, named."""
+    start = at(first.starts_at)
+    title = f"Your {first.team.name} {first.role} shift starts {start}"
     if count > 1:
-        body = (
-            f"{count} shifts in a row from {start} until {team.local_time(end)} ({team.timezone}); "
-            "this is the only reminder for them."
-        )
+        body = f"{count} shifts in a row from {start} until {at(end)}; this is the only reminder for them."
     else:
-        body = f"{first.role.capitalize()} from {start} ({team.timezone})."
+        body = f"{first.role.capitalize()} from {start} to {at(first.ends_at)}."
     if later:
-        body += " Also coming up: " + ", ".join(team.local_time(s.starts_at) for s in later) + "."
+        body += " Also coming up: " + ", ".join(at(s.starts_at) for s in later) + "."
     return title, body
 
 
@@ -132,7 +129,7 @@ def shift_reminders_send(*, now: dt.datetime | None = None) -> int:
                 title, body = _text(first, end, count, group[1:])
                 notify(
                     recipient=first.member.user,
-                    kind="shift_reminder",
+                    kind=NoticeKind.SHIFT_REMINDER,
                     title=title,
                     body=body,
                     link=f"/rotations/?team={first.team.slug}",

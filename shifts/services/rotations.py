@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supportops.errors import InvalidInput
-from supportops.notifications import Notice, notify_many
+from supportops.notifications import Notice, NoticeKind, at, notify_many
 
 from ..business_time import BusinessCalendar
 from ..models import Absence, Member, Rotation, RotationMembership, Shift, ShiftEvent, Team, UnfilledSlot
@@ -505,7 +505,7 @@ def _notify_changes(*, team: Team, lost: Counter, gained: Counter) -> None:
         notices.append(
             Notice(
                 recipients=[member.user],
-                kind="shift_changed",
+                kind=NoticeKind.SHIFT_CHANGED,
                 title=f"Your {team.name} shifts changed",
                 body="; ".join(parts) + ". See the rotation page for the new schedule.",
                 link=f"/rotations/?team={team.slug}",
@@ -540,10 +540,7 @@ def _record_unfilled(*, team: Team, prepared: list[_Prepared], plans: dict, now:
     UnfilledSlot.objects.bulk_create(
         [UnfilledSlot(rotation=r, starts_at=s.start, ends_at=s.end) for r, s in new], ignore_conflicts=True
     )
-    lines = [
-        f"- {r.get_role_display()} shift {team.local_time(s.start)} – {team.local_time(s.end)}"
-        for r, s in new
-    ]
+    lines = [f"- {r.get_role_display()} shift {at(s.start)} – {at(s.end)}" for r, s in new]
     title = f"{team.name}: {len(new)} shift(s) nobody can take"
     body = (
         "Every member of the rotation is absent or serves the other role then:\n"
@@ -558,7 +555,7 @@ def _record_unfilled(*, team: Team, prepared: list[_Prepared], plans: dict, now:
         [
             Notice(
                 recipients=[m.user for m in managers],
-                kind="rotation_unfilled",
+                kind=NoticeKind.ROTATION_UNFILLED,
                 title=title,
                 body=body,
                 link=f"/rotations/?team={team.slug}",

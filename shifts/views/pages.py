@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -113,8 +113,8 @@ def _act(request: HttpRequest, action) -> HttpResponse:
     try:
         text = action()
         messages.success(request, text)
-    except (DomainError, PermissionDenied) as exc:
-        messages.error(request, getattr(exc, "message", None) or str(exc) or "Not allowed.")
+    except DomainError as exc:  # Forbidden included: the page says why
+        messages.error(request, exc.message)
     except ValueError as exc:
         messages.error(request, f"Invalid input: {exc}")
     except KeyError as exc:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "shifts",
     "inquiries",
     "postmortems",
+    "notices",
     "axes",
     "security",
     "audit",
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "supportops.context_processors.navigation",
+                "notices.context_processors.navigation",
                 "accounts.context_processors.menu",
             ],
         },
@@ -204,10 +205,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ROUTES = {
     "inquiries.tasks.*": {"queue": "sweeps"},
     "shifts.tasks.*": {"queue": "sweeps"},
-    "supportops.tasks.deliver_pending_notifications": {"queue": "sweeps"},
-    "supportops.tasks.deliver_outbound*": {"queue": "notifications"},
-    "supportops.tasks.deliver_webhook": {"queue": "webhooks"},
-    "supportops.tasks.deliver_pending_webhooks": {"queue": "webhooks"},
+    "notices.tasks.deliver_pending_notifications": {"queue": "sweeps"},
+    "notices.tasks.deliver_outbound*": {"queue": "notifications"},
+    "notices.tasks.deliver_webhook": {"queue": "webhooks"},
+    "notices.tasks.deliver_pending_webhooks": {"queue": "webhooks"},
 }
 
 SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from inquiries.handoff import shifts_hand_off
 from inquiries.models import Event, Inquiry, Message
-from supportops.models import Notification, OutboundMessage
+from notices.models import Notification, OutboundMessage
 from tests.benchmarks import inquiries_copy
 from tests.factories import make_member
 from tests.workers.conftest import T0, make_inquiry, make_shift

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inquiries.sla import RULES, sla_sweep
-from supportops.models import Notification
+from notices.models import Notification
 from tests.benchmarks import inquiries_copy
 from tests.factories import make_member
 from tests.workers.conftest import make_inquiry

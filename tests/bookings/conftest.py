@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 
 from shifts.models import Shift
+from tests.factories import ShiftFactory
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 
@@ -20,7 +21,7 @@ def day_shifts(team, member, first: dt.date, days: int, role: str = "primary") -
     for n in range(days):
         day = first + dt.timedelta(days=n)
         shifts.append(
-            Shift.objects.create(
+            ShiftFactory(
                 team=team,
                 role=role,
                 member=member,

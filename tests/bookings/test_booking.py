@@ -10,8 +10,8 @@ from icalendar import Calendar
 from bookings import services
 from bookings.models import Booking
 from bookings.slots import free_slots
+from notices.models import Notification, OutboundMessage
 from supportops.errors import ConflictError, InvalidInput
-from supportops.models import Notification, OutboundMessage
 from tests.factories import ALWAYS
 
 from .conftest import day_shifts, local

@@ -10,9 +10,10 @@ from icalendar import Calendar
 
 from bookings import services
 from bookings.models import BookingEvent
+from notices.models import Notification, OutboundMessage
 from shifts import services as shift_services
 from shifts.models import CalendarFeed, Shift
-from supportops.models import Notification, OutboundMessage
+from tests.factories import ShiftFactory
 
 from .conftest import day_shifts, local
 
@@ -123,6 +124,7 @@ def test_a_teammate_who_is_not_the_host_cannot_record_it(as_member, booking, tea
             f"/api/v1/sessions/{booking.pk}/", {"status": "no_show"}, format="json"
         )
     assert response.status_code == 403
+    assert response.json() == {"detail": "Only the session's host or a manager can change it."}
 
 
 @pytest.mark.parametrize(
@@ -177,7 +179,7 @@ def test_the_session_follows_a_replanned_shift_that_was_replaced(booking, shifts
     old = Shift.objects.get(pk=booking.shift_id)
     starts_at, ends_at = old.starts_at, old.ends_at
     old.delete()  # a re-plan replaces the rows
-    new = Shift.objects.create(
+    new = ShiftFactory(
         team=booking.team, role="primary", member=teammate, starts_at=starts_at, ends_at=ends_at
     )
     with time_machine.travel(NOW, tick=False):
@@ -227,5 +229,8 @@ def test_the_host_records_the_outcome_on_the_sessions_page(client, booking, prim
     assert (booking.status, booking.minutes, booking.note) == ("held", 25, "Env fixed")
     client.force_login(teammate.user)
     with time_machine.travel(local(2026, 3, 9, 10, 45), tick=False):
+        refused = client.post(f"/sessions/{booking.pk}/record/", {"status": "no_show"}, follow=True)
+        assert refused.status_code == 200
+        assert "Only the session&#x27;s host or a manager can change it." in refused.content.decode()
         assert b"Lea Learner" not in client.get("/sessions/").content  # only mine by default
         assert b"Lea Learner" in client.get("/sessions/?all=1").content

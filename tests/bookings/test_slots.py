@@ -8,8 +8,7 @@ import time_machine
 
 from bookings.models import Booking
 from bookings.slots import free_slots
-from shifts.models import Shift
-from tests.factories import make_member, make_team
+from tests.factories import ShiftFactory, make_member, make_team
 
 from .conftest import ZURICH, day_shifts, local
 
@@ -78,7 +77,7 @@ def test_slots_start_after_the_notice_period_and_end_fourteen_days_ahead(session
 
 def test_only_primary_shifts_give_slots_and_each_slot_is_its_shifts_member(sessions_team, primary, teammate):
     day_shifts(sessions_team, teammate, dt.date(2026, 3, 9), 1, role="secondary")
-    Shift.objects.create(
+    ShiftFactory(
         team=sessions_team, role="primary", member=primary,
         starts_at=local(2026, 3, 9, 12), ends_at=local(2026, 3, 9, 14),
     )  # fmt: skip

@@ -11,8 +11,8 @@ from django.core import mail
 from inquiries.mail_intake import inbound_email_process, parse_email
 from inquiries.models import Inquiry
 from inquiries.services import inquiry_create, inquiry_respond
-from supportops import delivery
-from supportops.models import OutboundMessage
+from notices import delivery
+from notices.models import OutboundMessage
 
 from .conftest import make_email
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from inquiries.mail_intake import inbound_email_process, parse_email
 from inquiries.models import Event, InboundEmail, Inquiry, Message
 from inquiries.services import inquiry_resolve, inquiry_respond
-from supportops.mail import message_id_for as _message_id
-from supportops.models import OutboundMessage
+from notices.mail import message_id_for as _message_id
+from notices.models import OutboundMessage
 
 from .conftest import make_email
 

@@ -2,7 +2,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-APPS = ("shifts", "inquiries", "postmortems", "supportops", "audit")
+APPS = ("shifts", "inquiries", "postmortems", "notices", "audit")
 
 
 def test_every_model_has_an_admin():

@@ -1,6 +1,6 @@
 import pytest
 
-from supportops.models import Notification
+from notices.models import Notification
 from supportops.notifications import notify
 
 pytestmark = pytest.mark.django_db

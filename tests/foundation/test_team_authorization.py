@@ -6,10 +6,10 @@ from django.test import RequestFactory
 from django.views.defaults import permission_denied
 
 from inquiries.models import Event, SlaNotice
+from notices.models import Notification
 from shifts import services
 from shifts.models import Member
 from supportops.errors import DomainError, Forbidden
-from supportops.models import Notification
 from supportops.notifications import TEAM_EVENTS
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from shifts.models import Shift, Topic
-from tests.factories import ALWAYS, inquiry_through_intake
+from shifts.models import Topic
+from tests.factories import ALWAYS, ShiftFactory, inquiry_through_intake
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def open_team(team):
 def on_shift(open_team, primary):
     """`primary` is the Primary of `ads` from an hour ago for a day."""
     now = timezone.now()
-    return Shift.objects.create(
+    return ShiftFactory(
         team=open_team,
         role="primary",
         member=primary,

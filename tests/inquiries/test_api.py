@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from inquiries import services
 from inquiries.models import Escalation, Event, Inquiry
-from supportops.models import OutboundMessage
+from notices.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import connections
 
 from inquiries import services
 from inquiries.models import Inquiry
-from supportops.models import OutboundMessage
+from notices.models import OutboundMessage
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

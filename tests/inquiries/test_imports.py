@@ -10,10 +10,10 @@ from django.utils import timezone
 from inquiries.handoff import handoff_sweep
 from inquiries.models import Event, Inquiry, SlaNotice
 from inquiries.sla import sla_sweep
+from notices.models import Notification, OutboundMessage
 from reports.period import period_parse
 from reports.selectors import response_times
-from shifts.models import Shift
-from supportops.models import Notification, OutboundMessage
+from tests.factories import ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_imports_do_not_travel_at_shift_ends_before_they_were_imported(
     now = timezone.now()
     on_shift.ends_at = now - dt.timedelta(minutes=10)
     on_shift.save()
-    Shift.objects.create(
+    ShiftFactory(
         team=open_team,
         role="primary",
         member=teammate,

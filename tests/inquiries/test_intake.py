@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from inquiries import services
 from inquiries.models import Event, Inquiry, Message
-from shifts.models import Shift
+from notices.models import Notification, OutboundMessage
 from supportops.errors import InvalidInput, NotFoundError
-from supportops.models import Notification, OutboundMessage
+from tests.factories import ShiftFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -51,7 +51,7 @@ def test_acknowledgement_email_carries_the_tracking_link_and_assignee_is_notifie
 
 def test_outside_coverage_goes_to_the_primary_of_the_next_shift(open_team, primary, teammate, make_inquiry):
     now = timezone.now()
-    Shift.objects.create(
+    ShiftFactory(
         team=open_team,
         role="primary",
         member=teammate,

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inquiries.models import Event, Inquiry
-from shifts.models import Shift
+from notices.models import OutboundMessage
 from shifts.selectors import primary_for_arrival
-from supportops.models import OutboundMessage
+from tests.factories import ShiftFactory
 
 FORM = {
     "team": "ads",
@@ -73,17 +73,11 @@ def test_rolled_back_savepoint_publishes_nothing_for_its_rows(
 def test_primary_for_arrival_in_one_query(team, primary, teammate, manager, offset_hours, expected):
     base = timezone.now().replace(microsecond=0)
     h = dt.timedelta(hours=1)
-    Shift.objects.create(team=team, role="primary", member=primary, starts_at=base, ends_at=base + 6 * h)
+    ShiftFactory(team=team, role="primary", member=primary, starts_at=base, ends_at=base + 6 * h)
     # An override that starts inside the first shift wins while it runs (the later start).
-    Shift.objects.create(
-        team=team, role="primary", member=teammate, starts_at=base + 4 * h, ends_at=base + 8 * h
-    )
-    Shift.objects.create(
-        team=team, role="primary", member=manager, starts_at=base + 10 * h, ends_at=base + 20 * h
-    )
-    Shift.objects.create(
-        team=team, role="secondary", member=teammate, starts_at=base + 8 * h, ends_at=base + 9 * h
-    )
+    ShiftFactory(team=team, role="primary", member=teammate, starts_at=base + 4 * h, ends_at=base + 8 * h)
+    ShiftFactory(team=team, role="primary", member=manager, starts_at=base + 10 * h, ends_at=base + 20 * h)
+    ShiftFactory(team=team, role="secondary", member=teammate, starts_at=base + 8 * h, ends_at=base + 9 * h)
     owner = {"first": primary, "overlap": teammate, "gap-next": manager, None: None}[expected]
     with CaptureQueriesContext(connection) as queries:
         found = primary_for_arrival(team=team, at=base + offset_hours * h)

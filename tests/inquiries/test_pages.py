@@ -4,7 +4,7 @@ import pytest
 
 from inquiries import services
 from inquiries.models import Escalation, Event, Improvement, Inquiry
-from supportops.models import OutboundMessage
+from notices.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,11 @@ import time_machine
 from inquiries import services
 from inquiries.models import Inquiry, SlaNotice
 from inquiries.sla import sla_sweep
+from notices.models import Notification
 from reports.period import period_parse
 from reports.selectors import response_times
-from shifts.models import Shift
 from shifts.services.teams import team_update
-from supportops.models import Notification
-from tests.factories import WEEKDAYS_9_TO_5
+from tests.factories import WEEKDAYS_9_TO_5, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def target_team(team, primary, manager):
     team.coverage = WEEKDAYS_9_TO_5
     team.resolution_target_minutes = 8 * 60
     team.save()
-    Shift.objects.create(
+    ShiftFactory(
         team=team, role="primary", member=primary, starts_at=MONDAY_9 - H, ends_at=MONDAY_9 + 200 * H
     )
     return team

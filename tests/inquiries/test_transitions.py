@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from inquiries import services
 from inquiries.models import Escalation, Event, Inquiry, Message
+from notices.models import Notification, OutboundMessage
 from postmortems.models import Postmortem
 from supportops.errors import ConflictError, InvalidInput, NotFoundError
-from supportops.models import Notification, OutboundMessage
 
 pytestmark = pytest.mark.django_db
 

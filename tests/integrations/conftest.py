@@ -14,8 +14,7 @@ import pytest
 from django.utils import timezone
 
 from integrations import services
-from shifts.models import Shift
-from tests.factories import ALWAYS
+from tests.factories import ALWAYS, ShiftFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "It's a Secret to Everybody"
@@ -49,7 +48,7 @@ def on_shift(alert_team, primary, secondary):
     """`primary` and `secondary` on shift in `ads` from an hour ago for a day."""
     now = timezone.now()
     for role, member in (("primary", primary), ("secondary", secondary)):
-        Shift.objects.create(
+        ShiftFactory(
             team=alert_team,
             role=role,
             member=member,

@@ -10,7 +10,7 @@ from inquiries.handoff import shifts_hand_off
 from inquiries.models import Inquiry, Message
 from inquiries.services import inquiry_create
 from inquiries.sla import sla_sweep
-from supportops.models import Notification, OutboundMessage
+from notices.models import Notification, OutboundMessage
 from tests.workers.conftest import T0, make_shift
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from inquiries import services as inquiry_services
 from inquiries.models import Event, Inquiry, Message
 from integrations import services
 from integrations.models import Delivery, Link
-from supportops.delivery import deliver_pending
-from supportops.models import OutboundMessage
+from notices.delivery import deliver_pending
+from notices.models import OutboundMessage
 
 from .conftest import SECRET, published, signature
 

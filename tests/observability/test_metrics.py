@@ -9,8 +9,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from inquiries.models import Handoff, SlaNotice
 from inquiries.tasks import handoff_sweep, sla_sweep
+from notices.models import OutboundMessage
 from observability.models import SweepRun
-from supportops.models import OutboundMessage
 from tests.workers.conftest import make_inquiry
 
 TOKEN = "metrics-token-0123456789"

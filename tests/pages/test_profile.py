@@ -70,7 +70,7 @@ def test_a_muted_notice_reaches_the_inbox_but_not_the_mailbox(
     from django.core import mail
 
     from accounts.models import Profile
-    from supportops.models import Notification
+    from notices.models import Notification
     from supportops.notifications import notify
 
     Profile.objects.create(user=primary.user, email_muted_kinds=["response_due_soon"])

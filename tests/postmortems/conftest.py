@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from inquiries import services as inquiry_services
 from postmortems import services
-from shifts.models import Shift
-from tests.factories import ALWAYS, inquiry_through_intake
+from tests.factories import ALWAYS, ShiftFactory, inquiry_through_intake
 
 
 @pytest.fixture
@@ -16,7 +15,7 @@ def on_shift(team, primary):
     team.coverage = ALWAYS
     team.save()
     now = timezone.now()
-    return Shift.objects.create(
+    return ShiftFactory(
         team=team,
         role="primary",
         member=primary,

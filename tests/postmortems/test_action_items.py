@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 
 from inquiries.sla import sla_sweep
+from notices.models import Notification, OutboundMessage
 from postmortems import services
 from postmortems.models import ActionItemReminder
 from postmortems.services.reminders import action_items_sweep
-from supportops.models import Notification, OutboundMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from inquiries import services as inquiry_services
 from inquiries.models import Improvement
+from notices.models import Notification
 from postmortems import services
 from postmortems.models import Change, Milestone, Postmortem, Recommendation
 from postmortems.selectors import postmortem_resources, postmortems_for_user
 from supportops.errors import ConflictError, InvalidInput, NotFoundError
-from supportops.models import Notification
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

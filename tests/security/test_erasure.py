@@ -10,7 +10,7 @@ from django.db import models
 from audit.models import AuditEntry
 from inquiries import services
 from inquiries.models import Inquiry
-from supportops.models import OutboundMessage
+from notices.models import OutboundMessage
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from supportops.models import OutboundMessage
+from notices.models import OutboundMessage
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_reset_email_goes_through_the_outbox_and_is_sent_by_it(client, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, {"email": "pat@example.org"})
     assert OutboundMessage.objects.filter(to="pat@example.org").exists()
-    from supportops.delivery import deliver_pending
+    from notices.delivery import deliver_pending
 
     deliver_pending()
     assert [m.to for m in mail.outbox] == [["pat@example.org"]]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -27,12 +28,12 @@ from bookings.models import Booking
 from inquiries import services as inquiry_services
 from inquiries.models import CannedReply, Escalation, Improvement, Inquiry, SavedView
 from integrations import services as integration_services
+from notices.models import Notification
 from postmortems import services as postmortem_services
 from postmortems.models import Postmortem
 from shifts import services as shift_services
 from shifts.models import Absence, CalendarFeed, Member, Rotation, Shift, Swap
-from supportops.models import Notification
-from tests.factories import make_member, make_team
+from tests.factories import MemberFactory, make_member, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +201,7 @@ def _build_world() -> World:
     w.objs = _populate(a, w.a_manager, w.a_dev, w.a_dev2, MARK_A)
     w.objs["b"] = _populate(b, w.b_manager, w.b_dev, w.b_dev2, "Bgx")
     # b_dev2 once was a manager of A: an inactive membership must open nothing.
-    Member.objects.create(team=a, user=w.b_dev2.user, role="manager", percent_time=50, is_active=False)
+    MemberFactory(team=a, user=w.b_dev2.user, role="manager", percent_time=50, is_active=False)
     o = w.objs
     w.secrets = {
         a.name,
@@ -711,20 +712,30 @@ def test_lists_filtered_at_another_team_show_none_of_its_rows(world, template, p
     assert not problems, "\n".join(problems)
 
 
-def test_forms_and_bodies_naming_another_teams_objects_change_nothing(world):
-    """Ids in form fields and JSON bodies (not in the URL) get the same treatment as ids in the URL."""
-    o, a, b = world.objs, world.a.slug, world.b.slug
-    ob = o["b"]
-    manager = login(world.b_manager.user)
-    dev = login(world.b_dev.user)
-    cases = [
-        # (client, method, url, body, api)
-        (
-            manager,
+def _as_team_b(world) -> SimpleNamespace:
+    """Team B's manager and developer, and the names the cases below use."""
+    o = world.objs
+    return SimpleNamespace(
+        world=world,
+        o=o,
+        ob=o["b"],
+        a=world.a.slug,
+        b=world.b.slug,
+        manager=login(world.b_manager.user),
+        dev=login(world.b_dev.user),
+    )
+
+
+# Ids in form fields and JSON bodies (not in the URL) get the same treatment as ids in the URL:
+# (client, method, url, body, api) built from team B's view of the world.
+FORM_CASES = [
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/api/v1/inquiries/",
             {
-                "team": a,
+                "team": c.a,
                 "subject": "s",
                 "body": "b",
                 "requester_name": "n",
@@ -733,120 +744,237 @@ def test_forms_and_bodies_naming_another_teams_objects_change_nothing(world):
             },
             True,
         ),
-        (
-            manager,
+        id="POST /api/v1/inquiries/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/api/v1/improvements/",
-            {"team": a, "title": "t", "kind": "low_hanging_fruit"},
+            {"team": c.a, "title": "t", "kind": "low_hanging_fruit"},
             True,
         ),
-        (
-            manager,
+        id="POST /api/v1/improvements/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/api/v1/improvements/",
-            {"team": b, "title": "t", "kind": "low_hanging_fruit", "source_inquiry": o["inquiry"].reference},
+            {
+                "team": c.b,
+                "title": "t",
+                "kind": "low_hanging_fruit",
+                "source_inquiry": c.o["inquiry"].reference,
+            },
             True,
         ),
-        (manager, "PATCH", "/api/v1/improvements/", {"id": o["improvement"].pk, "status": "done"}, True),
-        (manager, "POST", "/api/v1/postmortems/", {"team": a, "inquiries": [o["resolved"].reference]}, True),
-        (manager, "POST", "/api/v1/postmortems/", {"team": b, "inquiries": [o["resolved"].reference]}, True),
-        (
-            manager,
+        id="POST /api/v1/improvements/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "PATCH",
-            f"/api/v1/postmortems/{ob['postmortem'].pk}/",
-            {"inquiries": [o["resolved"].reference]},
+            "/api/v1/improvements/",
+            {"id": c.o["improvement"].pk, "status": "done"},
             True,
         ),
-        (
-            manager,
+        id="PATCH /api/v1/improvements/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/api/v1/postmortems/{ob['postmortem'].pk}/recommendations/",
-            {"description": "d", "owner": world.a_dev.pk},
+            "/api/v1/postmortems/",
+            {"team": c.a, "inquiries": [c.o["resolved"].reference]},
             True,
         ),
-        (
-            manager,
+        id="POST /api/v1/postmortems/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            "/api/v1/postmortems/",
+            {"team": c.b, "inquiries": [c.o["resolved"].reference]},
+            True,
+        ),
+        id="POST /api/v1/postmortems/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "PATCH",
+            f"/api/v1/postmortems/{c.ob['postmortem'].pk}/",
+            {"inquiries": [c.o["resolved"].reference]},
+            True,
+        ),
+        id="PATCH /api/v1/postmortems/<postmortem>/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/api/v1/postmortems/{c.ob['postmortem'].pk}/recommendations/",
+            {"description": "d", "owner": c.world.a_dev.pk},
+            True,
+        ),
+        id="POST /api/v1/postmortems/<postmortem>/recommendations/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/api/v1/absences/",
             {
-                "member": world.a_dev.pk,
+                "member": c.world.a_dev.pk,
                 "starts_at": "2030-01-01T00:00:00Z",
                 "ends_at": "2030-01-02T00:00:00Z",
             },
             True,
         ),
-        (manager, "POST", "/api/v1/swaps/", {"shift": o["shift"].pk, "counterpart": world.b_dev2.pk}, True),
-        (manager, "POST", "/api/v1/swaps/", {"shift": ob["shift"].pk, "counterpart": world.a_dev.pk}, True),
-        (
-            dev,
+        id="POST /api/v1/absences/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/api/v1/swaps/",
-            {"shift": ob["shift"].pk, "counterpart": world.b_dev2.pk, "counterpart_shift": o["shift"].pk},
+            {"shift": c.o["shift"].pk, "counterpart": c.world.b_dev2.pk},
             True,
         ),
-        (manager, "POST", f"/api/v1/shifts/{ob['shift'].pk}/override/", {"member": world.a_dev.pk}, True),
-        (
-            manager,
+        id="POST /api/v1/swaps/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/api/v1/teams/{b}/rotations/",
+            "/api/v1/swaps/",
+            {"shift": c.ob["shift"].pk, "counterpart": c.world.a_dev.pk},
+            True,
+        ),
+        id="POST /api/v1/swaps/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.dev,
+            "POST",
+            "/api/v1/swaps/",
+            {
+                "shift": c.ob["shift"].pk,
+                "counterpart": c.world.b_dev2.pk,
+                "counterpart_shift": c.o["shift"].pk,
+            },
+            True,
+        ),
+        id="POST /api/v1/swaps/ as developer",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/api/v1/shifts/{c.ob['shift'].pk}/override/",
+            {"member": c.world.a_dev.pk},
+            True,
+        ),
+        id="POST /api/v1/shifts/<shift>/override/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/api/v1/teams/{c.b}/rotations/",
             {
                 "shift_length_minutes": 60,
                 "handoff_time": "09:00",
                 "starts_on": "2030-01-01",
-                "members": [world.a_dev.pk],
+                "members": [c.world.a_dev.pk],
             },
             True,
         ),
-        (
-            manager,
+        id="POST /api/v1/teams/<b>/rotations/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "PATCH",
-            f"/api/v1/teams/{b}/rotations/{ob['rotation'].pk}/",
-            {"members": [world.a_dev.pk]},
+            f"/api/v1/teams/{c.b}/rotations/{c.ob['rotation'].pk}/",
+            {"members": [c.world.a_dev.pk]},
             True,
         ),
-        (manager, "PATCH", f"/api/v1/teams/{b}/members/", {"id": world.a_dev.pk, "percent_time": 10}, True),
-        (manager, "DELETE", f"/api/v1/teams/{b}/members/", {"id": world.a_dev.pk}, True),
-        (
-            manager,
-            "POST",
-            f"/api/v1/inquiries/{ob['inquiry'].reference}/assign/",
-            {"member": world.a_dev.pk},
-            True,
-        ),
-        (
-            manager,
-            "POST",
-            f"/api/v1/inquiries/{ob['inquiry'].reference}/escalate/",
-            {"member": world.a_dev.pk, "reason": "r"},
-            True,
-        ),
-        (
-            manager,
+        id="PATCH /api/v1/teams/<b>/rotations/<rotation>/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "PATCH",
-            f"/api/v1/inquiries/{ob['inquiry'].reference}/",
-            {"assignee": world.a_dev.pk},
+            f"/api/v1/teams/{c.b}/members/",
+            {"id": c.world.a_dev.pk, "percent_time": 10},
             True,
         ),
-        (
-            manager,
+        id="PATCH /api/v1/teams/<b>/members/",
+    ),
+    pytest.param(
+        lambda c: (c.manager, "DELETE", f"/api/v1/teams/{c.b}/members/", {"id": c.world.a_dev.pk}, True),
+        id="DELETE /api/v1/teams/<b>/members/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/api/v1/inquiries/{ob['inquiry'].reference}/resolve/",
-            {"kind": "known_issue", "known_issue": o["resolved"].reference},
+            f"/api/v1/inquiries/{c.ob['inquiry'].reference}/assign/",
+            {"member": c.world.a_dev.pk},
             True,
         ),
-        (
-            manager,
+        id="POST /api/v1/inquiries/<inquiry>/assign/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/api/v1/inquiries/{ob['inquiry'].reference}/resolve/",
-            {"kind": "known_issue", "known_issue": str(o["resolved"].pk)},
+            f"/api/v1/inquiries/{c.ob['inquiry'].reference}/escalate/",
+            {"member": c.world.a_dev.pk, "reason": "r"},
             True,
         ),
-        (
-            manager,
+        id="POST /api/v1/inquiries/<inquiry>/escalate/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "PATCH",
+            f"/api/v1/inquiries/{c.ob['inquiry'].reference}/",
+            {"assignee": c.world.a_dev.pk},
+            True,
+        ),
+        id="PATCH /api/v1/inquiries/<inquiry>/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/api/v1/inquiries/{c.ob['inquiry'].reference}/resolve/",
+            {"kind": "known_issue", "known_issue": c.o["resolved"].reference},
+            True,
+        ),
+        id="POST /api/v1/inquiries/<inquiry>/resolve/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/api/v1/inquiries/{c.ob['inquiry'].reference}/resolve/",
+            {"kind": "known_issue", "known_issue": str(c.o["resolved"].pk)},
+            True,
+        ),
+        id="POST /api/v1/inquiries/<inquiry>/resolve/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/rotations/save/",
             {
-                "team": a,
+                "team": c.a,
                 "role": "primary",
                 "shift_length_minutes": 60,
                 "handoff_time": "09:00",
@@ -854,13 +982,16 @@ def test_forms_and_bodies_naming_another_teams_objects_change_nothing(world):
             },
             False,
         ),
-        (
-            manager,
+        id="POST /rotations/save/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/rotations/save/",
             {
-                "team": b,
-                "rotation": o["rotation"].pk,
+                "team": c.b,
+                "rotation": c.o["rotation"].pk,
                 "role": "primary",
                 "shift_length_minutes": 60,
                 "handoff_time": "09:00",
@@ -868,147 +999,290 @@ def test_forms_and_bodies_naming_another_teams_objects_change_nothing(world):
             },
             False,
         ),
-        (
-            manager,
+        id="POST /rotations/save/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/rotations/schedule/",
-            {"team": b, "rotation": o["rotation"].pk, "until": "2030-01-01"},
+            {"team": c.b, "rotation": c.o["rotation"].pk, "until": "2030-01-01"},
             False,
         ),
-        (
-            manager,
+        id="POST /rotations/schedule/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/rotations/absences/add/",
             {
-                "team": b,
-                "member": world.a_dev.pk,
+                "team": c.b,
+                "member": c.world.a_dev.pk,
                 "reason": "vacation",
                 "starts_at": "2030-01-01T00:00",
                 "ends_at": "2030-01-02T00:00",
             },
             False,
         ),
-        (manager, "POST", "/rotations/absences/remove/", {"team": b, "absence": o["absence"].pk}, False),
-        (manager, "POST", "/rotations/absences/remove/", {"team": a, "absence": o["absence"].pk}, False),
-        (
-            manager,
+        id="POST /rotations/absences/add/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            "/rotations/override/",
-            {"team": b, "shift": o["shift"].pk, "member": world.b_dev.pk},
+            "/rotations/absences/remove/",
+            {"team": c.b, "absence": c.o["absence"].pk},
             False,
         ),
-        (
-            manager,
+        id="POST /rotations/absences/remove/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            "/rotations/override/",
-            {"team": b, "shift": ob["shift"].pk, "member": world.a_dev.pk},
+            "/rotations/absences/remove/",
+            {"team": c.a, "absence": c.o["absence"].pk},
             False,
         ),
-        (
-            manager,
+        id="POST /rotations/absences/remove/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            "/rotations/override/",
+            {"team": c.b, "shift": c.o["shift"].pk, "member": c.world.b_dev.pk},
+            False,
+        ),
+        id="POST /rotations/override/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            "/rotations/override/",
+            {"team": c.b, "shift": c.ob["shift"].pk, "member": c.world.a_dev.pk},
+            False,
+        ),
+        id="POST /rotations/override/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/rotations/swaps/request/",
-            {"team": b, "shift": o["shift"].pk, "counterpart": world.b_dev2.pk},
+            {"team": c.b, "shift": c.o["shift"].pk, "counterpart": c.world.b_dev2.pk},
             False,
         ),
-        (manager, "POST", "/rotations/swaps/decide/", {"swap": o["swap"].pk, "decision": "accept"}, False),
-        (manager, "POST", "/rotations/swaps/cancel/", {"swap": o["swap"].pk}, False),
-        (manager, "POST", "/calendar/feeds/add/", {"team": a, "kind": "team"}, False),
-        (manager, "POST", "/calendar/feeds/revoke/", {"feed": o["team_feed"].pk}, False),
-        (dev, "POST", "/calendar/feeds/revoke/", {"feed": o["feed"].pk}, False),
-        (manager, "POST", "/backlog/", {"team": a, "title": "t", "kind": "low_hanging_fruit"}, False),
-        (
-            manager,
+        id="POST /rotations/swaps/request/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            "/rotations/swaps/decide/",
+            {"swap": c.o["swap"].pk, "decision": "accept"},
+            False,
+        ),
+        id="POST /rotations/swaps/decide/",
+    ),
+    pytest.param(
+        lambda c: (c.manager, "POST", "/rotations/swaps/cancel/", {"swap": c.o["swap"].pk}, False),
+        id="POST /rotations/swaps/cancel/",
+    ),
+    pytest.param(
+        lambda c: (c.manager, "POST", "/calendar/feeds/add/", {"team": c.a, "kind": "team"}, False),
+        id="POST /calendar/feeds/add/",
+    ),
+    pytest.param(
+        lambda c: (c.manager, "POST", "/calendar/feeds/revoke/", {"feed": c.o["team_feed"].pk}, False),
+        id="POST /calendar/feeds/revoke/",
+    ),
+    pytest.param(
+        lambda c: (c.dev, "POST", "/calendar/feeds/revoke/", {"feed": c.o["feed"].pk}, False),
+        id="POST /calendar/feeds/revoke/ as developer",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
             "/backlog/",
-            {"team": b, "title": "t", "kind": "low_hanging_fruit", "source_inquiry": o["inquiry"].reference},
+            {"team": c.a, "title": "t", "kind": "low_hanging_fruit"},
             False,
         ),
-        (manager, "POST", "/postmortems/new/", {"team": a, "inquiries": o["resolved"].reference}, False),
-        (manager, "POST", "/postmortems/new/", {"team": b, "inquiries": o["resolved"].reference}, False),
-        (
-            manager,
+        id="POST /backlog/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/postmortems/{ob['postmortem'].pk}/link/",
-            {"reference": o["resolved"].reference},
+            "/backlog/",
+            {
+                "team": c.b,
+                "title": "t",
+                "kind": "low_hanging_fruit",
+                "source_inquiry": c.o["inquiry"].reference,
+            },
             False,
         ),
-        (
-            manager,
+        id="POST /backlog/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/postmortems/{ob['postmortem'].pk}/milestone-edit/",
-            {"milestone": o["milestone"].pk, "description": "x", "at": "2030-01-01T00:00"},
+            "/postmortems/new/",
+            {"team": c.a, "inquiries": c.o["resolved"].reference},
             False,
         ),
-        (
-            manager,
+        id="POST /postmortems/new/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/postmortems/{ob['postmortem'].pk}/milestone-delete/",
-            {"milestone": o["milestone"].pk},
+            "/postmortems/new/",
+            {"team": c.b, "inquiries": c.o["resolved"].reference},
             False,
         ),
-        (
-            manager,
+        id="POST /postmortems/new/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/postmortems/{ob['postmortem'].pk}/recommendation-edit/",
-            {"recommendation": o["recommendation"].pk, "description": "x"},
+            f"/postmortems/{c.ob['postmortem'].pk}/link/",
+            {"reference": c.o["resolved"].reference},
             False,
         ),
-        (
-            manager,
+        id="POST /postmortems/<postmortem>/link/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/postmortems/{ob['postmortem'].pk}/recommendation-delete/",
-            {"recommendation": o["recommendation"].pk},
+            f"/postmortems/{c.ob['postmortem'].pk}/milestone-edit/",
+            {"milestone": c.o["milestone"].pk, "description": "x", "at": "2030-01-01T00:00"},
             False,
         ),
-        (
-            manager,
+        id="POST /postmortems/<postmortem>/milestone-edit/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/postmortems/{ob['postmortem'].pk}/backlog/",
-            {"recommendation": o["recommendation"].pk, "kind": "low_hanging_fruit"},
+            f"/postmortems/{c.ob['postmortem'].pk}/milestone-delete/",
+            {"milestone": c.o["milestone"].pk},
             False,
         ),
-        (
-            manager,
+        id="POST /postmortems/<postmortem>/milestone-delete/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/postmortems/{ob['postmortem'].pk}/recommendation-add/",
-            {"description": "x", "owner": world.a_dev.pk},
+            f"/postmortems/{c.ob['postmortem'].pk}/recommendation-edit/",
+            {"recommendation": c.o["recommendation"].pk, "description": "x"},
             False,
         ),
-        (manager, "POST", f"/inquiries/{ob['inquiry'].reference}/assign/", {"member": world.a_dev.pk}, False),
-        (
-            manager,
+        id="POST /postmortems/<postmortem>/recommendation-edit/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/inquiries/{ob['inquiry'].reference}/escalate/",
-            {"member": world.a_dev.pk, "reason": "r"},
+            f"/postmortems/{c.ob['postmortem'].pk}/recommendation-delete/",
+            {"recommendation": c.o["recommendation"].pk},
             False,
         ),
-        (
-            manager,
+        id="POST /postmortems/<postmortem>/recommendation-delete/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
             "POST",
-            f"/inquiries/{ob['inquiry'].reference}/link-known/",
-            {"known_issue": o["resolved"].reference},
+            f"/postmortems/{c.ob['postmortem'].pk}/backlog/",
+            {"recommendation": c.o["recommendation"].pk, "kind": "low_hanging_fruit"},
             False,
         ),
-        (manager, "POST", f"/teams/{b}/members/{world.a_dev.pk}/", {"action": "remove"}, False),
-        (manager, "POST", f"/api/v1/notifications/{o['notification'].pk}/read/", {}, True),
-    ]
+        id="POST /postmortems/<postmortem>/backlog/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/postmortems/{c.ob['postmortem'].pk}/recommendation-add/",
+            {"description": "x", "owner": c.world.a_dev.pk},
+            False,
+        ),
+        id="POST /postmortems/<postmortem>/recommendation-add/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/inquiries/{c.ob['inquiry'].reference}/assign/",
+            {"member": c.world.a_dev.pk},
+            False,
+        ),
+        id="POST /inquiries/<inquiry>/assign/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/inquiries/{c.ob['inquiry'].reference}/escalate/",
+            {"member": c.world.a_dev.pk, "reason": "r"},
+            False,
+        ),
+        id="POST /inquiries/<inquiry>/escalate/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/inquiries/{c.ob['inquiry'].reference}/link-known/",
+            {"known_issue": c.o["resolved"].reference},
+            False,
+        ),
+        id="POST /inquiries/<inquiry>/link-known/",
+    ),
+    pytest.param(
+        lambda c: (
+            c.manager,
+            "POST",
+            f"/teams/{c.b}/members/{c.world.a_dev.pk}/",
+            {"action": "remove"},
+            False,
+        ),
+        id="POST /teams/<b>/members/<a_dev>/",
+    ),
+    pytest.param(
+        lambda c: (c.manager, "POST", f"/api/v1/notifications/{c.o['notification'].pk}/read/", {}, True),
+        id="POST /api/v1/notifications/<notification>/read/",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", FORM_CASES)
+def test_forms_and_bodies_naming_another_teams_objects_change_nothing(world, case):
+    client, method, url, body, api = case(_as_team_b(world))
+    with writes() as written:
+        response = call(client, method, url, body, api=api)
+    sent = url + json.dumps(body)
+    shown = text_of(response) + follow_messages(client, response)
     problems = []
-    for client, method, url, body, api in cases:
-        with writes() as written:
-            response = call(client, method, url, body, api=api)
-        sent = url + json.dumps(body)
-        shown = text_of(response) + follow_messages(client, response)
-        found = sorted(s for s in world.secrets if s not in sent and s.lower() in shown.lower())
-        if found:
-            problems.append(f"{method} {url} {body}: shows team A's {found}")
-        if api and response.status_code not in (400, 403, 404):
-            problems.append(f"{method} {url} {body}: {response.status_code} {text_of(response)[:200]}")
-        if not api and response.status_code not in (302, 400, 403, 404):
-            problems.append(f"{method} {url} {body}: {response.status_code}")
-        if written:
-            problems.append(f"{method} {url} {body}: wrote {written}")
-    assert not problems, "\n".join(problems)
+    found = sorted(s for s in world.secrets if s not in sent and s.lower() in shown.lower())
+    if found:
+        problems.append(f"shows team A's {found}")
+    if api and response.status_code not in (400, 403, 404):
+        problems.append(f"{response.status_code} {text_of(response)[:200]}")
+    if not api and response.status_code not in (302, 400, 403, 404):
+        problems.append(f"{response.status_code}")
+    if written:
+        problems.append(f"wrote {written}")
+    assert not problems, f"{method} {url} {body}: " + "; ".join(problems)
 
 
 # Routes open without an account (by design): everything else needs a login.
@@ -1130,123 +1404,211 @@ def test_calendar_feed_with_unknown_or_revoked_token_is_404(world):
 # ---------------------------------------------------------------- roles inside one team
 
 
-def test_developer_cannot_do_manager_things_through_pages_or_api(world):
-    o, b = world.objs["b"], world.b.slug
-    dev = login(world.b_dev.user)
-    others_shift = Shift.objects.filter(
-        team=world.b, member=world.b_dev2, starts_at__gt=timezone.now()
-    ).first()
-    api_cases = [
-        ("PATCH", f"/api/v1/teams/{b}/", {"name": "Taken over"}),
-        (
+def _developer_of_b(world) -> SimpleNamespace:
+    return SimpleNamespace(
+        world=world,
+        o=world.objs["b"],
+        b=world.b.slug,
+        others_shift=Shift.objects.filter(
+            team=world.b, member=world.b_dev2, starts_at__gt=timezone.now()
+        ).first(),
+    )
+
+
+# What only a team's managers may do, asked by one of its developers: (method, url, body).
+DEVELOPER_API_CASES = [
+    pytest.param(
+        lambda c: ("PATCH", f"/api/v1/teams/{c.b}/", {"name": "Taken over"}), id="PATCH /api/v1/teams/<b>/"
+    ),
+    pytest.param(
+        lambda c: (
             "POST",
-            f"/api/v1/teams/{b}/members/",
+            f"/api/v1/teams/{c.b}/members/",
             {"username": "intruder", "email": "i@example.org", "percent_time": 50},
         ),
-        ("PATCH", f"/api/v1/teams/{b}/members/{world.b_dev.pk}/", {"role": "manager"}),
-        ("PATCH", f"/api/v1/teams/{b}/members/{world.b_dev2.pk}/", {"percent_time": 10}),
-        ("DELETE", f"/api/v1/teams/{b}/members/{world.b_dev2.pk}/", {}),
-        (
+        id="POST /api/v1/teams/<b>/members/",
+    ),
+    pytest.param(
+        lambda c: ("PATCH", f"/api/v1/teams/{c.b}/members/{c.world.b_dev.pk}/", {"role": "manager"}),
+        id="PATCH /api/v1/teams/<b>/members/<b_dev>/",
+    ),
+    pytest.param(
+        lambda c: ("PATCH", f"/api/v1/teams/{c.b}/members/{c.world.b_dev2.pk}/", {"percent_time": 10}),
+        id="PATCH /api/v1/teams/<b>/members/<b_dev2>/",
+    ),
+    pytest.param(
+        lambda c: ("DELETE", f"/api/v1/teams/{c.b}/members/{c.world.b_dev2.pk}/", {}),
+        id="DELETE /api/v1/teams/<b>/members/<b_dev2>/",
+    ),
+    pytest.param(
+        lambda c: (
             "POST",
-            f"/api/v1/teams/{b}/rotations/",
+            f"/api/v1/teams/{c.b}/rotations/",
             {
                 "shift_length_minutes": 60,
                 "handoff_time": "09:00",
                 "starts_on": "2030-01-01",
-                "members": [world.b_dev.pk],
+                "members": [c.world.b_dev.pk],
             },
         ),
-        ("PATCH", f"/api/v1/teams/{b}/rotations/{o['rotation'].pk}/", {"shift_length_minutes": 120}),
-        ("POST", f"/api/v1/teams/{b}/rotations/{o['rotation'].pk}/schedule/", {"until": "2031-01-01"}),
-        (
-            "POST",
-            f"/api/v1/shifts/{others_shift.pk}/override/",
-            {"member": world.b_dev.pk},
+        id="POST /api/v1/teams/<b>/rotations/",
+    ),
+    pytest.param(
+        lambda c: (
+            "PATCH",
+            f"/api/v1/teams/{c.b}/rotations/{c.o['rotation'].pk}/",
+            {"shift_length_minutes": 120},
         ),
-        ("GET", f"/api/v1/reports/load/?team={b}", {}),
-        ("GET", f"/api/v1/reports/cost/?team={b}", {}),
-        ("GET", f"/api/v1/reports/team-load/?team={b}", {}),
-        ("DELETE", f"/api/v1/absences/{o['absence'].pk}/", {}),
-    ]
-    page_cases = [
-        (f"/teams/{b}/save/", {"name": "Taken over", "timezone": "UTC"}),
-        (
-            f"/teams/{b}/members/add/",
+        id="PATCH /api/v1/teams/<b>/rotations/<rotation>/",
+    ),
+    pytest.param(
+        lambda c: (
+            "POST",
+            f"/api/v1/teams/{c.b}/rotations/{c.o['rotation'].pk}/schedule/",
+            {"until": "2031-01-01"},
+        ),
+        id="POST /api/v1/teams/<b>/rotations/<rotation>/schedule/",
+    ),
+    pytest.param(
+        lambda c: ("POST", f"/api/v1/shifts/{c.others_shift.pk}/override/", {"member": c.world.b_dev.pk}),
+        id="POST /api/v1/shifts/<others_shift>/override/",
+    ),
+    pytest.param(
+        lambda c: ("GET", f"/api/v1/reports/load/?team={c.b}", {}), id="GET /api/v1/reports/load/?team=<b>"
+    ),
+    pytest.param(
+        lambda c: ("GET", f"/api/v1/reports/cost/?team={c.b}", {}), id="GET /api/v1/reports/cost/?team=<b>"
+    ),
+    pytest.param(
+        lambda c: ("GET", f"/api/v1/reports/team-load/?team={c.b}", {}),
+        id="GET /api/v1/reports/team-load/?team=<b>",
+    ),
+    pytest.param(
+        lambda c: ("DELETE", f"/api/v1/absences/{c.o['absence'].pk}/", {}),
+        id="DELETE /api/v1/absences/<absence>/",
+    ),
+]
+# The same through the pages: (url, form).
+DEVELOPER_PAGE_CASES = [
+    pytest.param(
+        lambda c: (f"/teams/{c.b}/save/", {"name": "Taken over", "timezone": "UTC"}),
+        id="POST /teams/<b>/save/",
+    ),
+    pytest.param(
+        lambda c: (
+            f"/teams/{c.b}/members/add/",
             {"username": "intruder", "email": "i@example.org", "percent_time": 50},
         ),
-        (f"/teams/{b}/members/{world.b_dev2.pk}/", {"action": "remove"}),
-        (f"/teams/{b}/members/{world.b_dev.pk}/", {"percent_time": 100, "role": "manager"}),
-        (
+        id="POST /teams/<b>/members/add/",
+    ),
+    pytest.param(
+        lambda c: (f"/teams/{c.b}/members/{c.world.b_dev2.pk}/", {"action": "remove"}),
+        id="POST /teams/<b>/members/<b_dev2>/",
+    ),
+    pytest.param(
+        lambda c: (f"/teams/{c.b}/members/{c.world.b_dev.pk}/", {"percent_time": 100, "role": "manager"}),
+        id="POST /teams/<b>/members/<b_dev>/",
+    ),
+    pytest.param(
+        lambda c: (
             "/rotations/save/",
             {
-                "team": b,
+                "team": c.b,
                 "role": "primary",
                 "shift_length_minutes": 60,
                 "handoff_time": "09:00",
                 "starts_on": "2030-01-01",
-                "members": [world.b_dev.pk],
+                "members": [c.world.b_dev.pk],
             },
         ),
-        (
+        id="POST /rotations/save/",
+    ),
+    pytest.param(
+        lambda c: (
             "/rotations/save/",
             {
-                "team": b,
-                "rotation": o["rotation"].pk,
+                "team": c.b,
+                "rotation": c.o["rotation"].pk,
                 "role": "primary",
                 "shift_length_minutes": 120,
                 "handoff_time": "09:00",
                 "starts_on": "2030-01-01",
             },
         ),
-        ("/rotations/schedule/", {"team": b, "rotation": o["rotation"].pk, "until": "2031-01-01"}),
-        (
+        id="POST /rotations/save/ #2",
+    ),
+    pytest.param(
+        lambda c: (
+            "/rotations/schedule/",
+            {"team": c.b, "rotation": c.o["rotation"].pk, "until": "2031-01-01"},
+        ),
+        id="POST /rotations/schedule/",
+    ),
+    pytest.param(
+        lambda c: (
             "/rotations/override/",
             {
-                "team": b,
-                "member": world.b_dev.pk,
-                "shift": Shift.objects.filter(team=world.b, member=world.b_dev2, starts_at__gt=timezone.now())
+                "team": c.b,
+                "member": c.world.b_dev.pk,
+                "shift": Shift.objects.filter(
+                    team=c.world.b, member=c.world.b_dev2, starts_at__gt=timezone.now()
+                )
                 .first()
                 .pk,
             },
         ),
-        (
+        id="POST /rotations/override/",
+    ),
+    pytest.param(
+        lambda c: (
             "/rotations/absences/add/",
             {
-                "team": b,
-                "member": world.b_dev2.pk,
+                "team": c.b,
+                "member": c.world.b_dev2.pk,
                 "reason": "vacation",
                 "starts_at": "2030-01-01T00:00",
                 "ends_at": "2030-01-02T00:00",
             },
         ),
-        ("/rotations/absences/remove/", {"team": b, "absence": o["absence"].pk}),
-    ]
-    problems = []
-    for method, url, body in api_cases:
-        with writes() as written:
-            response = call(dev, method, url, body, api=True)
-        if response.status_code != 403:
-            problems.append(f"developer {method} {url}: {response.status_code} {text_of(response)[:200]}")
-        if written:
-            problems.append(f"developer {method} {url} wrote {written}")
-    for page in ("/reports/", f"/reports/load/?team={b}"):
-        if dev.get(page).status_code != 403:
-            problems.append(f"developer GET {page}: not 403")
-    for url, body in page_cases:
-        with writes() as written:
-            response = dev.post(url, body)
-        if response.status_code not in (302, 403):
-            problems.append(f"developer POST {url}: {response.status_code}")
-        if written:
-            problems.append(f"developer POST {url} wrote {written}")
-    assert not problems, "\n".join(problems)
+        id="POST /rotations/absences/add/",
+    ),
+    pytest.param(
+        lambda c: ("/rotations/absences/remove/", {"team": c.b, "absence": c.o["absence"].pk}),
+        id="POST /rotations/absences/remove/",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", DEVELOPER_API_CASES)
+def test_developer_cannot_do_manager_things_through_the_api(world, case):
+    method, url, body = case(_developer_of_b(world))
+    dev = login(world.b_dev.user)
+    with writes() as written:
+        response = call(dev, method, url, body, api=True)
+    assert response.status_code == 403, text_of(response)[:200]
+    assert not written
+
+
+@pytest.mark.parametrize("page", ["/reports/", "/reports/load/?team=<b>"])
+def test_developer_cannot_read_the_manager_reports(world, page):
+    assert login(world.b_dev.user).get(page.replace("<b>", world.b.slug)).status_code == 403
+
+
+@pytest.mark.parametrize("case", DEVELOPER_PAGE_CASES)
+def test_developer_cannot_do_manager_things_through_the_pages(world, case):
+    url, body = case(_developer_of_b(world))
+    dev = login(world.b_dev.user)
+    with writes() as written:
+        response = dev.post(url, body)
+    assert response.status_code in (302, 403)
+    assert not written
 
 
 # ---------------------------------------------------------------- public intake
 
 
 def _intake_counts():
-    from supportops.models import OutboundMessage
+    from notices.models import OutboundMessage
 
     return Inquiry.objects.count(), OutboundMessage.objects.count(), Notification.objects.count()
 

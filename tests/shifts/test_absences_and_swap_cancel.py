@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from notices.models import Notification
 from shifts.models import Absence, Rotation, Shift, ShiftEvent, Swap
 from shifts.services import absence_create, rotation_schedule
-from supportops.models import Notification
 from tests.factories import make_member
 from tests.shifts.fairness import assert_within_bound, deviations_after_every_shift
 
@@ -133,7 +133,10 @@ def pending_swap(trio):
 def test_requester_cancels_a_pending_swap_and_a_second_cancel_is_409(as_member, pending_swap):
     requester = pending_swap.requester
     url = f"/api/v1/swaps/{pending_swap.pk}/cancel/"
-    assert as_member(pending_swap.counterpart).post(url).status_code == 403
+    refused = as_member(pending_swap.counterpart).post(url)
+    # The service's Forbidden, mapped once: the reason, not DRF's generic sentence.
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "Only the requester or a manager can cancel this swap."}
     response = as_member(requester).post(url)
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     assert as_member(requester).post(url).status_code == 409
@@ -160,3 +163,14 @@ def test_cancel_button_on_the_rotations_page(client, manager, pending_swap):
         )
     assert "Swap cancelled." in response.content.decode()
     assert Swap.objects.get(pk=pending_swap.pk).status == "cancelled"
+
+
+def test_a_refused_cancel_on_the_rotations_page_says_why(client, pending_swap):
+    client.force_login(pending_swap.counterpart.user)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(
+            "/rotations/swaps/cancel/", {"team": "ads", "swap": pending_swap.pk}, follow=True
+        )
+    assert response.status_code == 200
+    assert "Only the requester or a manager can cancel this swap." in response.content.decode()
+    assert Swap.objects.get(pk=pending_swap.pk).status == "pending"

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from notices.models import Notification
 from shifts.fairness import Candidate, replay
 from shifts.models import Absence, Rotation, RotationMembership, Shift, UnfilledSlot
 from shifts.services import (
@@ -15,7 +16,6 @@ from shifts.services import (
     rotation_update,
     rotations_extend,
 )
-from supportops.models import Notification
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from notices.models import Notification
 from shifts.models import Absence, Rotation, Shift, Swap
 from shifts.services import rotation_schedule, swap_accept
-from supportops.models import Notification
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import time_machine
 from django.test import override_settings
 from icalendar import Calendar
 
+from notices.models import Notification
 from shifts.models import CalendarFeed, Rotation, Shift, ShiftReminder
 from shifts.services import feed_create, feed_revoke, rotation_schedule, shift_reminders_send
 from shifts.tasks import send_shift_reminders
-from supportops.models import Notification
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 

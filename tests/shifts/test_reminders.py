@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.test import override_settings
 
+from notices.models import Notification
 from shifts.models import Rotation, Shift, ShiftReminder
 from shifts.services import rotation_schedule, shift_reminders_send
-from supportops.models import Notification
 
 pytestmark = pytest.mark.django_db
 

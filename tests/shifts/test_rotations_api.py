@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 import time_machine
 
+from notices.models import Notification
 from shifts.models import Absence, Rotation, Shift, ShiftEvent, Swap
-from supportops.models import Notification
 from tests.factories import make_member
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)  # Monday 08:00 in Zurich

@@ -9,7 +9,7 @@ from django.db import connection
 
 from inquiries.handoff import handoff_sweep
 from inquiries.models import Event, Handoff, Inquiry, Message
-from supportops.models import Notification, OutboundMessage
+from notices.models import Notification, OutboundMessage
 from tests.factories import make_member
 from tests.workers.conftest import T0, make_inquiry, make_shift
 
@@ -212,7 +212,7 @@ def test_the_demo_data_and_a_first_sweep_flood_nobody(django_capture_on_commit_c
     from django.db.models import F, Max
 
     from inquiries.sla import sla_sweep
-    from supportops.models import Notification
+    from notices.models import Notification
 
     before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     sla_sweep()

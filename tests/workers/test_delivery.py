@@ -13,10 +13,11 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from supportops import delivery
-from supportops.delivery import CLAIM_SECONDS, MAX_ATTEMPTS, backoff, deliver, deliver_pending
-from supportops.models import Notification, OutboundMessage
-from supportops.notifications import Notice, notify, notify_many, outbox_email, outbox_webhook
+from notices import delivery
+from notices.delivery import CLAIM_SECONDS, MAX_ATTEMPTS, backoff, deliver, deliver_pending
+from notices.models import Notification, OutboundMessage
+from notices.services import outbox_webhook
+from supportops.notifications import Notice, notify, notify_many, outbox_email
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

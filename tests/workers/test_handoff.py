@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from inquiries.handoff import handoff_sweep, shifts_hand_off
 from inquiries.models import Event, Handoff, Inquiry, Message
+from notices.models import Notification, OutboundMessage
 from supportops.errors import NotFoundError
-from supportops.models import Notification, OutboundMessage
 from tests.factories import make_member
 from tests.workers.conftest import T0, make_inquiry, make_shift
 

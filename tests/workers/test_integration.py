@@ -23,8 +23,8 @@ from django.db import connection
 from django.utils import timezone
 
 from inquiries.models import Event, Handoff, Inquiry, Message, SlaNotice
+from notices.models import Notification, OutboundMessage
 from shifts.models import Shift
-from supportops.models import Notification, OutboundMessage
 from tests.workers.conftest import make_inquiry, make_shift
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]

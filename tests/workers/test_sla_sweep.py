@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from inquiries import sla
 from inquiries.models import Inquiry, SlaNotice
 from inquiries.sla import sla_sweep
-from supportops.models import Notification, OutboundMessage
+from notices.models import Notification, OutboundMessage
 from tests.workers.conftest import T0, make_inquiry, make_shift
 
 DUE = T0 + dt.timedelta(hours=4)

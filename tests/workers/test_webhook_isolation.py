@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from supportops.models import OutboundMessage
+from notices.models import OutboundMessage
 from tests.workers import test_integration
 from tests.workers.test_integration import wait_for
 

@@ -11,11 +11,12 @@ from django.core import mail
 from django.utils import timezone
 
 from inquiries.services import inquiry_create
-from supportops import delivery
+from notices import delivery
+from notices.delivery import deliver, deliver_pending
+from notices.models import OutboundMessage
+from notices.services import outbox_webhook
 from supportops.celery import app
-from supportops.delivery import deliver, deliver_pending
-from supportops.models import OutboundMessage
-from supportops.notifications import Notice, notify, notify_many, outbox_email, outbox_webhook
+from supportops.notifications import Notice, notify, notify_many, outbox_email
 from tests.workers import test_delivery
 from tests.workers.conftest import make_shift
 
@@ -197,11 +198,11 @@ def test_listed_hosts_and_ranges_are_allowed(as_member, manager, team, settings,
 
 def test_webhooks_have_their_own_queue_and_sweep():
     router = app.amqp.router
-    assert router.route({}, "supportops.tasks.deliver_webhook")["queue"].name == "webhooks"
-    assert router.route({}, "supportops.tasks.deliver_pending_webhooks")["queue"].name == "webhooks"
-    assert router.route({}, "supportops.tasks.deliver_outbound")["queue"].name == "notifications"
+    assert router.route({}, "notices.tasks.deliver_webhook")["queue"].name == "webhooks"
+    assert router.route({}, "notices.tasks.deliver_pending_webhooks")["queue"].name == "webhooks"
+    assert router.route({}, "notices.tasks.deliver_outbound")["queue"].name == "notifications"
     schedule = app.conf.beat_schedule
-    assert schedule["webhook-sweep"]["task"] == "supportops.tasks.deliver_pending_webhooks"
+    assert schedule["webhook-sweep"]["task"] == "notices.tasks.deliver_pending_webhooks"
 
 
 def test_the_mail_sweep_never_waits_for_a_webhook(hook, settings):
@@ -230,12 +231,12 @@ def test_a_dead_receiver_costs_one_attempt_per_sweep(hook):
 
 def test_new_webhook_rows_are_published_to_the_webhook_task(team, primary, monkeypatch):
     published = []
-    monkeypatch.setattr("supportops.tasks.deliver_webhook.delay", lambda pk: published.append(("w", pk)))
-    monkeypatch.setattr("supportops.tasks.deliver_outbound.delay", lambda pk: published.append(("e", pk)))
+    monkeypatch.setattr("notices.tasks.deliver_webhook.delay", lambda pk: published.append(("w", pk)))
+    monkeypatch.setattr("notices.tasks.deliver_outbound.delay", lambda pk: published.append(("e", pk)))
     monkeypatch.setattr(delivery, "deliver", lambda **kw: "sent")
     email = outbox_email(to="lea@example.net", subject="s", body="b")
     webhook = outbox_webhook(url="https://hooks.example.org/T000", payload={"text": "x"})
-    from supportops.notifications import _enqueue_delivery
+    from notices.services import _enqueue_delivery
 
     _enqueue_delivery([email.pk], [webhook.pk])
     assert published == [("w", webhook.pk), ("e", email.pk)]

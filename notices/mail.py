@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.html import linebreaks, urlize
 
+from inquiries.mail_threads import inbound_message_ids
+
 from .models import OutboundMessage
 
 REFERENCES_MAX = 10
@@ -54,17 +56,6 @@ def team_reply_to(team) -> str:
     return formataddr((header_safe(team.name), address))
 
 
-# Where the requester's own emails about an inquiry are kept is the inquiries app's business: it
-# registers a source (AppConfig.ready) giving (received_at, Message-ID) pairs up to an instant.
-_thread_sources: list = []
-
-
-def register_thread_source(source) -> None:
-    """`source(*, inquiry, until)` -> [(received_at, message_id)], oldest first or in any order."""
-    if source not in _thread_sources:
-        _thread_sources.append(source)
-
-
 def thread_ids(message: OutboundMessage) -> list[str]:
     """Message-IDs of the conversation before this email, oldest first: earlier emails about the
     inquiry to the same recipient and, when the recipient is the requester, the emails they sent us
@@ -79,8 +70,7 @@ def thread_ids(message: OutboundMessage) -> list[str]:
     )
     timeline = [(m.created_at, message_id_for(m)) for m in earlier]
     if message.to.lower() == inquiry.requester_email.lower():
-        for source in _thread_sources:
-            timeline += source(inquiry=inquiry, until=message.created_at)
+        timeline += inbound_message_ids(inquiry=inquiry, until=message.created_at)
     timeline.sort(key=lambda pair: pair[0])
     return [message_id for _, message_id in timeline]
 

@@ -1,14 +1,16 @@
-"""Thin delivery tasks: take ids, call the delivery service (options in supportops.celery)."""
+"""Thin delivery tasks: take ids, call the delivery service (options in supportops.celery). They were
+named `supportops.tasks.*` before the models moved here: a task still queued under an old name is refused
+by the workers, and the outbox sweep sends its row."""
 
 from celery import shared_task
 
 from observability.sweeps import recorded_sweep
+from supportops.celery import DELIVERY_BATCH_TASK, DELIVERY_TASK, SWEEP_TASK
 
 from . import delivery
-from .celery import DELIVERY_BATCH_TASK, DELIVERY_TASK, SWEEP_TASK
 
 
-@shared_task(bind=True, name="supportops.tasks.deliver_outbound", **DELIVERY_TASK)
+@shared_task(bind=True, name="notices.tasks.deliver_outbound", **DELIVERY_TASK)
 def deliver_outbound(self, message_id: int) -> str:
     outcome = delivery.deliver(message_id=message_id)
     if outcome == "failed" and self.request.retries < self.max_retries:
@@ -17,7 +19,7 @@ def deliver_outbound(self, message_id: int) -> str:
     return outcome
 
 
-@shared_task(name="supportops.tasks.deliver_outbound_batch", **DELIVERY_BATCH_TASK)
+@shared_task(name="notices.tasks.deliver_outbound_batch", **DELIVERY_BATCH_TASK)
 def deliver_outbound_batch(message_ids: list[int]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for message_id in message_ids:
@@ -26,7 +28,7 @@ def deliver_outbound_batch(message_ids: list[int]) -> dict[str, int]:
     return counts
 
 
-@shared_task(bind=True, name="supportops.tasks.deliver_webhook", **DELIVERY_TASK)
+@shared_task(bind=True, name="notices.tasks.deliver_webhook", **DELIVERY_TASK)
 def deliver_webhook(self, message_id: int) -> str:
     """Webhooks run on their own queue (`webhooks`), so a team's slow receiver never delays mail."""
     outcome = delivery.deliver(message_id=message_id)
@@ -35,12 +37,12 @@ def deliver_webhook(self, message_id: int) -> str:
     return outcome
 
 
-@shared_task(name="supportops.tasks.deliver_pending_notifications", **SWEEP_TASK)
+@shared_task(name="notices.tasks.deliver_pending_notifications", **SWEEP_TASK)
 @recorded_sweep("deliver_pending_notifications")
 def deliver_pending_notifications() -> dict[str, int]:
     return delivery.deliver_pending(channel="email")
 
 
-@shared_task(name="supportops.tasks.deliver_pending_webhooks", **SWEEP_TASK)
+@shared_task(name="notices.tasks.deliver_pending_webhooks", **SWEEP_TASK)
 def deliver_pending_webhooks() -> dict[str, int]:
     return delivery.deliver_pending(channel="webhook", budget_seconds=60.0)

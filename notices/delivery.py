@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from . import outbound
+from supportops import outbound
+
 from .models import OutboundMessage
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from inquiries.handoff import handoff_sweep
 from inquiries.sla import sla_sweep
-from supportops.delivery import deliver_pending
+from notices.delivery import deliver_pending
 
 
 class Command(BaseCommand):

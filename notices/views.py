@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import Notification
-from .notifications import notifications_mark_read
+from .services import notifications_mark_read
 
 
 @login_required

@@ -1,44 +1,20 @@
-"""Shared by every app: in-app notifications and the outbox of emails and webhooks."""
+"""In-app notifications and the outbox of emails and webhooks (sent through supportops.notifications).
+
+The tables keep the names they had when these models lived in `supportops` (migration notices 0001 moved
+them without touching the database)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from supportops.notifications import NoticeKind
+
 
 class Notification(models.Model):
     """An in-app notification; its email and webhook copies go through the Outbox."""
 
-    class Kind(models.TextChoices):
-        """Every kind a notification is sent with, in one place (not `choices=` on the column: a new
-        kind would need a migration). `TEAM_EVENTS` in supportops.notifications are those a team's
-        webhook also receives."""
-
-        NEW_INQUIRY = "new_inquiry", "New inquiry"
-        ASSIGNED = "assigned", "Assigned to you"
-        REQUESTER_REPLIED = "requester_replied", "Requester replied"
-        REOPENED = "reopened", "Reopened"
-        ESCALATED = "escalated", "Escalated to you"
-        ESCALATION_ACCEPTED = "escalation_accepted", "Escalation accepted"
-        ESCALATION_DECLINED = "escalation_declined", "Escalation declined"
-        RESPONSE_DUE_SOON = "response_due_soon", "Response due soon"
-        RESPONSE_OVERDUE = "response_overdue", "Response overdue"
-        GUARANTEE_BREACHED = "guarantee_breached", "Guarantee breached"
-        RESOLUTION_OVERDUE = "resolution_overdue", "Resolution overdue"
-        QUEUE_UNCOVERED = "queue_uncovered", "Queue without a Primary"
-        HANDOFF_DIGEST = "handoff_digest", "Inquiries handed to you"
-        SHIFT_CHANGED = "shift_changed", "Shift changed"
-        SHIFT_REMINDER = "shift_reminder", "Shift reminder"
-        SWAP_REQUESTED = "swap_requested", "Swap requested"
-        SWAP_DECLINED = "swap_declined", "Swap declined"
-        ROTATION_UNFILLED = "rotation_unfilled", "Rotation has unfilled shifts"
-        POSTMORTEM_IN_REVIEW = "postmortem_in_review", "Postmortem in review"
-        SESSION_BOOKED = "session_booked", "Session booked"
-        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
-        SESSION_REHOSTED = "session_rehosted", "Session re-hosted"
-        RESOLUTION_DUE_SOON = "resolution_due_soon", "Resolution due soon"
-        ACTION_ITEM_ASSIGNED = "action_item_assigned", "Postmortem action item assigned"
-        ACTION_ITEM_OVERDUE = "action_item_overdue", "Postmortem action item overdue"
-        UNVERIFIED_REPLY = "unverified_reply", "Unverified email reply held"
+    # Every kind, named once in the layer below so that shifts and inquiries can name them too.
+    Kind = NoticeKind
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -58,6 +34,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "supportops_notification"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox")]
 
@@ -100,7 +77,7 @@ class OutboundMessage(models.Model):
     inquiry = models.ForeignKey(
         "inquiries.Inquiry", on_delete=models.SET_NULL, null=True, blank=True, related_name="outbound"
     )
-    # What the email is (e.g. "ack", "reply", "notice"): part of its Message-ID (supportops.mail).
+    # What the email is (e.g. "ack", "reply", "notice"): part of its Message-ID (notices.mail).
     kind = models.CharField(max_length=20, blank=True)
     # Sent by the system, not typed by a person: carries `Auto-Submitted: auto-generated` (RFC 3834),
     # so auto-responders do not answer it.
@@ -117,5 +94,6 @@ class OutboundMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "supportops_outboundmessage"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbound_pending")]

@@ -7,10 +7,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .errors import NotFoundError
+from supportops.errors import NotFoundError
+from supportops.pagination import paginate
+
 from .models import Notification
-from .notifications import notifications_mark_read
-from .pagination import paginate
+from .services import notifications_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):

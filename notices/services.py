@@ -1,0 +1,290 @@
+"""The implementation of supportops.notifications (registered in NoticesConfig.ready()): in-app
+notifications, emails and webhooks via the outbox.
+
+Rows are written inside the caller's transaction; delivery is queued with on_commit, so a rolled-back
+change sends nothing, and a task lost to a broker outage is picked up by the outbox sweep
+(`notices.delivery.deliver_pending`). Everything here is set-based: telling a thousand people is a
+couple of INSERTs, not a thousand round trips."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from supportops.notifications import TEAM_EVENTS, Notice, Preferences, has_times, in_zone, preference_sources
+
+from .mail import header_safe
+from .models import Notification, OutboundMessage
+
+logger = logging.getLogger(__name__)
+
+# Messages per delivery task when many are written at once (a handoff emailing every requester):
+# small enough that a batch of slow SMTP/webhook timeouts stays inside the task's time limit.
+DELIVERY_BATCH = 10
+
+
+def absolute_url(link: str) -> str:
+    return f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+
+
+# After a failed publish, this process stops trying for a while: each attempt against a dead broker
+# costs up to ~2 s (connect timeout and redis-py's retries), which would otherwise be added to every
+# request during an outage. The rows wait in the outbox; the sweep sends them once the broker is back.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = ()) -> None:
+    """Publish delivery tasks; never raise. With the broker down this fails fast (CELERY_* publish
+    settings) and the rows stay pending for the outbox sweep. Webhooks get one task each on their own
+    queue: a slow receiver then delays only its own post, never mail or another team's webhook."""
+    global _broker_down_until
+    from .tasks import deliver_outbound, deliver_outbound_batch, deliver_webhook
+
+    if time.monotonic() < _broker_down_until:
+        logger.warning("broker recently unreachable; leaving delivery to the outbox sweep")
+        return
+    try:
+        for webhook_id in webhook_ids:
+            deliver_webhook.delay(webhook_id)
+        if len(message_ids) == 1:
+            deliver_outbound.delay(message_ids[0])
+            return
+        for start in range(0, len(message_ids), DELIVERY_BATCH):
+            deliver_outbound_batch.delay(list(message_ids[start : start + DELIVERY_BATCH]))
+    except Exception:  # noqa: BLE001 - a broker outage must not break the request; the sweep retries.
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning(
+            "could not enqueue delivery; the outbox sweep will send it",
+            exc_info=True,
+            extra={"message_ids": list(message_ids[:20]), "count": len(message_ids)},
+        )
+
+
+def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
+    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits."""
+    if not messages:
+        return []
+    created = OutboundMessage.objects.bulk_create(messages)
+    emails = [m.pk for m in created if m.channel != OutboundMessage.Channel.WEBHOOK]
+    webhooks = [m.pk for m in created if m.channel == OutboundMessage.Channel.WEBHOOK]
+    _deliver_after_commit(emails, webhooks)
+    return created
+
+
+class _CommitBatch:
+    """The outbox rows written in one transaction (one savepoint level): published together, once, after
+    commit — an intake that writes an acknowledgement and a notice email publishes one task, not two."""
+
+    def __init__(self, ids: list[int], webhook_ids: list[int]) -> None:
+        self.ids = ids
+        self.webhook_ids = webhook_ids
+        self.published = False
+
+    def __call__(self) -> None:
+        # A batch published already (e.g. run by captureOnCommitCallbacks while the test transaction stays
+        # open) takes no more rows: later ones start a batch of their own.
+        self.published = True
+        _enqueue_delivery(self.ids, self.webhook_ids)
+
+
+def _deliver_after_commit(ids: list[int], webhook_ids: list[int] = ()) -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        # Join the batch registered at this very savepoint level: rows written in a savepoint that is
+        # rolled back leave with its callbacks, never published for rows that do not exist.
+        for sids, callback, *_ in reversed(connection.run_on_commit):
+            if isinstance(callback, _CommitBatch) and not callback.published and set(sids) == level:
+                callback.ids.extend(ids)
+                callback.webhook_ids.extend(webhook_ids)
+                return
+    transaction.on_commit(_CommitBatch(list(ids), list(webhook_ids)))
+
+
+def email_message(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    cc: str = "",
+    inquiry=None,
+    notification=None,
+    kind: str = "",
+    automatic: bool = True,
+) -> OutboundMessage:
+    """An unsaved outbound email, for `outbox_add`. `kind` names it in its Message-ID; `automatic`
+    False for what a person wrote (a public reply), so it goes without `Auto-Submitted`."""
+    return OutboundMessage(
+        channel=OutboundMessage.Channel.EMAIL,
+        to=header_safe(to),
+        cc=header_safe(cc),
+        subject=header_safe(subject)[:300],
+        body=body,
+        inquiry=inquiry,
+        notification=notification,
+        kind=kind[:20],
+        automatic=automatic,
+    )
+
+
+def webhook_message(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
+    """An unsaved outbound webhook post, for `outbox_add`."""
+    return OutboundMessage(
+        channel=OutboundMessage.Channel.WEBHOOK,
+        to=url,
+        payload=payload,
+        inquiry=inquiry,
+        notification=notification,
+    )
+
+
+def outbox_webhook(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
+    message = webhook_message(url=url, payload=payload, inquiry=inquiry, notification=notification)
+    return outbox_add([message])[0]
+
+
+def slack_escape(text: str) -> str:
+    """Slack's three control characters: with them escaped, `<!channel>` does not ping anyone and
+    `<https://evil.example|Click>` is not a disguised link (Slack's "escaping text" rules)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_payload(*, title: str, body: str = "", link: str = "") -> dict:
+    """Slack-compatible (also Mattermost, Rocket.Chat, Discord's /slack endpoint): a plain `text`,
+    every interpolated value escaped (titles and bodies carry requesters' subjects and names)."""
+    lines = [title, body.strip(), absolute_url(link) if link else ""]
+    return {"text": "\n".join(slack_escape(line) for line in lines if line)}
+
+
+def team_webhook(*, team, kind: str, title: str, body: str = "", link: str = "", inquiry=None) -> None:
+    """Post a team-level event to the team's channel, if it has one (no inbox row, no email); times
+    in the team's zone."""
+    if team.webhook_url:
+        outbox_add(
+            [
+                webhook_message(
+                    url=team.webhook_url,
+                    payload=slack_payload(
+                        title=in_zone(title, team.timezone), body=in_zone(body, team.timezone), link=link
+                    ),
+                    inquiry=inquiry,
+                )
+            ]
+        )
+
+
+def _preferences(notices: list[Notice], *, email: bool) -> Preferences:
+    """The recipients' email mutes (when emailing) and chosen zones (for notices with times in them),
+    from the registered sources: one query at most (accounts), none when nothing needs asking."""
+    wanted: dict[int, set[str]] = {}
+    zones_for: set[int] = set()
+    for notice in notices:
+        timed = has_times(notice.title) or has_times(notice.body)
+        for user in notice.recipients:
+            if user is None:
+                continue
+            if email and user.email:
+                wanted.setdefault(user.pk, set()).add(notice.kind)
+            if timed:
+                zones_for.add(user.pk)
+    muted: set[tuple[int, str]] = set()
+    zones: dict[int, str] = {}
+    for source in preference_sources if wanted or zones_for else []:
+        found = source(wanted=wanted, zones_for=zones_for)
+        muted |= found.muted
+        zones.update(found.zones)
+    return Preferences(muted=muted, zones=zones)
+
+
+def _default_zone(notice: Notice) -> str:
+    return notice.team.timezone if notice.team is not None else settings.TIME_ZONE
+
+
+def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list[Notification]:
+    """supportops.notifications.notify_many: a recipient listed twice in one notice (the secondary who is
+    also a manager) is told once. Each row's title and body are written in its recipient's zone; the
+    team's webhook gets one post per team-level notice (TEAM_EVENTS), in the team's zone."""
+    notices = list(notices)
+    preferences = _preferences(notices, email=email)
+    zones = preferences.zones
+    batches: list[tuple[Notice, list[Notification]]] = []
+    for notice in notices:
+        seen: set[int] = set()
+        rows = []
+        for user in notice.recipients:
+            if user is None or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            zone = zones.get(user.pk) or _default_zone(notice)
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=notice.kind,
+                    title=in_zone(notice.title, zone)[:200],
+                    body=in_zone(notice.body, zone),
+                    link=notice.link[:300],
+                    team=notice.team,
+                    inquiry=notice.inquiry,
+                    shift=notice.shift,
+                )
+            )
+        batches.append((notice, rows))
+    notifications = Notification.objects.bulk_create([row for _, rows in batches for row in rows])
+
+    messages: list[OutboundMessage] = []
+    muted = preferences.muted
+    for notice, rows in batches:
+        if email:
+            url = absolute_url(notice.link) if notice.link else ""
+            messages.extend(
+                email_message(
+                    to=row.recipient.email,
+                    subject=in_zone(notice.title, zones.get(row.recipient_id) or _default_zone(notice)),
+                    body=f"{row.body}\n\n{url}".strip() if url else row.body,
+                    inquiry=notice.inquiry,
+                    notification=row,
+                    kind=notice.kind,
+                )
+                for row in rows
+                if row.recipient.email and (row.recipient_id, notice.kind) not in muted
+            )
+        if webhook and notice.kind in TEAM_EVENTS and notice.team is not None and notice.team.webhook_url:
+            zone = notice.team.timezone
+            messages.append(
+                webhook_message(
+                    url=notice.team.webhook_url,
+                    payload=slack_payload(
+                        title=in_zone(notice.title, zone), body=in_zone(notice.body, zone), link=notice.link
+                    ),
+                    inquiry=notice.inquiry,
+                    notification=rows[0] if rows else None,
+                )
+            )
+    outbox_add(messages)
+    return notifications
+
+
+def emailed_inquiry_ids(message_ids: Sequence[int]) -> dict[int, int]:
+    """supportops.notifications.emailed_inquiry_ids."""
+    rows = OutboundMessage.objects.filter(pk__in=list(message_ids), inquiry__isnull=False)
+    return dict(rows.values_list("pk", "inquiry_id"))
+
+
+def outbound_delete_for_inquiries(*, inquiries) -> None:
+    """Deleting an inquiry takes its emails with it: the outbox would otherwise keep the requester's
+    address and text (the foreign key only goes NULL). Registered with inquiries.hooks.on_deleting."""
+    OutboundMessage.objects.filter(inquiry__in=inquiries).delete()
+
+
+def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark the user's unread notifications (or just one) read; returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
