@@ -23,6 +23,14 @@ class RolledDay(models.Model):
     # Until when an unanswered inquiry of the day may still be "pending" (its latest deadline); null =
     # nothing pending. Before that instant the day is read from raw rows (pending depends on "now").
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Inquiries of the day still pending when it was computed (unanswered before a deadline, or open
+    # before their resolution target): left out of the stored figures, read raw by every report.
+    pending_ids = models.JSONField(default=list)
+    # Minutes to first response of the day's responded inquiries (all topics), sorted, packed as
+    # little-endian float64 (rollups.figures.pack): exact medians and p90 of any span of days without
+    # decoding a number per inquiry in Python.
+    calendar_minutes = models.BinaryField(default=b"")
+    business_minutes = models.BinaryField(default=b"")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -48,10 +56,6 @@ class DayTopicFigures(models.Model):
     pending_resolution = models.PositiveIntegerField(default=0)
     # {channel: [received, responded, within target]}
     channels = models.JSONField(default=dict)
-    # Minutes to first response of each responded inquiry (exact digests: medians and p90 of any span
-    # of days are those of the raw rows).
-    calendar_minutes = models.JSONField(default=list)
-    business_minutes = models.JSONField(default=list)
 
     class Meta:
         indexes = [models.Index(fields=["team", "day"], name="day_topic_team_day")]
@@ -70,7 +74,10 @@ class DayMemberFigures(models.Model):
     user_id = models.IntegerField(null=True, blank=True)
     member_id = models.IntegerField(null=True, blank=True)
     responded = models.PositiveIntegerField(default=0)
-    resolved = models.JSONField(default=list)  # inquiry ids (counted once per period)
+    resolved_count = models.PositiveIntegerField(default=0)  # distinct inquiries resolved that day
+    # Only the ids of those inquiries this person also resolved on another day: a period counts each
+    # once (resolved_count summed, minus the repeats), without an id per resolution.
+    resolved = models.JSONField(default=list)
     effort_minutes = models.PositiveIntegerField(default=0)
     effort_outside_minutes = models.PositiveIntegerField(default=0)
 

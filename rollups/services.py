@@ -14,7 +14,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from shifts.models import Team
 
-from .figures import calendar_key, raw_figures, raw_member_figures
+from .figures import calendar_key, pack, raw_figures, raw_member_figures
 from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
 
 SWEEP_DAYS = 400  # days recomputed per sweep run (a busy day of one team is a few hundred rows)
@@ -24,9 +24,13 @@ REBUILD_CHUNK_DAYS = 31
 def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = None) -> None:
     """Recompute and store the figures of `days` of `team` from the raw rows."""
     now = now or timezone.now()
-    figures, settled = raw_figures(team=team, days=days, now=now)
-    members = raw_member_figures(team=team, days=days)
+    figures, settled, pending = raw_figures(team=team, days=days, now=now, pending_apart=True)
+    members = raw_member_figures(team=team, days=days, repeats=True)
     key = calendar_key(team)
+    minutes: dict[dt.date, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for (day, _topic), f in figures.items():
+        minutes[day][0].extend(f.calendar_minutes)
+        minutes[day][1].extend(f.business_minutes)
     with transaction.atomic():
         DayMemberFigures.objects.filter(team=team, day__in=days).delete()
         DayMemberFigures.objects.bulk_create(_member_rows(team, members))
@@ -47,17 +51,33 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                 resolved_within_target=f.resolved_within_target,
                 pending_resolution=f.pending_resolution,
                 channels=f.channels,
-                calendar_minutes=f.calendar_minutes,
-                business_minutes=f.business_minutes,
             )
             for (day, topic_id), f in figures.items()
             if f.received or f.effort_minutes
         )
         RolledDay.objects.bulk_create(
-            [RolledDay(team=team, day=day, calendar_key=key, settled_at=settled.get(day)) for day in days],
+            [
+                RolledDay(
+                    team=team,
+                    day=day,
+                    calendar_key=key,
+                    settled_at=settled.get(day),
+                    pending_ids=sorted(pending.get(day, ())),
+                    calendar_minutes=pack(minutes[day][0]) if day in minutes else b"",
+                    business_minutes=pack(minutes[day][1]) if day in minutes else b"",
+                )
+                for day in days
+            ],
             update_conflicts=True,
             unique_fields=["team", "day"],
-            update_fields=["calendar_key", "settled_at", "computed_at"],
+            update_fields=[
+                "calendar_key",
+                "settled_at",
+                "pending_ids",
+                "calendar_minutes",
+                "business_minutes",
+                "computed_at",
+            ],
         )
 
 
@@ -71,7 +91,8 @@ def _member_rows(team: Team, members) -> list[DayMemberFigures]:
                     day=day,
                     user_id=user_id,
                     responded=f.responded.get(user_id, 0),
-                    resolved=sorted(f.resolved.get(user_id, ())),
+                    resolved_count=len(f.resolved.get(user_id, ())),
+                    resolved=sorted(f.repeated.get(user_id, ())),
                 )
             )
         for member_id, (total, outside) in sorted(f.effort.items()):
