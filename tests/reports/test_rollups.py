@@ -185,9 +185,8 @@ def test_reports_from_rollups_equal_reports_from_raw_rows(
     # Resolved again by the same person two days later: counted once in a period holding both days
     # (the stored day of the first resolution now holds a repeat: the event marks it too).
     again = (
-        Event.objects.filter(
-            kind="resolved", inquiry__team=team, actor__isnull=False, created_at__lt=now - dt.timedelta(days=5)
-        )
+        Event.objects.filter(kind="resolved", inquiry__team=team, actor__isnull=False)
+        .filter(created_at__lt=now - dt.timedelta(days=5))
         .order_by("pk")
         .last()
     )
