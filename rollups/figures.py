@@ -73,6 +73,31 @@ class Figures:
 
 Key = tuple[dt.date, int | None]  # (local day received, topic id)
 
+# What a stored day keeps of its Figures (RolledDay.figures; pending ones are 0 in a stored day).
+DAY_COUNTS = (
+    "received",
+    "responded",
+    "within_target",
+    "within_guarantee",
+    "resolved",
+    "documentation",
+    "effort_minutes",
+    "with_resolution_target",
+    "resolved_within_target",
+    "pending_resolution",
+)
+
+
+def day_figures_json(figures: Figures) -> dict:
+    return {**{name: getattr(figures, name) for name in DAY_COUNTS}, "channels": figures.channels}
+
+
+def day_figures_from_json(data: dict) -> Figures:
+    return Figures(
+        **{name: data.get(name, 0) for name in DAY_COUNTS},
+        channels={channel: list(counts) for channel, counts in (data.get("channels") or {}).items()},
+    )
+
 
 def calendar_key(team: Team) -> str:
     """What day boundaries and business minutes depend on besides the rows: a stored day computed

@@ -26,6 +26,9 @@ class RolledDay(models.Model):
     # Inquiries of the day still pending when it was computed (unanswered before a deadline, or open
     # before their resolution target): left out of the stored figures, read raw by every report.
     pending_ids = models.JSONField(default=list)
+    # The day's response figures summed over its topics ({count name: n, "channels": {channel:
+    # [received, responded, within target]}}): the response-times report reads one row per day.
+    figures = models.JSONField(default=dict)
     # Minutes to first response of the day's responded inquiries (all topics), sorted, packed as
     # little-endian float64 (rollups.figures.pack): exact medians and p90 of any span of days without
     # decoding a number per inquiry in Python.
@@ -54,8 +57,6 @@ class DayTopicFigures(models.Model):
     with_resolution_target = models.PositiveIntegerField(default=0)
     resolved_within_target = models.PositiveIntegerField(default=0)
     pending_resolution = models.PositiveIntegerField(default=0)
-    # {channel: [received, responded, within target]}
-    channels = models.JSONField(default=dict)
 
     class Meta:
         indexes = [models.Index(fields=["team", "day"], name="day_topic_team_day")]

@@ -12,16 +12,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Sum
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import Q, Sum
 
 from shifts.models import Team
 
 from .figures import (
+    DAY_COUNTS,
     Figures,
     MemberFigures,
     _received_in,
     calendar_key,
+    day_figures_from_json,
     day_ranges,
     raw_figures,
     raw_member_figures,
@@ -29,21 +31,8 @@ from .figures import (
 )
 from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
 
-# Counts summed per day (response-times) or per topic (topics) from DayTopicFigures.
-COUNTS = (
-    "received",
-    "responded",
-    "within_target",
-    "within_guarantee",
-    "resolved",
-    "documentation",
-    "effort_minutes",
-    "with_resolution_target",
-    "resolved_within_target",
-    "pending_resolution",
-)
 # What raw days add besides: unanswered inquiries still inside a deadline at "now", and the channels.
-RAW_COUNTS = (*COUNTS, "pending_target", "pending_guarantee", "channels")
+RAW_COUNTS = (*DAY_COUNTS, "pending_target", "pending_guarantee", "channels")
 
 
 def _days(first: dt.date, last: dt.date) -> set[dt.date]:
@@ -56,7 +45,8 @@ class Stored:
 
     usable: set[dt.date] = field(default_factory=set)
     pending_ids: list[int] = field(default_factory=list)
-    minutes: dict[dt.date, tuple[bytes, bytes]] = field(default_factory=dict)
+    # day -> (its figures as stored, packed calendar minutes, packed business minutes)
+    minutes: dict[dt.date, tuple[dict, bytes, bytes]] = field(default_factory=dict)
 
 
 def stored_days(
@@ -70,7 +60,7 @@ def stored_days(
     if not settings.IS_POSTGRES:
         return Stored()
     columns = ["day", "settled_at", "pending_ids"] + (
-        ["calendar_minutes", "business_minutes"] if minutes else []
+        ["figures", "calendar_minutes", "business_minutes"] if minutes else []
     )
     rows = (
         RolledDay.objects.filter(team=team, day__gte=first, day__lte=last, calendar_key=calendar_key(team))
@@ -84,7 +74,7 @@ def stored_days(
         stored.usable.add(day)
         stored.pending_ids.extend(pending_ids or ())
         if minutes:
-            stored.minutes[day] = (packed[0], packed[1])
+            stored.minutes[day] = tuple(packed)
     return stored
 
 
@@ -117,8 +107,8 @@ class PeriodDays:
 
 
 def period_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> PeriodDays:
-    """PeriodDays for the local days first..last: stored days (summed per day by the database, their
-    packed minute runs as they are) where current and settled, raw rows for the rest."""
+    """PeriodDays for the local days first..last: stored days (one row each: counts, channels, packed
+    minute runs) where current and settled, raw rows for the rest and for their pending inquiries."""
     stored = stored_days(team=team, first=first, last=last, now=now, settled=True, minutes=True)
     result = PeriodDays()
     for (day, _topic), f in _raw_rest(team=team, first=first, last=last, now=now, stored=stored).items():
@@ -126,34 +116,13 @@ def period_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) 
         if f.calendar_minutes:
             result.calendar[day].append(sorted(f.calendar_minutes))
             result.business[day].append(sorted(f.business_minutes))
-    for channel, counts in _merged_channels(result.counts.values()).items():
-        result.channels[channel] = counts
-    if not stored.usable:
-        return result
-    usable = sorted(stored.usable)
-    sums = (
-        DayTopicFigures.objects.filter(team=team, day__in=usable)
-        .values("day")
-        .annotate(**{name: Sum(name) for name in COUNTS})
-        .order_by()
-    )
-    for row in sums:
-        result.counts[row.pop("day")].add(Figures(**row))
-    for day, (calendar, business) in stored.minutes.items():
+    for day, (figures, calendar, business) in stored.minutes.items():
+        if figures:
+            result.counts[day].add(day_figures_from_json(figures))
         if calendar:
             result.calendar[day].append(unpack(calendar))
             result.business[day].append(unpack(business))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.key, SUM((c.value->>0)::int), SUM((c.value->>1)::int), SUM((c.value->>2)::int)"
-            f" FROM {DayTopicFigures._meta.db_table} f, jsonb_each(f.channels) c"
-            " WHERE f.team_id = %s AND f.day = ANY(%s) GROUP BY c.key",
-            [team.pk, usable],
-        )
-        for channel, *counts in cursor.fetchall():
-            mine = result.channels.setdefault(channel, [0, 0, 0])
-            for index, value in enumerate(counts):
-                mine[index] += value
+    result.channels = _merged_channels(result.counts.values())
     return result
 
 
@@ -201,14 +170,16 @@ def period_member_figures(*, team: Team, first: dt.date, last: dt.date, now: dt.
         total.add(figures)
     if not stored.usable:
         return total
-    rows = DayMemberFigures.objects.filter(team=team, day__in=sorted(stored.usable))
     sums = (
-        rows.values("user_id", "member_id")
+        DayMemberFigures.objects.filter(team=team, day__in=sorted(stored.usable))
+        .values("user_id", "member_id")
         .annotate(
             responded=Sum("responded"),
-            resolved=Sum("resolved_count"),
+            resolved_total=Sum("resolved_count"),
             minutes=Sum("effort_minutes"),
             outside=Sum("effort_outside_minutes"),
+            # The few ids resolved on more than one day (PostgreSQL: stored days exist only there).
+            repeated=JSONBAgg("resolved", filter=~Q(resolved=[])),
         )
         .order_by()
     )
@@ -216,11 +187,10 @@ def period_member_figures(*, team: Team, first: dt.date, last: dt.date, now: dt.
         if row["user_id"] is not None:
             if row["responded"]:
                 total.responded[row["user_id"]] = total.responded.get(row["user_id"], 0) + row["responded"]
-            total.add_resolved(row["user_id"], row["resolved"] or 0, ())
+            repeated = [inquiry_id for ids in row["repeated"] or () for inquiry_id in ids]
+            total.add_resolved(row["user_id"], row["resolved_total"] or 0, repeated)
         if row["member_id"] is not None:
             total.add_effort(row["member_id"], row["minutes"] or 0, row["outside"] or 0)
-    for user_id, repeated in rows.exclude(resolved=[]).values_list("user_id", "resolved"):
-        total.add_resolved(user_id, 0, repeated)
     return total
 
 

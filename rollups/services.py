@@ -14,7 +14,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from shifts.models import Team
 
-from .figures import calendar_key, pack, raw_figures, raw_member_figures
+from .figures import Figures, calendar_key, day_figures_json, pack, raw_figures, raw_member_figures
 from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
 
 SWEEP_DAYS = 400  # days recomputed per sweep run (a busy day of one team is a few hundred rows)
@@ -27,10 +27,9 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
     figures, settled, pending = raw_figures(team=team, days=days, now=now, pending_apart=True)
     members = raw_member_figures(team=team, days=days, repeats=True)
     key = calendar_key(team)
-    minutes: dict[dt.date, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    by_day: dict[dt.date, Figures] = defaultdict(Figures)
     for (day, _topic), f in figures.items():
-        minutes[day][0].extend(f.calendar_minutes)
-        minutes[day][1].extend(f.business_minutes)
+        by_day[day].add(f)
     with transaction.atomic():
         DayMemberFigures.objects.filter(team=team, day__in=days).delete()
         DayMemberFigures.objects.bulk_create(_member_rows(team, members))
@@ -50,7 +49,6 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                 with_resolution_target=f.with_resolution_target,
                 resolved_within_target=f.resolved_within_target,
                 pending_resolution=f.pending_resolution,
-                channels=f.channels,
             )
             for (day, topic_id), f in figures.items()
             if f.received or f.effort_minutes
@@ -63,8 +61,9 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                     calendar_key=key,
                     settled_at=settled.get(day),
                     pending_ids=sorted(pending.get(day, ())),
-                    calendar_minutes=pack(minutes[day][0]) if day in minutes else b"",
-                    business_minutes=pack(minutes[day][1]) if day in minutes else b"",
+                    figures=day_figures_json(by_day[day]) if day in by_day else {},
+                    calendar_minutes=pack(by_day[day].calendar_minutes) if day in by_day else b"",
+                    business_minutes=pack(by_day[day].business_minutes) if day in by_day else b"",
                 )
                 for day in days
             ],
@@ -74,6 +73,7 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                 "calendar_key",
                 "settled_at",
                 "pending_ids",
+                "figures",
                 "calendar_minutes",
                 "business_minutes",
                 "computed_at",

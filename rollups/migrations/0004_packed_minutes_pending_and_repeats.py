@@ -1,5 +1,6 @@
 """Rollups a year reads without a number per inquiry (issue 16): a day's minutes to first response move
-from per-topic JSON lists to two packed, sorted float64 columns of the day; a day leaves out the inquiries
+from per-topic JSON lists to two packed, sorted float64 columns of the day, and the day's counts and
+channels summed over topics are stored with it (one row per day for the response-times report); a day leaves out the inquiries
 still pending when computed (their ids, read raw by reports) instead of staying raw itself; per person and
 day, the count of inquiries resolved plus only the ids also resolved on another day. A "resolved" event
 now marks the days of every resolution of its inquiry (their repeat lists change). Every stored day is
@@ -59,6 +60,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RemoveField(model_name="daytopicfigures", name="calendar_minutes"),
         migrations.RemoveField(model_name="daytopicfigures", name="business_minutes"),
+        migrations.RemoveField(model_name="daytopicfigures", name="channels"),
+        migrations.AddField(model_name="rolledday", name="figures", field=models.JSONField(default=dict)),
         migrations.AddField(
             model_name="rolledday", name="pending_ids", field=models.JSONField(default=list)
         ),
