@@ -118,6 +118,13 @@ class Inquiry(models.Model):
             # migration 0004.
             models.Index(fields=["team", "-received_at", "-id"], name="inquiry_team_received_id"),
             models.Index(fields=["-received_at", "-id"], name="inquiry_received_id"),
+            # The default list (open inquiries, newest or oldest first): the open rows of a team in list
+            # order, walked and stopped after a page whatever the size of the resolved history.
+            models.Index(
+                fields=["team", "-received_at", "-id"],
+                condition=Q(status__in=["new", "responded", "waiting"]),
+                name="inquiry_team_open_received_id",
+            ),
             # The load report's "responded in the period" (first-reply authors).
             models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),
