@@ -30,8 +30,8 @@ class RolledDay(models.Model):
     # [received, responded, within target]}}): the response-times report reads one row per day.
     figures = models.JSONField(default=dict)
     # Minutes to first response of the day's responded inquiries (all topics), sorted, packed as
-    # little-endian float64 (rollups.figures.pack): exact medians and p90 of any span of days without
-    # decoding a number per inquiry in Python.
+    # little-endian float64 and deflated (rollups.figures.pack): exact medians and p90 of any span of
+    # days without decoding a number per inquiry in Python.
     calendar_minutes = models.BinaryField(default=b"")
     business_minutes = models.BinaryField(default=b"")
     computed_at = models.DateTimeField(auto_now=True)

@@ -17,6 +17,7 @@ from reports.period import period_parse
 from rollups.models import DayTopicFigures, DirtyDay, RolledDay
 from rollups.services import gaps_fill, rollups_refresh
 from shifts.models import Shift, Team, Topic
+from tests.factories import make_inquiry
 
 # Rollups exist on PostgreSQL (triggers); SQLite reports are the raw ones.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -232,25 +233,35 @@ def test_reports_from_rollups_equal_reports_from_raw_rows(
     _assert_reports_equal(team, now, spans)
 
 
-def test_a_settled_period_is_read_from_rollups_not_from_inquiries(team, primary):
+def test_a_swept_period_reads_rollups_and_only_the_pending_inquiries(team, primary):
+    """Up to today: the stored days (today's too) are used; the inquiries still pending when they were
+    stored (unanswered before a deadline) are read by id, never a range of raw rows."""
     rng = random.Random(7)
     now = timezone.now()
     _random_inquiries(team, [primary], [], rng, now, 60)
+    waiting = make_inquiry(team, primary, number=9999, received_at=now - dt.timedelta(minutes=5))  # due: 4 h
     while rollups_refresh(now=now):
         pass
     gaps_fill(now=now)  # quiet days (no inquiry) are stored too
+    arrived = waiting.received_at.astimezone(zoneinfo.ZoneInfo(team.timezone)).date()
+    assert waiting.pk in RolledDay.objects.get(team=team, day=arrived).pending_ids
     period = period_parse(
         start=(now - dt.timedelta(days=40)).date().isoformat(),
-        end=(now - dt.timedelta(days=10)).date().isoformat(),
+        end=now.astimezone(zoneinfo.ZoneInfo(team.timezone)).date().isoformat(),
         tz_name=team.timezone,
     )
+    raw_tables = ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog")
     with CaptureQueriesContext(connection) as queries:
         report = selectors.response_times(team=team, period=period, now=now)
-    assert report["summary"]["received"] > 0
-    assert not [q for q in queries if 'FROM "inquiries_inquiry"' in q["sql"]]
-    with CaptureQueriesContext(connection) as queries:
+        topics = selectors.recurring_topics(team=team, period=period, now=now)
         load = selectors.load_balance(team=team, period=period, now=now)
         team_load = selectors.team_load(teams=[team], period=period, now=now)
+        cost = selectors.support_cost(team=team, period=period, now=now)
+    assert (
+        report["summary"]["pending"] >= 1 and topics["summary"]["inquiries"] == report["summary"]["received"]
+    )
     assert sum(row["responded"] for row in load["rows"]) > 0 and team_load["rows"][0]["inquiries"] > 0
-    raw_tables = ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog")
-    assert not [q for q in queries if any(f'FROM "{table}"' in q["sql"] for table in raw_tables)]
+    assert cost["summary"]["effort_hours"] > 0
+    raw = [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in raw_tables)]
+    assert raw and all("= ANY(" in sql and '_at" >= ' not in sql for sql in raw), raw
+    assert report == selectors.response_times_raw(team=team, period=period, now=now)
