@@ -1,11 +1,14 @@
-"""Daily report figures per team, local day (team's time zone, by the day an inquiry was received) and
-topic, so a year's response-time and topic reports read ~365 rows per topic instead of every inquiry.
+"""Daily report figures per team and local day (team's time zone, by the day an inquiry was received;
+per topic too, and per person by the day of the act), so a year's reports read O(days x topics/members)
+rows instead of every inquiry.
 
-On PostgreSQL, triggers on inquiries and effort logs mark the (team, day) they touch in `DirtyDay`, in
-the writer's own transaction, whatever wrote them (services, bulk updates, imports, the admin); the
-`rollups_refresh` sweep recomputes those days from the raw rows. A report uses a stored day only when
-it is clean, computed with the team's current calendar and settled (nothing of it still pending); every
-other day (today, dirty ones) comes from the raw rows — so a report equals the raw computation always.
+On PostgreSQL, triggers on inquiries, messages, events, effort logs and shifts mark the (team, day) they
+touch in `DirtyDay`, in the writer's own transaction, whatever wrote them (services, bulk updates,
+imports, the admin); the `rollups_refresh` sweep recomputes those days from the raw rows. A stored day
+leaves out the inquiries still pending when it was computed (their ids in `RolledDay.pending_ids`, read
+raw by every report). A report uses a stored day (today's too) only when it is clean and computed with
+the team's current calendar (and, for response figures, settled at "now"); every other day comes from
+the raw rows — so a report equals the raw computation always.
 """
 
 from django.db import models

@@ -78,11 +78,6 @@ def stored_days(
     return stored
 
 
-def usable_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> set[dt.date]:
-    """The days first..last whose stored response figures are current and settled at `now`."""
-    return stored_days(team=team, first=first, last=last, now=now, settled=True).usable
-
-
 def _raw_rest(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime, stored: Stored) -> dict:
     """Figures per (day, topic) of what the stored days do not hold: the other days, and the pending
     inquiries the stored days left out. Two queries on PostgreSQL, whatever is raw (none raw: two
