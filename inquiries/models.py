@@ -150,6 +150,13 @@ class Inquiry(models.Model):
             models.Index(F("team"), STATUS_RANK, F("received_at"), F("id"), name="inquiry_team_status_id"),
             models.Index(fields=["team", "updated_at", "id"], name="inquiry_team_updated_id"),
             models.Index(F("team"), REQUESTER_KEY, F("id"), name="inquiry_team_requester_id"),
+            # The default list (open inquiries, newest or oldest first): the open rows of a team in list
+            # order, walked and stopped after a page whatever the size of the resolved history.
+            models.Index(
+                fields=["team", "-received_at", "-id"],
+                condition=Q(status__in=["new", "responded", "waiting"]),
+                name="inquiry_team_open_received_id",
+            ),
             # The load report's "responded in the period" (first-reply authors).
             models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),

@@ -20,14 +20,27 @@ from django.utils import timezone
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
 from rollups.figures import Figures
-from rollups.selectors import period_figures, period_member_figures, period_received
+from rollups.selectors import (
+    period_days,
+    period_effort_minutes,
+    period_member_figures,
+    period_received,
+    period_topics,
+)
 from shifts.business_time import BusinessCalendar
 from shifts.models import Absence, Member, Rotation, Team
 from shifts.selectors import on_primary_shift
 
 from .period import Period
 from .shift_figures import role_figures, shift_figures, week_of
-from .stats import PercentileCont, percentile, response_minutes_expression, rounded, sql_percentiles
+from .stats import (
+    PercentileCont,
+    percentile,
+    response_minutes_expression,
+    rounded,
+    run_percentiles,
+    sql_percentiles,
+)
 
 HOURS_PER_WEEK = 40
 AUTOMATION_THRESHOLD = 4  # a topic recurring this often in the period is worth a screencast or FAQ
@@ -126,7 +139,7 @@ def load_balance(*, team: Team, period: Period, now: dt.datetime | None = None) 
         team=team,
         period=period,
         responded=done.responded,
-        resolved={user_id: len(ids) for user_id, ids in done.resolved.items()},
+        resolved=done.resolved_counts(),
         effort=effort,
     )
 
@@ -350,8 +363,27 @@ def _by_channel(base) -> list[dict]:
 # -- support cost --------------------------------------------------------------------------------------
 
 
-def support_cost(*, team: Team, period: Period) -> dict:
-    """Primary coverage hours served / team capacity (sum of percent-time x 40 h/week x weeks)."""
+def support_cost(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """Primary coverage hours served / team capacity (sum of percent-time x 40 h/week x weeks); the
+    effort logged in the period from the daily member rollups (stored days where current, raw rows for
+    the rest)."""
+    now = now or timezone.now()
+    effort = period_effort_minutes(team=team, first=period.start, last=period.end, now=now)
+    return _cost_report(team=team, period=period, now=now, effort_minutes=effort)
+
+
+def support_cost_raw(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
+    """`support_cost` with the period's effort summed from the raw effort logs."""
+    effort_minutes = (
+        EffortLog.objects.filter(_in_period("created_at", period), member__team=team).aggregate(
+            total=Sum("minutes")
+        )["total"]
+        or 0
+    )
+    return _cost_report(team=team, period=period, now=now or timezone.now(), effort_minutes=effort_minutes)
+
+
+def _cost_report(*, team: Team, period: Period, now: dt.datetime, effort_minutes: int) -> dict:
     calendar = BusinessCalendar.for_team(team)
     shifts = shift_figures(team=team, period=period, calendar=calendar)
     team_figures = Member.objects.filter(team=team, is_active=True).aggregate(
@@ -361,16 +393,9 @@ def support_cost(*, team: Team, period: Period) -> dict:
     weekly_capacity = fte * HOURS_PER_WEEK
     capacity = weekly_capacity * period.weeks
     coverage_hours = calendar.minutes_between(period.start_at, period.end_at) / 60
-    effort_minutes = (
-        EffortLog.objects.filter(_in_period("created_at", period), member__team=team).aggregate(
-            total=Sum("minutes")
-        )["total"]
-        or 0
-    )
     rows = []
     day = week_of(period.start)
     zone = zoneinfo.ZoneInfo(team.timezone)
-    now = timezone.now()
     while day <= period.end:
         # Capacity of the part of this week inside the period, and only up to now: the week under way is
         # compared with the hours served so far, not with a whole week's capacity.
@@ -485,45 +510,59 @@ def _topics_report(*, team: Team, period: Period, rows: list[dict]) -> dict:
     }
 
 
-def _figures_row(figures: Figures) -> dict:
-    calendar = sorted(figures.calendar_minutes)
-    values = {
+def _figures_row(figures: Figures, calendar: list, business: list) -> dict:
+    """A response-times row from summed counts and the sorted runs of minutes (see `run_percentiles`)."""
+    calendar_median, calendar_p90 = run_percentiles(calendar, (0.5, 0.9))
+    business_median, business_p90 = run_percentiles(business, (0.5, 0.9))
+    decided_target = figures.received - figures.pending_target
+    decided_guarantee = figures.received - figures.pending_guarantee
+    return {
         "received": figures.received,
         "responded": figures.responded,
         "within_target": figures.within_target,
+        "within_target_percent": _pct(figures.within_target, decided_target),
         "within_guarantee": figures.within_guarantee,
-        "pending_target": figures.pending_target,
-        "pending_guarantee": figures.pending_guarantee,
-        "calendar_median": percentile(calendar, 0.5),
-        "calendar_p90": percentile(calendar, 0.9),
-        "with_resolution_target": figures.with_resolution_target,
+        "within_guarantee_percent": _pct(figures.within_guarantee, decided_guarantee),
+        "pending": figures.pending_target,
+        "median_business_minutes": rounded(business_median),
+        "p90_business_minutes": rounded(business_p90),
+        "median_calendar_minutes": rounded(calendar_median),
+        "p90_calendar_minutes": rounded(calendar_p90),
         "resolved_within_target": figures.resolved_within_target,
-        "pending_resolution": figures.pending_resolution,
+        "resolved_within_target_percent": _pct(
+            figures.resolved_within_target, figures.with_resolution_target - figures.pending_resolution
+        ),
     }
-    return _attainment_row(values, sorted(figures.business_minutes), calendar)
 
 
 def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
     """The same report as `response_times_raw`, added up from daily figures (rollups): stored days
-    where current, raw rows for the rest — a year reads ~365 rows per topic, not every inquiry. Without
-    PostgreSQL (no triggers, so nothing stored) it is `response_times_raw`."""
+    where current, raw rows for the rest — a year reads ~365 rows per topic and each day's sorted minutes,
+    not every inquiry. Without PostgreSQL (no triggers, so nothing stored) it is `response_times_raw`."""
     now = now or timezone.now()
     if not settings.IS_POSTGRES:
         return response_times_raw(team=team, period=period, now=now)
-    figures = period_figures(team=team, first=period.start, last=period.end, now=now)
-    overall, weekly = Figures(), defaultdict(Figures)
-    for (day, _topic), f in figures.items():
+    days = period_days(team=team, first=period.start, last=period.end, now=now)
+    overall = Figures()
+    weekly: dict[dt.date, Figures] = defaultdict(Figures)
+    runs: dict[dt.date, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for day, f in days.counts.items():
         overall.add(f)
         weekly[week_of(day)].add(f)
+    for day in days.calendar:
+        runs[week_of(day)][0].extend(days.calendar[day])
+        runs[week_of(day)][1].extend(days.business[day])
     rows = [
         {
             "week": week.isoformat(),
             "iso_week": "{}-W{:02d}".format(*week.isocalendar()[:2]),
-            **_figures_row(f),
+            **_figures_row(f, *runs[week]),
         }
         for week, f in sorted(weekly.items())
         if f.received
     ]
+    calendar = [run for calendar, _ in runs.values() for run in calendar]
+    business = [run for _, business in runs.values() for run in business]
     return {
         "report": "response-times",
         "team": team.slug,
@@ -531,9 +570,9 @@ def response_times(*, team: Team, period: Period, now: dt.datetime | None = None
         "response_target_minutes": team.response_target_minutes,
         "response_guarantee_minutes": team.response_guarantee_minutes,
         "resolution_target_minutes": team.resolution_target_minutes,
-        "summary": _figures_row(overall),
+        "summary": _figures_row(overall, calendar, business),
         "rows": rows,
-        "by_channel": _channels_rows(overall.channels),
+        "by_channel": _channels_rows(days.channels),
     }
 
 
@@ -561,10 +600,7 @@ def recurring_topics(*, team: Team, period: Period, now: dt.datetime | None = No
     if not settings.IS_POSTGRES:
         return recurring_topics_raw(team=team, period=period)
 
-    figures = period_figures(team=team, first=period.start, last=period.end, now=now or timezone.now())
-    by_topic: dict[int | None, Figures] = defaultdict(Figures)
-    for (_day, topic_id), f in figures.items():
-        by_topic[topic_id].add(f)
+    by_topic = period_topics(team=team, first=period.start, last=period.end, now=now or timezone.now())
     names = dict(
         Topic.objects.filter(pk__in=[t for t in by_topic if t is not None]).values_list("pk", "name")
     )

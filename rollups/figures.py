@@ -7,12 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
+import zlib
 import zoneinfo
-from collections import defaultdict
-from collections.abc import Iterable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, Q, Sum
+from django.db.models.expressions import RawSQL
 
 from inquiries.models import EffortLog, Inquiry
 from shifts.business_time import BusinessCalendar
@@ -71,6 +76,31 @@ class Figures:
 
 Key = tuple[dt.date, int | None]  # (local day received, topic id)
 
+# What a stored day keeps of its Figures (RolledDay.figures; pending ones are 0 in a stored day).
+DAY_COUNTS = (
+    "received",
+    "responded",
+    "within_target",
+    "within_guarantee",
+    "resolved",
+    "documentation",
+    "effort_minutes",
+    "with_resolution_target",
+    "resolved_within_target",
+    "pending_resolution",
+)
+
+
+def day_figures_json(figures: Figures) -> dict:
+    return {**{name: getattr(figures, name) for name in DAY_COUNTS}, "channels": figures.channels}
+
+
+def day_figures_from_json(data: dict) -> Figures:
+    return Figures(
+        **{name: data.get(name, 0) for name in DAY_COUNTS},
+        channels={channel: list(counts) for channel, counts in (data.get("channels") or {}).items()},
+    )
+
 
 def calendar_key(team: Team) -> str:
     """What day boundaries and business minutes depend on besides the rows: a stored day computed
@@ -103,37 +133,81 @@ def _received_in(ranges, prefix: str = "") -> Q:
     return condition
 
 
+def pack(values: Iterable[float]) -> bytes:
+    """Minutes sorted, packed as little-endian float64 and deflated (RolledDay's minute columns: sorted
+    doubles shrink to about a third, which is what a year's report transfers)."""
+    packed = array("d", sorted(values))
+    if not packed:
+        return b""
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return zlib.compress(packed.tobytes(), 1)
+
+
+def unpack(data: bytes | memoryview | None) -> array:
+    values = array("d", zlib.decompress(data) if data else b"")
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
+
+
+def _pending(responded, due, guarantee, resolved_at, resolution_due, now: dt.datetime) -> bool:
+    """Whether an inquiry's figures still change with time alone: unanswered before a response deadline,
+    or open before its resolution target."""
+    if responded is None and ((due is not None and due > now) or (guarantee is not None and guarantee > now)):
+        return True
+    return resolved_at is None and resolution_due is not None and resolution_due > now
+
+
+def _id_in(column: str, ids: Collection[int] | None, model=Inquiry) -> Q:
+    """`column = ANY(ids)` (PostgreSQL: stored days, hence pending ids, exist only there): unlike
+    `pk__in`, an empty list still runs the query, so a report's statements do not depend on whether
+    anything is pending."""
+    if ids is None:
+        return Q()
+    table = connection.ops.quote_name(model._meta.db_table)
+    condition = f"{table}.{connection.ops.quote_name(column)} = ANY(%s)"
+    return Q(RawSQL(condition, [list(ids)], output_field=BooleanField()))
+
+
 def raw_figures(
-    *, team: Team, days: Iterable[dt.date], now: dt.datetime
-) -> tuple[dict[Key, Figures], dict[dt.date, dt.datetime | None]]:
-    """Figures per (day, topic) of the inquiries received on `days`, and per day the instant after which
-    none of its unanswered inquiries is pending any more (None: nothing pending)."""
+    *,
+    team: Team,
+    days: Iterable[dt.date] = (),
+    now: dt.datetime,
+    ids: Collection[int] | None = None,
+    pending_apart: bool = False,
+) -> tuple[dict[Key, Figures], dict[dt.date, dt.datetime | None], dict[dt.date, list[int]]]:
+    """Figures per (day, topic) of the team's inquiries received on `days` (or of the inquiries `ids`),
+    per day the instant after which none of its unanswered inquiries is pending any more (None: nothing
+    pending), and per day the ids left out with `pending_apart` (what the sweep stores: the figures of
+    inquiries that time alone cannot change; the pending ones are read raw by every report)."""
     tz = zoneinfo.ZoneInfo(team.timezone)
     days = set(days)
     figures: dict[Key, Figures] = defaultdict(Figures)
     settled: dict[dt.date, dt.datetime | None] = dict.fromkeys(days)
-    if not days:
-        return figures, settled
+    pending: dict[dt.date, list[int]] = defaultdict(list)
+    if not days and ids is None:
+        return figures, settled, pending
     ranges = day_ranges(days, tz)
+    inquiries = Inquiry.objects.filter(team=team).filter(_received_in(ranges) | _id_in("id", ids))
     calendar = BusinessCalendar.for_team(team)
-    rows = (
-        Inquiry.objects.filter(team=team)
-        .filter(_received_in(ranges))
-        .values_list(
-            "received_at",
-            "responded_at",
-            "response_due_at",
-            "response_guarantee_at",
-            "topic_id",
-            "status",
-            "resolution_kind",
-            "resolved_at",
-            "resolution_due_at",
-            "channel",
-        )
-        .order_by()
-    )
+    rows = inquiries.values_list(
+        "pk",
+        "received_at",
+        "responded_at",
+        "response_due_at",
+        "response_guarantee_at",
+        "topic_id",
+        "status",
+        "resolution_kind",
+        "resolved_at",
+        "resolution_due_at",
+        "channel",
+    ).order_by()
+    left_out: set[int] = set()
     for (
+        pk,
         received,
         responded,
         due,
@@ -146,6 +220,10 @@ def raw_figures(
         channel,
     ) in rows:
         day = received.astimezone(tz).date()
+        if pending_apart and _pending(responded, due, guarantee, resolved_at, resolution_due, now):
+            pending[day].append(pk)
+            left_out.add(pk)
+            continue
         f = figures[(day, topic_id)]
         f.received += 1
         by_channel = f.channels.setdefault(channel, [0, 0, 0])
@@ -161,7 +239,7 @@ def raw_figures(
                 # Still open before its target: the day stays raw until then (a change of status marks
                 # the day dirty anyway).
                 f.pending_resolution += 1
-                if resolution_due > now and (settled[day] is None or resolution_due > settled[day]):
+                if resolution_due > now and (settled.get(day) is None or resolution_due > settled[day]):
                     settled[day] = resolution_due
         if responded is not None:
             f.responded += 1
@@ -173,19 +251,19 @@ def raw_figures(
         f.pending_target += due is not None and due > now
         f.pending_guarantee += guarantee is not None and guarantee > now
         latest = max((d for d in (due, guarantee) if d is not None), default=None)
-        if latest is not None and (settled[day] is None or latest > settled[day]):
+        if latest is not None and (settled.get(day) is None or latest > settled[day]):
             settled[day] = latest
-    effort = (
-        EffortLog.objects.filter(inquiry__team=team)
-        .filter(_received_in(ranges, "inquiry__"))
-        .values("inquiry__received_at", "inquiry__topic_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
+    effort = EffortLog.objects.filter(inquiry__team=team).filter(
+        _received_in(ranges, "inquiry__") | _id_in("inquiry_id", ids, EffortLog)
     )
-    for row in effort:
+    if left_out:
+        effort = effort.exclude(inquiry_id__in=left_out)
+    for row in (
+        effort.values("inquiry__received_at", "inquiry__topic_id").annotate(total=Sum("minutes")).order_by()
+    ):
         day = row["inquiry__received_at"].astimezone(tz).date()
         figures[(day, row["inquiry__topic_id"])].effort_minutes += row["total"] or 0
-    return figures, settled
+    return figures, settled, pending
 
 
 # -- per member, for the load report ------------------------------------------------------------------
@@ -196,21 +274,47 @@ class MemberFigures:
     """What members did on a day (team's local day of the act itself, not of the inquiry's arrival):
     responses written (first public reply, by the day the inquiry was responded to), inquiries resolved
     (ids: an inquiry resolved twice by one person in a period counts once), effort logged and the part
-    logged outside their own primary shifts."""
+    logged outside their own primary shifts.
+
+    Summed over days (`add`, `add_stored`), resolutions are kept as a count of each day's distinct
+    inquiries plus how many of the period's days each repeated inquiry appears in: the distinct count of
+    the period is the sum minus the repeats (`resolved_counts`), exact without an id per resolution."""
 
     responded: dict[int, int] = field(default_factory=dict)  # user id -> inquiries
-    resolved: dict[int, set[int]] = field(default_factory=dict)  # user id -> inquiry ids
+    resolved: dict[int, set[int]] = field(default_factory=dict)  # user id -> inquiry ids (one day)
+    # user id -> ids of that day's resolutions the same person also resolved on another day (the sweep
+    # stores only these ids; `raw_member_figures(..., repeats=True)`)
+    repeated: dict[int, set[int]] = field(default_factory=dict)
     effort: dict[int, list[int]] = field(default_factory=dict)  # member id -> [minutes, outside shifts]
+    resolved_days: dict[int, int] = field(default_factory=dict)  # user id -> sum of daily distinct counts
+    seen: dict[int, Counter] = field(default_factory=dict)  # user id -> inquiry id -> days it appears in
 
-    def add(self, other: MemberFigures) -> None:
-        for user_id, n in other.responded.items():
+    def add(self, day: MemberFigures) -> None:
+        """Add one day's raw figures."""
+        for user_id, n in day.responded.items():
             self.responded[user_id] = self.responded.get(user_id, 0) + n
-        for user_id, ids in other.resolved.items():
-            self.resolved.setdefault(user_id, set()).update(ids)
-        for member_id, (total, outside) in other.effort.items():
-            mine = self.effort.setdefault(member_id, [0, 0])
-            mine[0] += total
-            mine[1] += outside
+        for user_id, ids in day.resolved.items():
+            self.add_resolved(user_id, len(ids), ids)
+        for member_id, (total, outside) in day.effort.items():
+            self.add_effort(member_id, total, outside)
+
+    def add_resolved(self, user_id: int, count: int, ids: Iterable[int]) -> None:
+        """`count` distinct inquiries resolved on one day; `ids`: at least those of them resolved on
+        another day too."""
+        self.resolved_days[user_id] = self.resolved_days.get(user_id, 0) + count
+        self.seen.setdefault(user_id, Counter()).update(ids)
+
+    def add_effort(self, member_id: int, total: int, outside: int) -> None:
+        mine = self.effort.setdefault(member_id, [0, 0])
+        mine[0] += total
+        mine[1] += outside
+
+    def resolved_counts(self) -> dict[int, int]:
+        """user id -> distinct inquiries resolved over the days added."""
+        return {
+            user_id: count - sum(n - 1 for n in self.seen.get(user_id, {}).values() if n > 1)
+            for user_id, count in self.resolved_days.items()
+        }
 
 
 def _in_ranges(field_name: str, ranges) -> Q:
@@ -220,8 +324,11 @@ def _in_ranges(field_name: str, ranges) -> Q:
     return condition
 
 
-def raw_member_figures(*, team: Team, days: Iterable[dt.date]) -> dict[dt.date, MemberFigures]:
-    """MemberFigures per local day of `days`, from the raw rows."""
+def raw_member_figures(
+    *, team: Team, days: Iterable[dt.date], repeats: bool = False
+) -> dict[dt.date, MemberFigures]:
+    """MemberFigures per local day of `days`, from the raw rows; with `repeats`, also which of each
+    day's resolutions the same person made on another local day too (what the sweep stores)."""
     from django.db.models import OuterRef, Subquery
 
     from inquiries.models import Event, Message
@@ -255,6 +362,21 @@ def raw_member_figures(*, team: Team, days: Iterable[dt.date]) -> dict[dt.date, 
     )
     for created_at, actor, inquiry_id in resolved:
         figures[created_at.astimezone(tz).date()].resolved.setdefault(actor, set()).add(inquiry_id)
+    if repeats:
+        # Every resolution of the inquiries resolved on these days, whenever it was made: an inquiry
+        # one person resolved on two local days is a repeat on both.
+        days_of: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
+        for created_at, actor, inquiry_id in (
+            Event.objects.filter(kind="resolved", inquiry_id__in=resolved.values("inquiry_id"))
+            .exclude(actor=None)
+            .values_list("created_at", "actor", "inquiry_id")
+            .order_by()
+        ):
+            days_of[(actor, inquiry_id)].add(created_at.astimezone(tz).date())
+        for (actor, inquiry_id), when in days_of.items():
+            if len(when) > 1:
+                for day in when & days:
+                    figures[day].repeated.setdefault(actor, set()).add(inquiry_id)
     on_shift = on_primary_shift(member="member", at="created_at")
     effort = (
         EffortLog.objects.filter(_in_ranges("created_at", ranges), member__team=team)

@@ -1,11 +1,14 @@
-"""Daily report figures per team, local day (team's time zone, by the day an inquiry was received) and
-topic, so a year's response-time and topic reports read ~365 rows per topic instead of every inquiry.
+"""Daily report figures per team and local day (team's time zone, by the day an inquiry was received;
+per topic too, and per person by the day of the act), so a year's reports read O(days x topics/members)
+rows instead of every inquiry.
 
-On PostgreSQL, triggers on inquiries and effort logs mark the (team, day) they touch in `DirtyDay`, in
-the writer's own transaction, whatever wrote them (services, bulk updates, imports, the admin); the
-`rollups_refresh` sweep recomputes those days from the raw rows. A report uses a stored day only when
-it is clean, computed with the team's current calendar and settled (nothing of it still pending); every
-other day (today, dirty ones) comes from the raw rows — so a report equals the raw computation always.
+On PostgreSQL, triggers on inquiries, messages, events, effort logs and shifts mark the (team, day) they
+touch in `DirtyDay`, in the writer's own transaction, whatever wrote them (services, bulk updates,
+imports, the admin); the `rollups_refresh` sweep recomputes those days from the raw rows. A stored day
+leaves out the inquiries still pending when it was computed (their ids in `RolledDay.pending_ids`, read
+raw by every report). A report uses a stored day (today's too) only when it is clean and computed with
+the team's current calendar (and, for response figures, settled at "now"); every other day comes from
+the raw rows — so a report equals the raw computation always.
 """
 
 from django.db import models
@@ -23,6 +26,17 @@ class RolledDay(models.Model):
     # Until when an unanswered inquiry of the day may still be "pending" (its latest deadline); null =
     # nothing pending. Before that instant the day is read from raw rows (pending depends on "now").
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Inquiries of the day still pending when it was computed (unanswered before a deadline, or open
+    # before their resolution target): left out of the stored figures, read raw by every report.
+    pending_ids = models.JSONField(default=list)
+    # The day's response figures summed over its topics ({count name: n, "channels": {channel:
+    # [received, responded, within target]}}): the response-times report reads one row per day.
+    figures = models.JSONField(default=dict)
+    # Minutes to first response of the day's responded inquiries (all topics), sorted, packed as
+    # little-endian float64 and deflated (rollups.figures.pack): exact medians and p90 of any span of
+    # days without decoding a number per inquiry in Python.
+    calendar_minutes = models.BinaryField(default=b"")
+    business_minutes = models.BinaryField(default=b"")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -46,12 +60,6 @@ class DayTopicFigures(models.Model):
     with_resolution_target = models.PositiveIntegerField(default=0)
     resolved_within_target = models.PositiveIntegerField(default=0)
     pending_resolution = models.PositiveIntegerField(default=0)
-    # {channel: [received, responded, within target]}
-    channels = models.JSONField(default=dict)
-    # Minutes to first response of each responded inquiry (exact digests: medians and p90 of any span
-    # of days are those of the raw rows).
-    calendar_minutes = models.JSONField(default=list)
-    business_minutes = models.JSONField(default=list)
 
     class Meta:
         indexes = [models.Index(fields=["team", "day"], name="day_topic_team_day")]
@@ -70,7 +78,10 @@ class DayMemberFigures(models.Model):
     user_id = models.IntegerField(null=True, blank=True)
     member_id = models.IntegerField(null=True, blank=True)
     responded = models.PositiveIntegerField(default=0)
-    resolved = models.JSONField(default=list)  # inquiry ids (counted once per period)
+    resolved_count = models.PositiveIntegerField(default=0)  # distinct inquiries resolved that day
+    # Only the ids of those inquiries this person also resolved on another day: a period counts each
+    # once (resolved_count summed, minus the repeats), without an id per resolution.
+    resolved = models.JSONField(default=list)
     effort_minutes = models.PositiveIntegerField(default=0)
     effort_outside_minutes = models.PositiveIntegerField(default=0)
 

@@ -1,149 +1,235 @@
-"""Figures of a reporting period: stored days where they are current, raw rows for the others."""
+"""Figures of a reporting period: stored days where they are current, raw rows for the others.
+
+A year reads O(days × topics) stored rows, summed by the database where it can (counts per day or per
+topic, channels, effort), plus each stored day's packed, sorted minutes to first response (medians and
+p90 are selected from those runs without sorting them again: `reports.stats.run_percentiles`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import Q, Sum
 
 from shifts.models import Team
 
-from .figures import Figures, Key, MemberFigures, calendar_key, raw_figures, raw_member_figures
+from .figures import (
+    DAY_COUNTS,
+    Figures,
+    MemberFigures,
+    _received_in,
+    calendar_key,
+    day_figures_from_json,
+    day_ranges,
+    raw_figures,
+    raw_member_figures,
+    unpack,
+)
 from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
+
+# What raw days add besides: unanswered inquiries still inside a deadline at "now", and the channels.
+RAW_COUNTS = (*DAY_COUNTS, "pending_target", "pending_guarantee", "channels")
 
 
 def _days(first: dt.date, last: dt.date) -> set[dt.date]:
     return {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
 
 
-def usable_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> set[dt.date]:
-    """The days first..last whose stored figures are current: stored under the team's current calendar,
-    not marked since, settled at `now`, and not today (the partial edge, always read from raw rows)."""
-    today = now.astimezone(zoneinfo.ZoneInfo(team.timezone)).date()
-    return set(
-        RolledDay.objects.filter(team=team, day__gte=first, day__lte=last, calendar_key=calendar_key(team))
-        .filter(Q(settled_at__isnull=True) | Q(settled_at__lte=now))
-        .exclude(day__in=DirtyDay.objects.filter(team=team, day__gte=first, day__lte=last).values("day"))
-        .values_list("day", flat=True)
-    ) - {today}
+@dataclass
+class Stored:
+    """The current stored days of a period, the pending inquiries they left out, their minute runs."""
+
+    usable: set[dt.date] = field(default_factory=set)
+    pending_ids: list[int] = field(default_factory=list)
+    # day -> (its figures as stored, packed calendar minutes, packed business minutes)
+    minutes: dict[dt.date, tuple[dict, bytes, bytes]] = field(default_factory=dict)
 
 
-def period_figures(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> dict[Key, Figures]:
-    """Figures per (day, topic) for the local days first..last. A stored day (not today: the partial
-    edge) is used when the triggers have not marked it since, it was computed under the team's current
-    calendar and nothing of it can still be pending at `now`; every other day is computed from the raw
-    rows. Without PostgreSQL (no triggers) every day is raw."""
-    days = _days(first, last)
+def stored_days(
+    *, team: Team, first: dt.date, last: dt.date, now: dt.datetime, settled: bool, minutes: bool = False
+) -> Stored:
+    """The days first..last whose stored figures are current: stored under the team's current calendar
+    and not marked since. With `settled` (figures that depend on "now": response deadlines), also only
+    days none of whose stored inquiries can still be pending at `now`. The inquiries a day left out as
+    pending when it was computed (`RolledDay.pending_ids`) are returned to be read raw. Without
+    PostgreSQL (no triggers, nothing stored) nothing is usable."""
     if not settings.IS_POSTGRES:
-        return raw_figures(team=team, days=days, now=now)[0]
-    usable = usable_days(team=team, first=first, last=last, now=now)
-    figures, _ = raw_figures(team=team, days=days - usable, now=now)
-    stored = DayTopicFigures.objects.filter(team=team, day__gte=first, day__lte=last).values_list(
-        "day",
-        "topic_id",
-        "received",
-        "responded",
-        "within_target",
-        "within_guarantee",
-        "resolved",
-        "documentation",
-        "effort_minutes",
-        "with_resolution_target",
-        "resolved_within_target",
-        "pending_resolution",
-        "channels",
-        "calendar_minutes",
-        "business_minutes",
+        return Stored()
+    columns = ["day", "settled_at", "pending_ids"] + (
+        ["figures", "calendar_minutes", "business_minutes"] if minutes else []
     )
-    for day, topic_id, *values in stored:
-        if day not in usable:
+    rows = (
+        RolledDay.objects.filter(team=team, day__gte=first, day__lte=last, calendar_key=calendar_key(team))
+        .exclude(day__in=DirtyDay.objects.filter(team=team, day__gte=first, day__lte=last).values("day"))
+        .values_list(*columns)
+    )
+    stored = Stored()
+    for day, settled_at, pending_ids, *packed in rows:
+        if settled and settled_at is not None and settled_at > now:
             continue
-        (
-            received,
-            responded,
-            target,
-            guarantee,
-            resolved,
-            documentation,
-            effort,
-            with_resolution,
-            resolved_in_time,
-            pending_resolution,
-            channels,
-            calendar,
-            business,
-        ) = values
-        figures[(day, topic_id)].add(
-            Figures(
-                received=received,
-                responded=responded,
-                within_target=target,
-                within_guarantee=guarantee,
-                resolved=resolved,
-                documentation=documentation,
-                effort_minutes=effort,
-                with_resolution_target=with_resolution,
-                resolved_within_target=resolved_in_time,
-                pending_resolution=pending_resolution,
-                channels={channel: list(counts) for channel, counts in (channels or {}).items()},
-                calendar_minutes=calendar,
-                business_minutes=business,
+        stored.usable.add(day)
+        stored.pending_ids.extend(pending_ids or ())
+        if minutes:
+            stored.minutes[day] = tuple(packed)
+    return stored
+
+
+def _raw_rest(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime, stored: Stored) -> dict:
+    """Figures per (day, topic) of what the stored days do not hold: the other days, and the pending
+    inquiries the stored days left out. Two queries on PostgreSQL, whatever is raw (none raw: two
+    queries that find nothing)."""
+    ids = stored.pending_ids if settings.IS_POSTGRES else None
+    return raw_figures(team=team, days=_days(first, last) - stored.usable, now=now, ids=ids)[0]
+
+
+@dataclass
+class PeriodDays:
+    """Response figures of a period per local day: counts (a Figures without minute lists), the sorted
+    runs of minutes to first response (calendar, business) and the received/responded/within-target
+    counts per channel over the whole period."""
+
+    counts: dict[dt.date, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    calendar: dict[dt.date, list] = field(default_factory=lambda: defaultdict(list))
+    business: dict[dt.date, list] = field(default_factory=lambda: defaultdict(list))
+    channels: dict[str, list[int]] = field(default_factory=dict)
+
+
+def period_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> PeriodDays:
+    """PeriodDays for the local days first..last: stored days (one row each: counts, channels, packed
+    minute runs) where current and settled, raw rows for the rest and for their pending inquiries."""
+    stored = stored_days(team=team, first=first, last=last, now=now, settled=True, minutes=True)
+    result = PeriodDays()
+    for (day, _topic), f in _raw_rest(team=team, first=first, last=last, now=now, stored=stored).items():
+        result.counts[day].add(Figures(**{name: getattr(f, name) for name in RAW_COUNTS}))
+        if f.calendar_minutes:
+            result.calendar[day].append(sorted(f.calendar_minutes))
+            result.business[day].append(sorted(f.business_minutes))
+    for day, (figures, calendar, business) in stored.minutes.items():
+        if figures:
+            result.counts[day].add(day_figures_from_json(figures))
+        if calendar:
+            result.calendar[day].append(unpack(calendar))
+            result.business[day].append(unpack(business))
+    result.channels = _merged_channels(result.counts.values())
+    return result
+
+
+def _merged_channels(figures) -> dict[str, list[int]]:
+    channels: dict[str, list[int]] = {}
+    for f in figures:
+        for channel, counts in f.channels.items():
+            mine = channels.setdefault(channel, [0, 0, 0])
+            for index, value in enumerate(counts):
+                mine[index] += value
+    return channels
+
+
+def period_topics(
+    *, team: Team, first: dt.date, last: dt.date, now: dt.datetime
+) -> dict[int | None, Figures]:
+    """Received, resolved and effort per topic of the inquiries received in the local days first..last:
+    stored days (current; none of these depends on "now") summed per topic by the database, raw rows
+    for the other days and for the stored days' pending inquiries."""
+    stored = stored_days(team=team, first=first, last=last, now=now, settled=False)
+    topics: dict[int | None, Figures] = defaultdict(Figures)
+    for (_day, topic_id), f in _raw_rest(team=team, first=first, last=last, now=now, stored=stored).items():
+        topics[topic_id].add(f)
+    if stored.usable:
+        sums = (
+            DayTopicFigures.objects.filter(team=team, day__in=sorted(stored.usable))
+            .values("topic_id")
+            .annotate(
+                received=Sum("received"), resolved=Sum("resolved"), effort_minutes=Sum("effort_minutes")
             )
+            .order_by()
         )
-    return figures
+        for row in sums:
+            topics[row.pop("topic_id")].add(Figures(**row))
+    return topics
 
 
 def period_member_figures(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> MemberFigures:
     """What each member did in the local days first..last (the load report): stored days where current
-    (as `period_figures`), raw rows for the others; without PostgreSQL every day is raw."""
-    days = _days(first, last)
-    usable = usable_days(team=team, first=first, last=last, now=now) if settings.IS_POSTGRES else set()
+    (summed per person by the database, plus the few ids resolved on more than one day), raw rows for the
+    others; without PostgreSQL every day is raw."""
+    stored = stored_days(team=team, first=first, last=last, now=now, settled=False)
     total = MemberFigures()
-    for figures in raw_member_figures(team=team, days=days - usable).values():
+    for figures in raw_member_figures(team=team, days=_days(first, last) - stored.usable).values():
         total.add(figures)
-    if not usable:
+    if not stored.usable:
         return total
-    stored = DayMemberFigures.objects.filter(team=team, day__gte=first, day__lte=last).values_list(
-        "day", "user_id", "member_id", "responded", "resolved", "effort_minutes", "effort_outside_minutes"
+    sums = (
+        DayMemberFigures.objects.filter(team=team, day__in=sorted(stored.usable))
+        .values("user_id", "member_id")
+        .annotate(
+            responded=Sum("responded"),
+            resolved_total=Sum("resolved_count"),
+            minutes=Sum("effort_minutes"),
+            outside=Sum("effort_outside_minutes"),
+            # The few ids resolved on more than one day (PostgreSQL: stored days exist only there).
+            repeated=JSONBAgg("resolved", filter=~Q(resolved=[])),
+        )
+        .order_by()
     )
-    for day, user_id, member_id, responded, resolved, minutes, outside in stored:
-        if day not in usable:
-            continue
-        if user_id is not None:
-            if responded:
-                total.responded[user_id] = total.responded.get(user_id, 0) + responded
-            if resolved:
-                total.resolved.setdefault(user_id, set()).update(resolved)
-        if member_id is not None:
-            mine = total.effort.setdefault(member_id, [0, 0])
-            mine[0] += minutes
-            mine[1] += outside
+    for row in sums:
+        if row["user_id"] is not None:
+            if row["responded"]:
+                total.responded[row["user_id"]] = total.responded.get(row["user_id"], 0) + row["responded"]
+            repeated = [inquiry_id for ids in row["repeated"] or () for inquiry_id in ids]
+            total.add_resolved(row["user_id"], row["resolved_total"] or 0, repeated)
+        if row["member_id"] is not None:
+            total.add_effort(row["member_id"], row["minutes"] or 0, row["outside"] or 0)
     return total
 
 
-def period_received(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> int:
-    """Inquiries the team received in the local days first..last: stored days' counts where current,
-    a count of the raw rows for the others."""
-    from django.db.models import Sum
+def period_effort_minutes(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> int:
+    """Minutes of effort the team's members logged in the local days first..last (the cost report): the
+    stored days' member figures summed by the database, effort logs counted for the other days."""
+    from inquiries.models import EffortLog
 
+    from .figures import _in_ranges
+
+    stored = stored_days(team=team, first=first, last=last, now=now, settled=False)
+    raw = _days(first, last) - stored.usable
+    minutes = 0
+    if raw:
+        ranges = day_ranges(raw, zoneinfo.ZoneInfo(team.timezone))
+        minutes += (
+            EffortLog.objects.filter(_in_ranges("created_at", ranges), member__team=team).aggregate(
+                n=Sum("minutes")
+            )["n"]
+            or 0
+        )
+    if stored.usable:
+        minutes += (
+            DayMemberFigures.objects.filter(
+                team=team, day__in=sorted(stored.usable), member_id__isnull=False
+            ).aggregate(n=Sum("effort_minutes"))["n"]
+            or 0
+        )
+    return minutes
+
+
+def period_received(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> int:
+    """Inquiries the team received in the local days first..last: stored days' counts where current
+    (plus the pending inquiries they left out), a count of the raw rows for the others."""
     from inquiries.models import Inquiry
 
-    from .figures import _received_in, day_ranges
-
-    days = _days(first, last)
-    usable = usable_days(team=team, first=first, last=last, now=now) if settings.IS_POSTGRES else set()
-    raw = days - usable
-    received = 0
+    stored = stored_days(team=team, first=first, last=last, now=now, settled=False)
+    raw = _days(first, last) - stored.usable
+    received = len(stored.pending_ids)
     if raw:
         ranges = day_ranges(raw, zoneinfo.ZoneInfo(team.timezone))
         received += Inquiry.objects.filter(team=team).filter(_received_in(ranges)).count()
-    if usable:
+    if stored.usable:
         received += (
-            DayTopicFigures.objects.filter(team=team, day__in=sorted(usable)).aggregate(n=Sum("received"))[
-                "n"
-            ]
+            DayTopicFigures.objects.filter(team=team, day__in=sorted(stored.usable)).aggregate(
+                n=Sum("received")
+            )["n"]
             or 0
         )
     return received

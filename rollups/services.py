@@ -14,7 +14,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from shifts.models import Team
 
-from .figures import calendar_key, raw_figures, raw_member_figures
+from .figures import Figures, calendar_key, day_figures_json, pack, raw_figures, raw_member_figures
 from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
 
 SWEEP_DAYS = 400  # days recomputed per sweep run (a busy day of one team is a few hundred rows)
@@ -24,9 +24,12 @@ REBUILD_CHUNK_DAYS = 31
 def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = None) -> None:
     """Recompute and store the figures of `days` of `team` from the raw rows."""
     now = now or timezone.now()
-    figures, settled = raw_figures(team=team, days=days, now=now)
-    members = raw_member_figures(team=team, days=days)
+    figures, settled, pending = raw_figures(team=team, days=days, now=now, pending_apart=True)
+    members = raw_member_figures(team=team, days=days, repeats=True)
     key = calendar_key(team)
+    by_day: dict[dt.date, Figures] = defaultdict(Figures)
+    for (day, _topic), f in figures.items():
+        by_day[day].add(f)
     with transaction.atomic():
         DayMemberFigures.objects.filter(team=team, day__in=days).delete()
         DayMemberFigures.objects.bulk_create(_member_rows(team, members))
@@ -46,18 +49,35 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                 with_resolution_target=f.with_resolution_target,
                 resolved_within_target=f.resolved_within_target,
                 pending_resolution=f.pending_resolution,
-                channels=f.channels,
-                calendar_minutes=f.calendar_minutes,
-                business_minutes=f.business_minutes,
             )
             for (day, topic_id), f in figures.items()
             if f.received or f.effort_minutes
         )
         RolledDay.objects.bulk_create(
-            [RolledDay(team=team, day=day, calendar_key=key, settled_at=settled.get(day)) for day in days],
+            [
+                RolledDay(
+                    team=team,
+                    day=day,
+                    calendar_key=key,
+                    settled_at=settled.get(day),
+                    pending_ids=sorted(pending.get(day, ())),
+                    figures=day_figures_json(by_day[day]) if day in by_day else {},
+                    calendar_minutes=pack(by_day[day].calendar_minutes) if day in by_day else b"",
+                    business_minutes=pack(by_day[day].business_minutes) if day in by_day else b"",
+                )
+                for day in days
+            ],
             update_conflicts=True,
             unique_fields=["team", "day"],
-            update_fields=["calendar_key", "settled_at", "computed_at"],
+            update_fields=[
+                "calendar_key",
+                "settled_at",
+                "pending_ids",
+                "figures",
+                "calendar_minutes",
+                "business_minutes",
+                "computed_at",
+            ],
         )
 
 
@@ -71,7 +91,8 @@ def _member_rows(team: Team, members) -> list[DayMemberFigures]:
                     day=day,
                     user_id=user_id,
                     responded=f.responded.get(user_id, 0),
-                    resolved=sorted(f.resolved.get(user_id, ())),
+                    resolved_count=len(f.resolved.get(user_id, ())),
+                    resolved=sorted(f.repeated.get(user_id, ())),
                 )
             )
         for member_id, (total, outside) in sorted(f.effort.items()):
