@@ -148,6 +148,7 @@ def assign(
     absences: Mapping[int, Iterable[Interval]] | None = None,
     busy: Mapping[int, Iterable[Interval]] | None = None,
     bound: float = BOUND,
+    keep_slack: float | None = KEEP_SLACK,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -168,12 +169,12 @@ def assign(
     if not any(slot.preferred is not None for slot in slots):
         return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
     guarded: tuple[list[Assignment], Ledger] | None = None
-    if bound > BOUND + EPSILON:
+    if bound > BOUND + EPSILON and keep_slack is not None:
         # A rotation that yields to another may use its allowance to keep published shifts, but not
         # to end up much worse than planning afresh would: a change of the other rotation (one added,
         # or re-planned) is then followed here instead of being absorbed by growing deviations.
         guarded = _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
-        bound = min(bound, max(BOUND, guarded[1].worst_deviation() + KEEP_SLACK))
+        bound = min(bound, max(BOUND, guarded[1].worst_deviation() + keep_slack))
     minimal, ledger = _run(slots, candidates, absence_index, busy_index, mode=MINIMAL)
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
@@ -469,9 +470,56 @@ def plan_team(
     following rotation yields to what was planned before it (never the same person in both at once);
     its members still accrue their share while they serve the other role, so they catch up afterwards.
     `busy` adds, per role, other shifts its members cannot serve at the same time (made by hand).
+
+    A re-plan is held to the stability bound across all the rotations together: it moves at most
+    2 × (published shifts whose member can no longer serve them) + REPAIR_MOVES. When the usual plan
+    moves more (a repair in one rotation reaches into the other), the frugal plan is taken if it moves
+    fewer: every rotation keeps what it can within its SPEC 3.2 bound, without the KEEP_SLACK tightening.
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
+    usual = _plan_in_order(plans, absences, absence_index, busy, keep_slack=KEEP_SLACK)
+    lost = sum(_lost(plan, absence_index) for plan in plans)
+    if _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
+        return usual
+    frugal = _plan_in_order(plans, absences, absence_index, busy, keep_slack=None)
+    within = all(r.ledger.worst_deviation() <= r.bound + EPSILON for r in frugal.values())
+    return frugal if within and _moves(plans, frugal) < _moves(plans, usual) else usual
+
+
+def _lost(plan: RolePlan, absence_index: IntervalIndex) -> int:
+    """Published slots whose member can no longer serve them (absent then, or out of the rotation)."""
+    by_id = {c.id: c for c in plan.candidates}
+    return sum(
+        1
+        for slot in plan.slots
+        if slot.preferred is not None
+        and (
+            slot.preferred not in by_id
+            or not by_id[slot.preferred].in_rotation_for(slot.end)
+            or absence_index.overlaps(slot.preferred, slot.start, slot.end)
+        )
+    )
+
+
+def _moves(plans: Sequence[RolePlan], results: Mapping[str, RoleResult]) -> int:
+    """Published slots of all the rotations that a plan gives to someone else."""
+    return sum(
+        1
+        for plan in plans
+        for slot, a in zip(plan.slots, results[plan.role].assignments, strict=True)
+        if slot.preferred is not None and a.member != slot.preferred
+    )
+
+
+def _plan_in_order(
+    plans: Sequence[RolePlan],
+    absences: Mapping[int, list[Interval]],
+    absence_index: IntervalIndex,
+    busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
+    *,
+    keep_slack: float | None,
+) -> dict[str, RoleResult]:
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
     for position, plan in enumerate(order):
@@ -505,6 +553,7 @@ def plan_team(
             absences=absences,
             busy=_intervals(busy_rows),
             bound=bound,
+            keep_slack=keep_slack,
         )
         results[plan.role] = RoleResult(assignments, ledger, bound)
     return results
