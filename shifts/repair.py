@@ -36,8 +36,18 @@ def repair(
     movable: Sequence[bool],
     budget: int,
     bound: float,
+    paired: bool = False,
+    avoid: Sequence[frozenset[int]] | None = None,
 ) -> list[Assignment] | None:
-    """The assignments with at most `budget` single moves that hold `bound` everywhere, or None."""
+    """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
+
+    `paired`: each move that takes a shift from A for B before the violation is followed by the first
+    later shift of B that A can take, given back to A: the shares from there on are as they were, so a
+    repair does not push the two out of the bound later in the year (a trade, as in the minimal plan).
+    `avoid`: per slot, who would have to give up a published shift of another rotation to take it; a
+    move to someone else is preferred, since each such collision moves more shifts there.
+    """
+    avoid = avoid or [frozenset()] * len(assignments)
     by_id = {c.id: c for c in candidates}
     members = [a.member for a in assignments]
     shares_at = [shares(by_id[i] for i in a.available) if a.available else None for a in assignments]
@@ -45,26 +55,34 @@ def repair(
     # the schedule before j as it was, so the next scan starts from the checkpoint at or before j.
     checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
     start = 0
-    for _ in range(budget + 1):
+    moves = 0
+    while True:
         violation = _first_violation(members, shares_at, by_id, bound, start, checkpoints)
         if violation is None:
             return [
                 a if a.member == m else dataclasses.replace(a, member=m)
                 for a, m in zip(assignments, members, strict=True)
             ]
+        if moves >= budget:
+            return None
         k, member, surplus = violation
         if surplus[member] > 0:
-            move = _relieve(k, member, assignments, members, movable, surplus)
+            move = _relieve(k, member, assignments, members, movable, surplus, avoid)
         else:
-            move = _catch_up(k, member, assignments, members, movable, surplus)
+            move = _catch_up(k, member, assignments, members, movable, surplus, avoid)
         if move is None:
             return None
         j, new = move
+        old = members[j]
         members[j] = new
+        moves += 1
+        back = _trade_back(k, old, new, assignments, members, movable) if paired and moves < budget else None
+        if back is not None:
+            members[back] = old
+            moves += 1
         start = max(i for i in checkpoints if i <= j)
         for i in [i for i in checkpoints if i > start]:
             del checkpoints[i]
-    return None
 
 
 def _first_violation(
@@ -93,6 +111,29 @@ def _first_violation(
     return None
 
 
+def _trade_back(
+    k: int,
+    old: int | None,
+    new: int,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+) -> int | None:
+    """The first shift of `new` after k that `old` can serve without a back-to-back, or None."""
+    if old is None:
+        return None
+    for j in range(k + 1, len(members)):
+        if (
+            movable[j]
+            and members[j] == new
+            and assignments[j].available
+            and old in assignments[j].eligible
+            and old not in _neighbours(j, members)
+        ):
+            return j
+    return None
+
+
 def _neighbours(j: int, members: list[int | None]) -> tuple[int | None, int | None]:
     return (members[j - 1] if j > 0 else None, members[j + 1] if j + 1 < len(members) else None)
 
@@ -104,21 +145,27 @@ def _relieve(
     members: list[int | None],
     movable: Sequence[bool],
     surplus: dict[int, float],
+    avoid: Sequence[frozenset[int]],
 ) -> tuple[int, int] | None:
     """Hand `member`'s latest movable shift up to k to whoever is furthest behind (at least half a shift
-    behind if anyone is, else anyone behind) and serves neither neighbouring slot."""
+    behind if anyone is, else anyone behind) and serves neither neighbouring slot — first to someone
+    free in the other rotations then."""
     for least in (HALF, 0.0):
-        for j in range(k, -1, -1):
-            if not movable[j] or members[j] != member:
-                continue
-            around = _neighbours(j, members)
-            behind = [
-                i
-                for i in assignments[j].eligible
-                if i != member and i not in around and surplus.get(i, 0.0) < -least + EPSILON
-            ]
-            if behind:
-                return j, min(behind, key=lambda i: (surplus[i], i))
+        for strict in (True, False):
+            for j in range(k, -1, -1):
+                if not movable[j] or members[j] != member:
+                    continue
+                around = _neighbours(j, members)
+                behind = [
+                    i
+                    for i in assignments[j].eligible
+                    if i != member
+                    and i not in around
+                    and surplus.get(i, 0.0) < -least + EPSILON
+                    and not (strict and i in avoid[j])
+                ]
+                if behind:
+                    return j, min(behind, key=lambda i: (surplus[i], i))
     return None
 
 
@@ -129,11 +176,31 @@ def _catch_up(
     members: list[int | None],
     movable: Sequence[bool],
     surplus: dict[int, float],
+    avoid: Sequence[frozenset[int]],
 ) -> tuple[int, int] | None:
     """Give `member` the latest movable shift up to k they can serve without a back-to-back, from a
-    holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead."""
+    holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead. A shift
+    that does not collide with their published shifts in the other rotations comes first."""
+    for strict in (True, False):
+        move = _catch_up_once(k, member, assignments, members, movable, surplus, avoid if strict else None)
+        if move is not None:
+            return move
+    return None
+
+
+def _catch_up_once(
+    k: int,
+    member: int,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    surplus: dict[int, float],
+    avoid: Sequence[frozenset[int]] | None,
+) -> tuple[int, int] | None:
     fallback: tuple[float, int] | None = None
     for j in range(k, -1, -1):
+        if avoid is not None and member in avoid[j]:
+            continue
         holder = members[j]
         if (
             movable[j]

@@ -149,6 +149,7 @@ def assign(
     busy: Mapping[int, Iterable[Interval]] | None = None,
     bound: float = BOUND,
     keep_slack: float | None = KEEP_SLACK,
+    published_elsewhere: Mapping[int, Iterable[Interval]] | None = None,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -180,13 +181,28 @@ def assign(
         return minimal, ledger
     from .repair import repair  # repair.py builds on this module's types
 
-    repaired = repair(
-        minimal,
-        candidates,
-        movable=[slot.pinned is None for slot in slots],
-        budget=REPAIR_MOVES,
-        bound=bound,
-    )
+    elsewhere = IntervalIndex(published_elsewhere)
+    avoid = [
+        frozenset(m for m in a.eligible if elsewhere.overlaps(m, a.slot.start, a.slot.end)) for a in minimal
+    ]
+    # Single moves, or moves each traded back later (see shifts/repair.py): whichever moves fewer.
+    small = [
+        plan
+        for paired in (False, True)
+        if (
+            plan := repair(
+                minimal,
+                candidates,
+                movable=[slot.pinned is None for slot in slots],
+                budget=REPAIR_MOVES,
+                bound=bound,
+                paired=paired,
+                avoid=avoid,
+            )
+        )
+        is not None
+    ]
+    repaired = min(small, key=lambda plan: _changed(minimal, plan), default=None)
     if repaired is None and len(slots) > 4 * REPAIR_MOVES:
         # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
         # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
@@ -212,6 +228,10 @@ def assign(
     return min(tried, key=lambda t: (t[0], -t[1]))[2]
 
 
+def _changed(before: Sequence[Assignment], after: Sequence[Assignment]) -> int:
+    return sum(1 for a, b in zip(before, after, strict=True) if a.member != b.member)
+
+
 def _run(
     slots: Sequence[Slot],
     candidates: Sequence[Candidate],
@@ -232,6 +252,7 @@ def _run(
         available = availability(candidates, slot.start, slot.end, absence_index)
         eligible = [c for c in available if not busy_index.overlaps(c.id, slot.start, slot.end)]
         infos.append((eligible, {c.id for c in eligible}, shares(available)))
+    give_away = _give_away(slots, infos, by_id, absence_index) if mode.keep_all_valid else {}
 
     def pressure(member_id: int, index: int) -> float:
         """The share `member_id` accrues while the other role keeps them from serving right after this
@@ -265,7 +286,9 @@ def _run(
             chosen = slot.preferred
         elif mode.keep_all_valid:
             chosen = None
-            if slot.preferred is not None:
+            if give_away.get(slot.preferred, 0) > 0:
+                give_away[slot.preferred] -= 1
+            elif slot.preferred is not None:
                 chosen = _trade(
                     index, slots, slot.preferred, eligible_ids, reserved, by_id, absence_index, busy_index
                 )
@@ -291,6 +314,42 @@ def _run(
             )
         )
     return result, ledger
+
+
+def _give_away(
+    slots: Sequence[Slot],
+    infos: Sequence[tuple[list[Candidate], set[int], dict[int, float]]],
+    by_id: Mapping[int, Candidate],
+    absence_index: IntervalIndex,
+) -> dict[int, int]:
+    """How many of the published shifts a new absence takes from each member go to others for good.
+
+    While absent, a member accrues no share: their fair share drops by the share they would have had of
+    the slots the absence covers. Trading every lost shift back would leave them that much ahead, giving
+    every one away could leave them behind by more; so about that share is given away (one move each) and
+    the rest traded (two moves each, the counts kept).
+    """
+    lost: dict[int, int] = {}
+    periods: dict[int, set[Interval]] = {}
+    for slot in slots:
+        member = slot.preferred
+        if slot.pinned is not None or member not in by_id or not by_id[member].in_rotation_for(slot.end):
+            continue
+        period = absence_index.covering(member, slot.start, slot.end)
+        if period is not None:
+            lost[member] = lost.get(member, 0) + 1
+            periods.setdefault(member, set()).add(period)
+    owed: dict[int, float] = dict.fromkeys(lost, 0.0)
+    for slot, (_, _, share) in zip(slots, infos, strict=True):
+        if slot.pinned is not None:
+            continue
+        for member in lost:
+            if by_id[member].in_rotation_for(slot.end) and any(
+                start < slot.end and slot.start < end for start, end in periods[member]
+            ):
+                total = sum(by_id[m].pct for m in share) + by_id[member].pct
+                owed[member] += by_id[member].pct / total
+    return {member: min(lost[member], round(owed[member])) for member in lost}
 
 
 def _next_holder(slots: Sequence[Slot], index: int, reserved: dict[int, int]) -> int | None:
@@ -480,7 +539,7 @@ def plan_team(
     absence_index = IntervalIndex(absences)
     usual = _plan_in_order(plans, absences, absence_index, busy, keep_slack=KEEP_SLACK)
     lost = sum(_lost(plan, absence_index) for plan in plans)
-    if _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
+    if lost == 0 or _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
         return usual
     frugal = _plan_in_order(plans, absences, absence_index, busy, keep_slack=None)
     within = all(r.ledger.worst_deviation() <= r.bound + EPSILON for r in frugal.values())
@@ -554,6 +613,9 @@ def _plan_in_order(
             busy=_intervals(busy_rows),
             bound=bound,
             keep_slack=keep_slack,
+            published_elsewhere=_intervals(
+                (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
+            ),
         )
         results[plan.role] = RoleResult(assignments, ledger, bound)
     return results
