@@ -37,6 +37,7 @@ def repair(
     budget: int,
     bound: float,
     paired: bool = False,
+    lasting: bool = False,
     avoid: Sequence[frozenset[int]] | None = None,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
@@ -44,6 +45,8 @@ def repair(
     `paired`: each move that takes a shift from A for B before the violation is followed by the first
     later shift of B that A can take, given back to A: the shares from there on are as they were, so a
     repair does not push the two out of the bound later in the year (a trade, as in the minimal plan).
+    `lasting`: a move that keeps both members it concerns inside the bound to the end of the plan is
+    preferred (see `_lasting_move`).
     `avoid`: per slot, who would have to give up a published shift of another rotation to take it; a
     move to someone else is preferred, since each such collision moves more shifts there.
     """
@@ -56,6 +59,7 @@ def repair(
     checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
     start = 0
     moves = 0
+    paths: _Paths | None = None
     while True:
         violation = _first_violation(members, shares_at, by_id, bound, start, checkpoints)
         if violation is None:
@@ -66,9 +70,15 @@ def repair(
         if moves >= budget:
             return None
         k, member, surplus = violation
-        if surplus[member] > 0:
+        move = None
+        if lasting:
+            paths = paths or _Paths(members, shares_at)
+            move = _lasting_move(
+                k, member, surplus[member] > 0, assignments, members, movable, shares_at, bound, avoid, paths
+            )
+        if move is None and surplus[member] > 0:
             move = _relieve(k, member, assignments, members, movable, surplus, avoid)
-        else:
+        elif move is None:
             move = _catch_up(k, member, assignments, members, movable, surplus, avoid)
         if move is None:
             return None
@@ -76,10 +86,14 @@ def repair(
         old = members[j]
         members[j] = new
         moves += 1
+        if paths is not None:
+            paths.move(j, old, new, shares_at[j] is not None)
         back = _trade_back(k, old, new, assignments, members, movable) if paired and moves < budget else None
         if back is not None:
             members[back] = old
             moves += 1
+            if paths is not None:
+                paths.move(back, new, old, shares_at[back] is not None)
         start = max(i for i in checkpoints if i <= j)
         for i in [i for i in checkpoints if i > start]:
             del checkpoints[i]
@@ -109,6 +123,91 @@ def _first_violation(
             if i in surplus and abs(surplus[i]) > bound + EPSILON:
                 return k, i, dict(surplus)
     return None
+
+
+class _Paths:
+    """Per member, served − expected after every slot, and its highest and lowest from each slot to the
+    end of the plan; a move updates the two members it concerns only."""
+
+    def __init__(self, members: list[int | None], shares_at: list[dict[int, float] | None]) -> None:
+        ids = {i for share in shares_at if share for i in share} | {m for m in members if m is not None}
+        n = len(members)
+        surplus = dict.fromkeys(ids, 0.0)
+        self.path = {i: [0.0] * n for i in ids}
+        for k in range(n):
+            share, m = shares_at[k], members[k]
+            if share is not None:
+                for i, part in share.items():
+                    surplus[i] -= part
+                if m in surplus:
+                    surplus[m] += 1
+            for i in ids:
+                self.path[i][k] = surplus[i]
+        self.highest: dict[int, list[float]] = {}
+        self.lowest: dict[int, list[float]] = {}
+        for i in ids:
+            self._extremes(i)
+
+    def _extremes(self, i: int) -> None:
+        high, low = list(self.path[i]), list(self.path[i])
+        for k in range(len(high) - 2, -1, -1):
+            high[k] = max(high[k], high[k + 1])
+            low[k] = min(low[k], low[k + 1])
+        self.highest[i], self.lowest[i] = high, low
+
+    def move(self, j: int, old: int | None, new: int | None, counted: bool) -> None:
+        """The shift at j changes hands (it counts when it is part of the ledger)."""
+        if not counted:
+            return
+        for member, step in ((old, -1), (new, 1)):
+            if member in self.path:
+                path = self.path[member]
+                for k in range(j, len(path)):
+                    path[k] += step
+                self._extremes(member)
+
+
+def _lasting_move(
+    k: int,
+    member: int,
+    ahead: bool,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    shares_at: list[dict[int, float] | None],
+    bound: float,
+    avoid: Sequence[frozenset[int]],
+    paths: _Paths,
+) -> tuple[int, int] | None:
+    """A move up to k after which neither of the two members it concerns leaves the bound anywhere
+    later: the giver stays ≥ −bound and the taker ≤ bound to the end of the plan (so the same two need
+    no further repair). Among those, one that collides with nothing published elsewhere, then the one
+    leaving the taker the most room. None if there is none."""
+    highest, lowest = paths.highest, paths.lowest
+    best: tuple[tuple[bool, float, int], tuple[int, int]] | None = None
+    for j in range(k, -1, -1):
+        holder = members[j]
+        if not movable[j] or holder is None or not assignments[j].available:
+            continue
+        if ahead and holder != member:
+            continue
+        takers = [i for i in assignments[j].eligible if i != member] if ahead else [member]
+        if not ahead and (holder == member or member not in assignments[j].eligible):
+            continue
+        around = _neighbours(j, members)
+        for taker in takers:
+            if (
+                taker in around
+                or taker not in highest
+                or holder not in lowest
+                or highest[taker][j] + 1 > bound + EPSILON
+                or lowest[holder][j] - 1 < -bound - EPSILON
+            ):
+                continue
+            key = (taker in avoid[j], -j, highest[taker][j])
+            if best is None or key < best[0]:
+                best = (key, (j, taker))
+    return best[1] if best else None
 
 
 def _trade_back(

@@ -137,6 +137,17 @@ GUARDED = Mode("guarded", keep_all_valid=False)
 # Single-shift repairs tried on the minimal plan (see shifts/repair.py): a re-plan that gets by with them
 # moves at most 2 × (shifts that lost their member) + REPAIR_MOVES shifts.
 REPAIR_MOVES = 8
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How the repair step chooses its moves (see shifts/repair.py)."""
+
+    paired: bool = False
+    lasting: bool = False
+
+
+STRATEGIES = (Strategy(), Strategy(paired=True), Strategy(lasting=True))
 # How much worse than a fresh plan a re-plan of the yielding rotation may be to keep published shifts.
 KEEP_SLACK = 0.5
 
@@ -150,6 +161,7 @@ def assign(
     bound: float = BOUND,
     keep_slack: float | None = KEEP_SLACK,
     published_elsewhere: Mapping[int, Iterable[Interval]] | None = None,
+    strategies: Sequence[Strategy] = STRATEGIES,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -179,40 +191,8 @@ def assign(
     minimal, ledger = _run(slots, candidates, absence_index, busy_index, mode=MINIMAL)
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
-    from .repair import repair  # repair.py builds on this module's types
 
-    elsewhere = IntervalIndex(published_elsewhere)
-    avoid = [
-        frozenset(m for m in a.eligible if elsewhere.overlaps(m, a.slot.start, a.slot.end)) for a in minimal
-    ]
-    # Single moves, or moves each traded back later (see shifts/repair.py): whichever moves fewer.
-    small = [
-        plan
-        for paired in (False, True)
-        if (
-            plan := repair(
-                minimal,
-                candidates,
-                movable=[slot.pinned is None for slot in slots],
-                budget=REPAIR_MOVES,
-                bound=bound,
-                paired=paired,
-                avoid=avoid,
-            )
-        )
-        is not None
-    ]
-    repaired = min(small, key=lambda plan: _changed(minimal, plan), default=None)
-    if repaired is None and len(slots) > 4 * REPAIR_MOVES:
-        # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
-        # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
-        repaired = repair(
-            minimal,
-            candidates,
-            movable=[slot.pinned is None for slot in slots],
-            budget=len(slots) // 4,
-            bound=bound,
-        )
+    repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies)
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
     tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
@@ -226,6 +206,50 @@ def assign(
             return plan
         tried.append((plan[1].worst_deviation(), rank, plan))
     return min(tried, key=lambda t: (t[0], -t[1]))[2]
+
+
+def _repaired(
+    minimal: list[Assignment],
+    slots: Sequence[Slot],
+    candidates: Sequence[Candidate],
+    bound: float,
+    published_elsewhere: Mapping[int, Iterable[Interval]] | None,
+    strategies: Sequence[Strategy],
+) -> list[Assignment] | None:
+    """The minimal plan repaired with few single moves (shifts/repair.py), the fewest of `strategies`."""
+    from .repair import repair  # repair.py builds on this module's types
+
+    elsewhere = IntervalIndex(published_elsewhere)
+    avoid = [
+        frozenset(m for m in a.eligible if elsewhere.overlaps(m, a.slot.start, a.slot.end)) for a in minimal
+    ]
+    movable = [slot.pinned is None for slot in slots]
+    budgets = [REPAIR_MOVES]
+    if len(slots) > 4 * REPAIR_MOVES:
+        # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
+        # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
+        budgets.append(len(slots) // 4)
+    for budget in budgets:
+        plans = [
+            plan
+            for strategy in strategies
+            if (
+                plan := repair(
+                    minimal,
+                    candidates,
+                    movable=movable,
+                    budget=budget,
+                    bound=bound,
+                    paired=strategy.paired and budget == REPAIR_MOVES,
+                    lasting=strategy.lasting,
+                    avoid=avoid,
+                )
+            )
+            is not None
+        ]
+        if plans:
+            return min(plans, key=lambda plan: _changed(minimal, plan))
+    return None
 
 
 def _changed(before: Sequence[Assignment], after: Sequence[Assignment]) -> int:
@@ -286,9 +310,10 @@ def _run(
             chosen = slot.preferred
         elif mode.keep_all_valid:
             chosen = None
-            if give_away.get(slot.preferred, 0) > 0:
+            given = give_away.get(slot.preferred, 0) > 0
+            if given:
                 give_away[slot.preferred] -= 1
-            elif slot.preferred is not None:
+            if chosen is None and not given and slot.preferred is not None:
                 chosen = _trade(
                     index, slots, slot.preferred, eligible_ids, reserved, by_id, absence_index, busy_index
                 )
@@ -539,11 +564,24 @@ def plan_team(
     absence_index = IntervalIndex(absences)
     usual = _plan_in_order(plans, absences, absence_index, busy, keep_slack=KEEP_SLACK)
     lost = sum(_lost(plan, absence_index) for plan in plans)
-    if lost == 0 or _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
+    # Only a re-plan of published rotations is held to it (not the first plan of a rotation added later).
+    replanning = all(any(slot.preferred is not None for slot in plan.slots) for plan in plans)
+    if not replanning or _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
         return usual
-    frugal = _plan_in_order(plans, absences, absence_index, busy, keep_slack=None)
-    within = all(r.ledger.worst_deviation() <= r.bound + EPSILON for r in frugal.values())
-    return frugal if within and _moves(plans, frugal) < _moves(plans, usual) else usual
+    best = (_moves(plans, usual), usual)
+    for keep_slack in (KEEP_SLACK, None):
+        for strategy in STRATEGIES:
+            other = _plan_in_order(
+                plans, absences, absence_index, busy, keep_slack=keep_slack, strategies=(strategy,)
+            )
+            if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
+                continue
+            moves = _moves(plans, other)
+            if moves < best[0]:
+                best = (moves, other)
+            if moves <= 2 * lost + REPAIR_MOVES:
+                return other
+    return best[1]
 
 
 def _lost(plan: RolePlan, absence_index: IntervalIndex) -> int:
@@ -578,6 +616,7 @@ def _plan_in_order(
     busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
     *,
     keep_slack: float | None,
+    strategies: Sequence[Strategy] = STRATEGIES,
 ) -> dict[str, RoleResult]:
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
@@ -613,6 +652,7 @@ def _plan_in_order(
             busy=_intervals(busy_rows),
             bound=bound,
             keep_slack=keep_slack,
+            strategies=strategies,
             published_elsewhere=_intervals(
                 (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
             ),
