@@ -21,6 +21,7 @@ one longer shift covers (`fairness.cover_share`). Hypothesis checks both bounds 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -128,8 +129,21 @@ class Mode:
     keep_all_valid: bool
     # Otherwise keep a preferred member only if their deficit is at least this before serving.
     min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE
+    # The member who served the previous slot is passed over while their deficit is at most this and the
+    # runner-up's at least `runner_up_min` (see `_choose`).
+    pass_over: float = MAX_DEFICIT_TO_PASS_OVER
+    runner_up_min: float = MIN_DEFICIT_TO_SERVE
 
 
+def spread(mode: Mode) -> Mode:
+    """The mode for a rotation another one yields to: back-to-back shifts there keep the same person
+    out of the other rotation twice as long, beyond the allowance of one longer shift, so the previous
+    member is passed over whenever both stay well inside the bound."""
+    return dataclasses.replace(mode, pass_over=SPREAD_PASS_OVER, runner_up_min=SPREAD_RUNNER_UP_MIN)
+
+
+SPREAD_PASS_OVER = BOUND - 0.25
+SPREAD_RUNNER_UP_MIN = 0.0
 MINIMAL = Mode("minimal", keep_all_valid=True)
 # Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
 LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
@@ -162,6 +176,7 @@ def assign(
     keep_slack: float | None = KEEP_SLACK,
     published_elsewhere: Mapping[int, Iterable[Interval]] | None = None,
     strategies: Sequence[Strategy] = STRATEGIES,
+    spread_out: bool = False,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -179,14 +194,15 @@ def assign(
        checks it) but can move many shifts. If none holds `bound`, the plan that comes closest.
     """
     absence_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
+    guarded_mode = spread(GUARDED) if spread_out else GUARDED
     if not any(slot.preferred is not None for slot in slots):
-        return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
+        return _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
     guarded: tuple[list[Assignment], Ledger] | None = None
     if bound > BOUND + EPSILON and keep_slack is not None:
         # A rotation that yields to another may use its allowance to keep published shifts, but not
         # to end up much worse than planning afresh would: a change of the other rotation (one added,
         # or re-planned) is then followed here instead of being absorbed by growing deviations.
-        guarded = _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
+        guarded = _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
         bound = min(bound, max(BOUND, guarded[1].worst_deviation() + keep_slack))
     minimal, ledger = _run(slots, candidates, absence_index, busy_index, mode=MINIMAL)
     if ledger.worst_deviation() <= bound + EPSILON:
@@ -200,7 +216,7 @@ def assign(
         plan = (
             guarded
             if mode is GUARDED and guarded is not None
-            else _run(slots, candidates, absence_index, busy_index, mode=mode)
+            else _run(slots, candidates, absence_index, busy_index, mode=spread(mode) if spread_out else mode)
         )
         if plan[1].worst_deviation() <= bound + EPSILON:
             return plan
@@ -320,9 +336,7 @@ def _run(
             if chosen is None:
                 chosen = _fill(eligible, ledger, previous, _next_holder(slots, index, reserved), urgency)
         else:
-            chosen = _choose(
-                slot, eligible, eligible_ids, share, ledger, previous, mode.min_deficit_to_keep, urgency
-            )
+            chosen = _choose(slot, eligible, eligible_ids, share, ledger, previous, mode, urgency)
         for member_id, part in share.items():
             ledger.expected[member_id] -= part
         counted = counts(chosen, slot.end, by_id)
@@ -453,7 +467,7 @@ def _choose(
     share: Mapping[int, float],
     ledger: Ledger,
     previous: int | None,
-    min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE,
+    mode: Mode,
     urgency: Mapping[int, float] | None = None,
 ) -> int:
     urgency = urgency or {}
@@ -471,7 +485,7 @@ def _choose(
     # slot of the same share without leaving the bound.
     if (
         slot.preferred in eligible_ids
-        and deficit(slot.preferred) >= min_deficit_to_keep - EPSILON
+        and deficit(slot.preferred) >= mode.min_deficit_to_keep - EPSILON
         and all(
             deficit(c.id) + share.get(c.id, 0.0) <= BOUND + EPSILON
             for c in eligible
@@ -481,10 +495,7 @@ def _choose(
         return slot.preferred
     if best == previous and len(ranked) > 1:
         runner_up = ranked[1].id
-        if (
-            deficit(best) <= MAX_DEFICIT_TO_PASS_OVER + EPSILON
-            and deficit(runner_up) >= MIN_DEFICIT_TO_SERVE - EPSILON
-        ):
+        if deficit(best) <= mode.pass_over + EPSILON and deficit(runner_up) >= mode.runner_up_min - EPSILON:
             return runner_up
     return best
 
@@ -547,6 +558,7 @@ def plan_team(
     *,
     absences: Mapping[int, Iterable[Interval]] | None = None,
     busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None = None,
+    spread_out: bool = False,
 ) -> dict[str, RoleResult]:
     """Plan a team's rotations together so that each is fair as a manager reads it (SPEC 3.2).
 
@@ -554,6 +566,8 @@ def plan_team(
     following rotation yields to what was planned before it (never the same person in both at once);
     its members still accrue their share while they serve the other role, so they catch up afterwards.
     `busy` adds, per role, other shifts its members cannot serve at the same time (made by hand).
+    The rotation planned first passes over the member of the previous slot more readily (see `spread`)
+    when another rotation yields to it — or may, later (`spread_out`: the team has another rotation).
 
     A re-plan is held to the stability bound across all the rotations together: it moves at most
     2 × (published shifts whose member can no longer serve them) + REPAIR_MOVES. When the usual plan
@@ -562,7 +576,7 @@ def plan_team(
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
-    usual = _plan_in_order(plans, absences, absence_index, busy, keep_slack=KEEP_SLACK)
+    usual = _plan_in_order(plans, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out)
     lost = sum(_lost(plan, absence_index) for plan in plans)
     # Only a re-plan of published rotations is held to it (not the first plan of a rotation added later).
     replanning = all(any(slot.preferred is not None for slot in plan.slots) for plan in plans)
@@ -572,7 +586,13 @@ def plan_team(
     for keep_slack in (KEEP_SLACK, None):
         for strategy in STRATEGIES:
             other = _plan_in_order(
-                plans, absences, absence_index, busy, keep_slack=keep_slack, strategies=(strategy,)
+                plans,
+                absences,
+                absence_index,
+                busy,
+                keep_slack=keep_slack,
+                strategies=(strategy,),
+                spread_out=spread_out,
             )
             if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
                 continue
@@ -617,6 +637,7 @@ def _plan_in_order(
     *,
     keep_slack: float | None,
     strategies: Sequence[Strategy] = STRATEGIES,
+    spread_out: bool = False,
 ) -> dict[str, RoleResult]:
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
@@ -653,6 +674,7 @@ def _plan_in_order(
             bound=bound,
             keep_slack=keep_slack,
             strategies=strategies,
+            spread_out=position == 0 and (spread_out or len(order) > 1),
             published_elsewhere=_intervals(
                 (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
             ),

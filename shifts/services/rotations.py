@@ -288,7 +288,7 @@ def _replan_team(
     """
     extend = extend or {}
     now = timezone.now()
-    rotations = _scheduled_rotations(team, extend)
+    rotations, team_rotations = _scheduled_rotations(team, extend)
     if not rotations:
         return {}
     existing = _existing_shifts(rotations)
@@ -301,22 +301,22 @@ def _replan_team(
         [RolePlan(p.rotation.role, p.rotation.shift_length_minutes, p.slots, p.candidates) for p in prepared],
         absences=absences,
         busy=loose,
+        # A rotation planned alone spreads its shifts when the other role may be planned with it later.
+        spread_out=team_rotations > 1,
     )
     results = _write_all(team, prepared, plans, now=now, actor=actor)
     _record_unfilled(team=team, prepared=prepared, plans=plans, now=now)
     return results
 
 
-def _scheduled_rotations(team: Team, extend: dict[int, dt.date]) -> list[Rotation]:
-    """The team's rotations to plan (locked): those scheduled already and those being scheduled now."""
-    rotations = [
-        r
-        for r in Rotation.objects.select_for_update().filter(team=team).order_by("pk")
-        if r.pk in extend or r.scheduled_until is not None
-    ]
+def _scheduled_rotations(team: Team, extend: dict[int, dt.date]) -> tuple[list[Rotation], int]:
+    """The team's rotations to plan (locked): those scheduled already and those being scheduled now; and
+    how many rotations the team has."""
+    every = list(Rotation.objects.select_for_update().filter(team=team).order_by("pk"))
+    rotations = [r for r in every if r.pk in extend or r.scheduled_until is not None]
     for rotation in rotations:
         rotation.team = team
-    return rotations
+    return rotations, len(every)
 
 
 def _memberships(rotations: list[Rotation]) -> dict[int, list[Candidate]]:
