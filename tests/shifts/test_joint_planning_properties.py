@@ -9,7 +9,7 @@ shifts that one longer shift covers; nobody serves both at once; whichever rotat
 import bisect
 import datetime as dt
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from shifts.scheduler import BOUND, Candidate, RolePlan, Slot, plan_team
@@ -132,6 +132,20 @@ def check_team_bounds(result, candidates, absences, lengths):
     primary=st.sampled_from(LENGTHS),
     secondary=st.sampled_from(LENGTHS),
     first=st.sampled_from(["primary", "secondary"]),
+)
+# Three members, daily under weekly: back-to-back weeks kept the 13 % member out of the daily role for two
+# weeks (3.67 where 3.47 is allowed) until the weekly rotation spread its shifts.
+@example(
+    team=([Candidate(1, 10), Candidate(2, 10), Candidate(3, 13)], {}),
+    primary=24 * 60,
+    secondary=7 * 24 * 60,
+    first="secondary",
+)
+@example(
+    team=([Candidate(1, 10), Candidate(2, 10), Candidate(3, 13)], {}),
+    primary=7 * 24 * 60,
+    secondary=8 * 60,
+    first="primary",
 )
 def test_primary_and_secondary_planned_together_are_each_fair_whichever_is_scheduled_first(
     team, primary, secondary, first
