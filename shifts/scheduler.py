@@ -15,8 +15,10 @@ The fair share itself is kept by the one ledger in `shifts/fairness.py`. For eve
     so back-to-back shifts happen only when fairness requires them.
 
 A team's rotations are planned together (`plan_team`): the rotation with the longer shifts first, within
-BOUND; the other yields to it where they overlap and stays within BOUND plus the share of its shifts that
-one longer shift covers (`fairness.cover_share`). Hypothesis checks both bounds after every shift.
+BOUND (passing over the previous member more readily, `spread`); the other yields to it where they overlap
+and stays within BOUND plus the share of its shifts that one longer shift covers (`fairness.cover_share`).
+A re-plan moves at most 2 × (shifts that lost their member) + REPAIR_MOVES across all the rotations when
+one of the repair strategies allows it. Hypothesis checks the bounds after every shift and the moves.
 """
 
 from __future__ import annotations
@@ -184,10 +186,12 @@ def assign(
     Re-planning tries the plans that move the fewest shifts first and returns the first that holds
     `bound` at every slot:
 
-    1. minimal: only the slots whose member can no longer serve change, each by a two-shift trade with
-       the member whose next slot the lost member can serve again, or else given to the eligible member
-       with the largest deficit who does not serve the slot before or after;
-    2. repaired: (1) with up to REPAIR_MOVES single moves (shifts/repair.py);
+    1. minimal: only the slots whose member can no longer serve change. Of those a new absence takes,
+       about the share the absence takes from the member is given away (`_give_away`); the others go by
+       a two-shift trade with the member whose next slot the lost member can serve again, or else to the
+       eligible member with the largest deficit who does not serve the slot before or after;
+    2. repaired: (1) with up to REPAIR_MOVES moves (shifts/repair.py), the fewest of `strategies`, or, for
+       a change of everyone's shares, one move per shift that changes hands;
     3. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
        about to fall out of it; otherwise the largest deficit takes the slot;
     4. guarded: the same with a margin (keep only members truly behind), which holds the bound (hypothesis
