@@ -59,7 +59,7 @@ def repair(
     checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
     start = 0
     moves = 0
-    paths: _Paths | None = None
+    paths = _Paths(members, shares_at) if lasting else None
     while True:
         violation = _first_violation(members, shares_at, by_id, bound, start, checkpoints)
         if violation is None:
@@ -70,33 +70,59 @@ def repair(
         if moves >= budget:
             return None
         k, member, surplus = violation
-        move = None
-        if lasting:
-            paths = paths or _Paths(members, shares_at)
-            move = _lasting_move(
-                k, member, surplus[member] > 0, assignments, members, movable, shares_at, bound, avoid, paths
-            )
-        if move is None and surplus[member] > 0:
-            move = _relieve(k, member, assignments, members, movable, surplus, avoid)
-        elif move is None:
-            move = _catch_up(k, member, assignments, members, movable, surplus, avoid)
+        move = _next_move(k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths)
         if move is None:
             return None
         j, new = move
-        old = members[j]
-        members[j] = new
+        old = _hand(j, new, members, shares_at, paths)
         moves += 1
-        if paths is not None:
-            paths.move(j, old, new, shares_at[j] is not None)
         back = _trade_back(k, old, new, assignments, members, movable) if paired and moves < budget else None
         if back is not None:
-            members[back] = old
+            _hand(back, old, members, shares_at, paths)
             moves += 1
-            if paths is not None:
-                paths.move(back, new, old, shares_at[back] is not None)
         start = max(i for i in checkpoints if i <= j)
         for i in [i for i in checkpoints if i > start]:
             del checkpoints[i]
+
+
+def _next_move(
+    k: int,
+    member: int,
+    surplus: dict[int, float],
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    shares_at: list[dict[int, float] | None],
+    bound: float,
+    avoid: Sequence[frozenset[int]],
+    paths: _Paths | None,
+) -> tuple[int, int] | None:
+    """The move that mends the violation at k: a lasting one if asked for and there is one, else a
+    single move that relieves the member ahead or lets the member behind catch up."""
+    ahead = surplus[member] > 0
+    move = None
+    if paths is not None:
+        move = _lasting_move(k, member, ahead, assignments, members, movable, shares_at, bound, avoid, paths)
+    if move is None and ahead:
+        move = _relieve(k, member, assignments, members, movable, surplus, avoid)
+    elif move is None:
+        move = _catch_up(k, member, assignments, members, movable, surplus, avoid)
+    return move
+
+
+def _hand(
+    j: int,
+    new: int | None,
+    members: list[int | None],
+    shares_at: list[dict[int, float] | None],
+    paths: _Paths | None,
+) -> int | None:
+    """Give slot j to `new`; returns who had it."""
+    old = members[j]
+    members[j] = new
+    if paths is not None:
+        paths.move(j, old, new, shares_at[j] is not None)
+    return old
 
 
 def _first_violation(
