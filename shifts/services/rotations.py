@@ -230,21 +230,11 @@ def _prepare(
         slots.append(prepared.remainder)
     blocked_until = running.ends_at if running else None
     if running is None and candidates:
-        # Continuity (SPEC 3.2): the slot under way gets its member now, not from the next boundary.
-        from_now = now.replace(second=0, microsecond=0)
-        if generated and generated[0][0] <= now:
-            prepared.opening = Slot(from_now, generated[0][1])
-            generated = generated[1:]
-        elif (
-            rotation.starts_on <= calendar.local_date(now)
-            and generated
-            and generated[0][0] > now
-            and calendar.overlaps(now, generated[0][0])
-        ):
-            # Coverage is open before the first handoff of a rotation starting today.
-            prepared.opening = Slot(from_now, generated[0][0])
+        prepared.opening = _opening(rotation, generated, now=now, calendar=calendar)
         if prepared.opening is not None:
             slots.append(prepared.opening)
+            if generated and generated[0][0] <= now:
+                generated = generated[1:]
     manual = [s for s in future.values() if s.source != Shift.Source.SCHEDULED]
     kept_manual = {
         s.starts_at
@@ -273,6 +263,28 @@ def _prepare(
     slots.sort(key=lambda s: s.start)
     prepared.slots = slots
     return prepared
+
+
+def _opening(
+    rotation: Rotation,
+    generated: list[tuple[dt.datetime, dt.datetime]],
+    *,
+    now: dt.datetime,
+    calendar: BusinessCalendar,
+) -> Slot | None:
+    """Continuity (SPEC 3.2): the slot under way, from now, when no shift covers it yet — or, for a
+    rotation starting today, the open coverage before its first handoff. None when there is none."""
+    from_now = now.replace(second=0, microsecond=0)
+    if generated and generated[0][0] <= now:
+        return Slot(from_now, generated[0][1])
+    if (
+        rotation.starts_on <= calendar.local_date(now)
+        and generated
+        and generated[0][0] > now
+        and calendar.overlaps(now, generated[0][0])
+    ):
+        return Slot(from_now, generated[0][0])
+    return None
 
 
 def _replan_team(
