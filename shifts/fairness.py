@@ -69,6 +69,16 @@ class IntervalIndex:
         i = bisect.bisect_left(starts, end) - 1
         return i >= 0 and self._ends[member_id][i] > start
 
+    def covering(self, member_id: int, start: dt.datetime, end: dt.datetime) -> Interval | None:
+        """The merged interval of `member_id` that overlaps [start, end), if any."""
+        starts = self._starts.get(member_id)
+        if not starts:
+            return None
+        i = bisect.bisect_left(starts, end) - 1
+        if i >= 0 and self._ends[member_id][i] > start:
+            return starts[i], self._ends[member_id][i]
+        return None
+
 
 def availability(
     candidates: Sequence[Candidate], start: dt.datetime, end: dt.datetime, absences: IntervalIndex

@@ -36,8 +36,21 @@ def repair(
     movable: Sequence[bool],
     budget: int,
     bound: float,
+    paired: bool = False,
+    lasting: bool = False,
+    avoid: Sequence[frozenset[int]] | None = None,
 ) -> list[Assignment] | None:
-    """The assignments with at most `budget` single moves that hold `bound` everywhere, or None."""
+    """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
+
+    `paired`: each move that takes a shift from A for B before the violation is followed by the first
+    later shift of B that A can take, given back to A: the shares from there on are as they were, so a
+    repair does not push the two out of the bound later in the year (a trade, as in the minimal plan).
+    `lasting`: a move that keeps both members it concerns inside the bound to the end of the plan is
+    preferred (see `_lasting_move`).
+    `avoid`: per slot, who would have to give up a published shift of another rotation to take it; a
+    move to someone else is preferred, since each such collision moves more shifts there.
+    """
+    avoid = avoid or [frozenset()] * len(assignments)
     by_id = {c.id: c for c in candidates}
     members = [a.member for a in assignments]
     shares_at = [shares(by_id[i] for i in a.available) if a.available else None for a in assignments]
@@ -45,26 +58,71 @@ def repair(
     # the schedule before j as it was, so the next scan starts from the checkpoint at or before j.
     checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
     start = 0
-    for _ in range(budget + 1):
+    moves = 0
+    paths = _Paths(members, shares_at) if lasting else None
+    while True:
         violation = _first_violation(members, shares_at, by_id, bound, start, checkpoints)
         if violation is None:
             return [
                 a if a.member == m else dataclasses.replace(a, member=m)
                 for a, m in zip(assignments, members, strict=True)
             ]
+        if moves >= budget:
+            return None
         k, member, surplus = violation
-        if surplus[member] > 0:
-            move = _relieve(k, member, assignments, members, movable, surplus)
-        else:
-            move = _catch_up(k, member, assignments, members, movable, surplus)
+        move = _next_move(k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths)
         if move is None:
             return None
         j, new = move
-        members[j] = new
+        old = _hand(j, new, members, shares_at, paths)
+        moves += 1
+        back = _trade_back(k, old, new, assignments, members, movable) if paired and moves < budget else None
+        if back is not None:
+            _hand(back, old, members, shares_at, paths)
+            moves += 1
         start = max(i for i in checkpoints if i <= j)
         for i in [i for i in checkpoints if i > start]:
             del checkpoints[i]
-    return None
+
+
+def _next_move(
+    k: int,
+    member: int,
+    surplus: dict[int, float],
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    shares_at: list[dict[int, float] | None],
+    bound: float,
+    avoid: Sequence[frozenset[int]],
+    paths: _Paths | None,
+) -> tuple[int, int] | None:
+    """The move that mends the violation at k: a lasting one if asked for and there is one, else a
+    single move that relieves the member ahead or lets the member behind catch up."""
+    ahead = surplus[member] > 0
+    move = None
+    if paths is not None:
+        move = _lasting_move(k, member, ahead, assignments, members, movable, shares_at, bound, avoid, paths)
+    if move is None and ahead:
+        move = _relieve(k, member, assignments, members, movable, surplus, avoid)
+    elif move is None:
+        move = _catch_up(k, member, assignments, members, movable, surplus, avoid)
+    return move
+
+
+def _hand(
+    j: int,
+    new: int | None,
+    members: list[int | None],
+    shares_at: list[dict[int, float] | None],
+    paths: _Paths | None,
+) -> int | None:
+    """Give slot j to `new`; returns who had it."""
+    old = members[j]
+    members[j] = new
+    if paths is not None:
+        paths.move(j, old, new, shares_at[j] is not None)
+    return old
 
 
 def _first_violation(
@@ -93,6 +151,114 @@ def _first_violation(
     return None
 
 
+class _Paths:
+    """Per member, served − expected after every slot, and its highest and lowest from each slot to the
+    end of the plan; a move updates the two members it concerns only."""
+
+    def __init__(self, members: list[int | None], shares_at: list[dict[int, float] | None]) -> None:
+        ids = {i for share in shares_at if share for i in share} | {m for m in members if m is not None}
+        n = len(members)
+        surplus = dict.fromkeys(ids, 0.0)
+        self.path = {i: [0.0] * n for i in ids}
+        for k in range(n):
+            share, m = shares_at[k], members[k]
+            if share is not None:
+                for i, part in share.items():
+                    surplus[i] -= part
+                if m in surplus:
+                    surplus[m] += 1
+            for i in ids:
+                self.path[i][k] = surplus[i]
+        self.highest: dict[int, list[float]] = {}
+        self.lowest: dict[int, list[float]] = {}
+        for i in ids:
+            self._extremes(i)
+
+    def _extremes(self, i: int) -> None:
+        high, low = list(self.path[i]), list(self.path[i])
+        for k in range(len(high) - 2, -1, -1):
+            high[k] = max(high[k], high[k + 1])
+            low[k] = min(low[k], low[k + 1])
+        self.highest[i], self.lowest[i] = high, low
+
+    def move(self, j: int, old: int | None, new: int | None, counted: bool) -> None:
+        """The shift at j changes hands (it counts when it is part of the ledger)."""
+        if not counted:
+            return
+        for member, step in ((old, -1), (new, 1)):
+            if member in self.path:
+                path = self.path[member]
+                for k in range(j, len(path)):
+                    path[k] += step
+                self._extremes(member)
+
+
+def _lasting_move(
+    k: int,
+    member: int,
+    ahead: bool,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    shares_at: list[dict[int, float] | None],
+    bound: float,
+    avoid: Sequence[frozenset[int]],
+    paths: _Paths,
+) -> tuple[int, int] | None:
+    """A move up to k after which neither of the two members it concerns leaves the bound anywhere
+    later: the giver stays ≥ −bound and the taker ≤ bound to the end of the plan (so the same two need
+    no further repair). Among those, one that collides with nothing published elsewhere, then the one
+    leaving the taker the most room. None if there is none."""
+    highest, lowest = paths.highest, paths.lowest
+    best: tuple[tuple[bool, float, int], tuple[int, int]] | None = None
+    for j in range(k, -1, -1):
+        holder = members[j]
+        if not movable[j] or holder is None or not assignments[j].available:
+            continue
+        if ahead and holder != member:
+            continue
+        takers = [i for i in assignments[j].eligible if i != member] if ahead else [member]
+        if not ahead and (holder == member or member not in assignments[j].eligible):
+            continue
+        around = _neighbours(j, members)
+        for taker in takers:
+            if (
+                taker in around
+                or taker not in highest
+                or holder not in lowest
+                or highest[taker][j] + 1 > bound + EPSILON
+                or lowest[holder][j] - 1 < -bound - EPSILON
+            ):
+                continue
+            key = (taker in avoid[j], -j, highest[taker][j])
+            if best is None or key < best[0]:
+                best = (key, (j, taker))
+    return best[1] if best else None
+
+
+def _trade_back(
+    k: int,
+    old: int | None,
+    new: int,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+) -> int | None:
+    """The first shift of `new` after k that `old` can serve without a back-to-back, or None."""
+    if old is None:
+        return None
+    for j in range(k + 1, len(members)):
+        if (
+            movable[j]
+            and members[j] == new
+            and assignments[j].available
+            and old in assignments[j].eligible
+            and old not in _neighbours(j, members)
+        ):
+            return j
+    return None
+
+
 def _neighbours(j: int, members: list[int | None]) -> tuple[int | None, int | None]:
     return (members[j - 1] if j > 0 else None, members[j + 1] if j + 1 < len(members) else None)
 
@@ -104,21 +270,27 @@ def _relieve(
     members: list[int | None],
     movable: Sequence[bool],
     surplus: dict[int, float],
+    avoid: Sequence[frozenset[int]],
 ) -> tuple[int, int] | None:
     """Hand `member`'s latest movable shift up to k to whoever is furthest behind (at least half a shift
-    behind if anyone is, else anyone behind) and serves neither neighbouring slot."""
+    behind if anyone is, else anyone behind) and serves neither neighbouring slot — first to someone
+    free in the other rotations then."""
     for least in (HALF, 0.0):
-        for j in range(k, -1, -1):
-            if not movable[j] or members[j] != member:
-                continue
-            around = _neighbours(j, members)
-            behind = [
-                i
-                for i in assignments[j].eligible
-                if i != member and i not in around and surplus.get(i, 0.0) < -least + EPSILON
-            ]
-            if behind:
-                return j, min(behind, key=lambda i: (surplus[i], i))
+        for strict in (True, False):
+            for j in range(k, -1, -1):
+                if not movable[j] or members[j] != member:
+                    continue
+                around = _neighbours(j, members)
+                behind = [
+                    i
+                    for i in assignments[j].eligible
+                    if i != member
+                    and i not in around
+                    and surplus.get(i, 0.0) < -least + EPSILON
+                    and not (strict and i in avoid[j])
+                ]
+                if behind:
+                    return j, min(behind, key=lambda i: (surplus[i], i))
     return None
 
 
@@ -129,11 +301,31 @@ def _catch_up(
     members: list[int | None],
     movable: Sequence[bool],
     surplus: dict[int, float],
+    avoid: Sequence[frozenset[int]],
 ) -> tuple[int, int] | None:
     """Give `member` the latest movable shift up to k they can serve without a back-to-back, from a
-    holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead."""
+    holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead. A shift
+    that does not collide with their published shifts in the other rotations comes first."""
+    for strict in (True, False):
+        move = _catch_up_once(k, member, assignments, members, movable, surplus, avoid if strict else None)
+        if move is not None:
+            return move
+    return None
+
+
+def _catch_up_once(
+    k: int,
+    member: int,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    surplus: dict[int, float],
+    avoid: Sequence[frozenset[int]] | None,
+) -> tuple[int, int] | None:
     fallback: tuple[float, int] | None = None
     for j in range(k, -1, -1):
+        if avoid is not None and member in avoid[j]:
+            continue
         holder = members[j]
         if (
             movable[j]

@@ -15,12 +15,15 @@ The fair share itself is kept by the one ledger in `shifts/fairness.py`. For eve
     so back-to-back shifts happen only when fairness requires them.
 
 A team's rotations are planned together (`plan_team`): the rotation with the longer shifts first, within
-BOUND; the other yields to it where they overlap and stays within BOUND plus the share of its shifts that
-one longer shift covers (`fairness.cover_share`). Hypothesis checks both bounds after every shift.
+BOUND (passing over the previous member more readily, `spread`); the other yields to it where they overlap
+and stays within BOUND plus the share of its shifts that one longer shift covers (`fairness.cover_share`).
+A re-plan moves at most 2 × (shifts that lost their member) + REPAIR_MOVES across all the rotations when
+one of the repair strategies allows it. Hypothesis checks the bounds after every shift and the moves.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -128,8 +131,21 @@ class Mode:
     keep_all_valid: bool
     # Otherwise keep a preferred member only if their deficit is at least this before serving.
     min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE
+    # The member who served the previous slot is passed over while their deficit is at most this and the
+    # runner-up's at least `runner_up_min` (see `_choose`).
+    pass_over: float = MAX_DEFICIT_TO_PASS_OVER
+    runner_up_min: float = MIN_DEFICIT_TO_SERVE
 
 
+def spread(mode: Mode) -> Mode:
+    """The mode for a rotation another one yields to: back-to-back shifts there keep the same person
+    out of the other rotation twice as long, beyond the allowance of one longer shift, so the previous
+    member is passed over whenever both stay well inside the bound."""
+    return dataclasses.replace(mode, pass_over=SPREAD_PASS_OVER, runner_up_min=SPREAD_RUNNER_UP_MIN)
+
+
+SPREAD_PASS_OVER = BOUND - 0.25
+SPREAD_RUNNER_UP_MIN = 0.0
 MINIMAL = Mode("minimal", keep_all_valid=True)
 # Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
 LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
@@ -137,6 +153,17 @@ GUARDED = Mode("guarded", keep_all_valid=False)
 # Single-shift repairs tried on the minimal plan (see shifts/repair.py): a re-plan that gets by with them
 # moves at most 2 × (shifts that lost their member) + REPAIR_MOVES shifts.
 REPAIR_MOVES = 8
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How the repair step chooses its moves (see shifts/repair.py)."""
+
+    paired: bool = False
+    lasting: bool = False
+
+
+STRATEGIES = (Strategy(), Strategy(paired=True), Strategy(lasting=True))
 # How much worse than a fresh plan a re-plan of the yielding rotation may be to keep published shifts.
 KEEP_SLACK = 0.5
 
@@ -148,6 +175,10 @@ def assign(
     absences: Mapping[int, Iterable[Interval]] | None = None,
     busy: Mapping[int, Iterable[Interval]] | None = None,
     bound: float = BOUND,
+    keep_slack: float | None = KEEP_SLACK,
+    published_elsewhere: Mapping[int, Iterable[Interval]] | None = None,
+    strategies: Sequence[Strategy] = STRATEGIES,
+    spread_out: bool = False,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -155,47 +186,33 @@ def assign(
     Re-planning tries the plans that move the fewest shifts first and returns the first that holds
     `bound` at every slot:
 
-    1. minimal: only the slots whose member can no longer serve change, each by a two-shift trade with
-       the member whose next slot the lost member can serve again, or else given to the eligible member
-       with the largest deficit who does not serve the slot before or after;
-    2. repaired: (1) with up to REPAIR_MOVES single moves (shifts/repair.py);
+    1. minimal: only the slots whose member can no longer serve change. Of those a new absence takes,
+       about the share the absence takes from the member is given away (`_give_away`); the others go by
+       a two-shift trade with the member whose next slot the lost member can serve again, or else to the
+       eligible member with the largest deficit who does not serve the slot before or after;
+    2. repaired: (1) with up to REPAIR_MOVES moves (shifts/repair.py), the fewest of `strategies`, or, for
+       a change of everyone's shares, one move per shift that changes hands;
     3. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
        about to fall out of it; otherwise the largest deficit takes the slot;
     4. guarded: the same with a margin (keep only members truly behind), which holds the bound (hypothesis
        checks it) but can move many shifts. If none holds `bound`, the plan that comes closest.
     """
     absence_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
+    guarded_mode = spread(GUARDED) if spread_out else GUARDED
     if not any(slot.preferred is not None for slot in slots):
-        return _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
+        return _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
     guarded: tuple[list[Assignment], Ledger] | None = None
-    if bound > BOUND + EPSILON:
+    if bound > BOUND + EPSILON and keep_slack is not None:
         # A rotation that yields to another may use its allowance to keep published shifts, but not
         # to end up much worse than planning afresh would: a change of the other rotation (one added,
         # or re-planned) is then followed here instead of being absorbed by growing deviations.
-        guarded = _run(slots, candidates, absence_index, busy_index, mode=GUARDED)
-        bound = min(bound, max(BOUND, guarded[1].worst_deviation() + KEEP_SLACK))
+        guarded = _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
+        bound = min(bound, max(BOUND, guarded[1].worst_deviation() + keep_slack))
     minimal, ledger = _run(slots, candidates, absence_index, busy_index, mode=MINIMAL)
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
-    from .repair import repair  # repair.py builds on this module's types
 
-    repaired = repair(
-        minimal,
-        candidates,
-        movable=[slot.pinned is None for slot in slots],
-        budget=REPAIR_MOVES,
-        bound=bound,
-    )
-    if repaired is None and len(slots) > 4 * REPAIR_MOVES:
-        # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
-        # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
-        repaired = repair(
-            minimal,
-            candidates,
-            movable=[slot.pinned is None for slot in slots],
-            budget=len(slots) // 4,
-            bound=bound,
-        )
+    repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies)
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
     tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
@@ -203,12 +220,60 @@ def assign(
         plan = (
             guarded
             if mode is GUARDED and guarded is not None
-            else _run(slots, candidates, absence_index, busy_index, mode=mode)
+            else _run(slots, candidates, absence_index, busy_index, mode=spread(mode) if spread_out else mode)
         )
         if plan[1].worst_deviation() <= bound + EPSILON:
             return plan
         tried.append((plan[1].worst_deviation(), rank, plan))
     return min(tried, key=lambda t: (t[0], -t[1]))[2]
+
+
+def _repaired(
+    minimal: list[Assignment],
+    slots: Sequence[Slot],
+    candidates: Sequence[Candidate],
+    bound: float,
+    published_elsewhere: Mapping[int, Iterable[Interval]] | None,
+    strategies: Sequence[Strategy],
+) -> list[Assignment] | None:
+    """The minimal plan repaired with few single moves (shifts/repair.py), the fewest of `strategies`."""
+    from .repair import repair  # repair.py builds on this module's types
+
+    elsewhere = IntervalIndex(published_elsewhere)
+    avoid = [
+        frozenset(m for m in a.eligible if elsewhere.overlaps(m, a.slot.start, a.slot.end)) for a in minimal
+    ]
+    movable = [slot.pinned is None for slot in slots]
+    budgets = [REPAIR_MOVES]
+    if len(slots) > 4 * REPAIR_MOVES:
+        # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
+        # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
+        budgets.append(len(slots) // 4)
+    for budget in budgets:
+        plans = [
+            plan
+            for strategy in strategies
+            if (
+                plan := repair(
+                    minimal,
+                    candidates,
+                    movable=movable,
+                    budget=budget,
+                    bound=bound,
+                    paired=strategy.paired and budget == REPAIR_MOVES,
+                    lasting=strategy.lasting,
+                    avoid=avoid,
+                )
+            )
+            is not None
+        ]
+        if plans:
+            return min(plans, key=lambda plan: _changed(minimal, plan))
+    return None
+
+
+def _changed(before: Sequence[Assignment], after: Sequence[Assignment]) -> int:
+    return sum(1 for a, b in zip(before, after, strict=True) if a.member != b.member)
 
 
 def _run(
@@ -231,6 +296,7 @@ def _run(
         available = availability(candidates, slot.start, slot.end, absence_index)
         eligible = [c for c in available if not busy_index.overlaps(c.id, slot.start, slot.end)]
         infos.append((eligible, {c.id for c in eligible}, shares(available)))
+    give_away = _give_away(slots, infos, by_id, absence_index) if mode.keep_all_valid else {}
 
     def pressure(member_id: int, index: int) -> float:
         """The share `member_id` accrues while the other role keeps them from serving right after this
@@ -264,16 +330,17 @@ def _run(
             chosen = slot.preferred
         elif mode.keep_all_valid:
             chosen = None
-            if slot.preferred is not None:
+            given = give_away.get(slot.preferred, 0) > 0
+            if given:
+                give_away[slot.preferred] -= 1
+            if chosen is None and not given and slot.preferred is not None:
                 chosen = _trade(
                     index, slots, slot.preferred, eligible_ids, reserved, by_id, absence_index, busy_index
                 )
             if chosen is None:
                 chosen = _fill(eligible, ledger, previous, _next_holder(slots, index, reserved), urgency)
         else:
-            chosen = _choose(
-                slot, eligible, eligible_ids, share, ledger, previous, mode.min_deficit_to_keep, urgency
-            )
+            chosen = _choose(slot, eligible, eligible_ids, share, ledger, previous, mode, urgency)
         for member_id, part in share.items():
             ledger.expected[member_id] -= part
         counted = counts(chosen, slot.end, by_id)
@@ -290,6 +357,42 @@ def _run(
             )
         )
     return result, ledger
+
+
+def _give_away(
+    slots: Sequence[Slot],
+    infos: Sequence[tuple[list[Candidate], set[int], dict[int, float]]],
+    by_id: Mapping[int, Candidate],
+    absence_index: IntervalIndex,
+) -> dict[int, int]:
+    """How many of the published shifts a new absence takes from each member go to others for good.
+
+    While absent, a member accrues no share: their fair share drops by the share they would have had of
+    the slots the absence covers. Trading every lost shift back would leave them that much ahead, giving
+    every one away could leave them behind by more; so about that share is given away (one move each) and
+    the rest traded (two moves each, the counts kept).
+    """
+    lost: dict[int, int] = {}
+    periods: dict[int, set[Interval]] = {}
+    for slot in slots:
+        member = slot.preferred
+        if slot.pinned is not None or member not in by_id or not by_id[member].in_rotation_for(slot.end):
+            continue
+        period = absence_index.covering(member, slot.start, slot.end)
+        if period is not None:
+            lost[member] = lost.get(member, 0) + 1
+            periods.setdefault(member, set()).add(period)
+    owed: dict[int, float] = dict.fromkeys(lost, 0.0)
+    for slot, (_, _, share) in zip(slots, infos, strict=True):
+        if slot.pinned is not None:
+            continue
+        for member in lost:
+            if by_id[member].in_rotation_for(slot.end) and any(
+                start < slot.end and slot.start < end for start, end in periods[member]
+            ):
+                total = sum(by_id[m].pct for m in share) + by_id[member].pct
+                owed[member] += by_id[member].pct / total
+    return {member: min(lost[member], round(owed[member])) for member in lost}
 
 
 def _next_holder(slots: Sequence[Slot], index: int, reserved: dict[int, int]) -> int | None:
@@ -368,7 +471,7 @@ def _choose(
     share: Mapping[int, float],
     ledger: Ledger,
     previous: int | None,
-    min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE,
+    mode: Mode,
     urgency: Mapping[int, float] | None = None,
 ) -> int:
     urgency = urgency or {}
@@ -386,7 +489,7 @@ def _choose(
     # slot of the same share without leaving the bound.
     if (
         slot.preferred in eligible_ids
-        and deficit(slot.preferred) >= min_deficit_to_keep - EPSILON
+        and deficit(slot.preferred) >= mode.min_deficit_to_keep - EPSILON
         and all(
             deficit(c.id) + share.get(c.id, 0.0) <= BOUND + EPSILON
             for c in eligible
@@ -396,10 +499,7 @@ def _choose(
         return slot.preferred
     if best == previous and len(ranked) > 1:
         runner_up = ranked[1].id
-        if (
-            deficit(best) <= MAX_DEFICIT_TO_PASS_OVER + EPSILON
-            and deficit(runner_up) >= MIN_DEFICIT_TO_SERVE - EPSILON
-        ):
+        if deficit(best) <= mode.pass_over + EPSILON and deficit(runner_up) >= mode.runner_up_min - EPSILON:
             return runner_up
     return best
 
@@ -462,6 +562,7 @@ def plan_team(
     *,
     absences: Mapping[int, Iterable[Interval]] | None = None,
     busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None = None,
+    spread_out: bool = False,
 ) -> dict[str, RoleResult]:
     """Plan a team's rotations together so that each is fair as a manager reads it (SPEC 3.2).
 
@@ -469,9 +570,79 @@ def plan_team(
     following rotation yields to what was planned before it (never the same person in both at once);
     its members still accrue their share while they serve the other role, so they catch up afterwards.
     `busy` adds, per role, other shifts its members cannot serve at the same time (made by hand).
+    The rotation planned first passes over the member of the previous slot more readily (see `spread`)
+    when another rotation yields to it — or may, later (`spread_out`: the team has another rotation).
+
+    A re-plan is held to the stability bound across all the rotations together: it moves at most
+    2 × (published shifts whose member can no longer serve them) + REPAIR_MOVES. When the usual plan
+    moves more (a repair in one rotation reaches into the other), the frugal plan is taken if it moves
+    fewer: every rotation keeps what it can within its SPEC 3.2 bound, without the KEEP_SLACK tightening.
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
+    usual = _plan_in_order(plans, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out)
+    lost = sum(_lost(plan, absence_index) for plan in plans)
+    # Only a re-plan of published rotations is held to it (not the first plan of a rotation added later).
+    replanning = all(any(slot.preferred is not None for slot in plan.slots) for plan in plans)
+    if not replanning or _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
+        return usual
+    best = (_moves(plans, usual), usual)
+    for keep_slack in (KEEP_SLACK, None):
+        for strategy in STRATEGIES:
+            other = _plan_in_order(
+                plans,
+                absences,
+                absence_index,
+                busy,
+                keep_slack=keep_slack,
+                strategies=(strategy,),
+                spread_out=spread_out,
+            )
+            if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
+                continue
+            moves = _moves(plans, other)
+            if moves < best[0]:
+                best = (moves, other)
+            if moves <= 2 * lost + REPAIR_MOVES:
+                return other
+    return best[1]
+
+
+def _lost(plan: RolePlan, absence_index: IntervalIndex) -> int:
+    """Published slots whose member can no longer serve them (absent then, or out of the rotation)."""
+    by_id = {c.id: c for c in plan.candidates}
+    return sum(
+        1
+        for slot in plan.slots
+        if slot.preferred is not None
+        and (
+            slot.preferred not in by_id
+            or not by_id[slot.preferred].in_rotation_for(slot.end)
+            or absence_index.overlaps(slot.preferred, slot.start, slot.end)
+        )
+    )
+
+
+def _moves(plans: Sequence[RolePlan], results: Mapping[str, RoleResult]) -> int:
+    """Published slots of all the rotations that a plan gives to someone else."""
+    return sum(
+        1
+        for plan in plans
+        for slot, a in zip(plan.slots, results[plan.role].assignments, strict=True)
+        if slot.preferred is not None and a.member != slot.preferred
+    )
+
+
+def _plan_in_order(
+    plans: Sequence[RolePlan],
+    absences: Mapping[int, list[Interval]],
+    absence_index: IntervalIndex,
+    busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
+    *,
+    keep_slack: float | None,
+    strategies: Sequence[Strategy] = STRATEGIES,
+    spread_out: bool = False,
+) -> dict[str, RoleResult]:
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
     for position, plan in enumerate(order):
@@ -505,6 +676,12 @@ def plan_team(
             absences=absences,
             busy=_intervals(busy_rows),
             bound=bound,
+            keep_slack=keep_slack,
+            strategies=strategies,
+            spread_out=position == 0 and (spread_out or len(order) > 1),
+            published_elsewhere=_intervals(
+                (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
+            ),
         )
         results[plan.role] = RoleResult(assignments, ledger, bound)
     return results

@@ -229,21 +229,11 @@ def _prepare(
         slots.append(prepared.remainder)
     blocked_until = running.ends_at if running else None
     if running is None and candidates:
-        # Continuity (SPEC 3.2): the slot under way gets its member now, not from the next boundary.
-        from_now = now.replace(second=0, microsecond=0)
-        if generated and generated[0][0] <= now:
-            prepared.opening = Slot(from_now, generated[0][1])
-            generated = generated[1:]
-        elif (
-            rotation.starts_on <= calendar.local_date(now)
-            and generated
-            and generated[0][0] > now
-            and calendar.overlaps(now, generated[0][0])
-        ):
-            # Coverage is open before the first handoff of a rotation starting today.
-            prepared.opening = Slot(from_now, generated[0][0])
+        prepared.opening = _opening(rotation, generated, now=now, calendar=calendar)
         if prepared.opening is not None:
             slots.append(prepared.opening)
+            if generated and generated[0][0] <= now:
+                generated = generated[1:]
     manual = [s for s in future.values() if s.source != Shift.Source.SCHEDULED]
     kept_manual = {
         s.starts_at
@@ -274,6 +264,28 @@ def _prepare(
     return prepared
 
 
+def _opening(
+    rotation: Rotation,
+    generated: list[tuple[dt.datetime, dt.datetime]],
+    *,
+    now: dt.datetime,
+    calendar: BusinessCalendar,
+) -> Slot | None:
+    """Continuity (SPEC 3.2): the slot under way, from now, when no shift covers it yet — or, for a
+    rotation starting today, the open coverage before its first handoff. None when there is none."""
+    from_now = now.replace(second=0, microsecond=0)
+    if generated and generated[0][0] <= now:
+        return Slot(from_now, generated[0][1])
+    if (
+        rotation.starts_on <= calendar.local_date(now)
+        and generated
+        and generated[0][0] > now
+        and calendar.overlaps(now, generated[0][0])
+    ):
+        return Slot(from_now, generated[0][0])
+    return None
+
+
 def _replan_team(
     *, team: Team, extend: dict[int, dt.date] | None = None, actor=None
 ) -> dict[int, ReplanResult]:
@@ -287,32 +299,66 @@ def _replan_team(
     """
     extend = extend or {}
     now = timezone.now()
-    rotations = [
-        r
-        for r in Rotation.objects.select_for_update().filter(team=team).order_by("pk")
-        if r.pk in extend or r.scheduled_until is not None
-    ]
+    rotations, team_rotations = _scheduled_rotations(team, extend)
     if not rotations:
         return {}
+    existing = _existing_shifts(rotations)
+    absences = _team_absences(team)
+    loose = _loose_shifts(team, now)
+    prepared = _prepare_all(
+        rotations, extend=extend, now=now, existing=existing, absences=absences, loose=loose
+    )
+    plans = plan_team(
+        [RolePlan(p.rotation.role, p.rotation.shift_length_minutes, p.slots, p.candidates) for p in prepared],
+        absences=absences,
+        busy=loose,
+        # A rotation planned alone spreads its shifts when the other role may be planned with it later.
+        spread_out=team_rotations > 1,
+    )
+    results = _write_all(team, prepared, plans, now=now, actor=actor)
+    _record_unfilled(team=team, prepared=prepared, plans=plans, now=now)
+    return results
+
+
+def _scheduled_rotations(team: Team, extend: dict[int, dt.date]) -> tuple[list[Rotation], int]:
+    """The team's rotations to plan (locked): those scheduled already and those being scheduled now; and
+    how many rotations the team has."""
+    every = list(Rotation.objects.select_for_update().filter(team=team).order_by("pk"))
+    rotations = [r for r in every if r.pk in extend or r.scheduled_until is not None]
     for rotation in rotations:
         rotation.team = team
-    calendar = BusinessCalendar.for_team(team)
+    return rotations, len(every)
+
+
+def _memberships(rotations: list[Rotation]) -> dict[int, list[Candidate]]:
+    """Each rotation's active members with percent-time and since when they are in it."""
     memberships: dict[int, list[Candidate]] = {r.pk: [] for r in rotations}
     for rotation_id, member_id, pct, joined_at in RotationMembership.objects.filter(
         rotation__in=rotations, member__is_active=True
     ).values_list("rotation_id", "member_id", "member__percent_time", "joined_at"):
         memberships[rotation_id].append(Candidate(member_id, pct, since=joined_at))
+    return memberships
+
+
+def _existing_shifts(rotations: list[Rotation]) -> dict[int, list[Shift]]:
     existing: dict[int, list[Shift]] = {r.pk: [] for r in rotations}
     for shift in Shift.objects.filter(rotation__in=rotations).order_by("starts_at"):
         existing[shift.rotation_id].append(shift)
+    return existing
+
+
+def _team_absences(team: Team) -> dict[int, list]:
+    """Every absence of the team: the ledger replays the past too, and shares there depend on them."""
     absences: dict[int, list] = {}
-    # Every absence of the team: the ledger replays the past too, and shares there depend on them.
     for member_id, start, end in Absence.objects.filter(member__team=team).values_list(
         "member_id", "starts_at", "ends_at"
     ):
         absences.setdefault(member_id, []).append((start, end))
-    absence_index = IntervalIndex(absences)
-    # Shifts of a role made by hand, outside any rotation, are conflicts for the other role too.
+    return absences
+
+
+def _loose_shifts(team: Team, now: dt.datetime) -> dict[str, dict[int, list]]:
+    """Per role, the shifts of the *other* roles made by hand outside any rotation: conflicts for it."""
     loose: dict[str, dict[int, list]] = {}
     for role, member_id, start, end in Shift.objects.filter(
         team=team, rotation__isnull=True, ends_at__gt=now
@@ -320,21 +366,45 @@ def _replan_team(
         for other in Rotation.Role.values:
             if other != role:
                 loose.setdefault(other, {}).setdefault(member_id, []).append((start, end))
-    other_role_shifts: dict[str, IntervalIndex] = {}
-    for rotation in rotations:
-        rows: dict[int, list] = {}
-        for other in rotations:
-            if other.role != rotation.role:
-                for s in existing[other.pk]:
-                    if s.starts_at <= now or s.source != Shift.Source.SCHEDULED:
-                        rows.setdefault(s.member_id, []).append((s.starts_at, s.ends_at))
-        for member_id, items in loose.get(rotation.role, {}).items():
-            rows.setdefault(member_id, []).extend(items)
-        other_role_shifts[rotation.role] = IntervalIndex(rows)
+    return loose
 
+
+def _kept_in_other_roles(
+    rotation: Rotation,
+    rotations: list[Rotation],
+    existing: dict[int, list[Shift]],
+    loose: dict[str, dict[int, list]],
+    now: dt.datetime,
+) -> IntervalIndex:
+    """Shifts that keep a member of `rotation` busy: the other roles' started or hand-made shifts."""
+    rows: dict[int, list] = {}
+    for other in rotations:
+        if other.role == rotation.role:
+            continue
+        for s in existing[other.pk]:
+            if s.starts_at <= now or s.source != Shift.Source.SCHEDULED:
+                rows.setdefault(s.member_id, []).append((s.starts_at, s.ends_at))
+    for member_id, items in loose.get(rotation.role, {}).items():
+        rows.setdefault(member_id, []).extend(items)
+    return IntervalIndex(rows)
+
+
+def _prepare_all(
+    rotations: list[Rotation],
+    *,
+    extend: dict[int, dt.date],
+    now: dt.datetime,
+    existing: dict[int, list[Shift]],
+    absences: dict[int, list],
+    loose: dict[str, dict[int, list]],
+) -> list[_Prepared]:
+    """Each rotation's slots up to its horizon, with what is kept and what is preferred."""
+    calendar = BusinessCalendar.for_team(rotations[0].team)
+    memberships = _memberships(rotations)
+    absence_index = IntervalIndex(absences)
     prepared: list[_Prepared] = []
     for rotation in rotations:
-        kept_elsewhere = other_role_shifts[rotation.role]
+        kept_elsewhere = _kept_in_other_roles(rotation, rotations, existing, loose, now)
 
         def can_serve(member_id: int, start: dt.datetime, end: dt.datetime, kept=kept_elsewhere) -> bool:
             return not absence_index.overlaps(member_id, start, end) and not kept.overlaps(
@@ -354,11 +424,13 @@ def _replan_team(
                 can_serve=can_serve,
             )
         )
-    plans = plan_team(
-        [RolePlan(p.rotation.role, p.rotation.shift_length_minutes, p.slots, p.candidates) for p in prepared],
-        absences=absences,
-        busy=loose,
-    )
+    return prepared
+
+
+def _write_all(
+    team: Team, prepared: list[_Prepared], plans: dict, *, now: dt.datetime, actor
+) -> dict[int, ReplanResult]:
+    """Write every rotation's plan and tell each member whose shifts changed, once."""
     results: dict[int, ReplanResult] = {}
     lost: Counter[int] = Counter()
     gained: Counter[int] = Counter()
@@ -367,8 +439,16 @@ def _replan_team(
             p, plans[p.rotation.role].assignments, now=now, actor=actor, lost=lost, gained=gained
         )
     _notify_changes(team=team, lost=lost, gained=gained)
-    _record_unfilled(team=team, prepared=prepared, plans=plans, now=now)
     return results
+
+
+@dataclass
+class _Changes:
+    """What writing one rotation's plan does to its shifts, collected before the bulk writes."""
+
+    result: ReplanResult = field(default_factory=ReplanResult)
+    to_create: list[Shift] = field(default_factory=list)
+    events: list[ShiftEvent] = field(default_factory=list)
 
 
 def _write(
@@ -380,81 +460,99 @@ def _write(
     lost: Counter,
     gained: Counter,
 ) -> ReplanResult:
-    rotation, team, future, running = p.rotation, p.rotation.team, p.future, p.running
-    result = ReplanResult()
-    to_create: list[Shift] = []
-    events: list[ShiftEvent] = []
-
-    def new_shift(a: Assignment) -> Shift:
-        return Shift(
-            team=team,
-            rotation=rotation,
-            role=rotation.role,
-            member_id=a.member,
-            scheduled_member_id=a.member,
-            starts_at=a.slot.start,
-            ends_at=a.slot.end,
-        )
-
+    changes = _Changes()
     for a in assignments:
         if a.slot is p.remainder:
-            if a.member is not None and running is not None:
-                _hand_over(running, a.slot.start, a.member, actor=actor)
-                lost[running.member_id] += 1
-                gained[a.member] += 1
-            continue
-        if a.slot is p.opening:
+            _write_remainder(p, a, actor=actor, lost=lost, gained=gained)
+        elif a.slot is p.opening or (a.slot.start > now and a.slot.start not in p.future):
             if a.member is not None:
-                to_create.append(new_shift(a))
-            continue
-        if a.slot.start <= now:
-            continue
-        current = future.get(a.slot.start)
-        if current is None:
-            if a.member is not None:
-                to_create.append(new_shift(a))
-            continue
-        if a.member == current.member_id and current.ends_at == a.slot.end:
-            continue
-        if a.member is None:
-            continue  # removed below with the other stale shifts
-        if a.member != current.member_id:
-            lost[current.member_id] += 1
-            gained[a.member] += 1
-            events.append(
-                ShiftEvent(
-                    shift=current,
-                    kind=ShiftEvent.Kind.REASSIGNED,
-                    actor=actor if getattr(actor, "pk", None) else None,
-                    from_member_id=current.member_id,
-                    to_member_id=a.member,
-                )
+                changes.to_create.append(_new_shift(p.rotation, a))
+        elif a.slot.start > now and a.member is not None:
+            _reassign(p.future[a.slot.start], a, changes, now=now, actor=actor, lost=lost, gained=gained)
+    _remove_stale(p, assignments, changes.result, lost=lost)
+    _save_changes(p, changes)
+    return changes.result
+
+
+def _new_shift(rotation: Rotation, a: Assignment) -> Shift:
+    return Shift(
+        team=rotation.team,
+        rotation=rotation,
+        role=rotation.role,
+        member_id=a.member,
+        scheduled_member_id=a.member,
+        starts_at=a.slot.start,
+        ends_at=a.slot.end,
+    )
+
+
+def _write_remainder(p: _Prepared, a: Assignment, *, actor, lost: Counter, gained: Counter) -> None:
+    """The rest of the shift under way, whose member became absent, goes to the replacement."""
+    if a.member is not None and p.running is not None:
+        _hand_over(p.running, a.slot.start, a.member, actor=actor)
+        lost[p.running.member_id] += 1
+        gained[a.member] += 1
+
+
+def _reassign(
+    current: Shift,
+    a: Assignment,
+    changes: _Changes,
+    *,
+    now: dt.datetime,
+    actor,
+    lost: Counter,
+    gained: Counter,
+) -> None:
+    """A published future shift takes the plan's member and bounds (unchanged shifts are left alone)."""
+    if a.member == current.member_id and current.ends_at == a.slot.end:
+        return
+    if a.member != current.member_id:
+        lost[current.member_id] += 1
+        gained[a.member] += 1
+        changes.events.append(
+            ShiftEvent(
+                shift=current,
+                kind=ShiftEvent.Kind.REASSIGNED,
+                actor=actor if getattr(actor, "pk", None) else None,
+                from_member_id=current.member_id,
+                to_member_id=a.member,
             )
-        current.member_id = a.member
-        current.scheduled_member_id = a.member
-        current.source = Shift.Source.SCHEDULED
-        current.ends_at = a.slot.end
-        current.updated_at = now
-        result.reassigned.append(current)
+        )
+    current.member_id = a.member
+    current.scheduled_member_id = a.member
+    current.source = Shift.Source.SCHEDULED
+    current.ends_at = a.slot.end
+    current.updated_at = now
+    changes.result.reassigned.append(current)
+
+
+def _remove_stale(
+    p: _Prepared, assignments: list[Assignment], result: ReplanResult, *, lost: Counter
+) -> None:
+    """Future shifts the plan no longer has (or leaves without a member) are deleted."""
     assigned_starts = {a.slot.start for a in assignments if a.member is not None}
-    stale = [s for start, s in future.items() if start not in assigned_starts]
+    stale = [s for start, s in p.future.items() if start not in assigned_starts]
     for shift in stale:
         lost[shift.member_id] += 1
     if stale:
         Shift.objects.filter(pk__in=[s.pk for s in stale]).delete()
         result.removed = len(stale)
+
+
+def _save_changes(p: _Prepared, changes: _Changes) -> None:
+    result = changes.result
     if result.reassigned:
         Shift.objects.bulk_update(
             result.reassigned, ["member", "scheduled_member", "source", "ends_at", "updated_at"]
         )
-    if to_create:
-        result.created = Shift.objects.bulk_create(to_create)
-    if events:
-        ShiftEvent.objects.bulk_create(events)
-    if rotation.scheduled_until != p.horizon:
-        rotation.scheduled_until = p.horizon
-        rotation.save(update_fields=["scheduled_until"])
-    return result
+    if changes.to_create:
+        result.created = Shift.objects.bulk_create(changes.to_create)
+    if changes.events:
+        ShiftEvent.objects.bulk_create(changes.events)
+    if p.rotation.scheduled_until != p.horizon:
+        p.rotation.scheduled_until = p.horizon
+        p.rotation.save(update_fields=["scheduled_until"])
 
 
 def _hand_over(running: Shift, at: dt.datetime, member_id: int, *, actor) -> Shift:

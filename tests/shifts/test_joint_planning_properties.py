@@ -9,10 +9,10 @@ shifts that one longer shift covers; nobody serves both at once; whichever rotat
 import bisect
 import datetime as dt
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from shifts.scheduler import BOUND, Candidate, RolePlan, Slot, assign, plan_team
+from shifts.scheduler import BOUND, Candidate, RolePlan, Slot, plan_team
 from tests.shifts.fairness import deviations_after_every_shift
 from tests.shifts.test_scheduler_properties import CALENDAR, EPOCH, START, UNTIL, overlaps, year_of_slots
 
@@ -57,20 +57,27 @@ def allowance(longer_rows, shorter_rows, candidates, absences):
     return worst
 
 
-def feasible(candidates, absences, lengths=None) -> bool:
-    """Both roles can be fair only if nobody's share of the two together exceeds one person's time: a
-    member with more than half of the percent-time of those present would have to serve both at once.
-    Greedy planning needs slack besides: we ask that nobody carries more than a third of those present
-    at any time of the year (absences included). Closer to the limit a member can end a fraction of a
-    shift, and under absences that make fairness impossible arbitrarily far, beyond the allowance."""
-    if 3 * max(c.pct for c in candidates) > sum(c.pct for c in candidates):
-        return False
-    for length in set((lengths or {}).values()) or {24 * 60}:
+# A member's share of one role at the busiest time plus their share of the other must leave this much of
+# one person's time: serving both roles fairly is impossible above 1 (they would have to serve both at
+# once), and greedy planning needs some slack below it.
+LOAD_LIMIT = 0.9
+
+
+def feasible(candidates, absences, lengths=None, limit=None) -> bool:
+    """Both roles can be fair only if, at any time, nobody's share of the two together exceeds one
+    person's time (a member with more than half of the percent-time of those present would have to serve
+    both at once). We ask for slack: the largest share of the primary's slots plus the largest share of
+    the secondary's slots (absences included, as the ledger counts them) at most LOAD_LIMIT."""
+    limit = LOAD_LIMIT if limit is None else limit
+    peaks = []
+    for length in (lengths or {}).values() or [24 * 60, 24 * 60]:
+        peak = 0.0
         for slot in year_of_slots(length):
             share = shares_of(slot.start, slot.end, candidates, absences)
-            if share and max(share.values()) > 1 / 3 + 1e-9:
-                return False
-    return True
+            if share:
+                peak = max(peak, *share.values())
+        peaks.append(peak)
+    return sum(peaks) <= limit + 1e-9
 
 
 def worst_after_every_shift(rows, candidates, absences):
@@ -87,7 +94,12 @@ def rows_of(assignments):
 def schedule_in_order(candidates, absences, lengths, first):
     """Schedule role `first` alone, then the other: the team is re-planned with both together."""
     roles = ["primary", "secondary"]
-    alone, _ = assign(slots=year_of_slots(lengths[first]), candidates=candidates, absences=absences)
+    # As the service plans it: alone, in a team that has another rotation (not scheduled yet).
+    alone = plan_team(
+        [RolePlan(first, lengths[first], year_of_slots(lengths[first]), candidates)],
+        absences=absences,
+        spread_out=True,
+    )[first].assignments
     plans = []
     for role in roles:
         if role == first:
@@ -114,12 +126,26 @@ def check_team_bounds(result, candidates, absences, lengths):
     return rows
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     team=teams(),
     primary=st.sampled_from(LENGTHS),
     secondary=st.sampled_from(LENGTHS),
     first=st.sampled_from(["primary", "secondary"]),
+)
+# Three members, daily under weekly: back-to-back weeks kept the 13 % member out of the daily role for two
+# weeks (3.67 where 3.47 is allowed) until the weekly rotation spread its shifts.
+@example(
+    team=([Candidate(1, 10), Candidate(2, 10), Candidate(3, 13)], {}),
+    primary=24 * 60,
+    secondary=7 * 24 * 60,
+    first="secondary",
+)
+@example(
+    team=([Candidate(1, 10), Candidate(2, 10), Candidate(3, 13)], {}),
+    primary=7 * 24 * 60,
+    secondary=8 * 60,
+    first="primary",
 )
 def test_primary_and_secondary_planned_together_are_each_fair_whichever_is_scheduled_first(
     team, primary, secondary, first
