@@ -52,10 +52,19 @@ BENCH_SCALES ?= 10000,100000,1000000
 BENCH_RUNS ?= 5
 BENCH_SWEEP_ROWS ?= 1000000
 BENCH_INTAKE_N ?= 300
+# Then intake over HTTP (tests/benchmarks/intake_http/run.py): SupportOps, a bare Django view and
+# django-helpdesk's public form (its own venv, from PyPI), each behind gunicorn with BENCH_WORKERS workers,
+# on this PostgreSQL and Redis; table in var/bench/intake_http.md. Uses `ab` (apache2-utils) if installed,
+# else a slower Python client.
+BENCH_WORKERS ?= 3
+BENCH_HTTP_N ?= 600
+BENCH_HTTP_RUNS ?= 5
 bench: install
 	BENCH_SCALES=$(BENCH_SCALES) BENCH_RUNS=$(BENCH_RUNS) BENCH_SWEEP_ROWS=$(BENCH_SWEEP_ROWS) \
 		BENCH_INTAKE_N=$(BENCH_INTAKE_N) \
 		$(BIN)/python -m pytest -m benchmark -s tests/benchmarks
+	BENCH_WORKERS=$(BENCH_WORKERS) BENCH_HTTP_N=$(BENCH_HTTP_N) BENCH_HTTP_RUNS=$(BENCH_HTTP_RUNS) \
+		$(BIN)/python tests/benchmarks/intake_http/run.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -1,8 +1,9 @@
 """Fixed-window counters for throttles, one cache round trip per hit.
 
 On Redis, INCR and EXPIRE go in one pipeline (one round trip); other caches (local memory, database:
-tests and the embedded default) use add + incr. A cache outage must not stop intake (SPEC 5): callers
-treat an error as "allowed"."""
+tests and the embedded default) use add + incr. `hit_pair` counts two limits (a client's, then a shared
+budget) in one round trip as well: a script that counts the second only when the first allows. A cache
+outage must not stop intake (SPEC 5): callers treat an error as "allowed"."""
 
 import logging
 import time
@@ -57,13 +58,56 @@ def _incr(key: str, ttl: int) -> int:
         return 1
 
 
+# KEYS: the first and second counters; ARGV: their TTLs and the first one's limit.
+_PAIR_SCRIPT = """
+local first = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+if first > tonumber(ARGV[3]) then return {first, 0} end
+local second = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2], 'NX')
+return {first, second}
+"""
+_pair_script = None
+
+
+def _key(scope: str, ident: str, rate: Rate, now: float) -> tuple[str, int, int]:
+    window = int(now // rate.period)
+    retry_after = max(1, int((window + 1) * rate.period - now))
+    return f"rl:{scope}:{ident}:{window}", rate.period + 5, retry_after
+
+
 def hit(scope: str, ident: str, rate: Rate) -> Hit:
     """Count one request of `ident` in the current window of `rate`; raises on a cache outage."""
+    key, ttl, retry_after = _key(scope, ident, rate, time.time())
+    return Hit(count=_incr(key, ttl), limit=rate.limit, retry_after=retry_after)
+
+
+def hit_pair(first: tuple[str, str, Rate], second: tuple[str, str, Rate]) -> tuple[Hit, Hit | None]:
+    """Count `first` (scope, ident, rate), and `second` only if `first` allows: a client over its own
+    limit does not use up the budget it shares with everyone. One round trip on Redis; raises on a cache
+    outage. The second Hit is None when it was not counted."""
     now = time.time()
-    window = int(now // rate.period)
-    count = _incr(f"rl:{scope}:{ident}:{window}", rate.period + 5)
-    retry_after = max(1, int((window + 1) * rate.period - now))
-    return Hit(count=count, limit=rate.limit, retry_after=retry_after)
+    key1, ttl1, retry1 = _key(*first, now)
+    key2, ttl2, retry2 = _key(*second, now)
+    rate1, rate2 = first[2], second[2]
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full1, full2 = backend.make_and_validate_key(key1), backend.make_and_validate_key(key2)
+        # Django makes a redis-py client object per call (on a shared connection pool); making one
+        # cost more than the round trip: keep it with this thread's cache backend.
+        cache_client = backend._cache
+        client = getattr(cache_client, "_ratelimit_client", None)
+        if client is None:
+            client = cache_client._ratelimit_client = cache_client.get_client(full1, write=True)
+        global _pair_script
+        if _pair_script is None:
+            _pair_script = client.register_script(_PAIR_SCRIPT)  # EVALSHA, EVAL once per server
+        count1, count2 = _pair_script(keys=[full1, full2], args=[ttl1, ttl2, rate1.limit], client=client)
+    else:
+        count1 = _incr(key1, ttl1)
+        count2 = _incr(key2, ttl2) if count1 <= rate1.limit else 0
+    one = Hit(count=int(count1), limit=rate1.limit, retry_after=retry1)
+    return one, (Hit(count=int(count2), limit=rate2.limit, retry_after=retry2) if one.allowed else None)
 
 
 def hit_or_allow(scope: str, ident: str, rate: Rate) -> Hit:

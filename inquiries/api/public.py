@@ -2,18 +2,17 @@
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shifts.models import Team
+from shifts.selectors import team_by_slug
 from supportops.errors import NotFoundError
 
 from .. import services
 from ..models import Inquiry
-from ..throttle import TEAM_BUDGET_MESSAGE, PublicIntakeThrottle, team_intake_allowed
+from ..throttle import PublicIntakeThrottle
 from .serializers import PublicInquirySerializer
 
 
@@ -35,11 +34,9 @@ class PublicInquiryCreateView(APIView):
         serializer = PublicInquirySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        team = Team.objects.filter(slug=data["team"]).first()
+        team = team_by_slug(slug=data["team"])
         if team is None:
             raise NotFoundError(f"No team {data['team']!r} takes questions here.")
-        if not team_intake_allowed(team):
-            raise Throttled(detail=TEAM_BUDGET_MESSAGE)
         inquiry = services.inquiry_create(
             team=team,
             subject=data["subject"],

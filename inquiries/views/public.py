@@ -17,7 +17,7 @@ from supportops.errors import DomainError
 from .. import services
 from ..models import Inquiry
 from ..selectors import inquiry_get_by_token, public_thread
-from ..throttle import intake_allowed, team_intake_allowed
+from ..throttle import intake_check
 from ._common import error_page, not_found_as_404
 
 
@@ -50,11 +50,12 @@ def ask_team(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     if request.method != "POST":
         return render(request, "public/ask_form.html", {"team": team, "form": AskForm(team=team)})
-    if not intake_allowed(request):
+    verdict = intake_check(request, team.slug)
+    if not verdict.client_allowed:
         # The question being typed is shown back, so nothing is lost while the learner waits.
         kept = {k: request.POST.get(k, "")[:20000] for k in ("name", "email", "subject", "body")}
         return render(request, "public/throttled.html", {"team": team, "kept": kept}, status=429)
-    if not team_intake_allowed(team):
+    if not verdict.team_allowed:
         kept = {k: request.POST.get(k, "")[:20000] for k in ("name", "email", "subject", "body")}
         return render(
             request, "public/throttled.html", {"team": team, "team_budget": True, "kept": kept}, status=429

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from inquiries.models import Inquiry
 from security.client_ip import client_ip
-from security.ratelimit import Rate, hit
+from security.ratelimit import Rate, hit, hit_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,40 @@ def test_counter_on_redis_is_one_round_trip_and_expires(settings, monkeypatch):
     assert len(keys) == 1
     assert 0 < client.ttl(keys[0]) <= 3600 + 5
     backend.clear()
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_client_limit_and_team_budget_in_one_round_trip_and_a_throttled_client_spends_no_budget(
+    settings, monkeypatch, backend
+):
+    from redis.commands.core import Script
+
+    settings.CACHES = {
+        "default": (
+            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.REDIS_URL}
+            if backend == "redis"
+            else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pair"}
+        )
+    }
+    caches["default"].clear()
+    scripts = []
+    original_call = Script.__call__
+
+    def counting_call(self, *args, **kwargs):
+        scripts.append(kwargs.get("keys"))
+        return original_call(self, *args, **kwargs)
+
+    monkeypatch.setattr(Script, "__call__", counting_call)
+    client, team = Rate.parse("2/hour"), Rate.parse("3/hour")
+    hits = [hit_pair(("c", "198.51.100.1", client), ("t", "ads", team)) for _ in range(3)]
+    assert [(own.count, own.allowed) for own, _ in hits] == [(1, True), (2, True), (3, False)]
+    # The third was refused for the client: the team's budget was not touched by it.
+    assert [shared.count if shared else None for _, shared in hits] == [1, 2, None]
+    own, shared = hit_pair(("c", "198.51.100.2", client), ("t", "ads", team))
+    assert (own.count, shared.count, shared.allowed) == (1, 3, True)
+    own, shared = hit_pair(("c", "198.51.100.3", client), ("t", "ads", team))
+    assert (shared.count, shared.allowed) == (4, False) and 1 <= shared.retry_after <= 3600
+    # One script call (EVALSHA: one round trip) per pair on Redis; none on other caches.
+    assert len(scripts) == (5 if backend == "redis" else 0)
+    caches["default"].clear()

@@ -1,0 +1,47 @@
+"""supportops.db.insert_rows writes what bulk_create writes (the intake's hot path uses it)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inquiries.models import Event, Inquiry
+from supportops.db import insert_rows
+from notices.models import Notification, OutboundMessage
+from supportops.notifications import email_message, webhook_message
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj) -> dict:
+    skip = {"id", "created_at", "next_attempt_at"}  # times: now() when each row was made
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields if f.name not in skip}
+
+
+def test_insert_rows_stores_the_same_rows_as_bulk_create_in_one_statement(team, primary):
+    inquiry = Inquiry.objects.create(
+        team=team, number=1, reference="ADS-1", subject="s", body="b", requester_name="n",
+        requester_email="a@example.org", received_at="2026-03-02T08:00:00Z",
+    )  # fmt: skip
+    notice = Notification.objects.create(recipient=primary.user, kind="assigned", title="t", inquiry=inquiry)
+
+    def rows():
+        return [
+            email_message(to="a@example.org", subject="Hi", body="x", inquiry=inquiry, notification=notice),
+            webhook_message(url="https://hooks.example.org/x", payload={"text": "é <b>"}, inquiry=inquiry),
+        ]
+
+    with CaptureQueriesContext(connection) as queries:
+        ours = insert_rows(rows())
+    assert len(queries) == 1
+    theirs = OutboundMessage.objects.bulk_create(rows())
+    assert all(obj.pk and not obj._state.adding for obj in ours)
+    for mine, reference in zip(ours, theirs, strict=True):
+        stored, expected = (
+            OutboundMessage.objects.get(pk=mine.pk),
+            OutboundMessage.objects.get(pk=reference.pk),
+        )
+        assert _values(stored) == _values(expected)
+        assert stored.created_at is not None and mine.created_at == stored.created_at  # auto_now_add
+    events = insert_rows([Event(inquiry=inquiry, kind="created", to_value="new", note="via Web form")])
+    assert Event.objects.get(pk=events[0].pk).note == "via Web form"
+    assert insert_rows([]) == []
