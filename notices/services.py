@@ -1,13 +1,14 @@
 """The implementation of supportops.notifications (registered in NoticesConfig.ready()): in-app
 notifications, emails and webhooks via the outbox.
 
-Rows are written inside the caller's transaction; delivery is queued with on_commit, so a rolled-back
-change sends nothing, and a task lost to a broker outage is picked up by the outbox sweep
-(`notices.delivery.deliver_pending`). Everything here is set-based: telling a thousand people is a
-couple of INSERTs, not a thousand round trips."""
+Rows are written inside the caller's transaction; delivery is queued with on_commit (a nudge to the
+workers, `supportops.notifications.NUDGE_KEY`), so a rolled-back change sends nothing, and a nudge lost
+to a Redis outage is picked up by the outbox sweep (`notices.delivery.deliver_pending`). Everything here
+is set-based: telling a thousand people is a couple of INSERTs, not a thousand round trips."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -16,7 +17,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from supportops.notifications import TEAM_EVENTS, Notice, Preferences, has_times, in_zone, preference_sources
+from supportops.db import insert_rows
+from supportops.notifications import (
+    NUDGE_KEY,
+    TEAM_EVENTS,
+    Notice,
+    Preferences,
+    has_times,
+    in_zone,
+    preference_sources,
+)
 
 from .mail import header_safe
 from .models import Notification, OutboundMessage
@@ -39,24 +49,54 @@ BROKER_BACKOFF_SECONDS = 30.0
 _broker_down_until = 0.0
 
 
-def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = ()) -> None:
-    """Publish delivery tasks; never raise. With the broker down this fails fast (CELERY_* publish
-    settings) and the rows stay pending for the outbox sweep. Webhooks get one task each on their own
-    queue: a slow receiver then delays only its own post, never mail or another team's webhook."""
-    global _broker_down_until
+_nudge_client = None
+
+
+def _redis_for_nudges():
+    """A Redis client (one connection pool per process) when delivery runs on Redis workers; None in
+    eager mode (no worker would pop the nudge: tasks run in the caller) and without Redis (the filesystem
+    broker of local runs)."""
+    global _nudge_client
+    from supportops.celery import app
+
+    if app.conf.task_always_eager or not settings.REDIS_URL:
+        return None
+    if _nudge_client is None:
+        import redis
+
+        # Short timeouts: with Redis down the request fails fast and the outbox sweep delivers later.
+        _nudge_client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    return _nudge_client
+
+
+def publish_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = ()) -> None:
+    """supportops.notifications.publish_delivery: the delivery tasks of these rows (raises on a broker
+    error). Webhooks get one task each on their own queue: a slow receiver then delays only its own post,
+    never mail or another team's webhook."""
     from .tasks import deliver_outbound, deliver_outbound_batch, deliver_webhook
 
+    for webhook_id in webhook_ids:
+        deliver_webhook.delay(webhook_id)
+    if len(message_ids) == 1:
+        deliver_outbound.delay(message_ids[0])
+        return
+    for start in range(0, len(message_ids), DELIVERY_BATCH):
+        deliver_outbound_batch.delay(list(message_ids[start : start + DELIVERY_BATCH]))
+
+
+def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = ()) -> None:
+    """Nudge the workers (or publish the tasks where no worker pops nudges); never raise. With Redis
+    down this fails fast and the rows stay pending for the outbox sweep."""
+    global _broker_down_until
     if time.monotonic() < _broker_down_until:
         logger.warning("broker recently unreachable; leaving delivery to the outbox sweep")
         return
     try:
-        for webhook_id in webhook_ids:
-            deliver_webhook.delay(webhook_id)
-        if len(message_ids) == 1:
-            deliver_outbound.delay(message_ids[0])
-            return
-        for start in range(0, len(message_ids), DELIVERY_BATCH):
-            deliver_outbound_batch.delay(list(message_ids[start : start + DELIVERY_BATCH]))
+        client = _redis_for_nudges()
+        if client is None:
+            publish_delivery(message_ids, webhook_ids)
+        else:
+            client.rpush(NUDGE_KEY, json.dumps([list(message_ids), list(webhook_ids)]))
     except Exception:  # noqa: BLE001 - a broker outage must not break the request; the sweep retries.
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning(
@@ -70,7 +110,7 @@ def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
     """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits."""
     if not messages:
         return []
-    created = OutboundMessage.objects.bulk_create(messages)
+    created = insert_rows(messages)
     emails = [m.pk for m in created if m.channel != OutboundMessage.Channel.WEBHOOK]
     webhooks = [m.pk for m in created if m.channel == OutboundMessage.Channel.WEBHOOK]
     _deliver_after_commit(emails, webhooks)
@@ -162,21 +202,24 @@ def slack_payload(*, title: str, body: str = "", link: str = "") -> dict:
     return {"text": "\n".join(slack_escape(line) for line in lines if line)}
 
 
+def team_webhook_messages(
+    *, team, kind: str, title: str, body: str = "", link: str = "", inquiry=None
+) -> list[OutboundMessage]:
+    """supportops.notifications.team_webhook_messages: the unsaved post to the team's channel, if it has
+    one, times in the team's zone."""
+    if not team.webhook_url:
+        return []
+    zone = team.timezone
+    payload = slack_payload(title=in_zone(title, zone), body=in_zone(body, zone), link=link)
+    return [webhook_message(url=team.webhook_url, payload=payload, inquiry=inquiry)]
+
+
 def team_webhook(*, team, kind: str, title: str, body: str = "", link: str = "", inquiry=None) -> None:
     """Post a team-level event to the team's channel, if it has one (no inbox row, no email); times
     in the team's zone."""
-    if team.webhook_url:
-        outbox_add(
-            [
-                webhook_message(
-                    url=team.webhook_url,
-                    payload=slack_payload(
-                        title=in_zone(title, team.timezone), body=in_zone(body, team.timezone), link=link
-                    ),
-                    inquiry=inquiry,
-                )
-            ]
-        )
+    outbox_add(
+        team_webhook_messages(team=team, kind=kind, title=title, body=body, link=link, inquiry=inquiry)
+    )
 
 
 def _preferences(notices: list[Notice], *, email: bool) -> Preferences:
@@ -206,9 +249,16 @@ def _default_zone(notice: Notice) -> str:
     return notice.team.timezone if notice.team is not None else settings.TIME_ZONE
 
 
-def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list[Notification]:
+def notify_many(
+    notices: Iterable[Notice],
+    *,
+    email: bool = True,
+    webhook: bool = True,
+    also: Sequence[OutboundMessage] = (),
+) -> list[Notification]:
     """supportops.notifications.notify_many: a recipient listed twice in one notice (the secondary who is
-    also a manager) is told once. Each row's title and body are written in its recipient's zone; the
+    also a manager) is told once; `also` (other unsaved outbound messages of the change) goes into the
+    same outbox INSERT. Each row's title and body are written in its recipient's zone; the
     team's webhook gets one post per team-level notice (TEAM_EVENTS), in the team's zone."""
     notices = list(notices)
     preferences = _preferences(notices, email=email)
@@ -235,9 +285,9 @@ def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool 
                 )
             )
         batches.append((notice, rows))
-    notifications = Notification.objects.bulk_create([row for _, rows in batches for row in rows])
+    notifications = insert_rows([row for _, rows in batches for row in rows])
 
-    messages: list[OutboundMessage] = []
+    messages: list[OutboundMessage] = list(also)
     muted = preferences.muted
     for notice, rows in batches:
         if email:

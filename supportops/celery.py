@@ -14,6 +14,8 @@ from celery.signals import worker_ready
 
 from observability.celery_logging import install as install_json_logging
 
+from .outbox_nudges import OutboxNudges
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportops.settings.local")
 
 app = Celery("supportops")
@@ -21,6 +23,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # JSON logs for worker and beat too (observability.celery_logging).
 install_json_logging(app)
+# Every worker pops the requests' delivery nudges and publishes their tasks (supportops.outbox_nudges,
+# through the notices backend registered with supportops.notifications).
+app.steps["worker"].add(OutboxNudges)
 
 # Sweeps are idempotent (the database decides what is due, unique constraints back exactly-once), so a
 # sweep redelivered after a worker died mid-way is safe: acks_late. No retries: the next beat tick is

@@ -114,15 +114,23 @@ def in_zone(text: str, tz: str) -> str:
 class Backend(Protocol):
     """What `notices` provides (notices.services)."""
 
-    def notify_many(self, notices: Iterable[Notice], *, email: bool, webhook: bool) -> list: ...
+    def notify_many(
+        self, notices: Iterable[Notice], *, email: bool, webhook: bool, also: Sequence[Any]
+    ) -> list: ...
 
     def team_webhook(self, *, team, kind: str, title: str, body: str, link: str, inquiry) -> None: ...
+
+    def team_webhook_messages(
+        self, *, team, kind: str, title: str, body: str, link: str, inquiry
+    ) -> list: ...
 
     def email_message(self, **fields) -> Any: ...
 
     def outbox_add(self, messages: Sequence[Any]) -> list: ...
 
     def emailed_inquiry_ids(self, message_ids: Sequence[int]) -> dict[int, int]: ...
+
+    def publish_delivery(self, message_ids: Sequence[int], webhook_ids: Sequence[int]) -> None: ...
 
 
 _backend: list[Backend] = []
@@ -138,11 +146,15 @@ def _impl() -> Backend:
     return _backend[0]
 
 
-def notify_many(notices: Iterable[Notice], *, email: bool = True, webhook: bool = True) -> list:
+def notify_many(
+    notices: Iterable[Notice], *, email: bool = True, webhook: bool = True, also: Sequence[Any] = ()
+) -> list:
     """Tell many people many things in two INSERTs (notifications, then their outbox rows); returns
     the Notification rows. A recipient listed twice in one notice is told once; the team's webhook gets
-    one post per team-level notice (TEAM_EVENTS)."""
-    return _impl().notify_many(notices, email=email, webhook=webhook)
+    one post per team-level notice (TEAM_EVENTS). `also`: other unsaved outbound messages of the same
+    change (`email_message`, `team_webhook_messages`), written in the same outbox INSERT (an intake's
+    acknowledgement)."""
+    return _impl().notify_many(notices, email=email, webhook=webhook, also=also)
 
 
 def notify(
@@ -178,6 +190,18 @@ def team_webhook(*, team, kind: str, title: str, body: str = "", link: str = "",
     if kind not in TEAM_EVENTS:
         raise ValueError(f"{kind!r} is not a team-level event")
     _impl().team_webhook(team=team, kind=kind, title=title, body=body, link=link, inquiry=inquiry)
+
+
+def team_webhook_messages(
+    *, team, kind: str, title: str, body: str = "", link: str = "", inquiry=None
+) -> list:
+    """The unsaved post of a team-level event to the team's channel, if it has one (for `outbox_add` or
+    `notify_many(also=...)`); an empty list without a webhook."""
+    if kind not in TEAM_EVENTS:
+        raise ValueError(f"{kind!r} is not a team-level event")
+    return _impl().team_webhook_messages(
+        team=team, kind=kind, title=title, body=body, link=link, inquiry=inquiry
+    )
 
 
 def email_message(
@@ -233,6 +257,20 @@ def outbox_email(
         automatic=automatic,
     )
     return outbox_add([message])[0]
+
+
+# Delivery after commit: the request's whole share is one RPUSH of the new rows' ids on this Redis list
+# (REDIS_URL, the broker's database), instead of building and publishing Celery tasks (kombu's publish cost
+# more than all of an intake's INSERTs). Every worker pops it (`supportops.outbox_nudges`) and publishes the
+# delivery tasks through `publish_delivery`. The outbox row is the truth: a nudge lost with Redis or a
+# worker killed between pop and publish only means the outbox sweep sends the row on its next round.
+NUDGE_KEY = "supportops:outbox:nudge"
+
+
+def publish_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = ()) -> None:
+    """Publish the delivery tasks of these outbox rows (raises on a broker error); the workers' nudge
+    thread calls it."""
+    _impl().publish_delivery(message_ids, webhook_ids)
 
 
 def emailed_inquiry_ids(message_ids: Sequence[int]) -> dict[int, int]:

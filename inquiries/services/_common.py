@@ -1,12 +1,13 @@
 """Shared plumbing of inquiry transitions: the row lock, the timeline row and requester emails."""
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
 from shifts.models import Member, Team
 from supportops.errors import InvalidInput, NotFoundError
-from supportops.notifications import outbox_email
+from supportops.notifications import email_message, outbox_add
 
 from ..links import inquiry_path, tracking_url, tracking_url_for_token  # noqa: F401
 from ..models import Event, Inquiry
@@ -51,17 +52,19 @@ def local_time(at: dt.datetime, team: Team) -> str:
     return team.local_time(at)
 
 
-def email_requester(
+def requester_email_message(
     *, inquiry: Inquiry, subject: str, body: str, cc: str = "", kind: str = "notice", automatic: bool = True
-) -> None:
+) -> Any | None:
+    """The unsaved email to the requester with their private tracking link (for `outbox_add`; a
+    notices.models.OutboundMessage); None when they have no address here (GitHub and alert requesters:
+    GitHub replies go back as comments)."""
     if not inquiry.requester_email:
-        # GitHub and alert requesters have no address here (GitHub replies go back as comments).
-        return
+        return None
     footer = (
         f"\n\nFollow your question, reply or reopen it here (a private link, do not share it):\n"
         f"{tracking_url(inquiry)}\n\nReference: {inquiry.reference}"
     )
-    outbox_email(
+    return email_message(
         to=inquiry.requester_email,
         cc=cc,
         subject=f"[{inquiry.reference}] {subject}",
@@ -70,6 +73,16 @@ def email_requester(
         kind=kind,
         automatic=automatic,
     )
+
+
+def email_requester(
+    *, inquiry: Inquiry, subject: str, body: str, cc: str = "", kind: str = "notice", automatic: bool = True
+) -> None:
+    message = requester_email_message(
+        inquiry=inquiry, subject=subject, body=body, cc=cc, kind=kind, automatic=automatic
+    )
+    if message is not None:
+        outbox_add([message])
 
 
 def member_of_team(*, team: Team, member: Member | int | None) -> Member:

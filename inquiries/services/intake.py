@@ -10,18 +10,19 @@ from django.db import connection, transaction
 
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at
+from supportops.db import insert_rows
 from supportops.errors import InvalidInput
-from supportops.notifications import NoticeKind, at, notify, team_webhook
+from supportops.notifications import Notice, NoticeKind, at, notify_many, outbox_add, team_webhook_messages
 
 from .. import deadlines
 from ..deadlines import response_deadlines
 from ..models import Event, Inquiry, Message
 from ._common import (
     clean_text,
-    email_requester,
     inquiry_path,
     member_of_team,
     now,
+    requester_email_message,
     require_actor_member,
 )
 
@@ -75,7 +76,12 @@ def assignee_for_arrival(*, team: Team, at: dt.datetime, role: str = "primary") 
 
 def _reference_next(*, team: Team) -> tuple[int, str]:
     """Take the next number in one UPDATE … RETURNING: the row lock it takes is held until commit, so
-    concurrent intakes queue here and never collide (one statement instead of SELECT FOR UPDATE + UPDATE)."""
+    concurrent intakes queue here and never collide (one statement instead of SELECT FOR UPDATE + UPDATE).
+
+    `inquiry_create` calls it before its own transaction when no caller's transaction is open: then it
+    commits on its own and the team's row is locked for this one statement, not for the whole intake
+    (every concurrent submission to a team waits for that lock). The price: a number is skipped if the
+    inquiry's transaction then fails (a database error; bad input is refused before). Numbers stay unique."""
     table = connection.ops.quote_name(Team._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -248,30 +254,35 @@ def inquiry_create(
             "waiting_since": current if past.status == S.WAITING else None,
         }
 
+    taken = None if connection.in_atomic_block else _reference_next(team=team)
     with transaction.atomic():
-        number, reference = _reference_next(team=team)
-        inquiry = Inquiry.objects.create(
-            team=team,
-            number=number,
-            reference=reference,
-            subject=subject,
-            body=body,
-            requester_name=requester_name,
-            requester_email=requester_email,
-            channel=channel,
-            source_url=source_url,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
-            topic=topic_obj,
-            priority=priority or Inquiry.Priority.NORMAL,
-            assignee=assignee,
-            received_at=arrived,
-            response_due_at=due,
-            response_guarantee_at=guarantee,
-            resolution_due_at=resolution_due,
-            **state,
+        number, reference = taken or _reference_next(team=team)
+        (inquiry,) = insert_rows(
+            [
+                Inquiry(
+                    team=team,
+                    number=number,
+                    reference=reference,
+                    subject=subject,
+                    body=body,
+                    requester_name=requester_name,
+                    requester_email=requester_email,
+                    channel=channel,
+                    source_url=source_url,
+                    created_by=actor if actor is not None and actor.is_authenticated else None,
+                    topic=topic_obj,
+                    priority=priority or Inquiry.Priority.NORMAL,
+                    assignee=assignee,
+                    received_at=arrived,
+                    response_due_at=due,
+                    response_guarantee_at=guarantee,
+                    resolution_due_at=resolution_due,
+                    **state,
+                )
+            ]
         )
         inquiry.team = team
-        Message.objects.create(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)
+        insert_rows([Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)])
         events = [
             _event(
                 inquiry=inquiry,
@@ -293,11 +304,12 @@ def inquiry_create(
             )
             imported.from_value = S.NEW
             events.append(imported)
-        Event.objects.bulk_create(events)
-        _acknowledge(inquiry=inquiry, assignee=assignee, logged_by=logged_by)
+        insert_rows(events)
+        # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
+        outbox = [m for m in [_acknowledgement(inquiry=inquiry, assignee=assignee, logged_by=logged_by)] if m]
         if channel != Inquiry.Channel.IMPORT:
             # The team channel hears of every new inquiry; "assigned to you" below is personal.
-            team_webhook(
+            outbox += team_webhook_messages(
                 team=team,
                 kind=NoticeKind.NEW_INQUIRY,
                 title=f"New inquiry {reference}: {subject}",
@@ -306,8 +318,8 @@ def inquiry_create(
                 inquiry=inquiry,
             )
         if assignee is not None and channel != Inquiry.Channel.IMPORT:
-            notify(
-                recipient=assignee.user,
+            notice = Notice(
+                recipients=[assignee.user],
                 kind=NoticeKind.ASSIGNED,
                 title=f"{reference} assigned to you: {subject}",
                 body=f"From {requester_name}. Respond by {_deadline(due, team)}.",
@@ -315,6 +327,9 @@ def inquiry_create(
                 team=team,
                 inquiry=inquiry,
             )
+            notify_many([notice], also=outbox)
+        else:
+            outbox_add(outbox)
     return inquiry
 
 
@@ -322,12 +337,13 @@ def _deadline(due: dt.datetime | None, team: Team) -> str:
     return at(due) if due else "the next coverage window"
 
 
-def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member | None) -> None:
+def _acknowledgement(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member | None) -> Any | None:
+    """The unsaved acknowledgement email to the requester, if the channel sends one."""
     if inquiry.channel in NO_EMAIL_CHANNELS:
-        return
+        return None
     if inquiry.channel == Inquiry.Channel.IMPORT:
         # History migrated from another tool: its requesters were answered long ago; do not mail them.
-        return
+        return None
     greeting = f"Hello {inquiry.requester_name},\n\n"
     if inquiry.channel == Inquiry.Channel.REDIRECT and logged_by is not None:
         # Three-way handoff: the requester learns who now has it, the member they asked is copied.
@@ -337,18 +353,17 @@ def _acknowledge(*, inquiry: Inquiry, assignee: Member | None, logged_by: Member
             f"{owner}, who is on support duty for {inquiry.team.name} and will get back to you. "
             f"{logged_by.display_name} is copied on this message."
         )
-        email_requester(
+        return requester_email_message(
             inquiry=inquiry,
             subject=f"{owner} now has your question",
             body=body,
             cc=logged_by.user.email or "",
             kind="ack",
         )
-        return
     body = (
         f'{greeting}we received your question "{inquiry.subject}" for {inquiry.team.name}. '
         f"A team member will respond soon."
     )
-    email_requester(
+    return requester_email_message(
         inquiry=inquiry, subject=f"We received your question: {inquiry.subject}", body=body, kind="ack"
     )
