@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inquiries.models import Event, Inquiry
-from supportops.db import insert_rows
 from notices.models import Notification, OutboundMessage
-from supportops.notifications import email_message, webhook_message
+from notices.services import email_message, webhook_message
+from supportops.db import insert_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,11 @@ FORM = {
     "name": "Lea",
     "email": "lea@example.org",
 }
-# team, primary for the arrival, reference number (UPDATE … RETURNING), inquiry, first message, both
-# events, acknowledgement email, notification, the assignee's email preferences (accounts), its email.
-STATEMENTS_PER_SUBMISSION = 10
+# team, primary for the arrival, reference number (UPDATE … RETURNING, committed before the rest),
+# inquiry, first message, both events, notification, the assignee's email mutes and zone (accounts'
+# notice_preferences, one Profile query), then the acknowledgement and the assignee's email in one
+# outbox INSERT.
+STATEMENTS_PER_SUBMISSION = 9
 
 
 def test_public_submission_takes_a_fixed_number_of_statements_and_one_publish(
@@ -82,3 +84,61 @@ def test_primary_for_arrival_in_one_query(team, primary, teammate, manager, offs
     with CaptureQueriesContext(connection) as queries:
         found = primary_for_arrival(team=team, at=base + offset_hours * h)
     assert found == owner and len(queries) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_reference_number_is_committed_before_the_rest_so_the_team_row_is_locked_one_statement(
+    api, on_shift
+):
+    """Every submission to a team takes its number from the team's row. Outside a caller's transaction
+    that UPDATE commits on its own: concurrent submissions wait for one statement, not a whole intake."""
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/public/inquiries/", FORM, format="json")
+    assert response.status_code == 201, response.content
+    sql = [q["sql"] for q in queries]
+    update = next(i for i, s in enumerate(sql) if s.startswith('UPDATE "shifts_team"'))
+    begin = sql.index("BEGIN")
+    assert update < begin, "\n".join(s[:90] for s in sql)
+    # The number it took is the inquiry's, and every other write happened inside the transaction.
+    assert response.json()["reference"] == "ADS-1"
+    inserts = [i for i, s in enumerate(sql) if s.startswith("INSERT")]
+    assert inserts and min(inserts) > begin and max(inserts) < sql.index("COMMIT")
+
+
+def test_team_by_slug_loads_the_team_as_the_orm_does(team):
+    from shifts.selectors import team_by_slug
+
+    team.coverage = [{"weekday": 0, "start": "09:00", "end": "17:00"}]
+    team.mail_password = "s3cret"
+    team.save()
+    with CaptureQueriesContext(connection) as queries:
+        found = team_by_slug(slug="ads")
+    assert len(queries) == 1 and team_by_slug(slug="nope") is None
+    expected = type(team).objects.get(pk=team.pk)
+    # JSON decoded, the secret decrypted, every field as the ORM loads it.
+    assert found.coverage == [{"weekday": 0, "start": "09:00", "end": "17:00"}]
+    assert found.mail_password == "s3cret"
+    for field in type(team)._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+
+
+@pytest.mark.parametrize(
+    ("muted", "emailed"), [(["assigned"], False), (["shift_reminder"], True), (None, True)]
+)
+def test_the_primarys_email_mutes_hold_at_the_same_statement_count(api, on_shift, muted, emailed):
+    from accounts.models import Profile
+    from notices.models import Notification
+
+    if muted is not None:  # None: the Primary has no profile row at all
+        Profile.objects.update_or_create(user=on_shift.member.user, defaults={"email_muted_kinds": muted})
+    api.post("/api/v1/public/inquiries/", {**FORM, "subject": "warm-up"}, format="json")
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/public/inquiries/", FORM, format="json")
+    assert response.status_code == 201, response.content
+    assert len([q for q in queries if "SAVEPOINT" not in q["sql"]]) == STATEMENTS_PER_SUBMISSION
+    inquiry = Inquiry.objects.get(reference=response.json()["reference"])
+    assert Notification.objects.filter(inquiry=inquiry, kind="assigned").count() == 1  # in-app always
+    to = set(OutboundMessage.objects.filter(inquiry=inquiry).values_list("to", flat=True))
+    assert (on_shift.member.user.email in to) is emailed
+    assert "lea@example.org" in to
