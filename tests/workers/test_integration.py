@@ -6,6 +6,7 @@ own session and killed in teardown; their logs are printed when a test fails."""
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -543,6 +544,47 @@ def test_intake_during_a_redis_outage_is_delivered_when_redis_returns(stack, out
     mailed = "".join(path.read_text(errors="replace") for path in stack.mail.iterdir())
     assert "To: lea@example.net" in mailed
     assert reference in mailed
+    assert "To: pat@example.org" in mailed
+
+
+def test_intake_nudges_the_worker_which_delivers_promptly_without_a_celery_publish(stack, team, primary):
+    import redis
+
+    from supportops.notifications import NUDGE_KEY
+
+    make_shift(team, primary, timezone.now() - dt.timedelta(hours=1), hours=8)
+    broker = redis.Redis.from_url(stack.env["REDIS_URL"])
+
+    # The intake (a separate process, like a web worker) with no worker running: it publishes no Celery
+    # task (no queue, no kombu binding in the broker's database), only one nudge with the rows' ids.
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", INTAKE],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    reference = re.search(r"INTAKE (\S+)", done.stdout).group(1)
+    inquiry = Inquiry.objects.get(reference=reference)
+    outbox = OutboundMessage.objects.filter(inquiry=inquiry)
+    ids = sorted(outbox.values_list("pk", flat=True))
+    assert len(ids) >= 2  # the requester's acknowledgement and the Primary's email
+    assert set(outbox.values_list("status", flat=True)) == {"pending"}
+    assert {key.decode() for key in broker.keys("*")} == {NUDGE_KEY}
+    [nudge] = broker.lrange(NUDGE_KEY, 0, -1)
+    assert sorted(json.loads(nudge)[0]) == ids
+
+    # A worker alone (no beat, so no outbox sweep) pops the nudge and the mail goes out.
+    started = time.monotonic()
+    stack.worker()
+    wait_for(lambda: set(outbox.values_list("status", flat=True)) == {"sent"}, what="the nudged mail")
+    print(f"delivered {time.monotonic() - started:.1f} s after the worker started")
+    assert broker.llen(NUDGE_KEY) == 0
+    assert "notices.tasks.deliver_outbound_batch" in stack.log("w1")
+    mailed = "".join(path.read_text(errors="replace") for path in stack.mail.iterdir())
+    assert "To: lea@example.net" in mailed and reference in mailed
     assert "To: pat@example.org" in mailed
 
 
