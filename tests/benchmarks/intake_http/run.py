@@ -93,7 +93,7 @@ PROFILE = [
     ("response deadlines (Python)", r"^(?:response_deadlines|resolution_deadline) \("),
     ("reference number (UPDATE … RETURNING, own commit)", r"^_reference_next \("),
     ("delivery nudge after commit (one Redis RPUSH)", r"^_enqueue_delivery \(|\((?:\S*/)?(?:celery|kombu)/"),
-    ("email preferences (read with the Primary; the check)", r"^_muted \("),
+    ("email mutes and zones (accounts' Profile query)", r"^(?:_preferences|notice_preferences) \("),
     ("notification + outbox rows and INSERTs", r"^(?:notify_many|outbox_add|_acknowledgement) \("),
     ("inquiry, message, events INSERTs", r"^insert_rows \(|^(?:create|bulk_create) \(\S*django/db/models"),
     ("BEGIN / COMMIT", r"^(?:__enter__|__exit__) \(\S*django/db/transaction\.py"),
