@@ -149,7 +149,7 @@ def test_intake_throughput_against_a_bare_view(client, team, primary, monkeypatc
     ratio = (N / intake_s) / (N / bare_s)
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
-    stats.print_stats(r"(inquiries|supportops|shifts|rollups)/.*\.py", 18)
+    stats.print_stats(r"(inquiries|notices|supportops|shifts|rollups)/.*\.py", 18)
     lines = [line for line in out.getvalue().splitlines() if "/" in line or "ncalls" in line]
     print(
         f"\nIntake, {N} submissions each, one process, committed:\n"
