@@ -138,6 +138,9 @@ class Mode:
     # A kept slot whose member now serves the other role then is traded back (two moves, the counts
     # kept); otherwise it goes to someone free (one move), left to the bound and the repair.
     trade_busy: bool = True
+    # A slot a new absence takes is traded back with the member of the first one its member can serve
+    # again; otherwise it goes to someone free in the other rotations then (see `_fill`).
+    trade_lost: bool = True
 
 
 def spread(mode: Mode) -> Mode:
@@ -151,6 +154,7 @@ SPREAD_PASS_OVER = BOUND - 0.25
 SPREAD_RUNNER_UP_MIN = 0.0
 MINIMAL = Mode("minimal", keep_all_valid=True)
 MINIMAL_FILL = Mode("minimal-fill", keep_all_valid=True, trade_busy=False)
+MINIMAL_GIVE = Mode("minimal-give", keep_all_valid=True, trade_busy=False, trade_lost=False)
 # Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
 LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
 GUARDED = Mode("guarded", keep_all_valid=False)
@@ -167,12 +171,17 @@ class Strategy:
     lasting: bool = False
     # Trade back kept slots whose member the other rotation now takes (see Mode.trade_busy).
     trade_busy: bool = True
+    # Give a lost slot to someone free in the other rotations instead of trading it (Mode.trade_lost).
+    give_lost: bool = False
 
 
 STRATEGIES = (Strategy(), Strategy(paired=True), Strategy(lasting=True))
 # Tried too when a re-plan moves more than the stability budget: a rotation that yields to another one
 # that changed (a trade there) often does with one move per shift it loses instead of two.
 FILL_STRATEGIES = tuple(dataclasses.replace(s, trade_busy=False) for s in STRATEGIES)
+# ...and giving the lost shifts to members free in the other rotations then: a trade of a long shift
+# moves the shorter shifts of both members in the other rotation, twice.
+GIVE_STRATEGIES = tuple(dataclasses.replace(s, give_lost=True) for s in FILL_STRATEGIES)
 # How much worse than a fresh plan a re-plan of the yielding rotation may be to keep published shifts.
 KEEP_SLACK = 0.5
 # How far inside its bound a re-plan after a member joined or left repairs to (see `_repaired`).
@@ -220,9 +229,13 @@ def assign(
         # or re-planned) is then followed here instead of being absorbed by growing deviations.
         guarded = _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
         bound = min(bound, max(BOUND, guarded[1].worst_deviation() + keep_slack))
-    fill = not any(strategy.trade_busy for strategy in strategies)
     minimal, ledger = _run(
-        slots, candidates, absence_index, busy_index, mode=MINIMAL_FILL if fill else MINIMAL
+        slots,
+        candidates,
+        absence_index,
+        busy_index,
+        mode=_minimal_mode(strategies),
+        elsewhere=IntervalIndex(published_elsewhere),
     )
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
@@ -241,6 +254,12 @@ def assign(
             return plan
         tried.append((plan[1].worst_deviation(), rank, plan))
     return min(tried, key=lambda t: (t[0], -t[1]))[2]
+
+
+def _minimal_mode(strategies: Sequence[Strategy]) -> Mode:
+    if any(strategy.give_lost for strategy in strategies):
+        return MINIMAL_GIVE
+    return MINIMAL if any(strategy.trade_busy for strategy in strategies) else MINIMAL_FILL
 
 
 def _repaired(
@@ -307,6 +326,7 @@ def _run(
     busy_index: IntervalIndex,
     *,
     mode: Mode,
+    elsewhere: IntervalIndex | None = None,
 ) -> tuple[list[Assignment], Ledger]:
     by_id = {c.id: c for c in candidates}
     ledger = Ledger.of(by_id)
@@ -362,13 +382,20 @@ def _run(
                 chosen is None
                 and not given
                 and slot.preferred is not None
+                and mode.trade_lost
                 and (mode.trade_busy or not busy_only)
             ):
                 chosen = _trade(
                     index, slots, slot.preferred, eligible_ids, reserved, by_id, absence_index, busy_index
                 )
             if chosen is None:
-                chosen = _fill(eligible, ledger, previous, _next_holder(slots, index, reserved), urgency)
+                clash = (
+                    frozenset(c.id for c in eligible if elsewhere.overlaps(c.id, slot.start, slot.end))
+                    if elsewhere is not None and not mode.trade_lost
+                    else frozenset()
+                )
+                following = _next_holder(slots, index, reserved)
+                chosen = _fill(eligible, ledger, previous, following, urgency, clash)
         else:
             chosen = _choose(slot, eligible, eligible_ids, share, ledger, previous, mode, urgency)
         for member_id, part in share.items():
@@ -438,9 +465,19 @@ def _fill(
     previous: int | None,
     following: int | None,
     urgency: Mapping[int, float],
+    clash: frozenset[int] = frozenset(),
 ) -> int:
-    """The largest deficit among the eligible members who serve neither the slot before nor after."""
+    """The largest deficit among the eligible members who serve neither the slot before nor after —
+    first among those free in the other rotations then (not in `clash`) who stay inside the bound."""
     ranked = sorted(eligible, key=lambda c: (-ledger.deficit(c.id) - urgency.get(c.id, 0.0), -c.pct, c.id))
+    if clash:
+        for c in ranked:
+            if (
+                c.id not in clash
+                and c.id not in (previous, following)
+                and ledger.deficit(c.id) >= 1.0 - BOUND
+            ):
+                return c.id
     for c in ranked:
         if c.id not in (previous, following):
             return c.id
@@ -622,7 +659,7 @@ def plan_team(
     best = (_moves(plans, usual), usual)
     for keep_slack in (KEEP_SLACK, None):
         # After a join or a leave the repair settles inside the bound instead (see `_repaired`).
-        for strategy in STRATEGIES if settle else (*STRATEGIES, *FILL_STRATEGIES):
+        for strategy in STRATEGIES if settle else (*STRATEGIES, *FILL_STRATEGIES, *GIVE_STRATEGIES):
             other = _plan_in_order(
                 plans,
                 absences,
