@@ -643,7 +643,10 @@ def plan_team(
     A re-plan is held to the stability bound across all the rotations together: it moves at most
     2 × (published shifts whose member can no longer serve them) + REPAIR_MOVES. When the usual plan
     moves more (a repair in one rotation reaches into the other), the frugal plan is taken if it moves
-    fewer: every rotation keeps what it can within its SPEC 3.2 bound, without the KEEP_SLACK tightening.
+    fewer: every rotation keeps what it can within its SPEC 3.2 bound, without the KEEP_SLACK tightening,
+    and, for a new absence, also with the shifts a rotation loses given to someone free in the others
+    rather than traded back (FILL_STRATEGIES, GIVE_STRATEGIES). After a member joined or left, the
+    repair settles SETTLE_SLACK inside the bound (see `_repaired`), so the next absence stays cheap.
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
