@@ -39,8 +39,12 @@ def repair(
     paired: bool = False,
     lasting: bool = False,
     avoid: Sequence[frozenset[int]] | None = None,
+    kept_bound: float | None = None,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
+
+    `kept_bound`: the bound up to the first movable slot, when `bound` is a tighter target for the
+    shifts still to be decided (the kept past is held to what it was planned under).
 
     `paired`: each move that takes a shift from A for B before the violation is followed by the first
     later shift of B that A can take, given back to A: the shares from there on are as they were, so a
@@ -60,8 +64,10 @@ def repair(
     start = 0
     moves = 0
     paths = _Paths(members, shares_at) if lasting else None
+    first_movable = next((i for i, m in enumerate(movable) if m), len(members))
+    bounds = (bound if kept_bound is None else max(bound, kept_bound), bound, first_movable)
     while True:
-        violation = _first_violation(members, shares_at, by_id, bound, start, checkpoints)
+        violation = _first_violation(members, shares_at, by_id, bounds, start, checkpoints)
         if violation is None:
             return [
                 a if a.member == m else dataclasses.replace(a, member=m)
@@ -129,11 +135,13 @@ def _first_violation(
     members: list[int | None],
     shares_at: list[dict[int, float] | None],
     by_id: dict[int, Candidate],
-    bound: float,
+    bounds: tuple[float, float, int],
     start: int,
     checkpoints: dict[int, dict[int, float]],
 ) -> tuple[int, int, dict[int, float]] | None:
-    """The first slot from `start` after which someone is outside `bound`: (index, member, surplus)."""
+    """The first slot from `start` after which someone is outside the bound: (index, member, surplus).
+    `bounds`: the bound before the first movable slot, the bound from it, that slot's index."""
+    kept, bound, first_movable = bounds
     surplus = dict(checkpoints[start])  # served − expected, the ledger's deviation
     for k in range(start, len(members)):
         if k % CHECKPOINT_EVERY == 0 and k not in checkpoints:
@@ -145,8 +153,9 @@ def _first_violation(
             surplus[i] -= part
         if m is not None and m in surplus:
             surplus[m] += 1
+        limit = kept if k < first_movable else bound
         for i in (*share, m):
-            if i in surplus and abs(surplus[i]) > bound + EPSILON:
+            if i in surplus and abs(surplus[i]) > limit + EPSILON:
                 return k, i, dict(surplus)
     return None
 

@@ -135,6 +135,12 @@ class Mode:
     # runner-up's at least `runner_up_min` (see `_choose`).
     pass_over: float = MAX_DEFICIT_TO_PASS_OVER
     runner_up_min: float = MIN_DEFICIT_TO_SERVE
+    # A kept slot whose member now serves the other role then is traded back (two moves, the counts
+    # kept); otherwise it goes to someone free (one move), left to the bound and the repair.
+    trade_busy: bool = True
+    # A slot a new absence takes is traded back with the member of the first one its member can serve
+    # again; otherwise it goes to someone free in the other rotations then (see `_fill`).
+    trade_lost: bool = True
 
 
 def spread(mode: Mode) -> Mode:
@@ -147,6 +153,8 @@ def spread(mode: Mode) -> Mode:
 SPREAD_PASS_OVER = BOUND - 0.25
 SPREAD_RUNNER_UP_MIN = 0.0
 MINIMAL = Mode("minimal", keep_all_valid=True)
+MINIMAL_FILL = Mode("minimal-fill", keep_all_valid=True, trade_busy=False)
+MINIMAL_GIVE = Mode("minimal-give", keep_all_valid=True, trade_busy=False, trade_lost=False)
 # Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
 LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
 GUARDED = Mode("guarded", keep_all_valid=False)
@@ -161,11 +169,23 @@ class Strategy:
 
     paired: bool = False
     lasting: bool = False
+    # Trade back kept slots whose member the other rotation now takes (see Mode.trade_busy).
+    trade_busy: bool = True
+    # Give a lost slot to someone free in the other rotations instead of trading it (Mode.trade_lost).
+    give_lost: bool = False
 
 
 STRATEGIES = (Strategy(), Strategy(paired=True), Strategy(lasting=True))
+# Tried too when a re-plan moves more than the stability budget: a rotation that yields to another one
+# that changed (a trade there) often does with one move per shift it loses instead of two.
+FILL_STRATEGIES = tuple(dataclasses.replace(s, trade_busy=False) for s in STRATEGIES)
+# ...and giving the lost shifts to members free in the other rotations then: a trade of a long shift
+# moves the shorter shifts of both members in the other rotation, twice.
+GIVE_STRATEGIES = tuple(dataclasses.replace(s, give_lost=True) for s in FILL_STRATEGIES)
 # How much worse than a fresh plan a re-plan of the yielding rotation may be to keep published shifts.
 KEEP_SLACK = 0.5
+# How far inside its bound a re-plan after a member joined or left repairs to (see `_repaired`).
+SETTLE_SLACK = 0.5
 
 
 def assign(
@@ -179,6 +199,7 @@ def assign(
     published_elsewhere: Mapping[int, Iterable[Interval]] | None = None,
     strategies: Sequence[Strategy] = STRATEGIES,
     spread_out: bool = False,
+    settle: bool = False,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -208,11 +229,18 @@ def assign(
         # or re-planned) is then followed here instead of being absorbed by growing deviations.
         guarded = _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
         bound = min(bound, max(BOUND, guarded[1].worst_deviation() + keep_slack))
-    minimal, ledger = _run(slots, candidates, absence_index, busy_index, mode=MINIMAL)
+    minimal, ledger = _run(
+        slots,
+        candidates,
+        absence_index,
+        busy_index,
+        mode=_minimal_mode(strategies),
+        elsewhere=IntervalIndex(published_elsewhere),
+    )
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
 
-    repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies)
+    repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies, settle=settle)
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
     tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
@@ -228,6 +256,12 @@ def assign(
     return min(tried, key=lambda t: (t[0], -t[1]))[2]
 
 
+def _minimal_mode(strategies: Sequence[Strategy]) -> Mode:
+    if any(strategy.give_lost for strategy in strategies):
+        return MINIMAL_GIVE
+    return MINIMAL if any(strategy.trade_busy for strategy in strategies) else MINIMAL_FILL
+
+
 def _repaired(
     minimal: list[Assignment],
     slots: Sequence[Slot],
@@ -235,8 +269,15 @@ def _repaired(
     bound: float,
     published_elsewhere: Mapping[int, Iterable[Interval]] | None,
     strategies: Sequence[Strategy],
+    *,
+    settle: bool = False,
 ) -> list[Assignment] | None:
-    """The minimal plan repaired with few single moves (shifts/repair.py), the fewest of `strategies`."""
+    """The minimal plan repaired with few single moves (shifts/repair.py), the fewest of `strategies`.
+
+    `settle` (a member joined or left): repair to SETTLE_SLACK inside `bound` first. Moves that only just
+    hold the bound leave members at its edge all year, and then the share any later absence shifts
+    (never a whole shift) pushes them out again and again: each time a repair move, far beyond 2 ×
+    colliding + 8. With the slack, the next absence is absorbed by a few moves where it happens."""
     from .repair import repair  # repair.py builds on this module's types
 
     elsewhere = IntervalIndex(published_elsewhere)
@@ -249,7 +290,8 @@ def _repaired(
         # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
         # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
         budgets.append(len(slots) // 4)
-    for budget in budgets:
+    targets = [bound - SETTLE_SLACK, bound - SETTLE_SLACK / 2, bound] if settle else [bound]
+    for target, budget in ((t, b) for t in targets for b in budgets):
         plans = [
             plan
             for strategy in strategies
@@ -259,7 +301,8 @@ def _repaired(
                     candidates,
                     movable=movable,
                     budget=budget,
-                    bound=bound,
+                    bound=target,
+                    kept_bound=bound,
                     paired=strategy.paired and budget == REPAIR_MOVES,
                     lasting=strategy.lasting,
                     avoid=avoid,
@@ -283,6 +326,7 @@ def _run(
     busy_index: IntervalIndex,
     *,
     mode: Mode,
+    elsewhere: IntervalIndex | None = None,
 ) -> tuple[list[Assignment], Ledger]:
     by_id = {c.id: c for c in candidates}
     ledger = Ledger.of(by_id)
@@ -333,12 +377,25 @@ def _run(
             given = give_away.get(slot.preferred, 0) > 0
             if given:
                 give_away[slot.preferred] -= 1
-            if chosen is None and not given and slot.preferred is not None:
+            busy_only = slot.preferred in share  # available, but serving the other role then
+            if (
+                chosen is None
+                and not given
+                and slot.preferred is not None
+                and mode.trade_lost
+                and (mode.trade_busy or not busy_only)
+            ):
                 chosen = _trade(
                     index, slots, slot.preferred, eligible_ids, reserved, by_id, absence_index, busy_index
                 )
             if chosen is None:
-                chosen = _fill(eligible, ledger, previous, _next_holder(slots, index, reserved), urgency)
+                clash = (
+                    frozenset(c.id for c in eligible if elsewhere.overlaps(c.id, slot.start, slot.end))
+                    if elsewhere is not None and not mode.trade_lost
+                    else frozenset()
+                )
+                following = _next_holder(slots, index, reserved)
+                chosen = _fill(eligible, ledger, previous, following, urgency, clash)
         else:
             chosen = _choose(slot, eligible, eligible_ids, share, ledger, previous, mode, urgency)
         for member_id, part in share.items():
@@ -408,9 +465,19 @@ def _fill(
     previous: int | None,
     following: int | None,
     urgency: Mapping[int, float],
+    clash: frozenset[int] = frozenset(),
 ) -> int:
-    """The largest deficit among the eligible members who serve neither the slot before nor after."""
+    """The largest deficit among the eligible members who serve neither the slot before nor after —
+    first among those free in the other rotations then (not in `clash`) who stay inside the bound."""
     ranked = sorted(eligible, key=lambda c: (-ledger.deficit(c.id) - urgency.get(c.id, 0.0), -c.pct, c.id))
+    if clash:
+        for c in ranked:
+            if (
+                c.id not in clash
+                and c.id not in (previous, following)
+                and ledger.deficit(c.id) >= 1.0 - BOUND
+            ):
+                return c.id
     for c in ranked:
         if c.id not in (previous, following):
             return c.id
@@ -576,11 +643,17 @@ def plan_team(
     A re-plan is held to the stability bound across all the rotations together: it moves at most
     2 × (published shifts whose member can no longer serve them) + REPAIR_MOVES. When the usual plan
     moves more (a repair in one rotation reaches into the other), the frugal plan is taken if it moves
-    fewer: every rotation keeps what it can within its SPEC 3.2 bound, without the KEEP_SLACK tightening.
+    fewer: every rotation keeps what it can within its SPEC 3.2 bound, without the KEEP_SLACK tightening,
+    and, for a new absence, also with the shifts a rotation loses given to someone free in the others
+    rather than traded back (FILL_STRATEGIES, GIVE_STRATEGIES). After a member joined or left, the
+    repair settles SETTLE_SLACK inside the bound (see `_repaired`), so the next absence stays cheap.
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
-    usual = _plan_in_order(plans, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out)
+    settle = any(_members_changed(plan) for plan in plans)
+    usual = _plan_in_order(
+        plans, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out, settle=settle
+    )
     lost = sum(_lost(plan, absence_index) for plan in plans)
     # Only a re-plan of published rotations is held to it (not the first plan of a rotation added later).
     replanning = all(any(slot.preferred is not None for slot in plan.slots) for plan in plans)
@@ -588,7 +661,8 @@ def plan_team(
         return usual
     best = (_moves(plans, usual), usual)
     for keep_slack in (KEEP_SLACK, None):
-        for strategy in STRATEGIES:
+        # After a join or a leave the repair settles inside the bound instead (see `_repaired`).
+        for strategy in STRATEGIES if settle else (*STRATEGIES, *FILL_STRATEGIES, *GIVE_STRATEGIES):
             other = _plan_in_order(
                 plans,
                 absences,
@@ -597,6 +671,7 @@ def plan_team(
                 keep_slack=keep_slack,
                 strategies=(strategy,),
                 spread_out=spread_out,
+                settle=settle,
             )
             if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
                 continue
@@ -606,6 +681,26 @@ def plan_team(
             if moves <= 2 * lost + REPAIR_MOVES:
                 return other
     return best[1]
+
+
+def _members_changed(plan: RolePlan) -> bool:
+    """Whether a member joined the rotation or left it since its published plan: someone who joined
+    after its first slot serves none of its shifts yet, or a published shift's member is no longer in
+    it then."""
+    if not any(slot.preferred is not None for slot in plan.slots):
+        return False
+    by_id = {c.id: c for c in plan.candidates}
+    holders = {slot.preferred for slot in plan.slots} | {slot.pinned for slot in plan.slots}
+    first = plan.slots[0].start if plan.slots else None
+    joined = any(
+        c.since is not None and first is not None and c.since > first and c.id not in holders
+        for c in plan.candidates
+    )
+    return joined or any(
+        slot.preferred is not None
+        and (slot.preferred not in by_id or not by_id[slot.preferred].in_rotation_for(slot.end))
+        for slot in plan.slots
+    )
 
 
 def _lost(plan: RolePlan, absence_index: IntervalIndex) -> int:
@@ -642,6 +737,7 @@ def _plan_in_order(
     keep_slack: float | None,
     strategies: Sequence[Strategy] = STRATEGIES,
     spread_out: bool = False,
+    settle: bool = False,
 ) -> dict[str, RoleResult]:
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
@@ -679,6 +775,7 @@ def _plan_in_order(
             keep_slack=keep_slack,
             strategies=strategies,
             spread_out=position == 0 and (spread_out or len(order) > 1),
+            settle=settle,
             published_elsewhere=_intervals(
                 (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
             ),
