@@ -6,6 +6,7 @@
 - `inquiry_through_intake(team, **fields)`: an inquiry made by the intake service, as a learner's
   question arrives (deadlines from the team's calendar, the Primary assigned, notifications queued).
 - `make_shift(team, member, starts_at, hours)`: a shift row.
+- `TopicFactory`, `RotationFactory`, `AbsenceFactory`, `ShiftFactory`: rows the tests name fields of.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from inquiries.models import Inquiry
-from shifts.models import Member, Shift, Team
+from shifts.models import Absence, Member, Rotation, Shift, Team, Topic
 
 ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
 WEEKDAYS_9_TO_5 = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
@@ -100,6 +101,36 @@ class ShiftFactory(DjangoModelFactory):
     role = "primary"
     starts_at = T0
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=4))
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    team = factory.SubFactory(TeamFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class RotationFactory(DjangoModelFactory):
+    """A primary rotation of eight-hour shifts handed over at 09:00 from Monday 2 March 2026."""
+
+    class Meta:
+        model = Rotation
+
+    team = factory.SubFactory(TeamFactory)
+    role = "primary"
+    shift_length_minutes = 480
+    handoff_time = dt.time(9)
+    starts_on = dt.date(2026, 3, 2)
+
+
+class AbsenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Absence
+
+    member = factory.SubFactory(MemberFactory)
+    starts_at = T0
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + dt.timedelta(days=1))
 
 
 # ---------------------------------------------------------------- the functions the tests call

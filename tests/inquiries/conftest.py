@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from shifts.models import Topic
-from tests.factories import ALWAYS, ShiftFactory, inquiry_through_intake
+from tests.factories import ALWAYS, ShiftFactory, TopicFactory, inquiry_through_intake
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def on_shift(open_team, primary):
 
 @pytest.fixture
 def topic(open_team):
-    return Topic.objects.create(team=open_team, name="Pandas")
+    return TopicFactory(team=open_team, name="Pandas")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from inquiries import services
 from inquiries.models import Event, Inquiry, Message
 from notices.models import Notification, OutboundMessage
 from supportops.errors import InvalidInput, NotFoundError
-from tests.factories import ShiftFactory
+from tests.factories import ShiftFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -97,9 +97,8 @@ def test_bad_input_is_refused_and_stores_nothing(on_shift, make_inquiry, topic, 
 
 
 def test_topic_of_another_team_is_unknown(on_shift, make_inquiry, other_team):
-    from shifts.models import Topic
 
-    foreign = Topic.objects.create(team=other_team, name="Pandas")
+    foreign = TopicFactory(team=other_team, name="Pandas")
     with pytest.raises(InvalidInput, match="has no topic"):
         make_inquiry(topic=foreign)
 

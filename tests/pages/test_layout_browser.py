@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from postmortems.models import Postmortem
-from shifts.models import Rotation, Shift
+from tests.factories import RotationFactory, ShiftFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ SCREENS = Path("test-results/screens")
 @pytest.fixture
 def world(on_shift, make_inquiry, manager, teammate, open_team):
     now = timezone.now()
-    Shift.objects.create(
+    ShiftFactory(
         team=open_team,
         role="secondary",
         member=teammate,
@@ -35,7 +35,7 @@ def world(on_shift, make_inquiry, manager, teammate, open_team):
     postmortem = Postmortem.objects.create(team=open_team, title="Grading outage", summary="**Bold** summary")
     # The manager reads in New York, the team works in Zurich: the pages show both clocks where it matters.
     Profile.objects.create(user=manager.user, timezone="America/New_York")
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=open_team, shift_length_minutes=30, handoff_time=dt.time(9), starts_on=timezone.localdate()
     )
     rotation.members.set([on_shift.member, teammate])

@@ -19,8 +19,9 @@ from bookings.models import Booking
 from inquiries.services import effort_log, inquiry_resolve, inquiry_respond
 from integrations.models import Integration
 from postmortems.models import Milestone, Postmortem
-from shifts.models import Absence, Rotation, Shift, Swap
+from shifts.models import Swap
 from supportops.notifications import notify
+from tests.factories import AbsenceFactory, RotationFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
     now = timezone.now()
     for member in (manager, primary):
         Profile.objects.update_or_create(user=member.user, defaults={"timezone": VIEWER_ZONE})
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team, shift_length_minutes=240, handoff_time=dt.time(9), starts_on=timezone.localdate()
     )
     rotation.members.set([primary, teammate])
@@ -116,7 +117,7 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
     for n in range(6):
         member = primary if n % 2 == 0 else teammate
         shifts.append(
-            Shift.objects.create(
+            ShiftFactory(
                 team=team,
                 rotation=rotation,
                 role="primary",
@@ -126,12 +127,10 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
                 ends_at=start + dt.timedelta(hours=4 * n + 4),
             )
         )
-    Shift.objects.create(
+    ShiftFactory(
         team=team, role="secondary", member=teammate, starts_at=start, ends_at=start + dt.timedelta(days=1)
     )
-    Absence.objects.create(
-        member=teammate, starts_at=now + dt.timedelta(days=3), ends_at=now + dt.timedelta(days=4)
-    )
+    AbsenceFactory(member=teammate, starts_at=now + dt.timedelta(days=3), ends_at=now + dt.timedelta(days=4))
     Swap.objects.create(team=team, shift=shifts[2], requester=primary, counterpart=teammate)
     inquiry = make_inquiry(subject="Kernel dies when loading the dataset")
     make_inquiry(subject="Grading is stuck", topic=topic)
@@ -244,7 +243,7 @@ def test_the_calendar_puts_a_shift_on_the_viewers_day_and_shows_the_teams_clock_
     import zoneinfo
 
     zurich = zoneinfo.ZoneInfo("Europe/Zurich")
-    late = Shift.objects.create(
+    late = ShiftFactory(
         team=team,
         role="secondary",
         member=primary,

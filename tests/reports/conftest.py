@@ -11,8 +11,7 @@ import time_machine
 
 from inquiries.models import EffortLog, Event, Message
 from shifts.business_time import BusinessCalendar
-from shifts.models import Absence, Rotation, Shift, Topic
-from tests.factories import InquiryFactory
+from tests.factories import AbsenceFactory, InquiryFactory, RotationFactory, ShiftFactory, TopicFactory
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 NOW = dt.datetime(2026, 3, 16, 9, 30, tzinfo=ZURICH)
@@ -59,7 +58,7 @@ def effort(inquiry, member, minutes, when):
 
 
 def shift(team, rotation, member, day):
-    return Shift.objects.create(
+    return ShiftFactory(
         team=team, rotation=rotation, role="primary", member=member, starts_at=at(day, 9), ends_at=at(day, 17)
     )
 
@@ -73,7 +72,7 @@ def frozen_now():
 @pytest.fixture
 def dataset(team, manager, primary, teammate, frozen_now):
     """pat 100% serves 7 shifts, tom 50% serves 3 and is absent Thu-Fri of week two; maria 80% manages."""
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team,
         role="primary",
         shift_length_minutes=480,
@@ -86,10 +85,10 @@ def dataset(team, manager, primary, teammate, frozen_now):
         shift(team, rotation, teammate, day)
     for day in (3, 5, 6, 10, 11, 12, 13, 16):  # the 16th is after the period
         shift(team, rotation, primary, day)
-    Absence.objects.create(member=teammate, starts_at=at(12, 0), ends_at=at(14, 0))
+    AbsenceFactory(member=teammate, starts_at=at(12, 0), ends_at=at(14, 0))
 
-    install = Topic.objects.create(team=team, name="Install")
-    grading = Topic.objects.create(team=team, name="Grading")
+    install = TopicFactory(team=team, name="Install")
+    grading = TopicFactory(team=team, name="Grading")
     a = make_inquiry(team, at(2, 10), responded_at=at(2, 10, 30), by=primary, topic=install)
     b = make_inquiry(team, at(2, 16), responded_at=at(3, 10), by=teammate, topic=install)
     c = make_inquiry(team, at(6, 16), responded_at=at(9, 11), by=primary, topic=install)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from inquiries.models import Event, Handoff, Inquiry, Message, SlaNotice
 from notices.models import Notification, OutboundMessage
 from shifts.models import Shift
+from tests.factories import RotationFactory
 from tests.workers.conftest import make_inquiry, make_shift
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -254,10 +255,9 @@ def test_a_starting_worker_plans_rotations_to_the_horizon_without_waiting_for_be
 ):
     """Beat's extension runs every 15 minutes; a worker that starts plans short rotations at once (no
     beat here at all), so a fresh or restarted installation shows no "planned less than the horizon"."""
-    from shifts.models import Rotation
 
     today = timezone.localdate()
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team,
         shift_length_minutes=24 * 60,
         handoff_time=dt.time(9),
