@@ -3,6 +3,8 @@
 - `make_user`, `make_team`, `make_member`: people and teams (the personas in tests/conftest.py).
 - `make_inquiry(team, assignee, **fields)`: an inquiry *row* with deadlines (not through intake), for
   workers, reports and benchmarks that need exact timestamps.
+- `replied_inquiry(team, received_at, responded_at=, by=)`: a row with deadlines from the team's calendar
+  and, when it was replied to, the replies (for the reports).
 - `inquiry_through_intake(team, **fields)`: an inquiry made by the intake service, as a learner's
   question arrives (deadlines from the team's calendar, the Primary assigned, notifications queued).
 - `make_shift(team, member, starts_at, hours)`: a shift row.
@@ -158,6 +160,44 @@ def make_member(
 def make_inquiry(team: Team, assignee: Member | None = None, **fields) -> Inquiry:
     """An inquiry row (not through intake): `status` picks matching `responded_at`/`resolved_at`."""
     return InquiryFactory(team=team, assignee=assignee, **fields)
+
+
+def replied_inquiry(
+    team: Team,
+    received_at: dt.datetime,
+    *,
+    responded_at: dt.datetime | None = None,
+    by: Member | None = None,
+    topic=None,
+    status: str | None = None,
+) -> Inquiry:
+    """An inquiry row received at `received_at` with its response deadline from the team's calendar and,
+    with `responded_at`, `by`'s reply then and a later one by nobody (who replied first is the responder)."""
+    from inquiries.models import Message
+    from shifts.business_time import BusinessCalendar
+
+    calendar = BusinessCalendar.for_team(team)
+    inquiry = InquiryFactory(
+        team=team,
+        body="body",
+        requester_name="Lea",
+        requester_email="lea@example.org",
+        topic=topic,
+        status=status or ("responded" if responded_at else "new"),
+        received_at=received_at,
+        responded_at=responded_at,
+        resolved_at=None,
+        resolution_kind="",
+        response_due_at=calendar.add_minutes(received_at, team.response_target_minutes),
+        response_guarantee_at=received_at + dt.timedelta(minutes=team.response_guarantee_minutes),
+    )
+    if responded_at:
+        reply = Message.objects.create(inquiry=inquiry, kind="reply", author=by.user, body="On it")
+        Message.objects.filter(pk=reply.pk).update(created_at=responded_at)
+        # A later reply by someone else does not make them the responder.
+        later = Message.objects.create(inquiry=inquiry, kind="reply", author=None, body="more")
+        Message.objects.filter(pk=later.pk).update(created_at=responded_at + dt.timedelta(hours=1))
+    return inquiry
 
 
 def make_shift(

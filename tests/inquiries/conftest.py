@@ -1,4 +1,4 @@
-"""Fixtures for inquiry tests: the Primary on shift now and an inquiry factory."""
+"""Fixtures for inquiry tests: the Primary on shift now and an inquiry made through intake."""
 
 import datetime as dt
 
@@ -36,13 +36,5 @@ def topic(open_team):
 
 
 @pytest.fixture
-def make_inquiry(open_team):
-    def make(team=None, **fields):
-        return inquiry_through_intake(team or open_team, **fields)
-
-    return make
-
-
-@pytest.fixture
-def inquiry(on_shift, make_inquiry):
-    return make_inquiry()
+def inquiry(on_shift, open_team):
+    return inquiry_through_intake(open_team)

@@ -11,7 +11,7 @@ from inquiries.models import Handoff, SlaNotice
 from inquiries.tasks import handoff_sweep, sla_sweep
 from notices.models import OutboundMessage
 from observability.models import SweepRun
-from tests.workers.conftest import make_inquiry
+from tests.factories import make_inquiry
 
 TOKEN = "metrics-token-0123456789"
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from integrations.models import Integration
 from postmortems.models import Milestone, Postmortem
 from shifts.models import Swap
 from supportops.notifications import notify
-from tests.factories import AbsenceFactory, RotationFactory, ShiftFactory
+from tests.factories import AbsenceFactory, RotationFactory, ShiftFactory, inquiry_through_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_the_checker_finds_what_it_is_for():
 
 
 @pytest.fixture
-def world(team, manager, primary, teammate, make_inquiry, topic):
+def world(team, manager, primary, teammate, open_team, topic):
     """A week of the team's life: rotations and shifts, an absence and a swap, inquiries, a postmortem,
     an integration, sessions, notices and audit rows."""
     now = timezone.now()
@@ -132,12 +132,12 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
     )
     AbsenceFactory(member=teammate, starts_at=now + dt.timedelta(days=3), ends_at=now + dt.timedelta(days=4))
     Swap.objects.create(team=team, shift=shifts[2], requester=primary, counterpart=teammate)
-    inquiry = make_inquiry(subject="Kernel dies when loading the dataset")
-    make_inquiry(subject="Grading is stuck", topic=topic)
-    answered = make_inquiry(subject="Where is the exercise sheet")
+    inquiry = inquiry_through_intake(open_team, subject="Kernel dies when loading the dataset")
+    inquiry_through_intake(open_team, subject="Grading is stuck", topic=topic)
+    answered = inquiry_through_intake(open_team, subject="Where is the exercise sheet")
     inquiry_respond(inquiry=answered, actor=primary.user, body="Here it is.")
     effort_log(inquiry=answered, actor=primary.user, minutes=20, note="Looked it up")
-    done = make_inquiry(subject="Login fails")
+    done = inquiry_through_intake(open_team, subject="Login fails")
     inquiry_resolve(inquiry=done, actor=primary.user, kind="answered", note="Fixed")
     postmortem = Postmortem.objects.create(
         team=team, title="Grading outage", summary="What happened", status="in_review", submitted_at=now

@@ -25,8 +25,7 @@ from django.utils import timezone
 from inquiries.models import Event, Handoff, Inquiry, Message, SlaNotice
 from notices.models import Notification, OutboundMessage
 from shifts.models import Shift
-from tests.factories import RotationFactory
-from tests.workers.conftest import make_inquiry, make_shift
+from tests.factories import RotationFactory, make_inquiry, make_shift
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 

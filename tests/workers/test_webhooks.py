@@ -17,8 +17,8 @@ from notices.models import OutboundMessage
 from notices.services import outbox_webhook
 from supportops.celery import app
 from supportops.notifications import Notice, notify, notify_many, outbox_email
+from tests.factories import make_shift
 from tests.workers import test_delivery
-from tests.workers.conftest import make_shift
 
 hook = test_delivery.hook  # the Slack-like receiver fixture
 
