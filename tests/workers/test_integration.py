@@ -147,13 +147,15 @@ class Stack:
             process.wait(timeout=5)
 
     def stop_all(self) -> None:
-        for name, process in self.processes.items():
-            if process.poll() is None:
-                self.kill(name, signal.SIGTERM)
-        # Pool children outlive a dead parent for a moment; make sure nothing touches the DB any more.
+        """Teardown: kill every process group at once (a graceful stop, one process after the other, took
+        seconds per test and is no part of what the tests check; the ones that stop a process gracefully
+        do it themselves with `kill(name, SIGTERM)`). Pool children die with their group, so nothing
+        touches the database any more when the test database is flushed."""
         for process in self.processes.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
+        for process in self.processes.values():
+            process.wait(timeout=15)
 
     def all_logs(self) -> str:
         return "\n".join(f"===== {name} =====\n{self.log(name)[-6000:]}" for name in self.processes)
