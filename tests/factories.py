@@ -8,7 +8,8 @@
 - `inquiry_through_intake(team, **fields)`: an inquiry made by the intake service, as a learner's
   question arrives (deadlines from the team's calendar, the Primary assigned, notifications queued).
 - `make_shift(team, member, starts_at, hours)`: a shift row.
-- `TopicFactory`, `RotationFactory`, `AbsenceFactory`, `ShiftFactory`: rows the tests name fields of.
+- `TopicFactory`, `RotationFactory`, `AbsenceFactory`, `ShiftFactory`, `OutboundMessageFactory`: rows
+  the tests name the fields of.
 """
 
 import datetime as dt
@@ -18,6 +19,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from inquiries.models import Inquiry
+from notices.models import OutboundMessage
 from shifts.models import Absence, Member, Rotation, Shift, Team, Topic
 
 ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
@@ -124,6 +126,16 @@ class RotationFactory(DjangoModelFactory):
     shift_length_minutes = 480
     handoff_time = dt.time(9)
     starts_on = dt.date(2026, 3, 2)
+
+
+class OutboundMessageFactory(DjangoModelFactory):
+    """A row of the outbox (queued): an email unless `channel="webhook"` with its `to` URL and `payload`."""
+
+    class Meta:
+        model = OutboundMessage
+
+    channel = "email"
+    to = "lea@example.net"
 
 
 class AbsenceFactory(DjangoModelFactory):
