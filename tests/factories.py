@@ -8,8 +8,8 @@
 - `inquiry_through_intake(team, **fields)`: an inquiry made by the intake service, as a learner's
   question arrives (deadlines from the team's calendar, the Primary assigned, notifications queued).
 - `make_shift(team, member, starts_at, hours)`: a shift row.
-- `TopicFactory`, `RotationFactory`, `AbsenceFactory`, `ShiftFactory`, `OutboundMessageFactory`: rows
-  the tests name the fields of.
+- `TopicFactory`, `RotationFactory`, `AbsenceFactory`, `ShiftFactory`, `OutboundMessageFactory`,
+  `BookingFactory`: rows the tests name the fields of.
 """
 
 import datetime as dt
@@ -18,6 +18,7 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from bookings.models import Booking
 from inquiries.models import Inquiry
 from notices.models import OutboundMessage
 from shifts.models import Absence, Member, Rotation, Shift, Team, Topic
@@ -136,6 +137,21 @@ class OutboundMessageFactory(DjangoModelFactory):
 
     channel = "email"
     to = "lea@example.net"
+
+
+class BookingFactory(DjangoModelFactory):
+    """A half-hour session booked with `host` (its team's) at `starts_at`."""
+
+    class Meta:
+        model = Booking
+
+    team = factory.LazyAttribute(lambda b: b.host.team)
+    host = factory.SubFactory(MemberFactory)
+    learner_name = "Lea Learner"
+    learner_email = factory.Sequence(lambda n: f"learner{n}@example.net")
+    learner_key = factory.LazyAttribute(lambda b: b.learner_email.lower())
+    starts_at = T0
+    ends_at = factory.LazyAttribute(lambda b: b.starts_at + dt.timedelta(minutes=30))
 
 
 class AbsenceFactory(DjangoModelFactory):

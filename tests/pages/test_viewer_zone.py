@@ -15,13 +15,18 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from audit.services import audit_record
-from bookings.models import Booking
 from inquiries.services import effort_log, inquiry_resolve, inquiry_respond
 from integrations.models import Integration
 from postmortems.models import Milestone, Postmortem
 from shifts.models import Swap
 from supportops.notifications import notify
-from tests.factories import AbsenceFactory, RotationFactory, ShiftFactory, inquiry_through_intake
+from tests.factories import (
+    AbsenceFactory,
+    BookingFactory,
+    RotationFactory,
+    ShiftFactory,
+    inquiry_through_intake,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +156,7 @@ def world(team, manager, primary, teammate, open_team, topic):
         last_error="boom",
         last_error_at=now,
     )
-    Booking.objects.create(
+    BookingFactory(
         team=team,
         host=primary,
         shift=shifts[1],
