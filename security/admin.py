@@ -4,7 +4,7 @@ from django.contrib import admin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from inquiries.admin import InquiryAdmin
+from inquiries.admin import add_inquiry_action
 
 from .models import ApiToken
 from .tokens import token_expires_at, token_prefix
@@ -37,6 +37,7 @@ class MaskedTokenAdmin(TokenAdmin):
         return token_expires_at(token)
 
 
+@add_inquiry_action
 @admin.action(description="Erase these requesters (every inquiry of their addresses, all teams)")
 def erase_requesters(modeladmin, request, queryset) -> None:
     from shifts.models import Team
@@ -47,7 +48,3 @@ def erase_requesters(modeladmin, request, queryset) -> None:
     teams = list(Team.objects.all())
     total = sum(requester_erase(email=e, teams=teams, actor=request.user)["inquiries"] for e in emails)
     modeladmin.message_user(request, f"Erased {len(emails)} requester(s) from {total} inquiries.")
-
-
-# On the inquiries' admin list, which inquiries defines; erasure reaches across every app, so it lives here.
-InquiryAdmin.actions = [*(InquiryAdmin.actions or []), erase_requesters]

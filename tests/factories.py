@@ -3,9 +3,13 @@
 - `make_user`, `make_team`, `make_member`: people and teams (the personas in tests/conftest.py).
 - `make_inquiry(team, assignee, **fields)`: an inquiry *row* with deadlines (not through intake), for
   workers, reports and benchmarks that need exact timestamps.
+- `replied_inquiry(team, received_at, responded_at=, by=)`: a row with deadlines from the team's calendar
+  and, when it was replied to, the replies (for the reports).
 - `inquiry_through_intake(team, **fields)`: an inquiry made by the intake service, as a learner's
   question arrives (deadlines from the team's calendar, the Primary assigned, notifications queued).
 - `make_shift(team, member, starts_at, hours)`: a shift row.
+- `TopicFactory`, `RotationFactory`, `AbsenceFactory`, `ShiftFactory`, `OutboundMessageFactory`,
+  `BookingFactory`: rows the tests name the fields of.
 """
 
 import datetime as dt
@@ -14,8 +18,10 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from bookings.models import Booking
 from inquiries.models import Inquiry
-from shifts.models import Member, Shift, Team
+from notices.models import OutboundMessage
+from shifts.models import Absence, Member, Rotation, Shift, Team, Topic
 
 ALWAYS = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
 WEEKDAYS_9_TO_5 = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
@@ -102,6 +108,61 @@ class ShiftFactory(DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=4))
 
 
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    team = factory.SubFactory(TeamFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class RotationFactory(DjangoModelFactory):
+    """A primary rotation of eight-hour shifts handed over at 09:00 from Monday 2 March 2026."""
+
+    class Meta:
+        model = Rotation
+
+    team = factory.SubFactory(TeamFactory)
+    role = "primary"
+    shift_length_minutes = 480
+    handoff_time = dt.time(9)
+    starts_on = dt.date(2026, 3, 2)
+
+
+class OutboundMessageFactory(DjangoModelFactory):
+    """A row of the outbox (queued): an email unless `channel="webhook"` with its `to` URL and `payload`."""
+
+    class Meta:
+        model = OutboundMessage
+
+    channel = "email"
+    to = "lea@example.net"
+
+
+class BookingFactory(DjangoModelFactory):
+    """A half-hour session booked with `host` (its team's) at `starts_at`."""
+
+    class Meta:
+        model = Booking
+
+    team = factory.LazyAttribute(lambda b: b.host.team)
+    host = factory.SubFactory(MemberFactory)
+    learner_name = "Lea Learner"
+    learner_email = factory.Sequence(lambda n: f"learner{n}@example.net")
+    learner_key = factory.LazyAttribute(lambda b: b.learner_email.lower())
+    starts_at = T0
+    ends_at = factory.LazyAttribute(lambda b: b.starts_at + dt.timedelta(minutes=30))
+
+
+class AbsenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Absence
+
+    member = factory.SubFactory(MemberFactory)
+    starts_at = T0
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + dt.timedelta(days=1))
+
+
 # ---------------------------------------------------------------- the functions the tests call
 
 
@@ -127,6 +188,44 @@ def make_member(
 def make_inquiry(team: Team, assignee: Member | None = None, **fields) -> Inquiry:
     """An inquiry row (not through intake): `status` picks matching `responded_at`/`resolved_at`."""
     return InquiryFactory(team=team, assignee=assignee, **fields)
+
+
+def replied_inquiry(
+    team: Team,
+    received_at: dt.datetime,
+    *,
+    responded_at: dt.datetime | None = None,
+    by: Member | None = None,
+    topic=None,
+    status: str | None = None,
+) -> Inquiry:
+    """An inquiry row received at `received_at` with its response deadline from the team's calendar and,
+    with `responded_at`, `by`'s reply then and a later one by nobody (who replied first is the responder)."""
+    from inquiries.models import Message
+    from shifts.business_time import BusinessCalendar
+
+    calendar = BusinessCalendar.for_team(team)
+    inquiry = InquiryFactory(
+        team=team,
+        body="body",
+        requester_name="Lea",
+        requester_email="lea@example.org",
+        topic=topic,
+        status=status or ("responded" if responded_at else "new"),
+        received_at=received_at,
+        responded_at=responded_at,
+        resolved_at=None,
+        resolution_kind="",
+        response_due_at=calendar.add_minutes(received_at, team.response_target_minutes),
+        response_guarantee_at=received_at + dt.timedelta(minutes=team.response_guarantee_minutes),
+    )
+    if responded_at:
+        reply = Message.objects.create(inquiry=inquiry, kind="reply", author=by.user, body="On it")
+        Message.objects.filter(pk=reply.pk).update(created_at=responded_at)
+        # A later reply by someone else does not make them the responder.
+        later = Message.objects.create(inquiry=inquiry, kind="reply", author=None, body="more")
+        Message.objects.filter(pk=later.pk).update(created_at=responded_at + dt.timedelta(hours=1))
+    return inquiry
 
 
 def make_shift(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from inquiries.models import Inquiry
-from tests.workers.conftest import make_inquiry
+from tests.factories import make_inquiry
 
 BIN = Path(sys.executable).parent
 PACKAGE = "supportops_generated_client"

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from shifts.models import Absence
-from tests.workers.conftest import make_shift
+from tests.factories import make_shift
 
 pytestmark = pytest.mark.django_db
 

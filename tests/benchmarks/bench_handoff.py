@@ -11,8 +11,7 @@ from inquiries.handoff import shifts_hand_off
 from inquiries.models import Event, Inquiry, Message
 from notices.models import Notification, OutboundMessage
 from tests.benchmarks import inquiries_copy
-from tests.factories import make_member
-from tests.workers.conftest import T0, make_inquiry, make_shift
+from tests.factories import T0, make_inquiry, make_member, make_shift
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.django_db]
 

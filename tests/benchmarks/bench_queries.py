@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inquiries import services
 from inquiries.models import Inquiry
-from shifts.models import Shift
+from tests.factories import ShiftFactory
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
@@ -61,7 +61,7 @@ def on_shift(team, primary):
     now = timezone.now()
     team.coverage = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
     team.save()
-    return Shift.objects.create(
+    return ShiftFactory(
         team=team,
         role="primary",
         member=primary,

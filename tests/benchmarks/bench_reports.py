@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
-from shifts.models import Absence, Rotation, Shift, Topic
-from tests.factories import make_member, make_team
+from shifts.models import Shift
+from tests.factories import AbsenceFactory, RotationFactory, TopicFactory, make_member, make_team
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.django_db]
 
@@ -38,7 +38,7 @@ def _weekdays():
 
 
 def _year_of_shifts(team, members):
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team, role="primary", shift_length_minutes=480, handoff_time=dt.time(9), starts_on=FIRST_DAY
     )
     rotation.members.set(members)
@@ -55,7 +55,7 @@ def _year_of_shifts(team, members):
     )
     for index, member in enumerate(members):
         start = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=40 * (index + 1)), dt.time(), tzinfo=ZURICH)
-        Absence.objects.create(member=member, starts_at=start, ends_at=start + dt.timedelta(days=10))
+        AbsenceFactory(member=member, starts_at=start, ends_at=start + dt.timedelta(days=10))
 
 
 def _inquiries(team, members, topics, count, first_number=1):
@@ -146,7 +146,7 @@ def test_reports_over_a_year_of_a_busy_team(as_member):
     members = [make_member(team, f"busy{n}", percent_time=(100, 80, 50)[n % 3]) for n in range(6)]
     manager = make_member(team, "boss", role="manager", percent_time=100)
     make_member(make_team("calm"), "calm1")
-    topics = [Topic.objects.create(team=team, name=f"Topic {n}") for n in range(12)]
+    topics = [TopicFactory(team=team, name=f"Topic {n}") for n in range(12)]
     _year_of_shifts(team, members)
     client = as_member(manager)
 

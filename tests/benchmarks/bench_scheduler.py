@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.db import connection
 
-from shifts.models import Rotation, Shift
+from shifts.models import Shift
 from shifts.services import rotation_schedule
-from tests.factories import make_member, make_team
+from tests.factories import RotationFactory, make_member, make_team
 
 
 @pytest.mark.benchmark
@@ -23,10 +23,10 @@ def test_a_year_of_four_hour_primaries_and_weekly_secondaries_for_fifty_members(
         # Around-the-clock coverage: 6 primary shifts a day, 2190 in the year, and 53 weekly secondaries.
         team = make_team(slug="bench", coverage=[])
         members = [make_member(team, f"m{i}", percent_time=10 + (i * 7) % 91) for i in range(50)]
-        primary = Rotation.objects.create(
+        primary = RotationFactory(
             team=team, shift_length_minutes=240, handoff_time=dt.time(0), starts_on=dt.date(2026, 1, 1)
         )
-        secondary = Rotation.objects.create(
+        secondary = RotationFactory(
             team=team,
             role="secondary",
             shift_length_minutes=7 * 24 * 60,

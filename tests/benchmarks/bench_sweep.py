@@ -17,8 +17,7 @@ from django.utils import timezone
 from inquiries.sla import RULES, sla_sweep
 from notices.models import Notification
 from tests.benchmarks import inquiries_copy
-from tests.factories import make_member
-from tests.workers.conftest import make_inquiry
+from tests.factories import make_inquiry, make_member
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.django_db]
 

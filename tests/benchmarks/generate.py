@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
-from shifts.models import Member, Rotation, Shift, Team, Topic
-from tests.factories import make_member, make_team
+from shifts.models import Member, Shift, Team, Topic
+from tests.factories import RotationFactory, ShiftFactory, TopicFactory, make_member, make_team
 
 WORDS = [
     "kernel",
@@ -204,7 +204,7 @@ class World:
                 make_member(team, f"{slug}-dev{m}", percent_time=(100, 80, 50)[m % 3]) for m in range(5)
             ]
             world.members[team.pk].append(make_member(team, f"{slug}-boss", role="manager"))
-            world.topics[team.pk] = [Topic.objects.create(team=team, name=f"{w} help") for w in WORDS[:8]]
+            world.topics[team.pk] = [TopicFactory(team=team, name=f"{w} help") for w in WORDS[:8]]
         world._shifts()
         with connection.cursor() as cursor:
             cursor.execute("SELECT setseed(0.42)")
@@ -214,7 +214,7 @@ class World:
         """Weekday 9-17 primary shifts for the measured team: three years back, eight weeks ahead."""
         team, members = self.team, self.members[self.team.pk][:5]
         first = (self.now - dt.timedelta(days=365 * YEARS)).date()
-        rotation = Rotation.objects.create(
+        rotation = RotationFactory(
             team=team, role="primary", shift_length_minutes=480, handoff_time=dt.time(9), starts_on=first
         )
         rotation.members.set(members)
@@ -231,7 +231,7 @@ class World:
             for index, day in enumerate(d for d in days if d.weekday() < 5)
         )
         # Someone is on shift right now (the dashboard and intake have a Primary), whatever the hour.
-        Shift.objects.create(
+        ShiftFactory(
             team=team,
             role="primary",
             member=members[0],

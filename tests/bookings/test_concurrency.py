@@ -9,6 +9,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from bookings.models import Booking
+from tests.factories import BookingFactory
 
 from .conftest import day_shifts, local
 
@@ -69,9 +70,9 @@ def test_the_database_refuses_a_second_live_session_for_one_slot(sessions_team, 
         "learner_key": "a@example.org", "starts_at": local(2026, 3, 9, 9),
         "ends_at": local(2026, 3, 9, 9, 30),
     }  # fmt: skip
-    Booking.objects.create(**fields)
+    BookingFactory(**fields)
     with pytest.raises(IntegrityError):
-        Booking.objects.create(**{**fields, "learner_email": "b@example.org", "learner_key": "b@example.org"})
+        BookingFactory(**{**fields, "learner_email": "b@example.org", "learner_key": "b@example.org"})
 
 
 def test_one_learner_racing_for_two_slots_cannot_exceed_the_weekly_allowance(sessions_team, primary):

@@ -9,6 +9,7 @@ import pytest
 
 from bookings.models import Booking
 from shifts.models import Shift
+from tests.factories import BookingFactory
 
 from .conftest import day_shifts, local
 
@@ -18,7 +19,7 @@ PERIOD = {"team": "ads", "start": "2026-03-02", "end": "2026-03-15"}
 
 
 def _session(team, host, start, *, email="lea@example.org", status="booked", minutes=None, length=30):
-    return Booking.objects.create(
+    return BookingFactory(
         team=team, host=host, learner_name="L", learner_email=email, learner_key=email.lower(),
         starts_at=start, ends_at=start + dt.timedelta(minutes=length), status=status, minutes=minutes,
         cancelled_at=start if status == "cancelled" else None,

@@ -6,9 +6,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from bookings.models import Booking
 from bookings.slots import free_slots
-from tests.factories import ShiftFactory, make_member, make_team
+from tests.factories import AbsenceFactory, BookingFactory, ShiftFactory, make_member, make_team
 
 from .conftest import ZURICH, day_shifts, local
 
@@ -91,7 +90,7 @@ def test_a_hosts_sessions_in_any_team_block_overlapping_slots(sessions_team, pri
     day_shifts(sessions_team, primary, dt.date(2026, 3, 9), 1)
     other = make_team("bio", reference_prefix="BIO", session_minutes_per_week=60)
     also_there = make_member(other, user=primary.user)
-    Booking.objects.create(
+    BookingFactory(
         team=other, host=also_there, learner_name="Ola", learner_email="ola@example.org",
         learner_key="ola@example.org", starts_at=local(2026, 3, 9, 10, 15), ends_at=local(2026, 3, 9, 10, 45),
     )  # fmt: skip
@@ -136,10 +135,9 @@ def test_slots_api_hides_teams_that_do_not_offer_sessions(api, team):
 
 
 def test_a_hosts_absence_blocks_the_slots_it_overlaps(sessions_team, primary):
-    from shifts.models import Absence
 
     day_shifts(sessions_team, primary, dt.date(2026, 3, 9), 1)
-    Absence.objects.create(member=primary, starts_at=local(2026, 3, 9, 12), ends_at=local(2026, 3, 9, 14))
+    AbsenceFactory(member=primary, starts_at=local(2026, 3, 9, 12), ends_at=local(2026, 3, 9, 14))
     with time_machine.travel(local(2026, 3, 6, 8), tick=False):
         starts = [f"{s.starts_at.astimezone(ZURICH):%H:%M}" for s in free_slots(team=sessions_team)]
     assert "11:30" in starts and "14:00" in starts

@@ -1,12 +1,11 @@
-"""Fixtures for inquiry tests: the Primary on shift now and an inquiry factory."""
+"""Fixtures for inquiry tests: the Primary on shift now and an inquiry made through intake."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
-from shifts.models import Topic
-from tests.factories import ALWAYS, ShiftFactory, inquiry_through_intake
+from tests.factories import ALWAYS, ShiftFactory, TopicFactory, inquiry_through_intake
 
 
 @pytest.fixture
@@ -33,17 +32,9 @@ def on_shift(open_team, primary):
 
 @pytest.fixture
 def topic(open_team):
-    return Topic.objects.create(team=open_team, name="Pandas")
+    return TopicFactory(team=open_team, name="Pandas")
 
 
 @pytest.fixture
-def make_inquiry(open_team):
-    def make(team=None, **fields):
-        return inquiry_through_intake(team or open_team, **fields)
-
-    return make
-
-
-@pytest.fixture
-def inquiry(on_shift, make_inquiry):
-    return make_inquiry()
+def inquiry(on_shift, open_team):
+    return inquiry_through_intake(open_team)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from inquiries import services
 from inquiries.models import Escalation, Event, Inquiry
 from notices.models import OutboundMessage
+from tests.factories import inquiry_through_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -238,9 +239,9 @@ def test_effort_endpoint_validates_minutes(as_member, primary, inquiry):
     assert client.get("/api/v1/inquiries/ADS-1/").json()["effort_minutes"] == 30
 
 
-def test_list_filters(as_member, primary, teammate, on_shift, make_inquiry, topic):
-    first = make_inquiry(subject="Pandas merge fails", topic=topic)
-    second = make_inquiry(subject="Login broken", priority="high")
+def test_list_filters(as_member, primary, teammate, on_shift, open_team, topic):
+    first = inquiry_through_intake(open_team, subject="Pandas merge fails", topic=topic)
+    second = inquiry_through_intake(open_team, subject="Login broken", priority="high")
     services.inquiry_assign(inquiry=second, actor=primary.user, member=teammate)
     services.inquiry_respond(inquiry=first, actor=primary.user, body="ok")
     Inquiry.objects.filter(pk=second.pk).update(response_due_at=timezone.now() - dt.timedelta(minutes=5))
@@ -265,10 +266,16 @@ def test_list_filters(as_member, primary, teammate, on_shift, make_inquiry, topi
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_list_query_count_is_constant(
-    as_member, primary, on_shift, make_inquiry, topic, rows, django_assert_max_num_queries
+    as_member,
+    primary,
+    on_shift,
+    open_team,
+    topic,
+    rows,
+    django_assert_max_num_queries,
 ):
     for n in range(rows):
-        inquiry = make_inquiry(subject=f"Question {n}", topic=topic)
+        inquiry = inquiry_through_intake(open_team, subject=f"Question {n}", topic=topic)
         services.effort_log(inquiry=inquiry, actor=primary.user, minutes=5)
     client = as_member(primary)
     with django_assert_max_num_queries(4):

@@ -6,6 +6,7 @@ from inquiries import services
 from inquiries.models import Improvement
 from inquiries.selectors import similar_inquiries
 from supportops.errors import InvalidInput
+from tests.factories import inquiry_through_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +45,14 @@ def test_product_issue_needs_a_url_and_updates_are_rechecked(open_team, primary)
     assert done.status == "done"
 
 
-def test_similar_inquiries_finds_past_questions_on_the_same_words(on_shift, make_inquiry, other_team):
-    past = make_inquiry(
-        subject="Kernel dies loading dataset", body="Jupyter kernel crashes with a big dataset"
+def test_similar_inquiries_finds_past_questions_on_the_same_words(on_shift, open_team, other_team):
+    past = inquiry_through_intake(
+        open_team, subject="Kernel dies loading dataset", body="Jupyter kernel crashes with a big dataset"
     )
-    make_inquiry(subject="Certificate name wrong", body="My certificate shows a typo")
-    make_inquiry(team=other_team, subject="Kernel dies loading dataset", body="Jupyter kernel dataset")
-    current = make_inquiry(subject="Jupyter kernel dies", body="When loading the dataset the kernel dies")
+    inquiry_through_intake(open_team, subject="Certificate name wrong", body="My certificate shows a typo")
+    inquiry_through_intake(other_team, subject="Kernel dies loading dataset", body="Jupyter kernel dataset")
+    current = inquiry_through_intake(
+        open_team, subject="Jupyter kernel dies", body="When loading the dataset the kernel dies"
+    )
     found = similar_inquiries(inquiry=current)
     assert [i.reference for i in found] == [past.reference]

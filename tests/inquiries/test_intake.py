@@ -9,13 +9,13 @@ from inquiries import services
 from inquiries.models import Event, Inquiry, Message
 from notices.models import Notification, OutboundMessage
 from supportops.errors import InvalidInput, NotFoundError
-from tests.factories import ShiftFactory
+from tests.factories import ShiftFactory, TopicFactory, inquiry_through_intake
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-def test_web_inquiry_gets_reference_assignee_deadlines_thread_and_event(on_shift, primary, make_inquiry):
-    inquiry = make_inquiry()
+def test_web_inquiry_gets_reference_assignee_deadlines_thread_and_event(on_shift, primary, open_team):
+    inquiry = inquiry_through_intake(open_team)
     assert inquiry.reference == "ADS-1"
     assert inquiry.assignee == primary
     assert inquiry.status == Inquiry.Status.NEW
@@ -26,9 +26,9 @@ def test_web_inquiry_gets_reference_assignee_deadlines_thread_and_event(on_shift
     assert len(inquiry.tracking_token) >= 22  # >= 128 bits in URL-safe base64
 
 
-def test_references_count_up_per_team(on_shift, make_inquiry, other_team):
-    first, second = make_inquiry(), make_inquiry()
-    elsewhere = make_inquiry(team=other_team)
+def test_references_count_up_per_team(on_shift, open_team, other_team):
+    first, second = inquiry_through_intake(open_team), inquiry_through_intake(open_team)
+    elsewhere = inquiry_through_intake(other_team)
     assert (first.reference, second.reference, elsewhere.reference) == ("ADS-1", "ADS-2", "BIO-1")
     other_team.refresh_from_db()
     assert other_team.last_reference_number == 1
@@ -36,10 +36,13 @@ def test_references_count_up_per_team(on_shift, make_inquiry, other_team):
 
 @pytest.mark.django_db(transaction=True)
 def test_acknowledgement_email_carries_the_tracking_link_and_assignee_is_notified(
-    settings, on_shift, primary, make_inquiry
+    settings,
+    on_shift,
+    primary,
+    open_team,
 ):
     settings.SITE_URL = "https://support.example.org"
-    inquiry = make_inquiry()
+    inquiry = inquiry_through_intake(open_team)
     to_requester = [m for m in mail.outbox if m.to == ["lea@example.org"]]
     assert len(to_requester) == 1
     assert f"https://support.example.org/track/{inquiry.tracking_token}/" in to_requester[0].body
@@ -49,7 +52,7 @@ def test_acknowledgement_email_carries_the_tracking_link_and_assignee_is_notifie
     assert any(m.to == [primary.user.email] for m in mail.outbox)
 
 
-def test_outside_coverage_goes_to_the_primary_of_the_next_shift(open_team, primary, teammate, make_inquiry):
+def test_outside_coverage_goes_to_the_primary_of_the_next_shift(open_team, primary, teammate):
     now = timezone.now()
     ShiftFactory(
         team=open_team,
@@ -58,11 +61,11 @@ def test_outside_coverage_goes_to_the_primary_of_the_next_shift(open_team, prima
         starts_at=now + dt.timedelta(hours=3),
         ends_at=now + dt.timedelta(hours=8),
     )
-    assert make_inquiry().assignee == teammate
+    assert inquiry_through_intake(open_team).assignee == teammate
 
 
-def test_no_shift_at_all_leaves_it_unassigned(open_team, make_inquiry):
-    inquiry = make_inquiry()
+def test_no_shift_at_all_leaves_it_unassigned(open_team):
+    inquiry = inquiry_through_intake(open_team)
     assert inquiry.assignee is None
     assert not Notification.objects.exists()
 
@@ -87,29 +90,28 @@ def test_deadline_counts_business_minutes_from_the_next_opening(team, primary):
         ("topic", "Astrology", "has no topic"),
     ],
 )
-def test_bad_input_is_refused_and_stores_nothing(on_shift, make_inquiry, topic, field, value, message):
+def test_bad_input_is_refused_and_stores_nothing(on_shift, open_team, topic, field, value, message):
     with pytest.raises(InvalidInput, match=message):
-        make_inquiry(**{field: value})
+        inquiry_through_intake(open_team, **{field: value})
     assert not Inquiry.objects.exists()
     assert not OutboundMessage.objects.exists()
     on_shift.team.refresh_from_db()
     assert on_shift.team.last_reference_number == 0
 
 
-def test_topic_of_another_team_is_unknown(on_shift, make_inquiry, other_team):
-    from shifts.models import Topic
+def test_topic_of_another_team_is_unknown(on_shift, open_team, other_team):
 
-    foreign = Topic.objects.create(team=other_team, name="Pandas")
+    foreign = TopicFactory(team=other_team, name="Pandas")
     with pytest.raises(InvalidInput, match="has no topic"):
-        make_inquiry(topic=foreign)
+        inquiry_through_intake(open_team, topic=foreign)
 
 
-def test_topic_by_name_is_accepted(on_shift, make_inquiry, topic):
-    assert make_inquiry(topic="pandas").topic == topic
+def test_topic_by_name_is_accepted(on_shift, open_team, topic):
+    assert inquiry_through_intake(open_team, topic="pandas").topic == topic
 
 
-def test_redirect_tells_requester_who_has_it_with_the_member_in_cc(on_shift, primary, teammate, make_inquiry):
-    inquiry = make_inquiry(channel="redirect", actor=teammate.user)
+def test_redirect_tells_requester_who_has_it_with_the_member_in_cc(on_shift, primary, teammate, open_team):
+    inquiry = inquiry_through_intake(open_team, channel="redirect", actor=teammate.user)
     email = OutboundMessage.objects.get(inquiry=inquiry, to="lea@example.org")
     assert email.cc == teammate.user.email
     assert primary.display_name in email.subject
@@ -117,28 +119,32 @@ def test_redirect_tells_requester_who_has_it_with_the_member_in_cc(on_shift, pri
     assert inquiry.created_by == teammate.user
 
 
-def test_member_channels_need_a_member_of_the_team(on_shift, make_inquiry, outsider):
+def test_member_channels_need_a_member_of_the_team(on_shift, open_team, outsider):
     with pytest.raises(NotFoundError):
-        make_inquiry(channel="api", actor=outsider.user)
+        inquiry_through_intake(open_team, channel="api", actor=outsider.user)
     assert not Inquiry.objects.exists()
 
 
-def test_import_keeps_received_at_and_mails_nobody(on_shift, primary, make_inquiry):
+def test_import_keeps_received_at_and_mails_nobody(on_shift, primary, open_team):
     then = timezone.now() - dt.timedelta(days=400)
-    inquiry = make_inquiry(channel="import", actor=primary.user, received_at=then)
+    inquiry = inquiry_through_intake(open_team, channel="import", actor=primary.user, received_at=then)
     assert inquiry.received_at == then
     assert not OutboundMessage.objects.filter(to="lea@example.org").exists()
     assert not Notification.objects.exists()
 
 
-def test_received_at_only_for_imports_and_never_in_the_future(on_shift, primary, make_inquiry):
+def test_received_at_only_for_imports_and_never_in_the_future(on_shift, primary, open_team):
     with pytest.raises(InvalidInput, match="only be given for imported"):
-        make_inquiry(channel="api", actor=primary.user, received_at=timezone.now() - dt.timedelta(days=1))
+        inquiry_through_intake(
+            open_team, channel="api", actor=primary.user, received_at=timezone.now() - dt.timedelta(days=1)
+        )
     with pytest.raises(InvalidInput, match="future"):
-        make_inquiry(channel="import", actor=primary.user, received_at=timezone.now() + dt.timedelta(days=1))
+        inquiry_through_intake(
+            open_team, channel="import", actor=primary.user, received_at=timezone.now() + dt.timedelta(days=1)
+        )
     assert not Inquiry.objects.exists()
 
 
-def test_created_event_names_the_channel(on_shift, make_inquiry):
-    inquiry = make_inquiry()
+def test_created_event_names_the_channel(on_shift, open_team):
+    inquiry = inquiry_through_intake(open_team)
     assert Event.objects.get(inquiry=inquiry, kind="created").note == "via Web form"

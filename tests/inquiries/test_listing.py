@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from inquiries import listing
 from inquiries.models import Inquiry
+from tests.factories import inquiry_through_intake
 
 
 @pytest.fixture
-def seven(make_inquiry):
+def seven(open_team):
     """Seven inquiries, four of them received at the very same instant (ties broken by id)."""
-    made = [make_inquiry(subject=f"Question {n}") for n in range(7)]
+    made = [inquiry_through_intake(open_team, subject=f"Question {n}") for n in range(7)]
     same = timezone.now() - dt.timedelta(hours=1)
     Inquiry.objects.filter(pk__in=[i.pk for i in made[1:5]]).update(received_at=same)
     expected = list(Inquiry.objects.order_by("-received_at", "-id").values_list("reference", flat=True))
@@ -83,10 +84,10 @@ def test_counts_are_capped(client, as_member, primary, seven, monkeypatch):
     assert as_member(primary).get("/api/v1/inquiries/?page_size=2").json()["next"]
 
 
-def test_effort_is_summed_for_the_rows_of_the_page(as_member, primary, make_inquiry):
+def test_effort_is_summed_for_the_rows_of_the_page(as_member, primary, open_team):
     from inquiries import services
 
-    first, second = make_inquiry(), make_inquiry()
+    first, second = inquiry_through_intake(open_team), inquiry_through_intake(open_team)
     services.effort_log(inquiry=first, actor=primary.user, minutes=10)
     services.effort_log(inquiry=first, actor=primary.user, minutes=15)
     rows = as_member(primary).get("/api/v1/inquiries/").json()["results"]
@@ -94,16 +95,22 @@ def test_effort_is_summed_for_the_rows_of_the_page(as_member, primary, make_inqu
 
 
 def test_search_words_references_names_and_emails_within_my_teams(
-    as_member, primary, make_inquiry, other_team
+    as_member,
+    primary,
+    open_team,
+    other_team,
 ):
-    kernel = make_inquiry(subject="Kernel crashes on load", requester_name="Ada Lovelace")
-    make_inquiry(
+    kernel = inquiry_through_intake(
+        open_team, subject="Kernel crashes on load", requester_name="Ada Lovelace"
+    )
+    inquiry_through_intake(
+        open_team,
         subject="Certificate typo",
         body="My name is misspelt.",
         requester_email="bob@example.org",
         requester_name="Bob Stone",
     )
-    make_inquiry(team=other_team, subject="Kernel crashes too", requester_name="Ada Lovelace")
+    inquiry_through_intake(other_team, subject="Kernel crashes too", requester_name="Ada Lovelace")
     client = as_member(primary)
 
     def refs(term):
@@ -121,9 +128,9 @@ def test_search_words_references_names_and_emails_within_my_teams(
         assert refs('"certificate typo"') == ["ADS-2"]
 
 
-def test_similar_fragment_is_team_scoped(client, primary, outsider, on_shift, make_inquiry):
-    make_inquiry(subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
-    current = make_inquiry(subject="Jupyter kernel dies", body="loading the dataset")
+def test_similar_fragment_is_team_scoped(client, primary, outsider, on_shift, open_team):
+    inquiry_through_intake(open_team, subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
+    current = inquiry_through_intake(open_team, subject="Jupyter kernel dies", body="loading the dataset")
     client.force_login(outsider.user)
     assert client.get(f"/inquiries/{current.reference}/similar/").status_code == 404
     client.force_login(primary.user)

@@ -5,6 +5,7 @@ import pytest
 from inquiries import services
 from inquiries.models import Escalation, Event, Improvement, Inquiry
 from notices.models import OutboundMessage
+from tests.factories import inquiry_through_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,9 @@ def signed_in(client, primary):
     return client
 
 
-def _fill(make_inquiry, primary, teammate, rows):
+def _fill(open_team, primary, teammate, rows):
     for n in range(rows):
-        inquiry = make_inquiry(subject=f"Question {n}")
+        inquiry = inquiry_through_intake(open_team, subject=f"Question {n}")
         services.effort_log(inquiry=inquiry, actor=primary.user, minutes=3)
         if n % 5 == 1:
             services.inquiry_escalate(inquiry=inquiry, actor=teammate.user, member=primary, reason="help")
@@ -41,9 +42,15 @@ def _fill(make_inquiry, primary, teammate, rows):
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_dashboard_query_count_is_constant(
-    signed_in, primary, teammate, on_shift, make_inquiry, rows, django_assert_max_num_queries
+    signed_in,
+    primary,
+    teammate,
+    on_shift,
+    open_team,
+    rows,
+    django_assert_max_num_queries,
 ):
-    _fill(make_inquiry, primary, teammate, rows)
+    _fill(open_team, primary, teammate, rows)
     # session, user (with the viewer's zone), queue, teams (with the next Primary's id), shifts now, next
     # Primaries, unassigned, escalations, low-hanging fruit, my next shift, unread count, my upcoming
     # sessions: the same at 5 and at 50 rows, and whatever the number of teams (no query per team).
@@ -57,9 +64,15 @@ def test_dashboard_query_count_is_constant(
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_inquiry_list_query_count_is_constant(
-    signed_in, primary, teammate, on_shift, make_inquiry, rows, django_assert_max_num_queries
+    signed_in,
+    primary,
+    teammate,
+    on_shift,
+    open_team,
+    rows,
+    django_assert_max_num_queries,
 ):
-    _fill(make_inquiry, primary, teammate, rows)
+    _fill(open_team, primary, teammate, rows)
     # session, user, teams, page (keyset), effort of the page's rows, capped count, unread count, and the
     # filters' topics and members and the viewer's saved views (one query each, not per row).
     with django_assert_max_num_queries(10):
@@ -68,12 +81,15 @@ def test_inquiry_list_query_count_is_constant(
     assert response.content.decode().count("3 min") == rows
 
 
-def test_queue_fragment_is_sorted_by_response_deadline(signed_in, on_shift, make_inquiry):
+def test_queue_fragment_is_sorted_by_response_deadline(signed_in, on_shift, open_team):
     import datetime as dt
 
     from django.utils import timezone
 
-    late, soon = make_inquiry(subject="Late one"), make_inquiry(subject="Soon one")
+    late, soon = (
+        inquiry_through_intake(open_team, subject="Late one"),
+        inquiry_through_intake(open_team, subject="Soon one"),
+    )
     Inquiry.objects.filter(pk=late.pk).update(response_due_at=timezone.now() - dt.timedelta(minutes=10))
     Inquiry.objects.filter(pk=soon.pk).update(response_due_at=timezone.now() + dt.timedelta(minutes=10))
     page = signed_in.get("/dashboard/queue/").content.decode()
@@ -193,9 +209,9 @@ def test_new_inquiry_form_shows_errors_and_stores_nothing(signed_in, on_shift):
     assert not Inquiry.objects.exists()
 
 
-def test_linking_a_known_issue_asks_to_confirm_and_offers_a_reply(signed_in, on_shift, make_inquiry):
-    make_inquiry(subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
-    current = make_inquiry(subject="Jupyter kernel dies", body="loading the dataset")
+def test_linking_a_known_issue_asks_to_confirm_and_offers_a_reply(signed_in, on_shift, open_team):
+    inquiry_through_intake(open_team, subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
+    current = inquiry_through_intake(open_team, subject="Jupyter kernel dies", body="loading the dataset")
     page = signed_in.get(f"/inquiries/{current.reference}/").content.decode()
     # The page does not wait for the search: it points at the fragment, fetched after load.
     assert "Link as known issue" not in page and f"/inquiries/{current.reference}/similar/" in page
@@ -235,10 +251,13 @@ def test_linking_a_known_issue_asks_to_confirm_and_offers_a_reply(signed_in, on_
 
 
 def test_a_reopened_inquiry_is_not_resolved_by_a_stale_known_issue_link(
-    signed_in, primary, on_shift, make_inquiry
+    signed_in,
+    primary,
+    on_shift,
+    open_team,
 ):
-    make_inquiry(subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
-    current = make_inquiry(subject="Jupyter kernel dies", body="loading the dataset")
+    inquiry_through_intake(open_team, subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
+    current = inquiry_through_intake(open_team, subject="Jupyter kernel dies", body="loading the dataset")
     services.inquiry_respond(inquiry=current, actor=primary.user, body="Try restarting.")
     page = signed_in.get(f"/inquiries/{current.reference}/?link_known=ADS-1").content.decode()
     seen = re.search(r'name="seen_event" value="(\d+)"', page).group(1)
@@ -259,10 +278,12 @@ def test_a_reopened_inquiry_is_not_resolved_by_a_stale_known_issue_link(
 
 
 def test_resolving_as_a_known_issue_without_a_reply_points_the_requester_to_it(
-    primary, on_shift, make_inquiry
+    primary,
+    on_shift,
+    open_team,
 ):
-    known = make_inquiry(subject="Kernel dies loading dataset")
-    current = make_inquiry(subject="Jupyter kernel dies")
+    known = inquiry_through_intake(open_team, subject="Kernel dies loading dataset")
+    current = inquiry_through_intake(open_team, subject="Jupyter kernel dies")
 
     services.inquiry_resolve(
         inquiry=current, actor=primary.user, kind="known_issue", known_issue=known.reference
@@ -292,8 +313,8 @@ def test_backlog_page_adds_and_updates_items(signed_in, primary, on_shift):
     assert "low-hanging-fruit limit" in response.content.decode()
 
 
-def test_requester_text_is_escaped_on_every_page(signed_in, on_shift, make_inquiry, client):
-    inquiry = make_inquiry(subject=SCRIPT, body=SCRIPT, requester_name=SCRIPT)
+def test_requester_text_is_escaped_on_every_page(signed_in, on_shift, open_team, client):
+    inquiry = inquiry_through_intake(open_team, subject=SCRIPT, body=SCRIPT, requester_name=SCRIPT)
     pages = [
         "/",
         "/inquiries/",

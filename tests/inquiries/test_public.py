@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inquiries import services
 from inquiries.models import Inquiry, Message
-from shifts.models import Topic
+from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,6 @@ def test_empty_requester_reply_is_refused(client, inquiry):
 
 
 def test_topic_list_only_shows_the_teams_topics(client, on_shift, topic, other_team):
-    Topic.objects.create(team=other_team, name="Genomics")
+    TopicFactory(team=other_team, name="Genomics")
     page = client.get("/ask/ads/").content.decode()
     assert "Pandas" in page and "Genomics" not in page

@@ -9,6 +9,7 @@ from inquiries.models import Escalation, Event, Inquiry, Message
 from notices.models import Notification, OutboundMessage
 from postmortems.models import Postmortem
 from supportops.errors import ConflictError, InvalidInput, NotFoundError
+from tests.factories import inquiry_through_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -149,21 +150,21 @@ def test_unknown_resolution_kind_is_invalid(inquiry, primary):
         services.inquiry_resolve(inquiry=inquiry, actor=primary.user, kind="magic")
 
 
-def test_known_issue_links_an_inquiry_of_the_same_team_or_a_url(inquiry, primary, make_inquiry, other_team):
-    older = make_inquiry(subject="Kernel dies on big CSV")
+def test_known_issue_links_an_inquiry_of_the_same_team_or_a_url(inquiry, primary, open_team, other_team):
+    older = inquiry_through_intake(open_team, subject="Kernel dies on big CSV")
     done = services.inquiry_resolve(
         inquiry=inquiry, actor=primary.user, kind="known_issue", known_issue="ads-2"
     )
     assert done.known_issue == older
-    third = make_inquiry()
+    third = inquiry_through_intake(open_team)
     linked = services.inquiry_resolve(
         inquiry=third, actor=primary.user, kind="known_issue", known_issue="https://status.example.org/42"
     )
     assert linked.known_issue_url == "https://status.example.org/42"
 
 
-def test_known_issue_of_another_team_or_missing_is_refused(inquiry, primary, make_inquiry, other_team):
-    foreign = make_inquiry(team=other_team)
+def test_known_issue_of_another_team_or_missing_is_refused(inquiry, primary, open_team, other_team):
+    foreign = inquiry_through_intake(other_team)
     for target in (foreign.reference, str(foreign.pk), inquiry.reference, None):
         with pytest.raises(InvalidInput):
             services.inquiry_resolve(

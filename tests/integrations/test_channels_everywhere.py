@@ -11,7 +11,7 @@ from inquiries.models import Inquiry, Message
 from inquiries.services import inquiry_create
 from inquiries.sla import sla_sweep
 from notices.models import Notification, OutboundMessage
-from tests.workers.conftest import T0, make_shift
+from tests.factories import T0, make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from inquiries.models import Handoff, SlaNotice
 from inquiries.tasks import handoff_sweep, sla_sweep
-from notices.models import OutboundMessage
 from observability.models import SweepRun
-from tests.workers.conftest import make_inquiry
+from tests.factories import OutboundMessageFactory, make_inquiry
 
 TOKEN = "metrics-token-0123456789"
 pytestmark = pytest.mark.django_db
@@ -77,10 +76,10 @@ def test_queue_gauges_are_the_database_per_team(client, team, other_team, primar
 @override_settings(METRICS_TOKEN=TOKEN)
 def test_outbox_handoff_and_notice_figures(client, team, primary):
     inquiry = make_inquiry(team, primary)
-    OutboundMessage.objects.create(channel="email", to="a@example.org", subject="x")
-    OutboundMessage.objects.create(channel="webhook", to="https://example.org/h", attempts=2)
-    OutboundMessage.objects.create(channel="email", to="b@example.org", status="failed", attempts=8)
-    OutboundMessage.objects.create(channel="email", to="c@example.org", status="sent")
+    OutboundMessageFactory(channel="email", to="a@example.org", subject="x")
+    OutboundMessageFactory(channel="webhook", to="https://example.org/h", attempts=2)
+    OutboundMessageFactory(channel="email", to="b@example.org", status="failed", attempts=8)
+    OutboundMessageFactory(channel="email", to="c@example.org", status="sent")
     Handoff.objects.create(team=team, boundary=timezone.now())
     SlaNotice.objects.create(inquiry=inquiry, kind="response_overdue", deadline=timezone.now())
 

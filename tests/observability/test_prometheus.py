@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from inquiries.models import Inquiry
-from tests.workers.conftest import make_inquiry
+from tests.factories import make_inquiry
 from tests.workers.test_integration import BIN, ROOT, free_port, wait_for
 
 pytestmark = pytest.mark.prometheus

@@ -1,1 +1,1 @@
-from tests.inquiries.conftest import inquiry, make_inquiry, on_shift, open_team, topic  # noqa: F401
+from tests.inquiries.conftest import inquiry, on_shift, open_team, topic  # noqa: F401

@@ -4,16 +4,17 @@ import pytest
 
 from inquiries.models import Inquiry, SavedView
 from inquiries.services import inquiry_resolve
+from tests.factories import inquiry_through_intake
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(client, primary, on_shift, make_inquiry, topic):
+def desk(client, primary, on_shift, open_team, topic):
     client.force_login(primary.user)
-    first = make_inquiry(subject="First question")
-    second = make_inquiry(subject="Second question", topic=topic)
-    done = make_inquiry(subject="Settled question")
+    first = inquiry_through_intake(open_team, subject="First question")
+    second = inquiry_through_intake(open_team, subject="Second question", topic=topic)
+    done = inquiry_through_intake(open_team, subject="Settled question")
     inquiry_resolve(inquiry=done, actor=primary.user, kind="answered", note="ok")
     return {"first": first, "second": second, "done": done}
 
@@ -39,9 +40,9 @@ def test_topic_filter_and_oldest_first(client, desk, topic):
     ]
 
 
-def test_oldest_first_pages_walk_forward_without_gaps(client, desk, make_inquiry, monkeypatch):
+def test_oldest_first_pages_walk_forward_without_gaps(client, desk, open_team, monkeypatch):
     for n in range(5):
-        make_inquiry(subject=f"More {n}")
+        inquiry_through_intake(open_team, subject=f"More {n}")
     monkeypatch.setattr("inquiries.views.inquiries.PAGE_SIZE", 3)
     seen, params = [], {"sort": "oldest", "status": "all"}
     for _ in range(5):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from postmortems.models import Postmortem
-from shifts.models import Rotation, Shift
+from tests.factories import RotationFactory, ShiftFactory, inquiry_through_intake
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,22 +20,23 @@ SCREENS = Path("test-results/screens")
 
 
 @pytest.fixture
-def world(on_shift, make_inquiry, manager, teammate, open_team):
+def world(on_shift, manager, teammate, open_team):
     now = timezone.now()
-    Shift.objects.create(
+    ShiftFactory(
         team=open_team,
         role="secondary",
         member=teammate,
         starts_at=now - dt.timedelta(hours=2),
         ends_at=now + dt.timedelta(days=6),
     )
-    inquiry = make_inquiry(
-        subject="A rather long subject line about a notebook kernel that dies when loading the dataset"
+    inquiry = inquiry_through_intake(
+        open_team,
+        subject="A rather long subject line about a notebook kernel that dies when loading the dataset",
     )
     postmortem = Postmortem.objects.create(team=open_team, title="Grading outage", summary="**Bold** summary")
     # The manager reads in New York, the team works in Zurich: the pages show both clocks where it matters.
     Profile.objects.create(user=manager.user, timezone="America/New_York")
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=open_team, shift_length_minutes=30, handoff_time=dt.time(9), starts_on=timezone.localdate()
     )
     rotation.members.set([on_shift.member, teammate])

@@ -8,8 +8,7 @@ import pytest
 import time_machine
 
 from inquiries.models import Inquiry
-from shifts.models import Shift
-from tests.factories import WEEKDAYS_9_TO_5
+from tests.factories import WEEKDAYS_9_TO_5, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def test_asking_on_a_saturday_says_the_team_is_closed_until_monday_and_when_to_e
     team.response_target_minutes = 120
     team.save()
     saturday = dt.datetime(2026, 11, 28, 15, 0, tzinfo=ZURICH)
-    Shift.objects.create(
+    ShiftFactory(
         team=team,
         role="primary",
         member=primary,

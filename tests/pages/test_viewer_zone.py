@@ -15,12 +15,18 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from audit.services import audit_record
-from bookings.models import Booking
 from inquiries.services import effort_log, inquiry_resolve, inquiry_respond
 from integrations.models import Integration
 from postmortems.models import Milestone, Postmortem
-from shifts.models import Absence, Rotation, Shift, Swap
+from shifts.models import Swap
 from supportops.notifications import notify
+from tests.factories import (
+    AbsenceFactory,
+    BookingFactory,
+    RotationFactory,
+    ShiftFactory,
+    inquiry_through_intake,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,13 +107,13 @@ def test_the_checker_finds_what_it_is_for():
 
 
 @pytest.fixture
-def world(team, manager, primary, teammate, make_inquiry, topic):
+def world(team, manager, primary, teammate, open_team, topic):
     """A week of the team's life: rotations and shifts, an absence and a swap, inquiries, a postmortem,
     an integration, sessions, notices and audit rows."""
     now = timezone.now()
     for member in (manager, primary):
         Profile.objects.update_or_create(user=member.user, defaults={"timezone": VIEWER_ZONE})
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team, shift_length_minutes=240, handoff_time=dt.time(9), starts_on=timezone.localdate()
     )
     rotation.members.set([primary, teammate])
@@ -116,7 +122,7 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
     for n in range(6):
         member = primary if n % 2 == 0 else teammate
         shifts.append(
-            Shift.objects.create(
+            ShiftFactory(
                 team=team,
                 rotation=rotation,
                 role="primary",
@@ -126,19 +132,17 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
                 ends_at=start + dt.timedelta(hours=4 * n + 4),
             )
         )
-    Shift.objects.create(
+    ShiftFactory(
         team=team, role="secondary", member=teammate, starts_at=start, ends_at=start + dt.timedelta(days=1)
     )
-    Absence.objects.create(
-        member=teammate, starts_at=now + dt.timedelta(days=3), ends_at=now + dt.timedelta(days=4)
-    )
+    AbsenceFactory(member=teammate, starts_at=now + dt.timedelta(days=3), ends_at=now + dt.timedelta(days=4))
     Swap.objects.create(team=team, shift=shifts[2], requester=primary, counterpart=teammate)
-    inquiry = make_inquiry(subject="Kernel dies when loading the dataset")
-    make_inquiry(subject="Grading is stuck", topic=topic)
-    answered = make_inquiry(subject="Where is the exercise sheet")
+    inquiry = inquiry_through_intake(open_team, subject="Kernel dies when loading the dataset")
+    inquiry_through_intake(open_team, subject="Grading is stuck", topic=topic)
+    answered = inquiry_through_intake(open_team, subject="Where is the exercise sheet")
     inquiry_respond(inquiry=answered, actor=primary.user, body="Here it is.")
     effort_log(inquiry=answered, actor=primary.user, minutes=20, note="Looked it up")
-    done = make_inquiry(subject="Login fails")
+    done = inquiry_through_intake(open_team, subject="Login fails")
     inquiry_resolve(inquiry=done, actor=primary.user, kind="answered", note="Fixed")
     postmortem = Postmortem.objects.create(
         team=team, title="Grading outage", summary="What happened", status="in_review", submitted_at=now
@@ -152,7 +156,7 @@ def world(team, manager, primary, teammate, make_inquiry, topic):
         last_error="boom",
         last_error_at=now,
     )
-    Booking.objects.create(
+    BookingFactory(
         team=team,
         host=primary,
         shift=shifts[1],
@@ -244,7 +248,7 @@ def test_the_calendar_puts_a_shift_on_the_viewers_day_and_shows_the_teams_clock_
     import zoneinfo
 
     zurich = zoneinfo.ZoneInfo("Europe/Zurich")
-    late = Shift.objects.create(
+    late = ShiftFactory(
         team=team,
         role="secondary",
         member=primary,

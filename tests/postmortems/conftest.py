@@ -25,16 +25,8 @@ def on_shift(team, primary):
 
 
 @pytest.fixture
-def make_inquiry(on_shift, team):
-    def make(team_=None, **fields):
-        return inquiry_through_intake(team_ or team, **fields)
-
-    return make
-
-
-@pytest.fixture
-def inquiry(make_inquiry):
-    return make_inquiry()
+def inquiry(on_shift, team):
+    return inquiry_through_intake(team)
 
 
 @pytest.fixture

@@ -3,15 +3,15 @@ import pytest
 from inquiries import services as inquiry_services
 from postmortems import services
 from postmortems.models import Postmortem, Recommendation
-from tests.factories import make_member
+from tests.factories import inquiry_through_intake, make_member
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert('x')</script>"
 
 
-def test_member_creates_reads_and_patches_a_postmortem(as_member, primary, make_inquiry):
-    first, second = make_inquiry(), make_inquiry(subject="Again")
+def test_member_creates_reads_and_patches_a_postmortem(as_member, primary, on_shift, team):
+    first, second = inquiry_through_intake(team), inquiry_through_intake(team, subject="Again")
     inquiry_services.effort_log(inquiry=first, actor=primary.user, minutes=90)
     api = as_member(primary)
     created = api.post(
@@ -73,9 +73,9 @@ def test_bad_patch_is_400_and_changes_nothing(as_member, draft, primary, payload
     assert list(after.inquiries.all()) == list(before.inquiries.all())
 
 
-def test_linking_another_teams_inquiry_is_400(as_member, draft, primary, other_team, make_inquiry):
+def test_linking_another_teams_inquiry_is_400(as_member, draft, primary, other_team, on_shift, team):
     make_member(other_team, user=primary.user)
-    theirs = make_inquiry(team_=other_team)
+    theirs = inquiry_through_intake(other_team)
     response = as_member(primary).patch(
         f"/api/v1/postmortems/{draft.pk}/", {"inquiries": [theirs.reference]}, format="json"
     )
@@ -179,8 +179,10 @@ def test_agenda_is_markdown_or_json(as_member, draft, primary, manager, teammate
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_list_query_count_is_constant(as_member, primary, make_inquiry, rows, django_assert_max_num_queries):
-    inquiry = make_inquiry()
+def test_list_query_count_is_constant(
+    as_member, primary, on_shift, team, rows, django_assert_max_num_queries
+):
+    inquiry = inquiry_through_intake(team)
     inquiry_services.effort_log(inquiry=inquiry, actor=primary.user, minutes=5)
     for n in range(rows):
         postmortem = services.postmortem_create(team=inquiry.team, actor=primary.user, inquiries=[inquiry])

@@ -3,6 +3,7 @@ import pytest
 from inquiries import services as inquiry_services
 from postmortems import services
 from postmortems.models import Postmortem, Recommendation
+from tests.factories import inquiry_through_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,11 @@ def test_outsider_gets_404_on_pages(client, draft, outsider):
     assert Postmortem.objects.get(pk=draft.pk).status == "draft"
 
 
-def test_new_postmortem_from_selected_inquiries(signed_in, make_inquiry):
-    first, second = make_inquiry(subject="Kernel dies"), make_inquiry(subject="Kernel dies again")
+def test_new_postmortem_from_selected_inquiries(signed_in, on_shift, team):
+    first, second = (
+        inquiry_through_intake(team, subject="Kernel dies"),
+        inquiry_through_intake(team, subject="Kernel dies again"),
+    )
     form = signed_in.get("/postmortems/new/?team=ads").content.decode()
     assert first.reference in form and "Kernel dies again" in form
     response = signed_in.post(
@@ -50,13 +54,13 @@ def test_new_postmortem_without_inquiries_says_why(signed_in, inquiry):
     assert not Postmortem.objects.exists()
 
 
-def test_every_form_on_the_detail_page_works(signed_in, draft, primary, manager, teammate, make_inquiry):
+def test_every_form_on_the_detail_page_works(signed_in, draft, primary, manager, teammate, on_shift, team):
     url = f"/postmortems/{draft.pk}/"
     page = signed_in.get(url).content.decode()
     for action in ("edit", "link", "milestone-add", "milestone-edit", "recommendation-add", "submit"):
         assert f"{url}{action}/" in page
     signed_in.post(url + "edit/", {"title": "Kernel crash", "summary": "OOM", "impact": "2 courses"})
-    other = make_inquiry(subject="Related")
+    other = inquiry_through_intake(team, subject="Related")
     signed_in.post(url + "link/", {"reference": other.reference})
     signed_in.post(url + "unlink/", {"reference": other.reference})
     signed_in.post(url + "milestone-add/", {"at": "2026-03-02T14:05", "description": "Hub restarted"})
@@ -164,9 +168,14 @@ def test_script_in_title_and_summary_stays_inert_on_the_agenda(signed_in, draft,
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_list_page_query_count_is_constant(
-    signed_in, primary, make_inquiry, rows, django_assert_max_num_queries
+    signed_in,
+    primary,
+    on_shift,
+    team,
+    rows,
+    django_assert_max_num_queries,
 ):
-    inquiry = make_inquiry()
+    inquiry = inquiry_through_intake(team)
     for _ in range(rows):
         services.postmortem_create(team=inquiry.team, actor=primary.user, inquiries=[inquiry])
     # session, user, teams, count, page, inquiries, unread notifications.

@@ -12,14 +12,14 @@ from postmortems import services
 from postmortems.models import Change, Milestone, Postmortem, Recommendation
 from postmortems.selectors import postmortem_resources, postmortems_for_user
 from supportops.errors import ConflictError, InvalidInput, NotFoundError
-from tests.factories import make_member
+from tests.factories import inquiry_through_intake, make_member
 
 pytestmark = pytest.mark.django_db
 
 
-def test_manual_postmortem_from_two_inquiries_prefills_a_timeline_of_both(make_inquiry, primary):
-    first = make_inquiry(subject="Kernel dies")
-    second = make_inquiry(subject="Kernel dies again")
+def test_manual_postmortem_from_two_inquiries_prefills_a_timeline_of_both(on_shift, team, primary):
+    first = inquiry_through_intake(team, subject="Kernel dies")
+    second = inquiry_through_intake(team, subject="Kernel dies again")
     inquiry_services.inquiry_respond(inquiry=second, actor=primary.user, body="On it")
     postmortem = services.postmortem_create(team=first.team, actor=primary.user, inquiries=[second, first])
     assert postmortem.title == f"{first.reference}: Kernel dies"
@@ -35,10 +35,10 @@ def test_manual_postmortem_from_two_inquiries_prefills_a_timeline_of_both(make_i
     assert postmortem.status == Postmortem.Status.DRAFT and postmortem.created_by == primary.user
 
 
-def test_postmortem_cannot_cover_another_teams_inquiry(make_inquiry, team, other_team, primary, outsider):
-    ours = make_inquiry()
+def test_postmortem_cannot_cover_another_teams_inquiry(on_shift, team, other_team, primary, outsider):
+    ours = inquiry_through_intake(team)
     make_member(other_team, user=primary.user)
-    theirs = make_inquiry(team_=other_team)
+    theirs = inquiry_through_intake(other_team)
     with pytest.raises(InvalidInput, match="another team"):
         services.postmortem_create(team=team, actor=primary.user, inquiries=[ours, theirs])
     assert not Postmortem.objects.exists()
@@ -53,8 +53,8 @@ def test_outsider_cannot_write_a_postmortem(inquiry, team, outsider):
         services.postmortem_create(team=team, actor=outsider.user, inquiries=[inquiry])
 
 
-def test_linking_adds_milestones_and_unlinking_keeps_at_least_one(draft, make_inquiry, primary):
-    other = make_inquiry(subject="Second")
+def test_linking_adds_milestones_and_unlinking_keeps_at_least_one(draft, on_shift, team, primary):
+    other = inquiry_through_intake(team, subject="Second")
     services.postmortem_link_inquiry(postmortem=draft, actor=primary.user, inquiry=other)
     assert draft.milestones.filter(description__startswith=f"{other.reference}:").exists()
     with pytest.raises(ConflictError, match="already linked"):
@@ -159,8 +159,12 @@ def test_update_checks_every_field_before_writing(draft, primary):
     assert Postmortem.objects.get(pk=draft.pk).impact == "Two courses lost a day"
 
 
-def test_effort_and_people_come_from_the_linked_inquiries_logs(make_inquiry, primary, teammate):
-    first, second, unrelated = make_inquiry(), make_inquiry(), make_inquiry()
+def test_effort_and_people_come_from_the_linked_inquiries_logs(on_shift, team, primary, teammate):
+    first, second, unrelated = (
+        inquiry_through_intake(team),
+        inquiry_through_intake(team),
+        inquiry_through_intake(team),
+    )
     inquiry_services.effort_log(inquiry=first, actor=primary.user, minutes=30)
     inquiry_services.effort_log(inquiry=first, actor=teammate.user, minutes=45)
     inquiry_services.effort_log(inquiry=second, actor=primary.user, minutes=15)

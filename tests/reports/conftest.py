@@ -9,10 +9,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from inquiries.models import EffortLog, Event, Message
-from shifts.business_time import BusinessCalendar
-from shifts.models import Absence, Rotation, Shift, Topic
-from tests.factories import InquiryFactory
+from inquiries.models import EffortLog, Event
+from tests.factories import AbsenceFactory, RotationFactory, ShiftFactory, TopicFactory, replied_inquiry
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 NOW = dt.datetime(2026, 3, 16, 9, 30, tzinfo=ZURICH)
@@ -21,31 +19,6 @@ PERIOD = {"start": "2026-03-02", "end": "2026-03-15"}
 
 def at(day: int, hour: int, minute: int = 0, month: int = 3) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, tzinfo=ZURICH)
-
-
-def make_inquiry(team, received_at, *, responded_at=None, by=None, topic=None, status=None):
-    calendar = BusinessCalendar.for_team(team)
-    inquiry = InquiryFactory(
-        team=team,
-        body="body",
-        requester_name="Lea",
-        requester_email="lea@example.org",
-        topic=topic,
-        status=status or ("responded" if responded_at else "new"),
-        received_at=received_at,
-        responded_at=responded_at,
-        resolved_at=None,
-        resolution_kind="",
-        response_due_at=calendar.add_minutes(received_at, team.response_target_minutes),
-        response_guarantee_at=received_at + dt.timedelta(minutes=team.response_guarantee_minutes),
-    )
-    if responded_at:
-        reply = Message.objects.create(inquiry=inquiry, kind="reply", author=by.user, body="On it")
-        Message.objects.filter(pk=reply.pk).update(created_at=responded_at)
-        # A later reply by someone else does not make them the responder.
-        later = Message.objects.create(inquiry=inquiry, kind="reply", author=None, body="more")
-        Message.objects.filter(pk=later.pk).update(created_at=responded_at + dt.timedelta(hours=1))
-    return inquiry
 
 
 def resolve(inquiry, member, when):
@@ -59,7 +32,7 @@ def effort(inquiry, member, minutes, when):
 
 
 def shift(team, rotation, member, day):
-    return Shift.objects.create(
+    return ShiftFactory(
         team=team, rotation=rotation, role="primary", member=member, starts_at=at(day, 9), ends_at=at(day, 17)
     )
 
@@ -73,7 +46,7 @@ def frozen_now():
 @pytest.fixture
 def dataset(team, manager, primary, teammate, frozen_now):
     """pat 100% serves 7 shifts, tom 50% serves 3 and is absent Thu-Fri of week two; maria 80% manages."""
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team,
         role="primary",
         shift_length_minutes=480,
@@ -86,18 +59,18 @@ def dataset(team, manager, primary, teammate, frozen_now):
         shift(team, rotation, teammate, day)
     for day in (3, 5, 6, 10, 11, 12, 13, 16):  # the 16th is after the period
         shift(team, rotation, primary, day)
-    Absence.objects.create(member=teammate, starts_at=at(12, 0), ends_at=at(14, 0))
+    AbsenceFactory(member=teammate, starts_at=at(12, 0), ends_at=at(14, 0))
 
-    install = Topic.objects.create(team=team, name="Install")
-    grading = Topic.objects.create(team=team, name="Grading")
-    a = make_inquiry(team, at(2, 10), responded_at=at(2, 10, 30), by=primary, topic=install)
-    b = make_inquiry(team, at(2, 16), responded_at=at(3, 10), by=teammate, topic=install)
-    c = make_inquiry(team, at(6, 16), responded_at=at(9, 11), by=primary, topic=install)
-    d = make_inquiry(team, at(7, 12), responded_at=at(9, 14), by=primary, topic=install)
-    e = make_inquiry(team, at(10, 9), responded_at=at(10, 9, 10), by=teammate, topic=install)
-    f = make_inquiry(team, at(11, 10), topic=grading)
-    g = make_inquiry(team, at(13, 16, 30), topic=grading)
-    make_inquiry(team, at(27, 10, month=2), responded_at=at(27, 11, month=2), by=primary, topic=grading)
+    install = TopicFactory(team=team, name="Install")
+    grading = TopicFactory(team=team, name="Grading")
+    a = replied_inquiry(team, at(2, 10), responded_at=at(2, 10, 30), by=primary, topic=install)
+    b = replied_inquiry(team, at(2, 16), responded_at=at(3, 10), by=teammate, topic=install)
+    c = replied_inquiry(team, at(6, 16), responded_at=at(9, 11), by=primary, topic=install)
+    d = replied_inquiry(team, at(7, 12), responded_at=at(9, 14), by=primary, topic=install)
+    e = replied_inquiry(team, at(10, 9), responded_at=at(10, 9, 10), by=teammate, topic=install)
+    f = replied_inquiry(team, at(11, 10), topic=grading)
+    g = replied_inquiry(team, at(13, 16, 30), topic=grading)
+    replied_inquiry(team, at(27, 10, month=2), responded_at=at(27, 11, month=2), by=primary, topic=grading)
 
     resolve(a, primary, at(2, 11))
     resolve(a, primary, at(2, 15))  # reopened and resolved again: still one inquiry

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inquiries.models import EffortLog
-from tests.reports.conftest import PERIOD, at, make_inquiry
+from tests.factories import replied_inquiry
+from tests.reports.conftest import PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def _grow(team, primary, topics, total: int) -> None:
     have = team.inquiries.count()
     for n in range(have, total):
         day = 2 + n % 12
-        inquiry = make_inquiry(
+        inquiry = replied_inquiry(
             team, at(day, 10), responded_at=at(day, 11) if n % 2 else None, by=primary, topic=topics[n % 2]
         )
         EffortLog.objects.create(inquiry=inquiry, member=primary, minutes=5)

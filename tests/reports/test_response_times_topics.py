@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.factories import TopicFactory
 from tests.reports.conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -62,13 +63,13 @@ def test_recurring_topics_by_count_and_effort_with_candidates(dataset, as_member
 
 
 def test_frequent_cheap_topic_suggests_a_faq_entry(team, manager, as_member, frozen_now):
-    from shifts.models import Topic
-    from tests.reports.conftest import at, make_inquiry
+    from tests.factories import replied_inquiry
+    from tests.reports.conftest import at
 
-    login = Topic.objects.create(team=team, name="Login")
+    login = TopicFactory(team=team, name="Login")
     for day in (2, 3, 4, 5):
-        make_inquiry(team, at(day, 10), topic=login)
-    make_inquiry(team, at(6, 10))
+        replied_inquiry(team, at(day, 10), topic=login)
+    replied_inquiry(team, at(6, 10))
     rows = _get(as_member, manager, "topics")["rows"]
     assert [(r["topic"], r["count"], r["suggestion"]) for r in rows] == [
         ("Login", 4, "FAQ entry"),

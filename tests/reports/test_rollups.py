@@ -16,8 +16,8 @@ from reports import selectors
 from reports.period import period_parse
 from rollups.models import DayTopicFigures, DirtyDay, RolledDay
 from rollups.services import gaps_fill, rollups_refresh
-from shifts.models import Shift, Team, Topic
-from tests.factories import make_inquiry
+from shifts.models import Shift, Team
+from tests.factories import ShiftFactory, TopicFactory, make_inquiry
 
 # Rollups exist on PostgreSQL (triggers); SQLite reports are the raw ones.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -113,7 +113,7 @@ def _random_shifts(team, members, rng, now):
     start = now - dt.timedelta(days=DAYS + 2)
     while start < now + dt.timedelta(days=2):
         length = dt.timedelta(hours=rng.choice([4, 8, 30]))
-        Shift.objects.create(
+        ShiftFactory(
             team=team, role="primary", member=rng.choice(members), starts_at=start, ends_at=start + length
         )
         start += length + dt.timedelta(hours=rng.choice([0, 6, 20]))
@@ -146,7 +146,7 @@ def test_reports_from_rollups_equal_reports_from_raw_rows(
 ):
     rng = random.Random(seed)
     now = timezone.now()
-    topics = [Topic.objects.create(team=team, name=f"Topic {n}") for n in range(3)]
+    topics = [TopicFactory(team=team, name=f"Topic {n}") for n in range(3)]
     _random_shifts(team, [primary, teammate], rng, now)
     made = _random_inquiries(team, [primary, teammate], topics, rng, now, 120)
     _random_inquiries(other_team, [outsider], [], rng, now, 20)
@@ -209,7 +209,7 @@ def test_reports_from_rollups_equal_reports_from_raw_rows(
     _random_inquiries(team, [primary], topics, rng, now, 3, first_number=1000)
     _assert_reports_equal(team, now, spans)
     # Shift changes move effort in or out of shifts (they mark every day they cover).
-    Shift.objects.create(
+    ShiftFactory(
         team=team,
         role="primary",
         member=primary,

@@ -2,9 +2,8 @@
 
 import pytest
 
-from shifts.models import Absence
-from tests.factories import make_member, make_team
-from tests.reports.conftest import PERIOD, at, make_inquiry
+from tests.factories import AbsenceFactory, make_member, make_team, replied_inquiry
+from tests.reports.conftest import PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,11 @@ def three_teams(dataset, team, manager):
     lena, luis = make_member(lse, "lena"), make_member(lse, "luis")
     ivan = make_member(lse, "ivan", percent_time=100)
     make_member(team, user=ivan.user, percent_time=10)  # already in ads: no booster for it
-    Absence.objects.create(member=luis, starts_at=at(17, 0), ends_at=at(20, 0))  # away next week
-    make_inquiry(pyfit, at(3, 10))
-    make_inquiry(pyfit, at(4, 10), responded_at=at(4, 11), by=make_member(pyfit, "pia", percent_time=60))
+    AbsenceFactory(member=luis, starts_at=at(17, 0), ends_at=at(20, 0))  # away next week
+    replied_inquiry(pyfit, at(3, 10))
+    replied_inquiry(pyfit, at(4, 10), responded_at=at(4, 11), by=make_member(pyfit, "pia", percent_time=60))
     for day in (2, 3, 4, 5):
-        inquiry = make_inquiry(lse, at(day, 10))
+        inquiry = replied_inquiry(lse, at(day, 10))
         inquiry.assignee = lena  # lena handled all of them: the last booster of lse
         inquiry.save()
     return pyfit, lse

@@ -1,3 +1,3 @@
 """The inquiry fixtures (a Primary on shift, an inquiry factory) for the security tests too."""
 
-from tests.inquiries.conftest import inquiry, make_inquiry, on_shift, open_team, topic  # noqa: F401
+from tests.inquiries.conftest import inquiry, on_shift, open_team, topic  # noqa: F401

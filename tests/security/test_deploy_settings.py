@@ -29,7 +29,7 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
 
 def _settings(*names: str, **env: str) -> dict:
     code = (
-        "import json, django; django.setup(); from django.conf import settings; "
+        "import json; from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))"
     )
     result = _run(["-c", code], **env)

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from security.tokens import token_issue
+from tests.factories import inquiry_through_intake
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-def test_schemathesis_finds_no_server_error(live_server, manager, primary, on_shift, make_inquiry, tmp_path):
-    make_inquiry(subject="Kernel dies")
+def test_schemathesis_finds_no_server_error(live_server, manager, primary, on_shift, open_team, tmp_path):
+    inquiry_through_intake(open_team, subject="Kernel dies")
     token = token_issue(user=manager.user).key
     cli = Path(sys.executable).with_name("schemathesis")
     result = subprocess.run(

@@ -24,7 +24,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from bookings.models import Booking
 from inquiries import services as inquiry_services
 from inquiries.models import CannedReply, Escalation, Improvement, Inquiry, SavedView
 from integrations import services as integration_services
@@ -33,7 +32,7 @@ from postmortems import services as postmortem_services
 from postmortems.models import Postmortem
 from shifts import services as shift_services
 from shifts.models import Absence, CalendarFeed, Member, Rotation, Shift, Swap
-from tests.factories import MemberFactory, make_member, make_team
+from tests.factories import BookingFactory, MemberFactory, make_member, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +138,7 @@ def _populate(team, manager, dev, dev2, tag: str) -> dict:
     assert notification is not None, "the flows above notify someone"
     open_inquiry.refresh_from_db()
     resolved.refresh_from_db()
-    booking = Booking.objects.create(
+    booking = BookingFactory(
         team=team,
         host=dev,
         shift=dev_shift,

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 
 from notices.models import Notification
-from shifts.models import Absence, Rotation, Shift, ShiftEvent, Swap
+from shifts.models import Absence, Shift, ShiftEvent, Swap
 from shifts.services import absence_create, rotation_schedule
-from tests.factories import make_member
+from tests.factories import RotationFactory, make_member
 from tests.shifts.fairness import assert_within_bound, deviations_after_every_shift
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)  # Monday 08:00 in Zurich; shifts 09-13 and 13-17
@@ -19,7 +19,7 @@ DURING_FIRST = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # 10:30 in Zurich
 def trio(team, manager):
     with time_machine.travel(NOW, tick=False):
         members = [make_member(team, name) for name in ("ann", "ben", "cid")]
-        rotation = Rotation.objects.create(
+        rotation = RotationFactory(
             team=team, shift_length_minutes=240, handoff_time=dt.time(9), starts_on=NOW.date()
         )
         rotation.members.set(members)

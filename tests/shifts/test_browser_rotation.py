@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from shifts.models import Rotation, Shift
+from shifts.models import Shift
+from tests.factories import RotationFactory
 
 
 @pytest.mark.browser
@@ -13,7 +14,7 @@ from shifts.models import Rotation, Shift
 def test_manager_schedules_a_rotation_and_sees_it_on_the_calendar(
     page, browser_login, team, manager, primary
 ):
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team, shift_length_minutes=240, handoff_time=dt.time(9), starts_on=timezone.localdate()
     )
     rotation.members.set([manager, primary])

@@ -16,7 +16,7 @@ from shifts.services import (
     rotation_update,
     rotations_extend,
 )
-from tests.factories import make_member
+from tests.factories import AbsenceFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_beat_extends_every_rotation_to_the_horizon_idempotently_and_tells_manag
             members=[primary.pk],
         )
         # The only member is away on Wednesday 11 March: nobody can take that day.
-        Absence.objects.create(
+        AbsenceFactory(
             member=primary,
             starts_at=dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC),
             ends_at=dt.datetime(2026, 3, 12, 7, 0, tzinfo=dt.UTC),

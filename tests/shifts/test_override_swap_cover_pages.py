@@ -8,9 +8,9 @@ import pytest
 import time_machine
 
 from notices.models import Notification
-from shifts.models import Absence, Rotation, Shift, Swap
+from shifts.models import Shift, Swap
 from shifts.services import rotation_schedule, swap_accept
-from tests.factories import make_member
+from tests.factories import AbsenceFactory, RotationFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def frozen():
 @pytest.fixture
 def trio(team, manager):
     members = [make_member(team, name) for name in ("ann", "ben", "cid")]
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team, shift_length_minutes=24 * 60, handoff_time=dt.time(9), starts_on=NOW.date()
     )
     rotation.members.set(members)
@@ -103,7 +103,7 @@ def test_a_swap_trades_two_shifts_when_the_colleague_accepts(client, trio):
 def test_colleague_lists_leave_out_people_absent_at_that_time(client, manager, trio):
     rotation, members = trio
     shift = rotation.shifts.filter(member=members[0]).order_by("starts_at").last()
-    Absence.objects.create(member=members[2], starts_at=shift.starts_at, ends_at=shift.ends_at)
+    AbsenceFactory(member=members[2], starts_at=shift.starts_at, ends_at=shift.ends_at)
     client.force_login(members[0].user)
     page = client.get("/rotations/", {"team": "ads"}).content.decode()
     row = page[

@@ -7,8 +7,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shifts.models import Absence, Shift
+from shifts.models import Shift
 from shifts.services import feed_create
+from tests.factories import AbsenceFactory
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
@@ -26,7 +27,7 @@ def _shifts(team, members, count):
         for i in range(count)
     )
     for member in members:
-        Absence.objects.create(
+        AbsenceFactory(
             member=member, starts_at=MONDAY + dt.timedelta(days=20), ends_at=MONDAY + dt.timedelta(days=21)
         )
 

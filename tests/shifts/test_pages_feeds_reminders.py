@@ -8,9 +8,10 @@ from django.test import override_settings
 from icalendar import Calendar
 
 from notices.models import Notification
-from shifts.models import CalendarFeed, Rotation, Shift, ShiftReminder
+from shifts.models import CalendarFeed, Shift, ShiftReminder
 from shifts.services import feed_create, feed_revoke, rotation_schedule, shift_reminders_send
 from shifts.tasks import send_shift_reminders
+from tests.factories import RotationFactory
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 
@@ -23,7 +24,7 @@ def frozen():
 
 @pytest.fixture
 def scheduled(team, manager, primary, teammate):
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team, shift_length_minutes=240, handoff_time=dt.time(9), starts_on=dt.date(2026, 3, 2)
     )
     rotation.members.set([primary, teammate])

@@ -10,6 +10,7 @@ from django.test import override_settings
 from notices.models import Notification
 from shifts.models import Rotation, Shift, ShiftReminder
 from shifts.services import rotation_schedule, shift_reminders_send
+from tests.factories import RotationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def frozen():
 
 
 def _rotation(team, members, *, minutes: int, role: str = "primary") -> Rotation:
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team,
         role=role,
         shift_length_minutes=minutes,

@@ -7,7 +7,7 @@ import time_machine
 
 from notices.models import Notification
 from shifts.models import Absence, Rotation, Shift, ShiftEvent, Swap
-from tests.factories import make_member
+from tests.factories import AbsenceFactory, RotationFactory, make_member
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)  # Monday 08:00 in Zurich
 
@@ -20,7 +20,7 @@ def frozen():
 
 @pytest.fixture
 def rotation(team, manager, primary, teammate):
-    return Rotation.objects.create(
+    return RotationFactory(
         team=team,
         role="primary",
         shift_length_minutes=240,
@@ -181,7 +181,7 @@ def test_override_to_an_absent_member_is_409_and_to_a_foreign_one_400_without_na
 ):
     schedule(as_member(manager), staffed)
     shift = Shift.objects.filter(member=primary).first()
-    Absence.objects.create(member=teammate, starts_at=shift.starts_at, ends_at=shift.ends_at)
+    AbsenceFactory(member=teammate, starts_at=shift.starts_at, ends_at=shift.ends_at)
     api = as_member(manager)
     assert api.post(f"/api/v1/shifts/{shift.pk}/override/", {"member": teammate.pk}).status_code == 409
     foreign = api.post(f"/api/v1/shifts/{shift.pk}/override/", {"member": outsider.pk})

@@ -1,12 +1,9 @@
-"""Rows for the worker tests, made directly (not through the intake service): an inquiry is a row
-with deadlines, a shift is a row with an interval."""
+"""Fixtures for the worker tests; their rows (inquiries with deadlines, shifts with an interval) come from
+tests/factories.py, made directly, not through the intake service."""
 
 import pytest
 
-# The row factories live in tests/factories.py; imported here too, where the worker tests find them.
-from tests.factories import T0, make_inquiry, make_member, make_shift
-
-__all__ = ["T0", "make_inquiry", "make_shift"]
+from tests.factories import make_member
 
 
 @pytest.fixture

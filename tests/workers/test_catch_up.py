@@ -10,8 +10,7 @@ from django.db import connection
 from inquiries.handoff import handoff_sweep
 from inquiries.models import Event, Handoff, Inquiry, Message
 from notices.models import Notification, OutboundMessage
-from tests.factories import make_member
-from tests.workers.conftest import T0, make_inquiry, make_shift
+from tests.factories import T0, make_inquiry, make_member, make_shift
 
 pytestmark = pytest.mark.django_db
 H = dt.timedelta(hours=1)

@@ -18,7 +18,7 @@ from notices.delivery import CLAIM_SECONDS, MAX_ATTEMPTS, backoff, deliver, deli
 from notices.models import Notification, OutboundMessage
 from notices.services import outbox_webhook
 from supportops.notifications import Notice, notify, notify_many, outbox_email
-from tests.factories import make_member
+from tests.factories import OutboundMessageFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +213,7 @@ def test_concurrent_deliverers_send_a_message_once(hook):
 
     hook.delay = 0.5
     # Written directly: outbox_webhook would already deliver it on commit (eager tasks in unit tests).
-    message = OutboundMessage.objects.create(channel="webhook", to=hook.url, payload={"text": "once"})
+    message = OutboundMessageFactory(channel="webhook", to=hook.url, payload={"text": "once"})
     outcomes = []
 
     def deliverer() -> None:

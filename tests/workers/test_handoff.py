@@ -11,8 +11,7 @@ from inquiries.handoff import handoff_sweep, shifts_hand_off
 from inquiries.models import Event, Handoff, Inquiry, Message
 from notices.models import Notification, OutboundMessage
 from supportops.errors import NotFoundError
-from tests.factories import make_member
-from tests.workers.conftest import T0, make_inquiry, make_shift
+from tests.factories import T0, make_inquiry, make_member, make_shift
 
 pytestmark = pytest.mark.django_db
 BOUNDARY = T0 + dt.timedelta(hours=4)

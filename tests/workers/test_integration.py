@@ -26,7 +26,7 @@ from django.utils import timezone
 from inquiries.models import Event, Handoff, Inquiry, Message, SlaNotice
 from notices.models import Notification, OutboundMessage
 from shifts.models import Shift
-from tests.workers.conftest import make_inquiry, make_shift
+from tests.factories import RotationFactory, make_inquiry, make_shift
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -148,13 +148,15 @@ class Stack:
             process.wait(timeout=5)
 
     def stop_all(self) -> None:
-        for name, process in self.processes.items():
-            if process.poll() is None:
-                self.kill(name, signal.SIGTERM)
-        # Pool children outlive a dead parent for a moment; make sure nothing touches the DB any more.
+        """Teardown: kill every process group at once (a graceful stop, one process after the other, took
+        seconds per test and is no part of what the tests check; the ones that stop a process gracefully
+        do it themselves with `kill(name, SIGTERM)`). Pool children die with their group, so nothing
+        touches the database any more when the test database is flushed."""
         for process in self.processes.values():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
+        for process in self.processes.values():
+            process.wait(timeout=15)
 
     def all_logs(self) -> str:
         return "\n".join(f"===== {name} =====\n{self.log(name)[-6000:]}" for name in self.processes)
@@ -255,10 +257,9 @@ def test_a_starting_worker_plans_rotations_to_the_horizon_without_waiting_for_be
 ):
     """Beat's extension runs every 15 minutes; a worker that starts plans short rotations at once (no
     beat here at all), so a fresh or restarted installation shows no "planned less than the horizon"."""
-    from shifts.models import Rotation
 
     today = timezone.localdate()
-    rotation = Rotation.objects.create(
+    rotation = RotationFactory(
         team=team,
         shift_length_minutes=24 * 60,
         handoff_time=dt.time(9),

@@ -12,7 +12,7 @@ from inquiries.sla import sla_sweep
 from notices.delivery import deliver_pending
 from notices.models import Notification, OutboundMessage
 from shifts.services.reminders import shift_reminders_send
-from tests.workers.conftest import T0, make_inquiry, make_shift
+from tests.factories import T0, make_inquiry, make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from inquiries import sla
 from inquiries.models import Inquiry, SlaNotice
 from inquiries.sla import sla_sweep
 from notices.models import Notification, OutboundMessage
-from tests.workers.conftest import T0, make_inquiry, make_shift
+from tests.factories import T0, make_inquiry, make_shift
 
 DUE = T0 + dt.timedelta(hours=4)
 pytestmark = pytest.mark.django_db

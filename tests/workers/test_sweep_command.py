@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from inquiries.models import Handoff, SlaNotice
-from tests.workers.conftest import T0, make_inquiry, make_shift
+from tests.factories import T0, make_inquiry, make_shift
 
 pytestmark = pytest.mark.django_db
 

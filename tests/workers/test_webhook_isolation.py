@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from notices.models import OutboundMessage
+from tests.factories import OutboundMessageFactory
 from tests.workers import test_integration
 from tests.workers.test_integration import wait_for
 
@@ -62,14 +63,14 @@ def receiver():
 
 def test_a_slow_webhook_never_delays_another_teams_mail(stack, receiver):
     for i in range(4):
-        OutboundMessage.objects.create(channel="webhook", to=receiver.url, payload={"text": f"slow {i}"})
+        OutboundMessageFactory(channel="webhook", to=receiver.url, payload={"text": f"slow {i}"})
     stack.worker("mail", queues="celery,notifications,sweeps")
     # Each post may be held 20 s: far longer than mail ever needs.
     stack.worker("hooks", queues="webhooks", WEBHOOK_TIMEOUT="20")
     stack.beat()
     wait_for(lambda: receiver.held > 0, what="the webhook worker to be stuck on the slow receiver")
 
-    email = OutboundMessage.objects.create(
+    email = OutboundMessageFactory(
         channel="email", to="lea@example.net", subject="[ADS-1] We received your question", body="b"
     )
     wait_for(

@@ -17,8 +17,8 @@ from notices.models import OutboundMessage
 from notices.services import outbox_webhook
 from supportops.celery import app
 from supportops.notifications import Notice, notify, notify_many, outbox_email
+from tests.factories import OutboundMessageFactory, make_shift
 from tests.workers import test_delivery
-from tests.workers.conftest import make_shift
 
 hook = test_delivery.hook  # the Slack-like receiver fixture
 
@@ -96,7 +96,7 @@ def test_a_new_inquiry_is_posted_once_and_its_assignment_is_not(team, primary):
 def test_a_receiver_slower_than_the_timeout_gets_the_post_once(hook, settings):
     settings.WEBHOOK_TIMEOUT = 1
     hook.delay = 2.5
-    message = OutboundMessage.objects.create(channel="webhook", to=hook.url, payload={"text": "once"})
+    message = OutboundMessageFactory(channel="webhook", to=hook.url, payload={"text": "once"})
 
     assert deliver(message_id=message.pk) == "sent"
     assert deliver_pending(channel="webhook")["sent"] == 0
@@ -124,7 +124,7 @@ def test_a_redirect_is_not_followed(hook):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-        message = OutboundMessage.objects.create(channel="webhook", to=url, payload={"text": "x"})
+        message = OutboundMessageFactory(channel="webhook", to=url, payload={"text": "x"})
         assert deliver(message_id=message.pk) == "failed"
     finally:
         server.shutdown()
@@ -135,7 +135,7 @@ def test_a_redirect_is_not_followed(hook):
 
 
 def test_an_internal_target_is_refused_at_connect_time(hook, no_exceptions):
-    message = OutboundMessage.objects.create(channel="webhook", to=hook.url, payload={"text": "x"})
+    message = OutboundMessageFactory(channel="webhook", to=hook.url, payload={"text": "x"})
     assert deliver(message_id=message.pk) == "failed"
     message.refresh_from_db()
     assert "internal address" in message.last_error
@@ -208,8 +208,8 @@ def test_webhooks_have_their_own_queue_and_sweep():
 def test_the_mail_sweep_never_waits_for_a_webhook(hook, settings):
     settings.WEBHOOK_TIMEOUT = 1
     hook.delay = 2.5
-    OutboundMessage.objects.create(channel="webhook", to=hook.url, payload={"text": "slow"})
-    email = OutboundMessage.objects.create(channel="email", to="lea@example.net", subject="s", body="b")
+    OutboundMessageFactory(channel="webhook", to=hook.url, payload={"text": "slow"})
+    email = OutboundMessageFactory(channel="email", to="lea@example.net", subject="s", body="b")
 
     assert deliver_pending(channel="email") == {"sent": 1, "failed": 0, "gave_up": 0, "skipped": 0}
     assert hook.received == []
@@ -220,8 +220,7 @@ def test_the_mail_sweep_never_waits_for_a_webhook(hook, settings):
 def test_a_dead_receiver_costs_one_attempt_per_sweep(hook):
     hook.status = 503
     rows = [
-        OutboundMessage.objects.create(channel="webhook", to=hook.url, payload={"text": str(i)})
-        for i in range(3)
+        OutboundMessageFactory(channel="webhook", to=hook.url, payload={"text": str(i)}) for i in range(3)
     ]
     counts = deliver_pending(channel="webhook")
     assert counts["failed"] == 1 and counts["skipped"] == 2
