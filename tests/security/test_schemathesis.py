@@ -35,7 +35,7 @@ def test_schemathesis_finds_no_server_error(live_server, manager, primary, on_sh
             "--request-timeout",
             "20",
             "--workers",
-            "1",
+            "2",
             "--no-color",
         ],
         capture_output=True,
