@@ -12,6 +12,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -154,6 +155,27 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
     return min(n, cap), n > cap
 
 
+def _window(
+    queryset: QuerySet,
+    beyond: Callable[[bool], QuerySet],
+    direction: str | None,
+    forward: Sequence,
+    backward: Sequence,
+    size: int,
+) -> tuple[list[Inquiry], bool, bool]:
+    """One keyset page: the first page (`direction` None), the page after the cursor ("a") or before
+    it ("b"), fetched with one row more than `size` to know whether there is more. Returns the rows in
+    list order, whether more follow, and whether more precede."""
+    if direction is None:
+        rows = list(queryset.order_by(*forward)[: size + 1])
+        return rows[:size], len(rows) > size, False
+    if direction == "a":
+        rows = list(beyond(True).order_by(*forward)[: size + 1])
+        return rows[:size], len(rows) > size, True
+    rows = list(beyond(False).order_by(*backward)[: size + 1])
+    return rows[:size][::-1], True, len(rows) > size
+
+
 def keyset_page(
     queryset: QuerySet, *, cursor: str | None, size: int, count: bool = True, ascending: bool = False
 ) -> Page:
@@ -171,18 +193,9 @@ def keyset_page(
             return queryset.filter(received_at__gte=at).filter(Q(received_at__gt=at) | Q(pk__gt=pk))
         return queryset.filter(received_at__lte=at).filter(Q(received_at__lt=at) | Q(pk__lt=pk))
 
-    if at is None:
-        rows = list(queryset.order_by(*forward)[: size + 1])
-        more_after, more_before = len(rows) > size, False
-        rows = rows[:size]
-    elif direction == "a":
-        rows = list(beyond(True).order_by(*forward)[: size + 1])
-        more_after, more_before = len(rows) > size, True
-        rows = rows[:size]
-    else:
-        rows = list(beyond(False).order_by(*backward)[: size + 1])
-        more_before, more_after = len(rows) > size, True
-        rows = rows[:size][::-1]
+    rows, more_after, more_before = _window(
+        queryset, beyond, None if at is None else direction, forward, backward, size
+    )
     page = Page(rows=with_effort(rows))
     if rows and more_after:
         page.next_cursor = cursor_encode("a", rows[-1])
@@ -282,18 +295,9 @@ def keyset_page_sorted(
         lookup = TupleGreaterThan if forwards != descending else TupleLessThan
         return rows_qs.filter(lookup(Tuple(*(F(c) for c in columns)), tuple(values)))
 
-    if values is None:
-        rows = list(rows_qs.order_by(*forward)[: size + 1])
-        more_after, more_before = len(rows) > size, False
-        rows = rows[:size]
-    elif direction == "a":
-        rows = list(beyond(True).order_by(*forward)[: size + 1])
-        more_after, more_before = len(rows) > size, True
-        rows = rows[:size]
-    else:
-        rows = list(beyond(False).order_by(*backward)[: size + 1])
-        more_before, more_after = len(rows) > size, True
-        rows = rows[:size][::-1]
+    rows, more_after, more_before = _window(
+        rows_qs, beyond, None if values is None else direction, forward, backward, size
+    )
     page = Page(rows=with_effort(rows))
 
     def key_of(row) -> list:
