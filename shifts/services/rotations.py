@@ -466,7 +466,7 @@ def _write(
             _write_remainder(p, a, actor=actor, lost=lost, gained=gained)
         elif a.slot is p.opening or (a.slot.start > now and a.slot.start not in p.future):
             if a.member is not None:
-                changes.to_create.append(_new_shift(p.rotation, a))
+                changes.to_create.append(planned_shift(p.rotation, a))
         elif a.slot.start > now and a.member is not None:
             _reassign(p.future[a.slot.start], a, changes, now=now, actor=actor, lost=lost, gained=gained)
     _remove_stale(p, assignments, changes.result, lost=lost)
@@ -474,7 +474,8 @@ def _write(
     return changes.result
 
 
-def _new_shift(rotation: Rotation, a: Assignment) -> Shift:
+def planned_shift(rotation: Rotation, a: Assignment) -> Shift:
+    """The unsaved shift the scheduler planned for `a`, as a member of the rotation holds it."""
     return Shift(
         team=rotation.team,
         rotation=rotation,

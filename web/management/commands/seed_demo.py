@@ -17,6 +17,7 @@ from shifts import services as shifts
 from shifts.business_time import BusinessCalendar
 from shifts.models import Member, Rotation, Shift, Team, Topic
 from shifts.scheduler import Candidate, Slot, assign, slots_for_rotation
+from shifts.services.rotations import planned_shift
 
 from ._demo_history import seed_history
 
@@ -238,19 +239,7 @@ class Command(BaseCommand):
             busy.setdefault(member_id, []).append((start, end))
         candidates = [Candidate(m.pk, m.percent_time) for m in rotation.members.all()]
         assignments, _ = assign(slots=slots, candidates=candidates, busy=busy)
-        Shift.objects.bulk_create(
-            Shift(
-                team=team,
-                rotation=rotation,
-                role=rotation.role,
-                member_id=a.member,
-                scheduled_member_id=a.member,
-                starts_at=a.slot.start,
-                ends_at=a.slot.end,
-            )
-            for a in assignments
-            if a.member is not None
-        )
+        Shift.objects.bulk_create(planned_shift(rotation, a) for a in assignments if a.member is not None)
 
     def _absences(self, team: Team) -> None:
         member = team.members.filter(role=Member.Role.DEVELOPER).select_related("user").order_by("pk")[1]
