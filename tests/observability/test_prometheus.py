@@ -133,9 +133,12 @@ scrape_configs:
     wait_for(lambda: prometheus.value('up{job="supportops"}') == 1, what="the target up", timeout=60)
     # Every /healthz request, whichever worker answered it, in one counter.
     healthz = 'sum(supportops_http_requests_total{route="/healthz",method="GET",status="200"})'
-    wait_for(lambda: prometheus.value(healthz) == REQUESTS, what=f"{REQUESTS} /healthz requests", timeout=30)
+    # On a loaded machine a request can outlive the client's 5 s timeout and be sent again: gunicorn's
+    # access log says how many were served with 200, and Prometheus must count exactly those.
     access = [json.loads(line) for line in stack.log("gunicorn").splitlines() if '"gunicorn.access"' in line]
-    assert len([line for line in access if line["path"] == "/healthz"]) == REQUESTS
+    served = len([line for line in access if line["path"] == "/healthz" and line["status"] == 200])
+    assert served >= REQUESTS
+    wait_for(lambda: prometheus.value(healthz) == served, what=f"{served} /healthz requests", timeout=30)
 
     def database(team_slug: str, status: str) -> int:
         return Inquiry.objects.filter(team__slug=team_slug, status=status).count()
