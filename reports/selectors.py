@@ -560,18 +560,19 @@ def response_times(*, team: Team, period: Period, now: dt.datetime | None = None
 def _response_times_report(team: Team, period: Period, days: PeriodDays) -> dict:
     overall = Figures()
     weekly: dict[dt.date, Figures] = defaultdict(Figures)
+    week = {day: week_of(day) for day in days.counts}
     for day, f in days.counts.items():
         overall.add(f)
-        weekly[week_of(day)].add(f)
+        weekly[week[day]].add(f)
     groups: dict[tuple[str, dt.date | None], list] = defaultdict(list)
     for kind, runs in (("calendar", days.calendar), ("business", days.business)):
         for day, day_runs in runs.items():
-            groups[(kind, week_of(day))].extend(day_runs)
-            groups[(kind, None)].extend(day_runs)
+            groups[(kind, week[day])].extend(day_runs)
     figures = bucket_percentiles(
         groups,
         (0.5, 0.9),
         fetch=lambda requests: minute_slices(team=team, requests=requests),
+        unions={(kind, None): [key for key in groups if key[0] == kind] for kind in ("calendar", "business")},
         single_valued=SINGLE_VALUED,
     )
     none = [None, None]

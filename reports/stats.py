@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from itertools import accumulate, chain
+from operator import add
 from typing import Protocol, TypeVar
 
 from django.db import connection
@@ -74,14 +75,14 @@ def rounded(value: float | None, digits: int = 1) -> float | None:
 class BucketRun(Protocol):
     """A sorted run of values known by how many fall in each bucket (rollups.minutes.MinuteRun)."""
 
-    buckets: Sequence[int]  # ascending; a bucket's values are all below the next bucket's
+    first: int  # counts[i]: how many values lie in bucket first + i; a bucket's are below the next's
     counts: Sequence[int]
     values: Sequence[float] | None  # None: read through `fetch`
 
     def span(self, bucket: int) -> tuple[int, int]: ...
 
 
-# (run, index of the first value wanted, how many) -> those values of the run, in order
+# [(run, index of the first value wanted, how many)] -> those values of each run, in order
 Fetch = Callable[[list[tuple[BucketRun, int, int]]], list[Sequence[float]]]
 FULL, FIRST, LAST = "full", "first", "last"
 
@@ -91,91 +92,130 @@ def bucket_percentiles(
     fractions: Sequence[float],
     *,
     fetch: Fetch,
+    unions: Mapping[K, Sequence[K]] | None = None,
     single_valued: Mapping[int, float] | None = None,
 ) -> dict[K, list[float | None]]:
-    """`percentile(sorted(every value of the group's runs), f)` for each group and fraction, reading only
-    the values of the bucket that holds each rank: the runs' counts, added up, tell which bucket that is
-    and the rank within it; each run's values in that bucket are one slice of it. A rank that is the first
-    (last) of its bucket needs only each run's first (last) value there, a bucket of `single_valued` none.
-    Every slice of the runs without values in memory is read in one `fetch`."""
+    """`percentile(sorted(every value of the group's runs), f)` for each group (and each union of
+    groups) and fraction, reading only the values of the bucket that holds each rank: the runs' counts,
+    added up, tell which bucket that is and the rank within it; each run's values in that bucket are one
+    slice of it. A rank that is the first (last) of its bucket needs only each run's first (last) value
+    there, a bucket of `single_valued` none. The slices of the runs without values in memory are read in
+    one `fetch`."""
     single_valued = single_valued or {}
-    located: dict[K, list[tuple[float, tuple, tuple] | None]] = {}
-    wanted: dict[tuple[int, int], tuple[BucketRun, set[str]]] = {}
-    for key, runs in groups.items():
-        totals: dict[int, int] = defaultdict(int)
-        for run in runs:
-            for bucket, count in zip(run.buckets, run.counts, strict=True):
-                totals[bucket] += count
-        located[key] = [_locate(totals, fraction) for fraction in fractions]
-        for found in located[key]:
-            for bucket, rank, size in found[1:] if found else ():
-                if bucket not in single_valued:
-                    mode = FIRST if rank == 0 else LAST if rank == size - 1 else FULL
-                    for run in runs:
-                        if run.span(bucket)[1]:
-                            wanted.setdefault((id(run), bucket), (run, set()))[1].add(mode)
-    slices = _read(wanted, fetch)
+    runs_of = dict(groups)
+    size = max((run.first + len(run.counts) for runs in groups.values() for run in runs), default=0)
+    totals = {key: _totals(runs, size) for key, runs in groups.items()}
+    for key, parts in (unions or {}).items():
+        runs_of[key] = [run for part in parts for run in groups.get(part, ())]
+        totals[key] = _totals((), size)
+        for part in parts:
+            if part in totals:
+                totals[key] = list(map(add, totals[key], totals[part]))
+    located = {key: [_locate(totals[key], fraction) for fraction in fractions] for key in runs_of}
+    reader = _SliceReader()
+    for key, found in located.items():
+        for bucket, rank, count in {where for ranks in found if ranks for where in ranks[1:]}:
+            if bucket not in single_valued:
+                reader.want(key, runs_of[key], bucket, _mode(rank, count))
+    reader.read(fetch)
     results: dict[K, list[float | None]] = {}
-    for key, runs in groups.items():
+    for key, found in located.items():
         results[key], merged = [], {}
-        for found in located[key]:
-            if found is None:
+        for ranks in found:
+            if ranks is None:
                 results[key].append(None)
                 continue
-            weight, low, high = found
-            low_value = _value(runs, *low, slices, single_valued, merged)
-            high_value = low_value if high == low else _value(runs, *high, slices, single_valued, merged)
-            results[key].append(interpolate(low_value, high_value, weight))
+            weight, low, high = ranks
+            value = partial(_value, key, reader=reader, single_valued=single_valued, merged=merged)
+            low_value = value(*low)
+            results[key].append(interpolate(low_value, low_value if high == low else value(*high), weight))
     return results
 
 
-def _locate(totals: Mapping[int, int], fraction: float) -> tuple[float, tuple, tuple] | None:
-    """(weight, (bucket, rank in it, its size) of the low rank, the same of the high rank)."""
-    buckets = sorted(totals)
-    ends = list(accumulate(totals[bucket] for bucket in buckets))
+def _totals(runs: Iterable[BucketRun], size: int) -> list[int]:
+    totals = [0] * size
+    for run in runs:
+        end = run.first + len(run.counts)
+        totals[run.first : end] = map(add, totals[run.first : end], run.counts)
+    return totals
+
+
+def _locate(totals: list[int], fraction: float) -> tuple[float, tuple, tuple] | None:
+    """(weight, (bucket, rank in it, its count) of the low rank, the same of the high rank)."""
+    ends = list(accumulate(totals))
     if not ends or not ends[-1]:
         return None
     position, low, high = ranks(ends[-1], fraction)
 
     def where(rank: int) -> tuple[int, int, int]:
-        index = bisect_right(ends, rank)
-        size = totals[buckets[index]]
-        return buckets[index], rank - (ends[index] - size), size
+        bucket = bisect_right(ends, rank)
+        return bucket, rank - (ends[bucket] - totals[bucket]), totals[bucket]
 
     return position - low, where(low), where(high)
 
 
-def _read(wanted, fetch: Fetch) -> dict[tuple[int, int, str], list[float]]:
-    """(run id, bucket, mode) -> the run's values of the bucket (all, or its first or last)."""
-    requests, keys = [], []
-    for (run_id, bucket), (run, modes) in wanted.items():
-        start, count = run.span(bucket)
-        for mode in (FULL,) if FULL in modes else sorted(modes):
-            first, length = {FULL: (start, count), FIRST: (start, 1), LAST: (start + count - 1, 1)}[mode]
-            requests.append((run, first, length))
-            keys.append((run_id, bucket, mode))
-    stored = iter(fetch([request for request in requests if request[0].values is None]))
-    slices = {}
-    for key, (run, first, length) in zip(keys, requests, strict=True):
-        values = next(stored) if run.values is None else run.values[first : first + length]
-        slices[key] = values
-        if key[2] == FULL:  # a full slice serves the first and last values too
-            slices[(key[0], key[1], FIRST)], slices[(key[0], key[1], LAST)] = values[:1], values[-1:]
-    return slices
+def _mode(rank: int, count: int) -> str:
+    return FIRST if rank == 0 else LAST if rank == count - 1 else FULL
 
 
-def _value(runs, bucket: int, rank: int, size: int, slices, single_valued, merged: dict) -> float:
-    """The value of the given rank within the bucket, over the runs (`merged`: the group's buckets already
-    sorted)."""
+class _SliceReader:
+    """The slices of runs wanted, merged per run where they touch, read at once."""
+
+    def __init__(self) -> None:
+        # (group, bucket) -> [(run, index of the bucket's first value in it, how many)] of runs holding any
+        self.spans: dict[tuple, list[tuple[BucketRun, int, int]]] = {}
+        self.wanted: dict[int, tuple[BucketRun, set[tuple[int, int]]]] = {}
+        self.slices: dict[int, list[tuple[int, Sequence[float]]]] = {}
+
+    def want(self, key, runs: Iterable[BucketRun], bucket: int, mode: str) -> None:
+        spans = self.spans.get((key, bucket))
+        if spans is None:
+            spans = self.spans[(key, bucket)] = [
+                (run, start, count) for run in runs for start, count in (run.span(bucket),) if count
+            ]
+        for run, start, count in spans:
+            if mode == FIRST:
+                interval = (start, start + 1)
+            elif mode == LAST:
+                interval = (start + count - 1, start + count)
+            else:
+                interval = (start, start + count)
+            self.wanted.setdefault(id(run), (run, set()))[1].add(interval)
+
+    def read(self, fetch: Fetch) -> None:
+        requests = []
+        for run, intervals in self.wanted.values():
+            merged: list[list[int]] = []
+            for start, end in sorted(intervals):
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            requests.extend((run, start, end - start) for start, end in merged)
+        stored = iter(fetch([request for request in requests if request[0].values is None]))
+        for run, start, count in requests:
+            values = next(stored) if run.values is None else run.values[start : start + count]
+            self.slices.setdefault(id(run), []).append((start, values))
+
+    def values(self, run: BucketRun, start: int, count: int) -> Sequence[float]:
+        for first, values in self.slices[id(run)]:
+            if first <= start and start + count <= first + len(values):
+                return values[start - first : start - first + count]
+        raise KeyError((run, start, count))
+
+
+def _value(key, bucket: int, rank: int, count: int, *, reader, single_valued, merged: dict) -> float:
+    """The value of the given rank within the bucket, over the group's runs (`merged`: the group's
+    buckets already sorted)."""
     if bucket in single_valued:
         return single_valued[bucket]
-    mode = FIRST if rank == 0 else LAST if rank == size - 1 else FULL
+    mode = _mode(rank, count)
     if mode == FULL and bucket in merged:
         return merged[bucket][rank]
-    parts = [slices[(id(run), bucket, mode)] for run in runs if run.span(bucket)[1]]
+    spans = reader.spans[(key, bucket)]
     if mode == FIRST:
-        return min(part[0] for part in parts)
+        return min(reader.values(run, start, 1)[0] for run, start, _ in spans)
     if mode == LAST:
-        return max(part[0] for part in parts)
-    merged[bucket] = sorted(chain.from_iterable(parts))
+        return max(reader.values(run, start + n - 1, 1)[0] for run, start, n in spans)
+    merged[bucket] = sorted(chain.from_iterable(reader.values(run, start, n) for run, start, n in spans))
     return merged[bucket][rank]

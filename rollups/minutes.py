@@ -4,10 +4,11 @@ and their `*_buckets`), so a report selects exact medians and p90 without readin
 The values are exact (microseconds apart: arrival and response are timestamps, so nearly every inquiry has
 its own value; a histogram of distinct values would be as long as the values). A day stores them sorted,
 packed as little-endian float64, uncompressed — PostgreSQL keeps the columns EXTERNAL, so a `substring`
-reads only the TOAST chunks it covers — and how many fall in each of the fixed buckets below (sparse:
-the day's non-empty buckets and their counts). A report adds up the counts of a span of days, finds the
-bucket holding each rank it needs and reads only that bucket's values of each day, by offset
-(`reports.stats.bucket_percentiles`): O(days × buckets) counts and one bucket's values per rank.
+reads only the TOAST chunks it covers — and how many fall in each of the fixed buckets below, from the
+day's first non-empty bucket to its last (a few hundred numbers at most, whatever the day's volume). A
+report adds up the counts of a span of days, finds the bucket holding each rank it needs and reads only
+that bucket's values of each day, by offset (`reports.stats.bucket_percentiles`): O(days × buckets)
+counts and one bucket's values per rank.
 
 Changing BOUNDS changes the stored format: it needs a migration that recomputes the buckets (as 0005).
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import math
 import sys
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -47,66 +49,75 @@ def _little_endian(values: array) -> array:
 
 
 def pack(values: Iterable[float]) -> tuple[bytes, bytes]:
-    """(the values sorted as little-endian float64, their bucket counts as little-endian uint32 pairs
-    (bucket, count) of the non-empty buckets in order)."""
+    """(the values sorted, as little-endian float64; their counts per bucket from the first bucket
+    holding any to the last: little-endian uint32, the first bucket's number first, deflated)."""
     ordered = array("d", sorted(values))
-    histogram = array("I")
-    for bucket, count in _counts(ordered):
-        histogram.extend((bucket, count))
-    return _little_endian(ordered).tobytes(), _little_endian(histogram).tobytes()
+    if not ordered:
+        return b"", b""
+    first, counts = _counts(ordered)
+    histogram = _little_endian(array("I", [first, *counts])).tobytes()
+    return _little_endian(ordered).tobytes(), zlib.compress(histogram, 1)
 
 
-def _counts(ordered: Sequence[float]) -> list[tuple[int, int]]:
-    """(bucket, count) of the non-empty buckets of sorted values: one bisection per bucket, not per value."""
-    counts, start = [], 0
+def _counts(ordered: Sequence[float]) -> tuple[int, list[int]]:
+    """(first bucket, counts of the buckets from it to the last holding any) of sorted values: one
+    bisection per non-empty bucket, not per value."""
+    found, start = [], 0
     while start < len(ordered):
         bucket = bucket_of(ordered[start])
         end = bisect_right(ordered, BOUNDS[bucket], start) if bucket < len(BOUNDS) else len(ordered)
-        counts.append((bucket, end - start))
+        found.append((bucket, end - start))
         start = end
-    return counts
+    if not found:
+        return 0, []
+    first = found[0][0]
+    counts = [0] * (found[-1][0] - first + 1)
+    for bucket, count in found:
+        counts[bucket - first] = count
+    return first, counts
 
 
 def unpack_values(data: bytes | memoryview | None) -> array:
     return _little_endian(array("d", bytes(data) if data else b""))
 
 
-def unpack_buckets(data: bytes | memoryview | None) -> tuple[array, array]:
-    """(buckets, counts) of a stored day's packed bucket counts."""
-    pairs = _little_endian(array("I", bytes(data) if data else b""))
-    return pairs[0::2], pairs[1::2]
+def unpack_buckets(data: bytes | memoryview | None) -> tuple[int, array]:
+    """(first bucket, counts from it on) of a stored day's packed bucket counts."""
+    histogram = _little_endian(array("I", zlib.decompress(data) if data else b""))
+    return (histogram[0], histogram[1:]) if histogram else (0, histogram)
 
 
 @dataclass(eq=False)
 class MinuteRun:
-    """A sorted run of minutes known by its bucket counts: in memory (`values`, from raw rows) or a stored
-    day's (`values` None; `source` says where a slice of it is read: day, column, computed_at)."""
+    """A sorted run of minutes known by its counts per bucket (`counts[i]`: bucket `first + i`): in
+    memory (`values`, from raw rows) or a stored day's (`values` None; `source` says where slices of it
+    are read: day, column, computed_at)."""
 
-    buckets: Sequence[int]
+    first: int
     counts: Sequence[int]
     values: Sequence[float] | None = None
     source: Any = None
-    _starts: list[int] = field(default_factory=list, repr=False)
+    _ends: list[int] = field(default_factory=list, repr=False)
 
     @classmethod
     def of(cls, values: Iterable[float]) -> MinuteRun:
         ordered = sorted(values)
-        counts = _counts(ordered)
-        return cls(buckets=[b for b, _ in counts], counts=[n for _, n in counts], values=ordered)
+        first, counts = _counts(ordered)
+        return cls(first=first, counts=counts, values=ordered)
 
     @classmethod
     def stored(cls, packed_buckets: bytes | memoryview | None, source: Any) -> MinuteRun:
-        buckets, counts = unpack_buckets(packed_buckets)
-        return cls(buckets=buckets, counts=counts, source=source)
+        first, counts = unpack_buckets(packed_buckets)
+        return cls(first=first, counts=counts, source=source)
 
     def __len__(self) -> int:
         return sum(self.counts)
 
     def span(self, bucket: int) -> tuple[int, int]:
         """(index of the bucket's first value in the run, how many values it holds)."""
-        index = bisect_left(self.buckets, bucket)
-        if index == len(self.buckets) or self.buckets[index] != bucket:
+        index = bucket - self.first
+        if index < 0 or index >= len(self.counts) or not self.counts[index]:
             return 0, 0
-        if not self._starts:
-            self._starts = [0, *accumulate(self.counts)]
-        return self._starts[index], self.counts[index]
+        if not self._ends:
+            self._ends = list(accumulate(self.counts))
+        return self._ends[index] - self.counts[index], self.counts[index]

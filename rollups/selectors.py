@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -135,32 +136,40 @@ class StaleDays(Exception):
     """A stored day was recomputed between reading its bucket counts and its minutes."""
 
 
-def minute_slices(*, team: Team, requests: list[tuple[MinuteRun, int, int]]) -> list:
+def minute_slices(*, team: Team, requests: list[tuple[MinuteRun, int, int]]) -> list[array]:
     """The values `first`..`first + count - 1` of each stored run (of `team`'s days), in one statement:
-    `substring` of the packed column reads only the TOAST chunks holding them. Each row must still be the
-    one whose counts were read (same `computed_at`), else StaleDays (the caller reads again)."""
+    the period's rows joined with the slices wanted, a `substring` of the packed column each (reading
+    only the TOAST chunks holding it). Each row must still be the one whose counts were read (same
+    `computed_at`), else StaleDays (the caller reads again)."""
     sql = f"""
-        SELECT s.n, substring(CASE WHEN s.col = 0 THEN r.calendar_minutes ELSE r.business_minutes END
-                              FROM s.first * 8 + 1 FOR s.count * 8)
-        FROM unnest(%s::int[], %s::date[], %s::int[], %s::int[], %s::int[], %s::timestamptz[])
-             AS s(n, day, col, first, count, computed_at)
-        JOIN {RolledDay._meta.db_table} r
-          ON r.team_id = %s AND r.day = s.day AND r.computed_at = s.computed_at
+        SELECT s.n, r.computed_at,
+               substring(CASE WHEN s.col = 0 THEN r.calendar_minutes ELSE r.business_minutes END
+                         FROM s.first * 8 + 1 FOR s.count * 8)
+        FROM {RolledDay._meta.db_table} r
+        JOIN unnest(%s::int[], %s::date[], %s::int[], %s::int[], %s::int[]) AS s(n, day, col, first, count)
+          ON s.day = r.day
+        WHERE r.team_id = %s AND r.day BETWEEN %s AND %s
     """
-    columns: list[list] = [[], [], [], [], [], []]
-    for n, (run, first, count) in enumerate(requests):
-        day, column, computed_at = run.source
-        row = (n, day, 0 if column == "calendar_minutes" else 1, first, count, computed_at)
-        for values, value in zip(columns, row, strict=True):
-            values.append(value)
+    days = [run.source[0] for run, _, _ in requests]
+    columns = (
+        range(len(requests)),
+        days,
+        [0 if run.source[1] == "calendar_minutes" else 1 for run, _, _ in requests],
+        [first for _, first, _ in requests],
+        [count for _, _, count in requests],
+    )
+    # As array literals: one parameter each, however many slices (not an ARRAY[...] of as many).
+    arrays = ["{" + ",".join(map(str, values)) + "}" for values in columns]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*columns, team.pk])
-        found = dict(cursor.fetchall())
-    if len(found) != len(requests) or any(
-        len(found[n]) != count * 8 for n, (_, _, count) in enumerate(requests)
-    ):
-        raise StaleDays
-    return [unpack_values(found[n]) for n in range(len(requests))]
+        cursor.execute(sql, [*arrays, team.pk, min(days, default=None), max(days, default=None)])
+        found = {n: (computed_at, data) for n, computed_at, data in cursor.fetchall()}
+    slices = []
+    for n, (run, _, count) in enumerate(requests):
+        computed_at, data = found.get(n, (None, b""))
+        if computed_at != run.source[2] or len(data) != count * 8:
+            raise StaleDays
+        slices.append(unpack_values(data))
+    return slices
 
 
 def _merged_channels(figures) -> dict[str, list[int]]:

@@ -26,13 +26,20 @@ def _little_endian(values: array) -> array:
 
 
 def _buckets(values: array) -> bytes:
-    pairs, start = array("I"), 0
+    """Counts per bucket from the first non-empty one to the last, that first bucket's number first
+    (uint32, little-endian), deflated."""
+    found, start = [], 0
     while start < len(values):
         bucket = bisect_left(BOUNDS, values[start])
         end = bisect_right(values, BOUNDS[bucket], start) if bucket < len(BOUNDS) else len(values)
-        pairs.extend((bucket, end - start))
+        found.append((bucket, end - start))
         start = end
-    return _little_endian(pairs).tobytes()
+    if not found:
+        return b""
+    counts = array("I", [found[0][0]] + [0] * (found[-1][0] - found[0][0] + 1))
+    for bucket, count in found:
+        counts[1 + bucket - found[0][0]] = count
+    return zlib.compress(_little_endian(counts).tobytes(), 1)
 
 
 def _convert(apps, compress: bool) -> None:
