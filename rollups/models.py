@@ -35,8 +35,9 @@ class RolledDay(models.Model):
     # Minutes to first response of the day's responded inquiries (all topics), exact, sorted, packed as
     # little-endian float64, uncompressed (PostgreSQL stores them EXTERNAL: a substring reads only the
     # TOAST chunks it needs), and how many fall in each bucket of rollups.minutes.BOUNDS (the day's first
-    # non-empty bucket, then the counts from it to its last, uint32, deflated): a report reads the counts of every day and only the values of the buckets holding
-    # the ranks it selects (exact medians and p90 of any span of days; rollups.minutes).
+    # non-empty bucket, then the counts from it to its last, uint32, deflated): a report reads the counts
+    # of every day and only the values of the buckets holding the ranks it selects (exact medians and
+    # p90 of any span of days; rollups.minutes).
     calendar_minutes = models.BinaryField(default=b"")
     business_minutes = models.BinaryField(default=b"")
     calendar_buckets = models.BinaryField(default=b"")
