@@ -20,7 +20,11 @@ from django.utils import timezone
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
 from rollups.figures import Figures
+from rollups.minutes import SINGLE_VALUED
 from rollups.selectors import (
+    PeriodDays,
+    StaleDays,
+    minute_slices,
     period_days,
     period_effort_minutes,
     period_member_figures,
@@ -35,10 +39,10 @@ from .period import Period
 from .shift_figures import role_figures, shift_figures, week_of
 from .stats import (
     PercentileCont,
+    bucket_percentiles,
     percentile,
     response_minutes_expression,
     rounded,
-    run_percentiles,
     sql_percentiles,
 )
 
@@ -46,6 +50,7 @@ HOURS_PER_WEEK = 40
 AUTOMATION_THRESHOLD = 4  # a topic recurring this often in the period is worth a screencast or FAQ
 SCREENCAST_MINUTES = 30  # average effort per inquiry at or above which a screencast pays off
 OVERLOAD_FACTOR = 1.5  # a team's load above 1.5x the median of the others is "well above"
+STALE_RETRIES = 3  # reads of a period whose stored days keep being recomputed, then the raw report
 
 
 def _in_period(field: str, period: Period) -> Q:
@@ -511,9 +516,9 @@ def _topics_report(*, team: Team, period: Period, rows: list[dict]) -> dict:
 
 
 def _figures_row(figures: Figures, calendar: list, business: list) -> dict:
-    """A response-times row from summed counts and the sorted runs of minutes (see `run_percentiles`)."""
-    calendar_median, calendar_p90 = run_percentiles(calendar, (0.5, 0.9))
-    business_median, business_p90 = run_percentiles(business, (0.5, 0.9))
+    """A response-times row from summed counts and the medians and p90 (calendar, then business)."""
+    calendar_median, calendar_p90 = calendar
+    business_median, business_p90 = business
     decided_target = figures.received - figures.pending_target
     decided_guarantee = figures.received - figures.pending_guarantee
     return {
@@ -537,32 +542,49 @@ def _figures_row(figures: Figures, calendar: list, business: list) -> dict:
 
 def response_times(*, team: Team, period: Period, now: dt.datetime | None = None) -> dict:
     """The same report as `response_times_raw`, added up from daily figures (rollups): stored days
-    where current, raw rows for the rest — a year reads ~365 rows per topic and each day's sorted minutes,
-    not every inquiry. Without PostgreSQL (no triggers, so nothing stored) it is `response_times_raw`."""
+    where current, raw rows for the rest — a year reads a row per day and, for each median and p90, the
+    days' minutes in the one bucket holding its rank (`bucket_percentiles`), not every inquiry. Without
+    PostgreSQL (no triggers, so nothing stored) it is `response_times_raw`."""
     now = now or timezone.now()
     if not settings.IS_POSTGRES:
         return response_times_raw(team=team, period=period, now=now)
-    days = period_days(team=team, first=period.start, last=period.end, now=now)
+    for _ in range(STALE_RETRIES):
+        days = period_days(team=team, first=period.start, last=period.end, now=now)
+        try:
+            return _response_times_report(team, period, days)
+        except StaleDays:  # a day was recomputed meanwhile: read again
+            continue
+    return response_times_raw(team=team, period=period, now=now)
+
+
+def _response_times_report(team: Team, period: Period, days: PeriodDays) -> dict:
     overall = Figures()
     weekly: dict[dt.date, Figures] = defaultdict(Figures)
-    runs: dict[dt.date, tuple[list, list]] = defaultdict(lambda: ([], []))
+    week = {day: week_of(day) for day in days.counts}
     for day, f in days.counts.items():
         overall.add(f)
-        weekly[week_of(day)].add(f)
-    for day in days.calendar:
-        runs[week_of(day)][0].extend(days.calendar[day])
-        runs[week_of(day)][1].extend(days.business[day])
+        weekly[week[day]].add(f)
+    groups: dict[tuple[str, dt.date | None], list] = defaultdict(list)
+    for kind, runs in (("calendar", days.calendar), ("business", days.business)):
+        for day, day_runs in runs.items():
+            groups[(kind, week[day])].extend(day_runs)
+    figures = bucket_percentiles(
+        groups,
+        (0.5, 0.9),
+        fetch=lambda requests: minute_slices(team=team, requests=requests),
+        unions={(kind, None): [key for key in groups if key[0] == kind] for kind in ("calendar", "business")},
+        single_valued=SINGLE_VALUED,
+    )
+    none = [None, None]
     rows = [
         {
             "week": week.isoformat(),
             "iso_week": "{}-W{:02d}".format(*week.isocalendar()[:2]),
-            **_figures_row(f, *runs[week]),
+            **_figures_row(f, figures.get(("calendar", week), none), figures.get(("business", week), none)),
         }
         for week, f in sorted(weekly.items())
         if f.received
     ]
-    calendar = [run for calendar, _ in runs.values() for run in calendar]
-    business = [run for _, business in runs.values() for run in business]
     return {
         "report": "response-times",
         "team": team.slug,
@@ -570,7 +592,9 @@ def response_times(*, team: Team, period: Period, now: dt.datetime | None = None
         "response_target_minutes": team.response_target_minutes,
         "response_guarantee_minutes": team.response_guarantee_minutes,
         "resolution_target_minutes": team.resolution_target_minutes,
-        "summary": _figures_row(overall, calendar, business),
+        "summary": _figures_row(
+            overall, figures.get(("calendar", None), none), figures.get(("business", None), none)
+        ),
         "rows": rows,
         "by_channel": _channels_rows(days.channels),
     }

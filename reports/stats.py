@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-from itertools import chain
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
+from itertools import accumulate, chain
+from operator import add
+from typing import Protocol, TypeVar
 
 from django.db import connection
 from django.db.models import Aggregate, ExpressionWrapper, F, FloatField
 from django.db.models.functions import Extract
+
+K = TypeVar("K")
 
 
 class PercentileCont(Aggregate):
@@ -46,68 +51,171 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     """
     if not sorted_values:
         return None
-    position = fraction * (len(sorted_values) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    if low == high:
-        return float(sorted_values[low])
-    weight = position - low
-    return float(sorted_values[low]) * (1 - weight) + float(sorted_values[high]) * weight
+    position, low, high = ranks(len(sorted_values), fraction)
+    return interpolate(sorted_values[low], sorted_values[high], position - low)
+
+
+def ranks(count: int, fraction: float) -> tuple[float, int, int]:
+    """PERCENTILE_CONT's position among `count` sorted values and the two ranks around it."""
+    position = fraction * (count - 1)
+    return position, math.floor(position), math.ceil(position)
+
+
+def interpolate(low: float, high: float, weight: float) -> float:
+    """The value `weight` of the way from the lower rank's value to the higher's (equal ranks: weight 0)."""
+    if not weight:
+        return float(low)
+    return float(low) * (1 - weight) + float(high) * weight
 
 
 def rounded(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
 
-# Up to this many values, runs are simply merged and sorted.
-MERGE_AT_MOST = 512
+class BucketRun(Protocol):
+    """A sorted run of values known by how many fall in each bucket (rollups.minutes.MinuteRun)."""
+
+    first: int  # counts[i]: how many values lie in bucket first + i; a bucket's are below the next's
+    counts: Sequence[int]
+    values: Sequence[float] | None  # None: read through `fetch`
+
+    def span(self, bucket: int) -> tuple[int, int]: ...
 
 
-def run_percentiles(runs: Sequence[Sequence[float]], fractions: Sequence[float]) -> list[float | None]:
-    """`percentile(sorted(all values), f)` for each fraction, where the values come as sorted runs (a
-    stored day's minutes each): the same figures, but only a window of values around each rank is
-    sorted. The window is placed from a sample of every S-th value of each run and then checked with
-    exact counts (bisect in every run); a window that misses the rank is widened, up to all values."""
-    runs = [run for run in runs if len(run)]
-    n = sum(len(run) for run in runs)
-    if not n:
-        return [None for _ in fractions]
-    if len(runs) == 1 or n <= MERGE_AT_MOST:
-        values = runs[0] if len(runs) == 1 else sorted(chain.from_iterable(runs))
-        return [percentile(values, fraction) for fraction in fractions]
-    r = len(runs)
-    spread = math.sqrt(r / 12)  # a sampled count's error, in units of S, is about this
-    step = max(1, round(math.sqrt(n / (4.6 * spread + 2))))
-    sample = sorted(chain.from_iterable(run[::step] for run in runs))
-    margin = int(4 * step * spread) + step + 1
-    results = []
-    for fraction in fractions:
-        position = fraction * (n - 1)
-        low, high = math.floor(position), math.ceil(position)
-        window, below = _window(runs, sample, step, margin, low, high)
-        low_value, high_value = window[low - below], window[high - below]
-        if low == high:
-            results.append(float(low_value))
-        else:
-            weight = position - low
-            results.append(float(low_value) * (1 - weight) + float(high_value) * weight)
+# [(run, index of the first value wanted, how many)] -> those values of each run, in order
+Fetch = Callable[[list[tuple[BucketRun, int, int]]], list[Sequence[float]]]
+FULL, FIRST, LAST = "full", "first", "last"
+
+
+def bucket_percentiles(
+    groups: Mapping[K, Sequence[BucketRun]],
+    fractions: Sequence[float],
+    *,
+    fetch: Fetch,
+    unions: Mapping[K, Sequence[K]] | None = None,
+    single_valued: Mapping[int, float] | None = None,
+) -> dict[K, list[float | None]]:
+    """`percentile(sorted(every value of the group's runs), f)` for each group (and each union of
+    groups) and fraction, reading only the values of the bucket that holds each rank: the runs' counts,
+    added up, tell which bucket that is and the rank within it; each run's values in that bucket are one
+    slice of it. A rank that is the first (last) of its bucket needs only each run's first (last) value
+    there, a bucket of `single_valued` none. The slices of the runs without values in memory are read in
+    one `fetch`."""
+    single_valued = single_valued or {}
+    runs_of = dict(groups)
+    size = max((run.first + len(run.counts) for runs in groups.values() for run in runs), default=0)
+    totals = {key: _totals(runs, size) for key, runs in groups.items()}
+    for key, parts in (unions or {}).items():
+        runs_of[key] = [run for part in parts for run in groups.get(part, ())]
+        totals[key] = _totals((), size)
+        for part in parts:
+            if part in totals:
+                totals[key] = list(map(add, totals[key], totals[part]))
+    located = {key: [_locate(totals[key], fraction) for fraction in fractions] for key in runs_of}
+    reader = _SliceReader()
+    for key, found in located.items():
+        for bucket, rank, count in {where for ranks in found if ranks for where in ranks[1:]}:
+            if bucket not in single_valued:
+                reader.want(key, runs_of[key], bucket, _mode(rank, count))
+    reader.read(fetch)
+    results: dict[K, list[float | None]] = {}
+    for key, found in located.items():
+        results[key], merged = [], {}
+        for ranks in found:
+            if ranks is None:
+                results[key].append(None)
+                continue
+            weight, low, high = ranks
+            value = partial(_value, key, reader=reader, single_valued=single_valued, merged=merged)
+            low_value = value(*low)
+            results[key].append(interpolate(low_value, low_value if high == low else value(*high), weight))
     return results
 
 
-def _window(runs, sample, step: int, margin: int, low: int, high: int) -> tuple[list[float], int]:
-    """The sorted values between two pivots that enclose ranks low..high, and how many values lie below."""
-    bias = len(runs) * step / 2  # a sampled value's rank is about step × (index + 1) − bias
-    widen = 1
-    while True:
-        first = math.floor((low - margin * widen + bias) / step) - 1
-        last = math.ceil((high + margin * widen + bias) / step)
-        lower = sample[first] if first >= 0 else -math.inf
-        upper = sample[last] if last < len(sample) else math.inf
-        starts = [bisect_left(run, lower) for run in runs]
-        ends = [bisect_right(run, upper) for run in runs]
-        below = sum(starts)
-        if below <= low and sum(ends) > high:
-            window = sorted(
-                chain.from_iterable(run[s:e] for run, s, e in zip(runs, starts, ends, strict=True))
-            )
-            return window, below
-        widen *= 4
+def _totals(runs: Iterable[BucketRun], size: int) -> list[int]:
+    totals = [0] * size
+    for run in runs:
+        end = run.first + len(run.counts)
+        totals[run.first : end] = map(add, totals[run.first : end], run.counts)
+    return totals
+
+
+def _locate(totals: list[int], fraction: float) -> tuple[float, tuple, tuple] | None:
+    """(weight, (bucket, rank in it, its count) of the low rank, the same of the high rank)."""
+    ends = list(accumulate(totals))
+    if not ends or not ends[-1]:
+        return None
+    position, low, high = ranks(ends[-1], fraction)
+
+    def where(rank: int) -> tuple[int, int, int]:
+        bucket = bisect_right(ends, rank)
+        return bucket, rank - (ends[bucket] - totals[bucket]), totals[bucket]
+
+    return position - low, where(low), where(high)
+
+
+def _mode(rank: int, count: int) -> str:
+    return FIRST if rank == 0 else LAST if rank == count - 1 else FULL
+
+
+class _SliceReader:
+    """The slices of runs wanted, merged per run where they touch, read at once."""
+
+    def __init__(self) -> None:
+        # (group, bucket) -> [(run, index of the bucket's first value in it, how many)] of runs holding any
+        self.spans: dict[tuple, list[tuple[BucketRun, int, int]]] = {}
+        self.wanted: dict[int, tuple[BucketRun, set[tuple[int, int]]]] = {}
+        self.slices: dict[int, list[tuple[int, Sequence[float]]]] = {}
+
+    def want(self, key, runs: Iterable[BucketRun], bucket: int, mode: str) -> None:
+        spans = self.spans.get((key, bucket))
+        if spans is None:
+            spans = self.spans[(key, bucket)] = [
+                (run, start, count) for run in runs for start, count in (run.span(bucket),) if count
+            ]
+        for run, start, count in spans:
+            if mode == FIRST:
+                interval = (start, start + 1)
+            elif mode == LAST:
+                interval = (start + count - 1, start + count)
+            else:
+                interval = (start, start + count)
+            self.wanted.setdefault(id(run), (run, set()))[1].add(interval)
+
+    def read(self, fetch: Fetch) -> None:
+        requests = []
+        for run, intervals in self.wanted.values():
+            merged: list[list[int]] = []
+            for start, end in sorted(intervals):
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            requests.extend((run, start, end - start) for start, end in merged)
+        stored = iter(fetch([request for request in requests if request[0].values is None]))
+        for run, start, count in requests:
+            values = next(stored) if run.values is None else run.values[start : start + count]
+            self.slices.setdefault(id(run), []).append((start, values))
+
+    def values(self, run: BucketRun, start: int, count: int) -> Sequence[float]:
+        for first, values in self.slices[id(run)]:
+            if first <= start and start + count <= first + len(values):
+                return values[start - first : start - first + count]
+        raise KeyError((run, start, count))
+
+
+def _value(key, bucket: int, rank: int, count: int, *, reader, single_valued, merged: dict) -> float:
+    """The value of the given rank within the bucket, over the group's runs (`merged`: the group's
+    buckets already sorted)."""
+    if bucket in single_valued:
+        return single_valued[bucket]
+    mode = _mode(rank, count)
+    if mode == FULL and bucket in merged:
+        return merged[bucket][rank]
+    spans = reader.spans[(key, bucket)]
+    if mode == FIRST:
+        return min(reader.values(run, start, 1)[0] for run, start, _ in spans)
+    if mode == LAST:
+        return max(reader.values(run, start + n - 1, 1)[0] for run, start, n in spans)
+    merged[bucket] = sorted(chain.from_iterable(reader.values(run, start, n) for run, start, n in spans))
+    return merged[bucket][rank]

@@ -7,10 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sys
-import zlib
 import zoneinfo
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -131,24 +128,6 @@ def _received_in(ranges, prefix: str = "") -> Q:
     for start, end in ranges:
         condition |= Q(**{f"{prefix}received_at__gte": start, f"{prefix}received_at__lt": end})
     return condition
-
-
-def pack(values: Iterable[float]) -> bytes:
-    """Minutes sorted, packed as little-endian float64 and deflated (RolledDay's minute columns: sorted
-    doubles shrink to about a third, which is what a year's report transfers)."""
-    packed = array("d", sorted(values))
-    if not packed:
-        return b""
-    if sys.byteorder != "little":
-        packed.byteswap()
-    return zlib.compress(packed.tobytes(), 1)
-
-
-def unpack(data: bytes | memoryview | None) -> array:
-    values = array("d", zlib.decompress(data) if data else b"")
-    if sys.byteorder != "little":
-        values.byteswap()
-    return values
 
 
 def _pending(responded, due, guarantee, resolved_at, resolution_due, now: dt.datetime) -> bool:

@@ -32,11 +32,18 @@ class RolledDay(models.Model):
     # The day's response figures summed over its topics ({count name: n, "channels": {channel:
     # [received, responded, within target]}}): the response-times report reads one row per day.
     figures = models.JSONField(default=dict)
-    # Minutes to first response of the day's responded inquiries (all topics), sorted, packed as
-    # little-endian float64 and deflated (rollups.figures.pack): exact medians and p90 of any span of
-    # days without decoding a number per inquiry in Python.
+    # Minutes to first response of the day's responded inquiries (all topics), exact, sorted, packed as
+    # little-endian float64, uncompressed (PostgreSQL stores them EXTERNAL: a substring reads only the
+    # TOAST chunks it needs), and how many fall in each bucket of rollups.minutes.BOUNDS (the day's first
+    # non-empty bucket, then the counts from it to its last, uint32, deflated): a report reads the counts
+    # of every day and only the values of the buckets holding the ranks it selects (exact medians and
+    # p90 of any span of days; rollups.minutes).
     calendar_minutes = models.BinaryField(default=b"")
     business_minutes = models.BinaryField(default=b"")
+    calendar_buckets = models.BinaryField(default=b"")
+    business_buckets = models.BinaryField(default=b"")
+    # Changes whenever the day is recomputed: the minutes are read in a second statement, from the row
+    # whose bucket counts were read (rollups.selectors.minute_slices).
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,18 +1,21 @@
 """Figures of a reporting period: stored days where they are current, raw rows for the others.
 
 A year reads O(days × topics) stored rows, summed by the database where it can (counts per day or per
-topic, channels, effort), plus each stored day's packed, sorted minutes to first response (medians and
-p90 are selected from those runs without sorting them again: `reports.stats.run_percentiles`)."""
+topic, channels, effort), plus each stored day's bucket counts of its minutes to first response; medians
+and p90 then read only the slices of the days' sorted minutes in the buckets holding their ranks
+(`minute_slices`, `reports.stats.bucket_percentiles`, `rollups.minutes`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import JSONBAgg
+from django.db import connection
 from django.db.models import Q, Sum
 
 from shifts.models import Team
@@ -27,8 +30,8 @@ from .figures import (
     day_ranges,
     raw_figures,
     raw_member_figures,
-    unpack,
 )
+from .minutes import MinuteRun, unpack_values
 from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
 
 # What raw days add besides: unanswered inquiries still inside a deadline at "now", and the channels.
@@ -45,8 +48,8 @@ class Stored:
 
     usable: set[dt.date] = field(default_factory=set)
     pending_ids: list[int] = field(default_factory=list)
-    # day -> (its figures as stored, packed calendar minutes, packed business minutes)
-    minutes: dict[dt.date, tuple[dict, bytes, bytes]] = field(default_factory=dict)
+    # day -> (its figures as stored, its calendar minutes, its business minutes: runs read by slices)
+    minutes: dict[dt.date, tuple[dict, MinuteRun, MinuteRun]] = field(default_factory=dict)
 
 
 def stored_days(
@@ -60,7 +63,7 @@ def stored_days(
     if not settings.IS_POSTGRES:
         return Stored()
     columns = ["day", "settled_at", "pending_ids"] + (
-        ["figures", "calendar_minutes", "business_minutes"] if minutes else []
+        ["figures", "calendar_buckets", "business_buckets", "computed_at"] if minutes else []
     )
     rows = (
         RolledDay.objects.filter(team=team, day__gte=first, day__lte=last, calendar_key=calendar_key(team))
@@ -71,10 +74,17 @@ def stored_days(
     for day, settled_at, pending_ids, *packed in rows:
         if settled and settled_at is not None and settled_at > now:
             continue
+        if minutes:
+            figures, calendar, business, computed_at = packed
+            runs = (
+                MinuteRun.stored(calendar, (day, "calendar_minutes", computed_at)),
+                MinuteRun.stored(business, (day, "business_minutes", computed_at)),
+            )
+            if not all(len(run) == (figures or {}).get("responded", 0) for run in runs):
+                continue  # not in this format (written by older code): read raw until recomputed
+            stored.minutes[day] = (figures, *runs)
         stored.usable.add(day)
         stored.pending_ids.extend(pending_ids or ())
-        if minutes:
-            stored.minutes[day] = tuple(packed)
     return stored
 
 
@@ -88,34 +98,78 @@ def _raw_rest(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime, st
 
 @dataclass
 class PeriodDays:
-    """Response figures of a period per local day: counts (a Figures without minute lists), the sorted
-    runs of minutes to first response (calendar, business) and the received/responded/within-target
-    counts per channel over the whole period."""
+    """Response figures of a period per local day: counts (a Figures without minute lists), the runs of
+    minutes to first response (calendar, business: a stored day's, read by slices, and one of raw rows)
+    and the received/responded/within-target counts per channel over the whole period."""
 
     counts: dict[dt.date, Figures] = field(default_factory=lambda: defaultdict(Figures))
-    calendar: dict[dt.date, list] = field(default_factory=lambda: defaultdict(list))
-    business: dict[dt.date, list] = field(default_factory=lambda: defaultdict(list))
+    calendar: dict[dt.date, list[MinuteRun]] = field(default_factory=lambda: defaultdict(list))
+    business: dict[dt.date, list[MinuteRun]] = field(default_factory=lambda: defaultdict(list))
     channels: dict[str, list[int]] = field(default_factory=dict)
 
 
 def period_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> PeriodDays:
-    """PeriodDays for the local days first..last: stored days (one row each: counts, channels, packed
-    minute runs) where current and settled, raw rows for the rest and for their pending inquiries."""
+    """PeriodDays for the local days first..last: stored days (one row each: counts, channels, minute
+    bucket counts) where current and settled, raw rows for the rest and for their pending inquiries."""
     stored = stored_days(team=team, first=first, last=last, now=now, settled=True, minutes=True)
     result = PeriodDays()
+    raw_minutes: dict[dt.date, tuple[list, list]] = defaultdict(lambda: ([], []))
     for (day, _topic), f in _raw_rest(team=team, first=first, last=last, now=now, stored=stored).items():
         result.counts[day].add(Figures(**{name: getattr(f, name) for name in RAW_COUNTS}))
-        if f.calendar_minutes:
-            result.calendar[day].append(sorted(f.calendar_minutes))
-            result.business[day].append(sorted(f.business_minutes))
+        raw_minutes[day][0].extend(f.calendar_minutes)
+        raw_minutes[day][1].extend(f.business_minutes)
+    for day, (calendar, business) in raw_minutes.items():
+        if calendar:
+            result.calendar[day].append(MinuteRun.of(calendar))
+            result.business[day].append(MinuteRun.of(business))
     for day, (figures, calendar, business) in stored.minutes.items():
         if figures:
             result.counts[day].add(day_figures_from_json(figures))
-        if calendar:
-            result.calendar[day].append(unpack(calendar))
-            result.business[day].append(unpack(business))
+        if calendar.counts:
+            result.calendar[day].append(calendar)
+            result.business[day].append(business)
     result.channels = _merged_channels(result.counts.values())
     return result
+
+
+class StaleDays(Exception):
+    """A stored day was recomputed between reading its bucket counts and its minutes."""
+
+
+def minute_slices(*, team: Team, requests: list[tuple[MinuteRun, int, int]]) -> list[array]:
+    """The values `first`..`first + count - 1` of each stored run (of `team`'s days), in one statement:
+    the period's rows joined with the slices wanted, a `substring` of the packed column each (reading
+    only the TOAST chunks holding it). Each row must still be the one whose counts were read (same
+    `computed_at`), else StaleDays (the caller reads again)."""
+    sql = f"""
+        SELECT s.n, r.computed_at,
+               substring(CASE WHEN s.col = 0 THEN r.calendar_minutes ELSE r.business_minutes END
+                         FROM s.first * 8 + 1 FOR s.count * 8)
+        FROM {RolledDay._meta.db_table} r
+        JOIN unnest(%s::int[], %s::date[], %s::int[], %s::int[], %s::int[]) AS s(n, day, col, first, count)
+          ON s.day = r.day
+        WHERE r.team_id = %s AND r.day BETWEEN %s AND %s
+    """
+    days = [run.source[0] for run, _, _ in requests]
+    columns = (
+        range(len(requests)),
+        days,
+        [0 if run.source[1] == "calendar_minutes" else 1 for run, _, _ in requests],
+        [first for _, first, _ in requests],
+        [count for _, _, count in requests],
+    )
+    # As array literals: one parameter each, however many slices (not an ARRAY[...] of as many).
+    arrays = ["{" + ",".join(map(str, values)) + "}" for values in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*arrays, team.pk, min(days, default=None), max(days, default=None)])
+        found = {n: (computed_at, data) for n, computed_at, data in cursor.fetchall()}
+    slices = []
+    for n, (run, _, count) in enumerate(requests):
+        computed_at, data = found.get(n, (None, b""))
+        if computed_at != run.source[2] or len(data) != count * 8:
+            raise StaleDays
+        slices.append(unpack_values(data))
+    return slices
 
 
 def _merged_channels(figures) -> dict[str, list[int]]:

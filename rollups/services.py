@@ -14,7 +14,8 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from shifts.models import Team
 
-from .figures import Figures, calendar_key, day_figures_json, pack, raw_figures, raw_member_figures
+from .figures import Figures, calendar_key, day_figures_json, raw_figures, raw_member_figures
+from .minutes import pack
 from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
 
 SWEEP_DAYS = 400  # days recomputed per sweep run (a busy day of one team is a few hundred rows)
@@ -30,6 +31,8 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
     by_day: dict[dt.date, Figures] = defaultdict(Figures)
     for (day, _topic), f in figures.items():
         by_day[day].add(f)
+    calendar = {day: pack(by_day[day].calendar_minutes if day in by_day else ()) for day in days}
+    business = {day: pack(by_day[day].business_minutes if day in by_day else ()) for day in days}
     with transaction.atomic():
         DayMemberFigures.objects.filter(team=team, day__in=days).delete()
         DayMemberFigures.objects.bulk_create(_member_rows(team, members))
@@ -62,8 +65,10 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                     settled_at=settled.get(day),
                     pending_ids=sorted(pending.get(day, ())),
                     figures=day_figures_json(by_day[day]) if day in by_day else {},
-                    calendar_minutes=pack(by_day[day].calendar_minutes) if day in by_day else b"",
-                    business_minutes=pack(by_day[day].business_minutes) if day in by_day else b"",
+                    calendar_minutes=calendar[day][0],
+                    calendar_buckets=calendar[day][1],
+                    business_minutes=business[day][0],
+                    business_buckets=business[day][1],
                 )
                 for day in days
             ],
@@ -76,6 +81,8 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                 "figures",
                 "calendar_minutes",
                 "business_minutes",
+                "calendar_buckets",
+                "business_buckets",
                 "computed_at",
             ],
         )

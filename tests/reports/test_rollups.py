@@ -24,12 +24,20 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 DAYS = 45
 
 
-def _random_inquiries(team, members, topics, rng, now, count, first_number=1):
+def _odd(rng):
+    """Half the times are whole minutes apart (equal values, some on bucket bounds), half to the
+    microsecond, as timestamps of real arrivals and responses are."""
+    return dt.timedelta(microseconds=rng.randrange(60_000_000)) if rng.random() < 0.5 else dt.timedelta()
+
+
+def _random_inquiries(team, members, topics, rng, now, count, first_number=1, days=DAYS):
     rows = []
     for n in range(first_number, first_number + count):
-        received = now - dt.timedelta(minutes=rng.randrange(0, DAYS * 24 * 60))
+        received = now - dt.timedelta(minutes=rng.randrange(0, days * 24 * 60)) - _odd(rng)
         responded = (
-            min(now, received + dt.timedelta(minutes=rng.randrange(1, 5000))) if rng.random() < 0.75 else None
+            min(now, received + dt.timedelta(minutes=rng.randrange(1, 5000)) + _odd(rng))
+            if rng.random() < 0.75
+            else None
         )
         due = received + dt.timedelta(minutes=rng.randrange(30, 4000)) if rng.random() < 0.9 else None
         status = "new"
@@ -264,4 +272,62 @@ def test_a_swept_period_reads_rollups_and_only_the_pending_inquiries(team, prima
     assert cost["summary"]["effort_hours"] > 0
     raw = [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in raw_tables)]
     assert raw and all("= ANY(" in sql and '_at" >= ' not in sql for sql in raw), raw
+    assert report == selectors.response_times_raw(team=team, period=period, now=now)
+
+
+def test_response_times_from_minute_buckets_equal_raw_on_busy_days(team, primary, teammate):
+    """Hundreds of responses a day: the medians and p90 read bucket slices of many days (the stored days'
+    minutes to the microsecond), and still equal PERCENTILE_CONT over every raw row."""
+    rng = random.Random(11)
+    now = timezone.now()
+    _random_inquiries(team, [primary, teammate], [], rng, now, 1500, days=6)
+    with connection.cursor() as cursor:  # as autovacuum would: the sweep's plans need the row counts
+        cursor.execute("ANALYZE inquiries_inquiry, inquiries_event, inquiries_message, inquiries_effortlog")
+    while rollups_refresh(now=now):
+        pass
+    today = now.astimezone(zoneinfo.ZoneInfo(team.timezone)).date()
+    spans = [
+        (today - dt.timedelta(days=9), today),
+        (today - dt.timedelta(days=6), today - dt.timedelta(days=2)),
+    ]
+    for first, last in spans:
+        period = period_parse(start=first.isoformat(), end=last.isoformat(), tz_name=team.timezone)
+        assert selectors.response_times(team=team, period=period, now=now) == selectors.response_times_raw(
+            team=team, period=period, now=now
+        )
+
+
+def test_a_day_recomputed_between_its_counts_and_its_minutes_is_read_again(team, primary, monkeypatch):
+    """The minutes are read in a second statement: if a sweep rewrote a day in between (other counts,
+    other offsets), the report reads the period again instead of slicing the new row by the old counts."""
+    from rollups import selectors as rollup_selectors
+    from rollups.services import days_store
+
+    rng = random.Random(3)
+    now = timezone.now()
+    _random_inquiries(team, [primary], [], rng, now, 300, days=5)
+    while rollups_refresh(now=now):
+        pass
+    tz = zoneinfo.ZoneInfo(team.timezone)
+    today = now.astimezone(tz).date()
+    period = period_parse(
+        start=(today - dt.timedelta(days=6)).isoformat(), end=today.isoformat(), tz_name=team.timezone
+    )
+    read, calls = rollup_selectors.period_days, []
+
+    def read_then_recompute(**kwargs):
+        days = read(**kwargs)
+        calls.append(days)
+        if len(calls) == 1:  # a sweep commits a new version of two days (a new arrival on one of them)
+            busy = sorted(days.calendar)[-2:]
+            _random_inquiries(team, [primary], [], rng, now, 40, first_number=5000, days=2)
+            days_store(team=team, days=busy, now=now)
+        return days
+
+    monkeypatch.setattr("reports.selectors.period_days", read_then_recompute)
+    report = selectors.response_times(team=team, period=period, now=now)
+
+    assert len(calls) == 2
+    while rollups_refresh(now=now):
+        pass
     assert report == selectors.response_times_raw(team=team, period=period, now=now)
