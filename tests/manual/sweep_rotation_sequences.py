@@ -45,9 +45,8 @@ from tests.shifts.test_joint_replan_sequence_properties import (  # noqa: E402
     ROLES,
     Sequence,
     breaches_of,
+    feasible,
     run_sequence,
-    shares_at,
-    year_of_slots,
 )
 
 LENGTHS = [240, 480, 24 * 60, 3 * 24 * 60, 7 * 24 * 60, 14 * 24 * 60]
@@ -78,15 +77,6 @@ def random_sequence(rng: random.Random, lengths: tuple[int, int] | None) -> Sequ
     )
 
 
-def peak_share(candidates, absences, length, zone) -> float:
-    peak = 0.0
-    for start, end in year_of_slots(zone, length):
-        share = shares_at(start, end, candidates, absences)
-        if share:
-            peak = max(peak, *share.values())
-    return peak
-
-
 def one(args: tuple[int, int, float, tuple[int, int] | None]) -> tuple[str, Sequence | None, dict | None]:
     seed, index, limit, lengths = args
     rng = random.Random(seed * 1_000_003 + index)
@@ -99,11 +89,8 @@ def one(args: tuple[int, int, float, tuple[int, int] | None]) -> tuple[str, Sequ
 
 
 def _fits(candidates, absences, seq: Sequence, limit: float) -> bool:
-    zone = seq.zone
-    return all(
-        peak_share(candidates, absences, length, zone) <= limit + 1e-9
-        for length in {seq.primary, seq.secondary}
-    )
+    lengths = {"primary": seq.primary, "secondary": seq.secondary}
+    return feasible(candidates, absences, lengths, seq.zone, limit)
 
 
 def main() -> int:
