@@ -165,45 +165,19 @@ def replay(
     return ledger
 
 
-def cover_shares(
-    longer: Iterable[Interval],
-    shorter: Sequence[tuple[dt.datetime, dt.datetime, Mapping[int, float]]],
-) -> list[float]:
-    """Per shorter shift, the largest expected share of the shorter-shift rotation that one longer shift
-    begun by its end covers: the allowance of SPEC 3.2 as it stands when that shift is served.
-
-    `shorter` holds each shorter shift with its shares (in time order). For every longer shift, sum per
-    member the shares of the shorter shifts it overlaps; the largest sum is how far the holder of a longer
-    shift can fall behind in the other role while they cannot serve it. Read up to each point, a later
-    change (a join, smaller shares from then on) cannot take away the allowance a served past was held to.
-    """
-    covers = _covers(longer, shorter)
-    out: list[float] = []
-    i, largest = 0, 0.0
-    for _, end, _ in shorter:
-        while i < len(covers) and covers[i][0] < end:
-            largest = max(largest, covers[i][1])
-            i += 1
-        out.append(largest)
-    return out
-
-
 def cover_share(
     longer: Iterable[Interval],
     shorter: Sequence[tuple[dt.datetime, dt.datetime, Mapping[int, float]]],
 ) -> float:
-    """The largest expected share of the shorter-shift rotation that any one longer shift covers."""
-    return max((share for _, share in _covers(longer, shorter)), default=0.0)
+    """The largest expected share of the shorter-shift rotation that one longer shift covers.
 
-
-def _covers(
-    longer: Iterable[Interval],
-    shorter: Sequence[tuple[dt.datetime, dt.datetime, Mapping[int, float]]],
-) -> list[tuple[dt.datetime, float]]:
-    """(start, largest share of one member) of every longer shift, in time order."""
+    `shorter` holds each shorter shift with its shares. For every longer shift, sum per member the shares
+    of the shorter shifts it overlaps; the largest sum is how far the holder of a longer shift can fall
+    behind in the other role while they cannot serve it (SPEC 3.2: the shorter rotation's allowance).
+    """
     starts = [s for s, _, _ in shorter]
-    out: list[tuple[dt.datetime, float]] = []
-    for start, end in sorted(longer):
+    worst = 0.0
+    for start, end in longer:
         i = max(0, bisect.bisect_left(starts, start) - 1)
         sums: dict[int, float] = {}
         while i < len(shorter) and shorter[i][0] < end:
@@ -212,5 +186,5 @@ def _covers(
                 for member_id, part in share.items():
                     sums[member_id] = sums.get(member_id, 0.0) + part
             i += 1
-        out.append((start, max(sums.values(), default=0.0)))
-    return out
+        worst = max(worst, max(sums.values(), default=0.0))
+    return worst

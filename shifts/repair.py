@@ -35,14 +35,13 @@ def repair(
     *,
     movable: Sequence[bool],
     budget: int,
-    bound: float | Sequence[float],
+    bound: float,
     paired: bool = False,
     lasting: bool = False,
     avoid: Sequence[Mapping[int, float]] | None = None,
-    kept_bound: float | Sequence[float] | None = None,
+    kept_bound: float | None = None,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
-    `bound` is one for every slot or one per slot.
 
     `kept_bound`: the bound up to the first movable slot, when `bound` is a tighter target for the
     shifts still to be decided (the kept past is held to what it was planned under).
@@ -67,17 +66,7 @@ def repair(
     moves = 0
     paths = _Paths(members, shares_at) if lasting else None
     first_movable = next((i for i, m in enumerate(movable) if m), len(members))
-    limits = _per_slot(bound, len(members))
-    kept = (
-        limits
-        if kept_bound is None
-        else [max(a, b) for a, b in zip(limits, _per_slot(kept_bound, len(members)), strict=True)]
-    )
-    bounds = (kept, limits, first_movable)
-    # The lowest bound from each slot to the end: what a lasting move must keep to.
-    floor = list(limits)
-    for i in range(len(floor) - 2, -1, -1):
-        floor[i] = min(floor[i], floor[i + 1])
+    bounds = (bound if kept_bound is None else max(bound, kept_bound), bound, first_movable)
     while True:
         violation = _first_violation(members, shares_at, by_id, bounds, start, checkpoints)
         if violation is None:
@@ -88,7 +77,7 @@ def repair(
         if moves >= budget:
             return None
         k, member, surplus = violation
-        move = _next_move(k, member, surplus, assignments, members, movable, shares_at, floor, avoid, paths)
+        move = _next_move(k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths)
         if move is None:
             return None
         j, new = move
@@ -103,10 +92,6 @@ def repair(
             del checkpoints[i]
 
 
-def _per_slot(bound: float | Sequence[float], n: int) -> list[float]:
-    return [float(bound)] * n if isinstance(bound, float | int) else list(bound)
-
-
 def _next_move(
     k: int,
     member: int,
@@ -115,7 +100,7 @@ def _next_move(
     members: list[int | None],
     movable: Sequence[bool],
     shares_at: list[dict[int, float] | None],
-    floor: Sequence[float],
+    bound: float,
     avoid: Sequence[Mapping[int, float]],
     paths: _Paths | None,
 ) -> tuple[int, int] | None:
@@ -124,7 +109,7 @@ def _next_move(
     ahead = surplus[member] > 0
     move = None
     if paths is not None:
-        move = _lasting_move(k, member, ahead, assignments, members, movable, shares_at, floor, avoid, paths)
+        move = _lasting_move(k, member, ahead, assignments, members, movable, shares_at, bound, avoid, paths)
     if move is None and ahead:
         move = _relieve(k, member, assignments, members, movable, surplus, avoid)
     elif move is None:
@@ -151,12 +136,12 @@ def _first_violation(
     members: list[int | None],
     shares_at: list[dict[int, float] | None],
     by_id: dict[int, Candidate],
-    bounds: tuple[Sequence[float], Sequence[float], int],
+    bounds: tuple[float, float, int],
     start: int,
     checkpoints: dict[int, dict[int, float]],
 ) -> tuple[int, int, dict[int, float]] | None:
     """The first slot from `start` after which someone is outside the bound: (index, member, surplus).
-    `bounds`: per slot the bound before the first movable slot and the bound from it, that slot's index."""
+    `bounds`: the bound before the first movable slot, the bound from it, that slot's index."""
     kept, bound, first_movable = bounds
     surplus = dict(checkpoints[start])  # served − expected, the ledger's deviation
     for k in range(start, len(members)):
@@ -169,7 +154,7 @@ def _first_violation(
             surplus[i] -= part
         if m is not None and m in surplus:
             surplus[m] += 1
-        limit = kept[k] if k < first_movable else bound[k]
+        limit = kept if k < first_movable else bound
         for i in (*share, m):
             if i in surplus and abs(surplus[i]) > limit + EPSILON:
                 return k, i, dict(surplus)
@@ -226,13 +211,12 @@ def _lasting_move(
     members: list[int | None],
     movable: Sequence[bool],
     shares_at: list[dict[int, float] | None],
-    floor: Sequence[float],
+    bound: float,
     avoid: Sequence[Mapping[int, float]],
     paths: _Paths,
 ) -> tuple[int, int] | None:
     """A move up to k after which neither of the two members it concerns leaves the bound anywhere
-    later: the giver stays ≥ −bound and the taker ≤ bound to the end of the plan (the lowest bound from
-    there on, `floor`) (so the same two need
+    later: the giver stays ≥ −bound and the taker ≤ bound to the end of the plan (so the same two need
     no further repair). Among those, one that collides with nothing published elsewhere, then the one
     leaving the taker the most room. None if there is none."""
     highest, lowest = paths.highest, paths.lowest
@@ -252,8 +236,8 @@ def _lasting_move(
                 taker in around
                 or taker not in highest
                 or holder not in lowest
-                or highest[taker][j] + 1 > floor[j] + EPSILON
-                or lowest[holder][j] - 1 < -floor[j] - EPSILON
+                or highest[taker][j] + 1 > bound + EPSILON
+                or lowest[holder][j] - 1 < -bound - EPSILON
             ):
                 continue
             key = (avoid[j].get(taker, 0.0), -j, highest[taker][j])

@@ -16,7 +16,7 @@ The fair share itself is kept by the one ledger in `shifts/fairness.py`. For eve
 
 A team's rotations are planned together (`plan_team`): the rotation with the longer shifts first, within
 BOUND (passing over the previous member more readily, `spread`); the other yields to it where they overlap
-and stays within BOUND plus the share of its shifts that one longer shift covers (`fairness.cover_shares`).
+and stays within BOUND plus the share of its shifts that one longer shift covers (`fairness.cover_share`).
 A re-plan moves at most 2 × (shifts that lost their member) + REPAIR_MOVES across all the rotations when
 one of the repair strategies allows it. Hypothesis checks the bounds after every shift and the moves.
 """
@@ -37,7 +37,7 @@ from .fairness import (
     Ledger,
     availability,
     counts,
-    cover_shares,
+    cover_share,
     shares,
 )
 
@@ -198,7 +198,7 @@ def assign(
     candidates: Sequence[Candidate],
     absences: Mapping[int, Iterable[Interval]] | None = None,
     busy: Mapping[int, Iterable[Interval]] | None = None,
-    bound: float | Sequence[float] = BOUND,
+    bound: float = BOUND,
     keep_slack: float | None = KEEP_SLACK,
     published_elsewhere: Mapping[int, Iterable[Interval]] | None = None,
     strategies: Sequence[Strategy] = STRATEGIES,
@@ -228,19 +228,13 @@ def assign(
     guarded_mode = spread(GUARDED) if spread_out else GUARDED
     if not any(slot.preferred is not None for slot in slots):
         return _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
-    limits = [bound] * len(slots) if isinstance(bound, float | int) else list(bound)
-    # The kept past was planned under the bound as it stood then; only what is still to be decided is held
-    # to the bound of the longer shifts begun by each slot.
-    first_open = next((i for i, slot in enumerate(slots) if slot.pinned is None), len(slots))
-    limits[:first_open] = [max(limits, default=BOUND)] * first_open
     guarded: tuple[list[Assignment], Ledger] | None = None
-    if max(limits, default=BOUND) > BOUND + EPSILON and keep_slack is not None:
+    if bound > BOUND + EPSILON and keep_slack is not None:
         # A rotation that yields to another may use its allowance to keep published shifts, but not
         # to end up much worse than planning afresh would: a change of the other rotation (one added,
         # or re-planned) is then followed here instead of being absorbed by growing deviations.
         guarded = _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
-        cap = max(BOUND, guarded[1].worst_deviation() + keep_slack)
-        limits = [min(limit, cap) for limit in limits]
+        bound = min(bound, max(BOUND, guarded[1].worst_deviation() + keep_slack))
     minimal, ledger = _run(
         slots,
         candidates,
@@ -249,26 +243,25 @@ def assign(
         mode=_minimal_mode(strategies),
         elsewhere=IntervalIndex(published_elsewhere),
     )
-    if settle and over_limits(minimal, candidates, limits, slack=SETTLE_SLACK) > EPSILON:
-        settled = _settled(slots, candidates, absence_index, busy_index, limits, spread_out=spread_out)
+    if settle and ledger.worst_deviation() > bound - SETTLE_SLACK + EPSILON:
+        settled = _settled(slots, candidates, absence_index, busy_index, bound, spread_out=spread_out)
         if settled is not None:
             return settled
-    if over_limits(minimal, candidates, limits) <= EPSILON:
+    if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
-    repaired = _repaired(minimal, slots, candidates, limits, published_elsewhere, strategies, settle=settle)
+    repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies, settle=settle)
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
-    tried = [(over_limits(minimal, candidates, limits), 0, (minimal, ledger))]
+    tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
     for rank, mode in enumerate((LENIENT, GUARDED), start=1):
         plan = (
             guarded
             if mode is GUARDED and guarded is not None
             else _run(slots, candidates, absence_index, busy_index, mode=spread(mode) if spread_out else mode)
         )
-        over = over_limits(plan[0], candidates, limits)
-        if over <= EPSILON:
+        if plan[1].worst_deviation() <= bound + EPSILON:
             return plan
-        tried.append((over, rank, plan))
+        tried.append((plan[1].worst_deviation(), rank, plan))
     return min(tried, key=lambda t: (t[0], -t[1]))[2]
 
 
@@ -277,21 +270,21 @@ def _settled(
     candidates: Sequence[Candidate],
     absence_index: IntervalIndex,
     busy_index: IntervalIndex,
-    limits: Sequence[float],
+    bound: float,
     *,
     spread_out: bool,
 ) -> tuple[list[Assignment], Ledger] | None:
     """After a member joined or left: the future re-decided by the fair-share rule, keeping a published
-    assignment only while everyone stays SETTLE_SLACK inside the bound (see `_repaired` for why).
+    assignment only while everyone stays SETTLE_SLACK inside `bound` (see `_repaired` for why).
 
     Single repair moves leave members at the edge of the bound all year (each move only when someone
     breaks it), so a later absence's small change of shares breaks it again at many points. This keeps
     everyone near the middle instead, at the price of moving more shifts now (the change of everyone's
     shares needs them); taken when the moves stay within the budget of the change (`_settle_budget`)."""
-    target = max(limits, default=BOUND) - SETTLE_SLACK
+    target = bound - SETTLE_SLACK
     mode = dataclasses.replace(SETTLED, min_deficit_to_keep=1.0 - target, keep_within=target)
     plan = _run(slots, candidates, absence_index, busy_index, mode=spread(mode) if spread_out else mode)
-    if over_limits(plan[0], candidates, limits) > EPSILON:
+    if plan[1].worst_deviation() > bound + EPSILON:
         return None
     moved = sum(
         1 for s, a in zip(slots, plan[0], strict=True) if s.preferred is not None and a.member != s.preferred
@@ -331,7 +324,7 @@ def _repaired(
     minimal: list[Assignment],
     slots: Sequence[Slot],
     candidates: Sequence[Candidate],
-    limits: Sequence[float],
+    bound: float,
     published_elsewhere: Mapping[int, Iterable[Interval]] | None,
     strategies: Sequence[Strategy],
     *,
@@ -339,11 +332,10 @@ def _repaired(
 ) -> list[Assignment] | None:
     """The minimal plan repaired with few single moves (shifts/repair.py), the fewest of `strategies`.
 
-    `limits`: the bound at each slot. `settle` (a member joined or left): repair to SETTLE_SLACK inside
-    it first. Moves that only just hold the bound leave members at its edge all year, and then the share
-    any later absence shifts (never a whole shift) pushes them out again and again: each time a repair
-    move, far beyond 2 × colliding + 8. With the slack, the next absence is absorbed by a few moves where
-    it happens."""
+    `settle` (a member joined or left): repair to SETTLE_SLACK inside `bound` first. Moves that only just
+    hold the bound leave members at its edge all year, and then the share any later absence shifts
+    (never a whole shift) pushes them out again and again: each time a repair move, far beyond 2 ×
+    colliding + 8. With the slack, the next absence is absorbed by a few moves where it happens."""
     from .repair import repair  # repair.py builds on this module's types
 
     elsewhere = IntervalIndex(published_elsewhere)
@@ -357,8 +349,7 @@ def _repaired(
         # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
         # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
         budgets.append(len(slots) // 4)
-    slacks = [SETTLE_SLACK, SETTLE_SLACK / 2, 0.0] if settle else [0.0]
-    targets = [[limit - slack for limit in limits] for slack in slacks]
+    targets = [bound - SETTLE_SLACK, bound - SETTLE_SLACK / 2, bound] if settle else [bound]
     for target, budget in ((t, b) for t in targets for b in budgets):
         plans = [
             plan
@@ -370,7 +361,7 @@ def _repaired(
                     movable=movable,
                     budget=budget,
                     bound=target,
-                    kept_bound=limits,
+                    kept_bound=bound,
                     paired=strategy.paired and budget == REPAIR_MOVES,
                     lasting=strategy.lasting,
                     avoid=avoid,
@@ -623,27 +614,6 @@ def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]
     return ledger
 
 
-def over_limits(
-    assignments: Sequence[Assignment],
-    candidates: Sequence[Candidate],
-    limits: Sequence[float],
-    slack: float = 0.0,
-) -> float:
-    """How far anyone's |served − expected| goes beyond the bound of the slot where it is reached, less
-    `slack` (≤ 0: the plan holds it everywhere)."""
-    by_id = {c.id: c for c in candidates}
-    ledger = Ledger.of(by_id)
-    over = -BOUND
-    for a, limit in zip(assignments, limits, strict=True):
-        if a.available:
-            share = shares(by_id[m] for m in a.available)
-            ledger.record(share, a.member)
-            for m in (*share, a.member):
-                if m is not None:
-                    over = max(over, abs(ledger.deviation(m)) - limit + slack)
-    return over
-
-
 def worst_deviation_over(assignments: Sequence[Assignment], candidates: Sequence[Candidate]) -> float:
     """max |served − expected| over every prefix of the schedule (the SPEC 3.2 bound)."""
     return ledger_of(assignments, candidates).worst_deviation()
@@ -707,10 +677,8 @@ class RoleResult:
     assignments: list[Assignment]
     ledger: Ledger
     # The SPEC 3.2 bound this rotation is held to: BOUND for the longer-shift rotation, plus the share of
-    # one longer shift for the other (its largest; `bounds`: at each slot, read from the longer shifts
-    # begun by then, so a later change cannot shrink what a served past was held to).
+    # one longer shift for the other.
     bound: float
-    bounds: Sequence[float] = ()
 
 
 def planning_order(plans: Sequence[RolePlan]) -> list[RolePlan]:
@@ -794,10 +762,7 @@ def plan_team(
                 spread_out=spread_out,
                 settle=settle,
             )
-            if any(
-                over_limits(other[plan.role].assignments, plan.candidates, other[plan.role].bounds) > EPSILON
-                for plan in plans
-            ):
+            if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
                 continue
             moves = _moves(plans, other)
             if moves < best[0]:
@@ -884,7 +849,7 @@ def _plan_in_order(
             busy_rows += [(s.pinned, s.start, s.end) for s in later.slots]
             if later.role == PRIMARY:
                 busy_rows += _sole_cover(later, absence_index)
-        bounds = [BOUND] * len(plan.slots)
+        bound = BOUND
         if results:
             mine = [
                 (s.start, s.end, shares(availability(plan.candidates, s.start, s.end, absence_index)))
@@ -896,13 +861,13 @@ def _plan_in_order(
                 for a in done.assignments
                 if a.member is not None
             ]
-            bounds = [BOUND + share for share in cover_shares(longer, mine)]
+            bound += cover_share(sorted(longer), mine)
         assignments, ledger = assign(
             slots=plan.slots,
             candidates=plan.candidates,
             absences=absences,
             busy=_intervals(busy_rows),
-            bound=bounds,
+            bound=bound,
             keep_slack=keep_slack,
             strategies=strategies,
             spread_out=position == 0 and (spread_out or len(order) > 1),
@@ -911,5 +876,5 @@ def _plan_in_order(
                 (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
             ),
         )
-        results[plan.role] = RoleResult(assignments, ledger, max(bounds, default=BOUND), bounds)
+        results[plan.role] = RoleResult(assignments, ledger, bound)
     return results
