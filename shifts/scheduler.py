@@ -215,8 +215,8 @@ def assign(
        about the share the absence takes from the member is given away (`_give_away`); the others go by
        a two-shift trade with the member whose next slot the lost member can serve again, or else to the
        eligible member with the largest deficit who does not serve the slot before or after;
-       (after a member joined or left, `settle`: unless (1) keeps everyone SETTLE_SLACK inside `bound`,
-       the future re-decided so that it does, `_settled`, when that fits the change's budget;)
+       (after a member joined or left, `settle`: when (1) breaks `bound`, the future re-decided
+       SETTLE_SLACK inside it, `_settled`, if that fits the change's budget;)
     2. repaired: (1) with up to REPAIR_MOVES moves (shifts/repair.py), the fewest of `strategies`, or, for
        a change of everyone's shares, one move per shift that changes hands;
     3. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
@@ -243,12 +243,12 @@ def assign(
         mode=_minimal_mode(strategies),
         elsewhere=IntervalIndex(published_elsewhere),
     )
-    if settle and ledger.worst_deviation() > bound - SETTLE_SLACK + EPSILON:
+    if ledger.worst_deviation() <= bound + EPSILON:
+        return minimal, ledger
+    if settle:
         settled = _settled(slots, candidates, absence_index, busy_index, bound, spread_out=spread_out)
         if settled is not None:
             return settled
-    if ledger.worst_deviation() <= bound + EPSILON:
-        return minimal, ledger
     repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies, settle=settle)
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
