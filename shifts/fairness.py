@@ -69,6 +69,19 @@ class IntervalIndex:
         i = bisect.bisect_left(starts, end) - 1
         return i >= 0 and self._ends[member_id][i] > start
 
+    def overlap_hours(self, member_id: int, start: dt.datetime, end: dt.datetime) -> float:
+        """How many hours of [start, end) the intervals of `member_id` cover."""
+        starts = self._starts.get(member_id)
+        if not starts:
+            return 0.0
+        ends = self._ends[member_id]
+        total = 0.0
+        i = max(0, bisect.bisect_right(ends, start))
+        while i < len(starts) and starts[i] < end:
+            total += (min(end, ends[i]) - max(start, starts[i])).total_seconds() / 3600
+            i += 1
+        return total
+
     def covering(self, member_id: int, start: dt.datetime, end: dt.datetime) -> Interval | None:
         """The merged interval of `member_id` that overlaps [start, end), if any."""
         starts = self._starts.get(member_id)

@@ -18,7 +18,7 @@ caller falls back to rules that re-decide more (see `scheduler.assign`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .fairness import EPSILON, Candidate, shares
 from .scheduler import Assignment
@@ -38,7 +38,7 @@ def repair(
     bound: float,
     paired: bool = False,
     lasting: bool = False,
-    avoid: Sequence[frozenset[int]] | None = None,
+    avoid: Sequence[Mapping[int, float]] | None = None,
     kept_bound: float | None = None,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
@@ -51,10 +51,11 @@ def repair(
     repair does not push the two out of the bound later in the year (a trade, as in the minimal plan).
     `lasting`: a move that keeps both members it concerns inside the bound to the end of the plan is
     preferred (see `_lasting_move`).
-    `avoid`: per slot, who would have to give up a published shift of another rotation to take it; a
-    move to someone else is preferred, since each such collision moves more shifts there.
+    `avoid`: per slot, who would have to give up published shifts of another rotation to take it, and how
+    many hours of them; a move to someone else is preferred, else to whoever gives up the least, since
+    each such collision moves more shifts there.
     """
-    avoid = avoid or [frozenset()] * len(assignments)
+    avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
     members = [a.member for a in assignments]
     shares_at = [shares(by_id[i] for i in a.available) if a.available else None for a in assignments]
@@ -100,7 +101,7 @@ def _next_move(
     movable: Sequence[bool],
     shares_at: list[dict[int, float] | None],
     bound: float,
-    avoid: Sequence[frozenset[int]],
+    avoid: Sequence[Mapping[int, float]],
     paths: _Paths | None,
 ) -> tuple[int, int] | None:
     """The move that mends the violation at k: a lasting one if asked for and there is one, else a
@@ -211,7 +212,7 @@ def _lasting_move(
     movable: Sequence[bool],
     shares_at: list[dict[int, float] | None],
     bound: float,
-    avoid: Sequence[frozenset[int]],
+    avoid: Sequence[Mapping[int, float]],
     paths: _Paths,
 ) -> tuple[int, int] | None:
     """A move up to k after which neither of the two members it concerns leaves the bound anywhere
@@ -239,7 +240,7 @@ def _lasting_move(
                 or lowest[holder][j] - 1 < -bound - EPSILON
             ):
                 continue
-            key = (taker in avoid[j], -j, highest[taker][j])
+            key = (avoid[j].get(taker, 0.0), -j, highest[taker][j])
             if best is None or key < best[0]:
                 best = (key, (j, taker))
     return best[1] if best else None
@@ -279,27 +280,32 @@ def _relieve(
     members: list[int | None],
     movable: Sequence[bool],
     surplus: dict[int, float],
-    avoid: Sequence[frozenset[int]],
+    avoid: Sequence[Mapping[int, float]],
 ) -> tuple[int, int] | None:
     """Hand `member`'s latest movable shift up to k to whoever is furthest behind (at least half a shift
     behind if anyone is, else anyone behind) and serves neither neighbouring slot — first to someone
-    free in the other rotations then."""
-    for least in (HALF, 0.0):
-        for strict in (True, False):
-            for j in range(k, -1, -1):
-                if not movable[j] or members[j] != member:
-                    continue
-                around = _neighbours(j, members)
-                behind = [
-                    i
-                    for i in assignments[j].eligible
-                    if i != member
-                    and i not in around
-                    and surplus.get(i, 0.0) < -least + EPSILON
-                    and not (strict and i in avoid[j])
-                ]
-                if behind:
-                    return j, min(behind, key=lambda i: (surplus[i], i))
+    free in the other rotations then. A back-to-back only when there is no other way (fairness needs it)."""
+    for least, strict, spaced in (
+        (HALF, True, True),
+        (HALF, False, True),
+        (0.0, True, True),
+        (0.0, False, True),
+        (0.0, False, False),
+    ):
+        for j in range(k, -1, -1):
+            if not movable[j] or members[j] != member:
+                continue
+            around = _neighbours(j, members) if spaced else ()
+            behind = [
+                i
+                for i in assignments[j].eligible
+                if i != member
+                and i not in around
+                and surplus.get(i, 0.0) < -least + EPSILON
+                and not (strict and i in avoid[j])
+            ]
+            if behind:
+                return j, min(behind, key=lambda i: (avoid[j].get(i, 0.0), surplus[i], i))
     return None
 
 
@@ -310,13 +316,16 @@ def _catch_up(
     members: list[int | None],
     movable: Sequence[bool],
     surplus: dict[int, float],
-    avoid: Sequence[frozenset[int]],
+    avoid: Sequence[Mapping[int, float]],
 ) -> tuple[int, int] | None:
     """Give `member` the latest movable shift up to k they can serve without a back-to-back, from a
     holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead. A shift
-    that does not collide with their published shifts in the other rotations comes first."""
-    for strict in (True, False):
-        move = _catch_up_once(k, member, assignments, members, movable, surplus, avoid if strict else None)
+    that does not collide with their published shifts in the other rotations comes first, and a
+    back-to-back only when there is no other way (fairness needs it then)."""
+    for strict, spaced in ((True, True), (False, True), (False, False)):
+        move = _catch_up_once(
+            k, member, assignments, members, movable, surplus, avoid if strict else None, spaced=spaced
+        )
         if move is not None:
             return move
     return None
@@ -329,7 +338,9 @@ def _catch_up_once(
     members: list[int | None],
     movable: Sequence[bool],
     surplus: dict[int, float],
-    avoid: Sequence[frozenset[int]] | None,
+    avoid: Sequence[Mapping[int, float]] | None,
+    *,
+    spaced: bool = True,
 ) -> tuple[int, int] | None:
     fallback: tuple[float, int] | None = None
     for j in range(k, -1, -1):
@@ -342,7 +353,7 @@ def _catch_up_once(
             and holder != member
             and assignments[j].available
             and member in assignments[j].eligible
-            and member not in _neighbours(j, members)
+            and not (spaced and member in _neighbours(j, members))
         ):
             ahead = surplus.get(holder, 0.0)
             if ahead >= HALF - EPSILON:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .business_time import BusinessCalendar
 from .fairness import (
@@ -129,8 +129,10 @@ class Mode:
     name: str
     # Keep every preferred assignment whose member can still serve, and fill only the slots that lost theirs.
     keep_all_valid: bool
-    # Otherwise keep a preferred member only if their deficit is at least this before serving.
+    # Otherwise keep a preferred member only if their deficit is at least this before serving...
     min_deficit_to_keep: float = MIN_DEFICIT_TO_SERVE
+    # ...and everyone passed over could take one more slot of the same share and stay within this.
+    keep_within: float = BOUND
     # The member who served the previous slot is passed over while their deficit is at most this and the
     # runner-up's at least `runner_up_min` (see `_choose`).
     pass_over: float = MAX_DEFICIT_TO_PASS_OVER
@@ -158,6 +160,8 @@ MINIMAL_GIVE = Mode("minimal-give", keep_all_valid=True, trade_busy=False, trade
 # Keeps a preferred member as long as serving leaves them inside the bound (deficit ≥ −0.5 before).
 LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
 GUARDED = Mode("guarded", keep_all_valid=False)
+# After a join or a leave (see `_settled`): the thresholds are set from the rotation's bound.
+SETTLED = Mode("settled", keep_all_valid=False)
 # Single-shift repairs tried on the minimal plan (see shifts/repair.py): a re-plan that gets by with them
 # moves at most 2 × (shifts that lost their member) + REPAIR_MOVES shifts.
 REPAIR_MOVES = 8
@@ -211,6 +215,8 @@ def assign(
        about the share the absence takes from the member is given away (`_give_away`); the others go by
        a two-shift trade with the member whose next slot the lost member can serve again, or else to the
        eligible member with the largest deficit who does not serve the slot before or after;
+       (after a member joined or left, `settle`: when (1) breaks `bound`, the future re-decided
+       SETTLE_SLACK inside it, `_settled`, if that fits the change's budget;)
     2. repaired: (1) with up to REPAIR_MOVES moves (shifts/repair.py), the fewest of `strategies`, or, for
        a change of everyone's shares, one move per shift that changes hands;
     3. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
@@ -239,7 +245,10 @@ def assign(
     )
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
-
+    if settle:
+        settled = _settled(slots, candidates, absence_index, busy_index, bound, spread_out=spread_out)
+        if settled is not None:
+            return settled
     repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies, settle=settle)
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
@@ -254,6 +263,55 @@ def assign(
             return plan
         tried.append((plan[1].worst_deviation(), rank, plan))
     return min(tried, key=lambda t: (t[0], -t[1]))[2]
+
+
+def _settled(
+    slots: Sequence[Slot],
+    candidates: Sequence[Candidate],
+    absence_index: IntervalIndex,
+    busy_index: IntervalIndex,
+    bound: float,
+    *,
+    spread_out: bool,
+) -> tuple[list[Assignment], Ledger] | None:
+    """After a member joined or left: the future re-decided by the fair-share rule, keeping a published
+    assignment only while everyone stays SETTLE_SLACK inside `bound` (see `_repaired` for why).
+
+    Single repair moves leave members at the edge of the bound all year (each move only when someone
+    breaks it), so a later absence's small change of shares breaks it again at many points. This keeps
+    everyone near the middle instead, at the price of moving more shifts now (the change of everyone's
+    shares needs them); taken when the moves stay within the budget of the change (`_settle_budget`)."""
+    target = bound - SETTLE_SLACK
+    mode = dataclasses.replace(SETTLED, min_deficit_to_keep=1.0 - target, keep_within=target)
+    plan = _run(slots, candidates, absence_index, busy_index, mode=spread(mode) if spread_out else mode)
+    if plan[1].worst_deviation() > bound + EPSILON:
+        return None
+    moved = sum(
+        1 for s, a in zip(slots, plan[0], strict=True) if s.preferred is not None and a.member != s.preferred
+    )
+    return plan if moved <= _settle_budget(slots, candidates) else None
+
+
+def _settle_budget(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> int:
+    """The moves a join or a leave may cost: 2 × (the leavers' published shifts + the newcomers' share
+    of the slots to come) + REPAIR_MOVES, as the property tests hold a join or a leave to."""
+    by_id = {c.id: c for c in candidates}
+    left = sum(
+        1
+        for s in slots
+        if s.preferred is not None
+        and (s.preferred not in by_id or not by_id[s.preferred].in_rotation_for(s.end))
+    )
+    holders = {s.preferred for s in slots} | {s.pinned for s in slots}
+    newcomers = [c for c in candidates if c.since is not None and c.id not in holders]
+    joined = 0.0
+    if newcomers:
+        for s in slots:
+            if s.pinned is None:
+                present = [c for c in candidates if c.in_rotation_for(s.end)]
+                total = sum(c.pct for c in present)
+                joined += sum(c.pct for c in newcomers if c.in_rotation_for(s.end)) / total if total else 0.0
+    return 2 * (left + round(joined)) + REPAIR_MOVES
 
 
 def _minimal_mode(strategies: Sequence[Strategy]) -> Mode:
@@ -282,7 +340,8 @@ def _repaired(
 
     elsewhere = IntervalIndex(published_elsewhere)
     avoid = [
-        frozenset(m for m in a.eligible if elsewhere.overlaps(m, a.slot.start, a.slot.end)) for a in minimal
+        {m: hours for m in a.eligible if (hours := elsewhere.overlap_hours(m, a.slot.start, a.slot.end)) > 0}
+        for a in minimal
     ]
     movable = [slot.pinned is None for slot in slots]
     budgets = [REPAIR_MOVES]
@@ -319,6 +378,39 @@ def _changed(before: Sequence[Assignment], after: Sequence[Assignment]) -> int:
     return sum(1 for a, b in zip(before, after, strict=True) if a.member != b.member)
 
 
+SlotInfo = tuple[list[Candidate], set[int], dict[int, float]]  # eligible, their ids, shares of the available
+
+
+@dataclass
+class _Run:
+    """What planning one rotation keeps from slot to slot (see `_run`)."""
+
+    slots: Sequence[Slot]
+    infos: list[SlotInfo]
+    by_id: dict[int, Candidate]
+    ledger: Ledger
+    mode: Mode
+    absence_index: IntervalIndex
+    busy_index: IntervalIndex
+    elsewhere: IntervalIndex | None
+    # Minimal re-planning trades instead of cascading: a slot that lost its member v goes to the member W
+    # whose own next slot is the first one v can serve again, and that later slot goes to v.
+    reserved: dict[int, int] = field(default_factory=dict)  # slot index -> member who takes it in a trade
+    give_away: dict[int, int] = field(default_factory=dict)
+    previous: int | None = None
+
+    def pressure(self, member_id: int, index: int) -> float:
+        """The share `member_id` accrues while the other role keeps them from serving right after this
+        slot: serving them now keeps them from falling behind while they cannot catch up."""
+        total = 0.0
+        for j in range(index + 1, min(len(self.slots), index + LOOKAHEAD_SLOTS)):
+            _, eligible_then, share_then = self.infos[j]
+            if member_id not in share_then or member_id in eligible_then:
+                break
+            total += share_then[member_id]
+        return total
+
+
 def _run(
     slots: Sequence[Slot],
     candidates: Sequence[Candidate],
@@ -328,92 +420,88 @@ def _run(
     mode: Mode,
     elsewhere: IntervalIndex | None = None,
 ) -> tuple[list[Assignment], Ledger]:
+    """Plan `slots` one after another by the fair-share rule in `mode` (see `assign`)."""
     by_id = {c.id: c for c in candidates}
-    ledger = Ledger.of(by_id)
-    result: list[Assignment] = []
-    previous: int | None = None
-    # Minimal re-planning trades instead of cascading: a slot that lost its member v goes to the member W
-    # whose own next slot is the first one v can serve again, and that later slot goes to v.
-    reserved: dict[int, int] = {}  # slot index -> member who takes it in a trade
-    infos = []
-    for slot in slots:
-        available = availability(candidates, slot.start, slot.end, absence_index)
-        eligible = [c for c in available if not busy_index.overlaps(c.id, slot.start, slot.end)]
-        infos.append((eligible, {c.id for c in eligible}, shares(available)))
-    give_away = _give_away(slots, infos, by_id, absence_index) if mode.keep_all_valid else {}
+    infos = [_slot_info(slot, candidates, absence_index, busy_index) for slot in slots]
+    run = _Run(slots, infos, by_id, Ledger.of(by_id), mode, absence_index, busy_index, elsewhere)
+    if mode.keep_all_valid:
+        run.give_away = _give_away(slots, infos, by_id, absence_index)
+    result = [_assign_slot(run, index, slot) for index, slot in enumerate(slots)]
+    return result, run.ledger
 
-    def pressure(member_id: int, index: int) -> float:
-        """The share `member_id` accrues while the other role keeps them from serving right after this
-        slot: serving them now keeps them from falling behind while they cannot catch up."""
-        total = 0.0
-        for j in range(index + 1, min(len(slots), index + LOOKAHEAD_SLOTS)):
-            _, eligible_then, share_then = infos[j]
-            if member_id not in share_then or member_id in eligible_then:
-                break
-            total += share_then[member_id]
-        return total
 
-    for index, slot in enumerate(slots):
-        eligible, eligible_ids, share = infos[index]
-        # Deficits count this slot's share before choosing (the chosen member's share is part of it).
-        for member_id, part in share.items():
-            ledger.expected[member_id] += part
-        urgency = (
-            {c.id: pressure(c.id, index) for c in eligible}
-            if busy_index.has_any and slot.pinned is None
-            else {}
+def _slot_info(
+    slot: Slot, candidates: Sequence[Candidate], absence_index: IntervalIndex, busy_index: IntervalIndex
+) -> SlotInfo:
+    available = availability(candidates, slot.start, slot.end, absence_index)
+    eligible = [c for c in available if not busy_index.overlaps(c.id, slot.start, slot.end)]
+    return eligible, {c.id for c in eligible}, shares(available)
+
+
+def _assign_slot(run: _Run, index: int, slot: Slot) -> Assignment:
+    """Choose the member of one slot and record it in the ledger."""
+    eligible, eligible_ids, share = run.infos[index]
+    ledger = run.ledger
+    # Deficits count this slot's share before choosing (the chosen member's share is part of it).
+    for member_id, part in share.items():
+        ledger.expected[member_id] += part
+    urgency = (
+        {c.id: run.pressure(c.id, index) for c in eligible}
+        if run.busy_index.has_any and slot.pinned is None
+        else {}
+    )
+    traded = run.reserved.pop(index, None)
+    if slot.pinned is not None:
+        chosen: int | None = slot.pinned
+    elif not eligible:
+        chosen = None
+    elif traded in eligible_ids:
+        chosen = traded
+    elif run.mode.keep_all_valid:
+        chosen = _keep_or_replace(run, index, slot, urgency)
+    else:
+        chosen = _choose(slot, eligible, eligible_ids, share, ledger, run.previous, run.mode, urgency)
+    for member_id, part in share.items():
+        ledger.expected[member_id] -= part
+    counted = counts(chosen, slot.end, run.by_id)
+    if counted:
+        ledger.record(share, chosen)
+    if chosen is not None:
+        run.previous = chosen
+    return Assignment(slot, chosen, tuple(sorted(share)) if counted else (), tuple(sorted(eligible_ids)))
+
+
+def _keep_or_replace(run: _Run, index: int, slot: Slot, urgency: Mapping[int, float]) -> int:
+    """Minimal re-planning: the published member if they can serve; else the slot is given away, traded
+    with the member of the first slot the lost member can serve again, or filled (see `assign`)."""
+    eligible, eligible_ids, share = run.infos[index]
+    if slot.preferred in eligible_ids:
+        return slot.preferred
+    given = run.give_away.get(slot.preferred, 0) > 0
+    if given:
+        run.give_away[slot.preferred] -= 1
+    busy_only = slot.preferred in share  # available, but serving the other role then
+    mode = run.mode
+    if not given and slot.preferred is not None and mode.trade_lost and (mode.trade_busy or not busy_only):
+        traded = _trade(
+            index,
+            run.slots,
+            slot.preferred,
+            eligible_ids,
+            run.reserved,
+            run.by_id,
+            run.absence_index,
+            run.busy_index,
         )
-        traded = reserved.pop(index, None)
-        if slot.pinned is not None:
-            chosen: int | None = slot.pinned
-        elif not eligible:
-            chosen = None
-        elif traded in eligible_ids:
-            chosen = traded
-        elif mode.keep_all_valid and slot.preferred in eligible_ids:
-            chosen = slot.preferred
-        elif mode.keep_all_valid:
-            chosen = None
-            given = give_away.get(slot.preferred, 0) > 0
-            if given:
-                give_away[slot.preferred] -= 1
-            busy_only = slot.preferred in share  # available, but serving the other role then
-            if (
-                chosen is None
-                and not given
-                and slot.preferred is not None
-                and mode.trade_lost
-                and (mode.trade_busy or not busy_only)
-            ):
-                chosen = _trade(
-                    index, slots, slot.preferred, eligible_ids, reserved, by_id, absence_index, busy_index
-                )
-            if chosen is None:
-                clash = (
-                    frozenset(c.id for c in eligible if elsewhere.overlaps(c.id, slot.start, slot.end))
-                    if elsewhere is not None and not mode.trade_lost
-                    else frozenset()
-                )
-                following = _next_holder(slots, index, reserved)
-                chosen = _fill(eligible, ledger, previous, following, urgency, clash)
-        else:
-            chosen = _choose(slot, eligible, eligible_ids, share, ledger, previous, mode, urgency)
-        for member_id, part in share.items():
-            ledger.expected[member_id] -= part
-        counted = counts(chosen, slot.end, by_id)
-        if counted:
-            ledger.record(share, chosen)
-        if chosen is not None:
-            previous = chosen
-        result.append(
-            Assignment(
-                slot,
-                chosen,
-                tuple(sorted(share)) if counted else (),
-                tuple(sorted(eligible_ids)),
-            )
-        )
-    return result, ledger
+        if traded is not None:
+            return traded
+    clash = (
+        frozenset(c.id for c in eligible if run.elsewhere.overlaps(c.id, slot.start, slot.end))
+        if run.elsewhere is not None and not mode.trade_lost
+        else frozenset()
+    )
+    following = _next_holder(run.slots, index, run.reserved)
+    return _fill(eligible, run.ledger, run.previous, following, urgency, clash)
 
 
 def _give_away(
@@ -558,7 +646,7 @@ def _choose(
         slot.preferred in eligible_ids
         and deficit(slot.preferred) >= mode.min_deficit_to_keep - EPSILON
         and all(
-            deficit(c.id) + share.get(c.id, 0.0) <= BOUND + EPSILON
+            deficit(c.id) + share.get(c.id, 0.0) <= mode.keep_within + EPSILON
             for c in eligible
             if c.id != slot.preferred
         )
@@ -645,12 +733,13 @@ def plan_team(
     moves more (a repair in one rotation reaches into the other), the frugal plan is taken if it moves
     fewer: every rotation keeps what it can within its SPEC 3.2 bound, without the KEEP_SLACK tightening,
     and, for a new absence, also with the shifts a rotation loses given to someone free in the others
-    rather than traded back (FILL_STRATEGIES, GIVE_STRATEGIES). After a member joined or left, the
-    repair settles SETTLE_SLACK inside the bound (see `_repaired`), so the next absence stays cheap.
+    rather than traded back (FILL_STRATEGIES, GIVE_STRATEGIES). After a member joined or left, the future
+    is re-decided SETTLE_SLACK inside the bound (`_settled`; else the repair aims there, `_repaired`), so
+    the next absence stays cheap instead of breaking the bound wherever someone was left at its edge.
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
-    settle = any(_members_changed(plan) for plan in plans)
+    settle = _members_changed(plans)
     usual = _plan_in_order(
         plans, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out, settle=settle
     )
@@ -683,14 +772,21 @@ def plan_team(
     return best[1]
 
 
-def _members_changed(plan: RolePlan) -> bool:
-    """Whether a member joined the rotation or left it since its published plan: someone who joined
-    after its first slot serves none of its shifts yet, or a published shift's member is no longer in
-    it then."""
+def _members_changed(plans: Sequence[RolePlan]) -> bool:
+    """Whether a member joined a rotation or left it since the team's published plan: someone who joined
+    after a rotation's first slot serves none of the team's shifts yet (in any rotation: a newcomer with a
+    small share of a weekly rotation may have none of it for a while), or a published shift's member is
+    no longer in its rotation then."""
+    holders = {slot.preferred for plan in plans for slot in plan.slots} | {
+        slot.pinned for plan in plans for slot in plan.slots
+    }
+    return any(_joined_or_left(plan, holders) for plan in plans)
+
+
+def _joined_or_left(plan: RolePlan, holders: set[int | None]) -> bool:
     if not any(slot.preferred is not None for slot in plan.slots):
         return False
     by_id = {c.id: c for c in plan.candidates}
-    holders = {slot.preferred for slot in plan.slots} | {slot.pinned for slot in plan.slots}
     first = plan.slots[0].start if plan.slots else None
     joined = any(
         c.since is not None and first is not None and c.since > first and c.id not in holders

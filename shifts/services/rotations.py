@@ -32,41 +32,54 @@ class ReplanResult:
 
 
 def _clean(team: Team, data: dict[str, Any], *, rotation: Rotation | None = None) -> dict[str, Any]:
+    """The rotation fields of `data`, checked; members as Member rows."""
     cleaned = dict(data)
     if "role" in cleaned:
-        if cleaned["role"] not in Rotation.Role.values:
-            raise InvalidInput("role must be primary or secondary.", field="role")
-        clash = Rotation.objects.filter(team=team, role=cleaned["role"])
-        if rotation is not None:
-            clash = clash.exclude(pk=rotation.pk)
-        if clash.exists():
-            raise InvalidInput(
-                f"{team.name} already has a {cleaned['role']} rotation: edit that one instead "
-                "(a team has one rotation per role).",
-                field="role",
-            )
+        _check_role(team, cleaned["role"], rotation)
     if "shift_length_minutes" in cleaned:
-        length = cleaned["shift_length_minutes"]
-        if isinstance(length, bool) or not isinstance(length, int) or not MIN_LENGTH <= length <= MAX_LENGTH:
-            raise InvalidInput(
-                f"shift_length_minutes must be from {MIN_LENGTH} (30 minutes) to {MAX_LENGTH} (28 days), "
-                f"not {length!r}.",
-                field="shift_length_minutes",
-            )
+        _check_length(cleaned["shift_length_minutes"])
     if "handoff_time" in cleaned and not isinstance(cleaned["handoff_time"], dt.time):
         raise InvalidInput('handoff_time must be a time of day "HH:MM".', field="handoff_time")
     if "starts_on" in cleaned and not isinstance(cleaned["starts_on"], dt.date):
         raise InvalidInput("starts_on must be a date (YYYY-MM-DD).", field="starts_on")
     if "members" in cleaned:
-        ids = list(cleaned["members"])
-        found = {m.pk: m for m in Member.objects.filter(team=team, is_active=True, pk__in=[i for i in ids])}
-        unknown = [i for i in ids if i not in found]
-        if unknown:
-            raise InvalidInput(
-                f"Not active members of {team.name}: {', '.join(str(i) for i in unknown)}.", field="members"
-            )
-        cleaned["members"] = list(found.values())
+        cleaned["members"] = _active_members(team, list(cleaned["members"]))
     return cleaned
+
+
+def _check_role(team: Team, role: object, rotation: Rotation | None) -> None:
+    """A known role the team has no other rotation for (one rotation per role)."""
+    if role not in Rotation.Role.values:
+        raise InvalidInput("role must be primary or secondary.", field="role")
+    clash = Rotation.objects.filter(team=team, role=role)
+    if rotation is not None:
+        clash = clash.exclude(pk=rotation.pk)
+    if clash.exists():
+        raise InvalidInput(
+            f"{team.name} already has a {role} rotation: edit that one instead "
+            "(a team has one rotation per role).",
+            field="role",
+        )
+
+
+def _check_length(length: object) -> None:
+    if isinstance(length, bool) or not isinstance(length, int) or not MIN_LENGTH <= length <= MAX_LENGTH:
+        raise InvalidInput(
+            f"shift_length_minutes must be from {MIN_LENGTH} (30 minutes) to {MAX_LENGTH} (28 days), "
+            f"not {length!r}.",
+            field="shift_length_minutes",
+        )
+
+
+def _active_members(team: Team, ids: list[int]) -> list[Member]:
+    """The team's active members with these ids; InvalidInput naming any that are not."""
+    found = {m.pk: m for m in Member.objects.filter(team=team, is_active=True, pk__in=ids)}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise InvalidInput(
+            f"Not active members of {team.name}: {', '.join(str(i) for i in unknown)}.", field="members"
+        )
+    return list(found.values())
 
 
 @transaction.atomic

@@ -5,7 +5,9 @@ bounds as a manager reads them (late joiner counted from the join, the leaver's 
 in a team zone other than UTC.
 """
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -58,7 +60,8 @@ def plan(zone, candidates, absences, lengths, before=None, now=EPOCH, roles=ROLE
             else:
                 slots.append(Slot(start, end, preferred=member))
         plans.append(RolePlan(role, lengths[role], slots, candidates))
-    return plan_team(plans, absences=absences)
+    # As the services plan it: the team has two rotations, so one planned alone spreads its shifts.
+    return plan_team(plans, absences=absences, spread_out=True)
 
 
 def moved_after(before, after, now):
@@ -81,13 +84,17 @@ def shares_at(start, end, candidates, absences):
     return {c.id: c.pct / total for c in available}
 
 
-def feasible(candidates, absences, lengths, zone):
-    """Nobody carries more than a third of the percent-time of those present at any slot (the slack the
-    joint properties of test_joint_planning_properties.py ask for)."""
+# The largest share of a role anyone may hold at any slot: above half, one member would have to serve
+# most of both roles, at once.
+HALF_A_ROLE = 0.5
+
+
+def feasible(candidates, absences, lengths, zone, limit=HALF_A_ROLE):
+    """Nobody carries more than `limit` of the percent-time of those present at any slot of either role."""
     for length in set(lengths.values()):
         for start, end in year_of_slots(zone, length):
             share = shares_at(start, end, candidates, absences)
-            if share and max(share.values()) > 1 / 3 + 1e-9:
+            if share and max(share.values()) > limit + 1e-9:
                 return False
     return True
 
@@ -99,38 +106,189 @@ def worst(rows, candidates, absences):
     return max((abs(v) for surplus in history for v in surplus.values()), default=0.0)
 
 
-def allowance(longer_rows, shorter_rows, candidates, absences):
-    """The largest share of the shorter rotation's shifts that one longer shift covers (any member)."""
-    largest = 0.0
+def covers(longer_rows, shorter_rows, candidates, absences):
+    """[(start, share)] of every longer shift: the largest share of the shorter rotation's shifts it covers
+    for any one member."""
+    out = []
     for l_start, l_end, _ in longer_rows:
         sums: dict[int, float] = {}
         for s_start, s_end, _ in shorter_rows:
             if s_start < l_end and l_start < s_end:
                 for m, part in shares_at(s_start, s_end, candidates, absences).items():
                     sums[m] = sums.get(m, 0.0) + part
-        largest = max(largest, *sums.values(), 0.0)
-    return largest
+        out.append((l_start, max(sums.values(), default=0.0)))
+    return out
 
 
-def check_bounds(result, candidates, absences, lengths):
+def allowance(longer_rows, shorter_rows, candidates, absences):
+    """The largest share of the shorter rotation's shifts that one longer shift covers (any member)."""
+    return max((share for _, share in covers(longer_rows, shorter_rows, candidates, absences)), default=0.0)
+
+
+def worst_against_served_allowance(longer_rows, shorter_rows, candidates, absences):
+    """(deviation, allowed) of the shorter rotation where it comes closest to its allowance read at each
+    point from the longer shifts begun by then: what was served is judged by what was known when it was
+    served, so a later join (smaller shares from then on) cannot make an already-served past a breach."""
+    cover = covers(longer_rows, shorter_rows, candidates, absences)
+    pct = {c.id: c.pct for c in candidates}
+    joined = {c.id: c.since or dt.datetime(2000, 1, 1, tzinfo=dt.UTC) for c in candidates}
+    surplus = dict.fromkeys(pct, 0.0)
+    closest, i, largest = (0.0, BOUND), 0, 0.0
+    for start, end, member in shorter_rows:
+        while i < len(cover) and cover[i][0] < end:
+            largest = max(largest, cover[i][1])
+            i += 1
+        if member not in pct or joined[member] >= end:
+            continue
+        for m, part in shares_at(start, end, candidates, absences).items():
+            surplus[m] -= part
+        surplus[member] += 1
+        value = max(abs(v) for v in surplus.values())
+        if value - (BOUND + largest) > closest[0] - closest[1]:
+            closest = (value, BOUND + largest)
+    return closest
+
+
+@dataclasses.dataclass(frozen=True)
+class Sequence:
+    """One run of the sequence: the team, the two lengths, which is scheduled first, the zone, when the
+    newcomer joins (and at what percent-time), who leaves, and the new absence (whose, when, how long)."""
+
+    team: tuple[list[Candidate], dict[int, list[tuple[dt.datetime, dt.datetime]]]]
+    primary: int
+    secondary: int
+    first: str
+    zone: str
+    join_day: int
+    newcomer_pct: int
+    leaver_index: int
+    victim_index: int
+    offset_days: int
+    days: int
+
+    def example(self) -> str:
+        """The sequence as an @example(...) for the test below."""
+        fields = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))
+        text = f"@example({fields})"
+        return text.replace("datetime.datetime(", "dt.datetime(").replace("datetime.timezone.utc", "dt.UTC")
+
+
+def run_sequence(seq: Sequence, limit: Callable[[list, dict], bool]) -> dict | None:
+    """Plan the sequence; None when `limit` rejects the team before or after the change. Returns the
+    deviations (worst, allowed) of both rotations after every step, the conflicts and, for the new
+    absence, the shifts moved and the moves allowed."""
+    candidates, absences = seq.team
+    lengths = {"primary": seq.primary, "secondary": seq.secondary}
+    if not limit(candidates, absences):
+        return None
+    # One rotation is scheduled, then the other (the team is re-planned with both together).
+    alone = plan(seq.zone, candidates, absences, lengths, roles=(seq.first,))
+    both = plan(seq.zone, candidates, absences, lengths, before=alone)
+    # A member joins both rotations and another leaves them.
+    now = EPOCH + dt.timedelta(days=seq.join_day, hours=3)
+    leaver = candidates[seq.leaver_index % len(candidates)].id if len(candidates) > 2 else None
+    team_now = [c for c in candidates if c.id != leaver] + [Candidate(100, seq.newcomer_pct, since=now)]
+    if not limit(team_now, absences):
+        return None
+    changed = plan(seq.zone, team_now, absences, lengths, before=both, now=now)
+    # Then a new absence, once the shifts under way have ended.
+    now += dt.timedelta(hours=1)
+    under_way = [a.slot.end for role in ROLES for a in changed[role].assignments if a.slot.start < now]
+    begin = max([now, *under_way]) + dt.timedelta(days=seq.offset_days)
+    new_absence = (begin, begin + dt.timedelta(days=seq.days))
+    victim = team_now[seq.victim_index % len(team_now)].id
+    later = {**absences, victim: [*absences.get(victim, []), new_absence]}
+    if not limit(team_now, later):
+        return None
+    after = plan(seq.zone, team_now, later, lengths, before=changed, now=now)
+
+    outcome = {"deviations": [], "served": [], "conflicts": 0}
+    for result, members, away in (
+        (both, candidates, absences),
+        (changed, team_now, absences),
+        (after, team_now, later),
+    ):
+        deviations, served, conflicts = bounds_of(result, members, away, lengths)
+        outcome["deviations"] += deviations
+        outcome["served"].append(served)
+        outcome["conflicts"] += conflicts
+    colliding = sum(
+        1
+        for role in ROLES
+        for a in changed[role].assignments
+        if a.slot.start >= now
+        and a.member == victim
+        and a.slot.start < new_absence[1]
+        and new_absence[0] < a.slot.end
+    )
+    # What the join and the leave moved, and the least they could: the leaver's published shifts and
+    # the newcomer's new ones (each moves one shift).
+    outcome["join_moved"] = moved_after(both, changed, now - dt.timedelta(hours=1))
+    outcome["join_needed"] = 0
+    for role in ROLES:
+        old = {a.slot.start: a.member for a in both[role].assignments}
+        outcome["join_needed"] += sum(
+            1
+            for a in changed[role].assignments
+            if a.slot.start >= now - dt.timedelta(hours=1)
+            and (old.get(a.slot.start) == leaver or a.member == 100)
+        )
+    outcome["moved"] = moved_after(changed, after, now)
+    outcome["allowed"] = 2 * colliding + REPAIR_MOVES
+    return outcome
+
+
+def bounds_of(result, candidates, absences, lengths):
+    """[(worst deviation, allowed)] of the longer and the shorter rotation, and how many shifts are
+    served by someone absent or serving the other role then."""
     rows = {
         role: [(a.slot.start, a.slot.end, a.member) for a in r.assignments if a.member is not None]
         for role, r in result.items()
     }
     longer, shorter = sorted(rows, key=lambda role: (-lengths[role], role != "primary"))
-    assert worst(rows[longer], candidates, absences) <= BOUND + 1e-9
     extra = allowance(rows[longer], rows[shorter], candidates, absences)
-    assert worst(rows[shorter], candidates, absences) <= BOUND + extra + 1e-9, extra
-    for start, end, member in rows[shorter]:
-        assert not any(m == member and s < end and start < e for s, e, m in rows[longer])
-    for role_rows in rows.values():
-        for start, end, member in role_rows:
-            assert not any(s < end and start < e for s, e in absences.get(member, []))
+    deviations = [
+        (worst(rows[longer], candidates, absences), BOUND),
+        (worst(rows[shorter], candidates, absences), BOUND + extra),
+    ]
+    served = worst_against_served_allowance(rows[longer], rows[shorter], candidates, absences)
+    conflicts = sum(
+        1
+        for start, end, member in rows[shorter]
+        if any(m == member and s < end and start < e for s, e, m in rows[longer])
+    )
+    conflicts += sum(
+        1
+        for role_rows in rows.values()
+        for start, end, member in role_rows
+        if any(s < end and start < e for s, e in absences.get(member, []))
+    )
+    return deviations, served, conflicts
+
+
+def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, float]]:
+    """(kind, value, allowed) of every breach of SPEC 3.2 in a run's outcome; with `served`, also the
+    shorter rotation read at each point against the allowance of the longer shifts begun by then (not
+    asserted: the scheduler holds it to its largest allowance, which a later join can lower)."""
+    found = [
+        ("deviation", value, allowed) for value, allowed in outcome["deviations"] if value > allowed + 1e-9
+    ]
+    if served:
+        found += [
+            ("served-allowance", value, allowed)
+            for value, allowed in outcome["served"]
+            if value > allowed + 1e-9
+        ]
+    if outcome["conflicts"]:
+        found.append(("conflict", outcome["conflicts"], 0))
+    if outcome["moved"] > outcome["allowed"]:
+        found.append(("moved", outcome["moved"], outcome["allowed"]))
+    return found
 
 
 @settings(max_examples=8, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    team=teams(max_members=12),
+    team=teams(max_members=15),
     primary=st.sampled_from(LENGTHS),
     secondary=st.sampled_from(LENGTHS),
     first=st.sampled_from(ROLES),
@@ -183,6 +341,433 @@ def check_bounds(result, candidates, absences, lengths):
     offset_days=40,
     days=7,
 )
+# Sweep (seed 1) on main: 11 moved where 8 were allowed.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=96, since=None),
+            Candidate(id=2, pct=50, since=None),
+            Candidate(id=3, pct=84, since=None),
+            Candidate(id=4, pct=35, since=None),
+            Candidate(id=5, pct=23, since=None),
+            Candidate(id=6, pct=81, since=None),
+            Candidate(id=7, pct=90, since=None),
+            Candidate(id=8, pct=47, since=None),
+            Candidate(id=9, pct=67, since=None),
+            Candidate(id=10, pct=65, since=None),
+        ],
+        {
+            1: [
+                (dt.datetime(2026, 7, 12, 4, 0, tzinfo=dt.UTC), dt.datetime(2026, 7, 20, 2, 0, tzinfo=dt.UTC))
+            ],
+            2: [
+                (dt.datetime(2026, 7, 2, 7, 0, tzinfo=dt.UTC), dt.datetime(2026, 7, 21, 20, 0, tzinfo=dt.UTC))
+            ],
+            4: [
+                (
+                    dt.datetime(2026, 4, 16, 12, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 4, 28, 2, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 4, 20, 23, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 4, 22, 22, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            7: [
+                (
+                    dt.datetime(2026, 9, 11, 1, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 9, 12, 10, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 4, 8, 20, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 4, 12, 12, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            8: [
+                (
+                    dt.datetime(2026, 10, 10, 12, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 17, 22, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 7, 22, 14, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 8, 2, 9, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            9: [
+                (
+                    dt.datetime(2026, 10, 25, 22, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 28, 7, 0, tzinfo=dt.UTC),
+                )
+            ],
+            10: [
+                (
+                    dt.datetime(2026, 4, 22, 8, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 4, 22, 14, 0, tzinfo=dt.UTC),
+                )
+            ],
+        },
+    ),
+    primary=10080,
+    secondary=240,
+    first="primary",
+    zone="Europe/Zurich",
+    join_day=113,
+    newcomer_pct=13,
+    leaver_index=12,
+    victim_index=2,
+    offset_days=39,
+    days=4,
+)
+# Sweep (seed 1) on main: 41 moved where 12 were allowed.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=59, since=None),
+            Candidate(id=2, pct=50, since=None),
+            Candidate(id=3, pct=57, since=None),
+            Candidate(id=4, pct=30, since=None),
+        ],
+        {
+            3: [
+                (
+                    dt.datetime(2026, 7, 31, 10, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 8, 21, 1, 0, tzinfo=dt.UTC),
+                ),
+                (dt.datetime(2026, 4, 1, 5, 0, tzinfo=dt.UTC), dt.datetime(2026, 4, 3, 1, 0, tzinfo=dt.UTC)),
+                (
+                    dt.datetime(2026, 6, 29, 14, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 7, 12, 19, 0, tzinfo=dt.UTC),
+                ),
+            ]
+        },
+    ),
+    primary=240,
+    secondary=4320,
+    first="secondary",
+    zone="Asia/Tokyo",
+    join_day=83,
+    newcomer_pct=87,
+    leaver_index=6,
+    victim_index=2,
+    offset_days=32,
+    days=9,
+)
+# Sweep (seed 2, 4 h / 4 h) on main: 20 moved where 18 were allowed.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=19, since=None),
+            Candidate(id=2, pct=44, since=None),
+            Candidate(id=3, pct=45, since=None),
+            Candidate(id=4, pct=28, since=None),
+            Candidate(id=5, pct=100, since=None),
+            Candidate(id=6, pct=72, since=None),
+        ],
+        {
+            2: [
+                (
+                    dt.datetime(2026, 8, 24, 19, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 8, 31, 20, 0, tzinfo=dt.UTC),
+                )
+            ],
+            3: [
+                (
+                    dt.datetime(2026, 9, 29, 19, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 10, 7, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 8, 1, 17, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 8, 19, 10, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 6, 11, 7, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 6, 21, 8, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            4: [
+                (
+                    dt.datetime(2026, 9, 6, 21, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 9, 14, 9, 0, tzinfo=dt.UTC),
+                ),
+                (dt.datetime(2026, 3, 4, 6, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 19, 9, 0, tzinfo=dt.UTC)),
+            ],
+            5: [
+                (
+                    dt.datetime(2026, 9, 30, 3, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 8, 16, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 4, 25, 22, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 5, 6, 0, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 1, 11, 14, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 1, 26, 12, 0, tzinfo=dt.UTC),
+                ),
+            ],
+        },
+    ),
+    primary=240,
+    secondary=240,
+    first="secondary",
+    zone="Asia/Tokyo",
+    join_day=103,
+    newcomer_pct=36,
+    leaver_index=10,
+    victim_index=4,
+    offset_days=32,
+    days=6,
+)
+# Sweep (seed 2, 4 h / 4 h) on main: 13 moved where 12 were allowed.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=97, since=None),
+            Candidate(id=2, pct=50, since=None),
+            Candidate(id=3, pct=86, since=None),
+            Candidate(id=4, pct=81, since=None),
+            Candidate(id=5, pct=92, since=None),
+            Candidate(id=6, pct=93, since=None),
+            Candidate(id=7, pct=14, since=None),
+            Candidate(id=8, pct=27, since=None),
+            Candidate(id=9, pct=21, since=None),
+            Candidate(id=10, pct=61, since=None),
+            Candidate(id=11, pct=26, since=None),
+            Candidate(id=12, pct=11, since=None),
+        ],
+        {
+            2: [
+                (
+                    dt.datetime(2026, 11, 6, 10, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 11, 15, 20, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 11, 26, 13, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            4: [
+                (
+                    dt.datetime(2026, 5, 18, 12, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 5, 31, 17, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 6, 30, 17, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 7, 13, 12, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            7: [
+                (dt.datetime(2026, 3, 4, 8, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 18, 1, 0, tzinfo=dt.UTC))
+            ],
+            8: [
+                (dt.datetime(2026, 1, 20, 6, 0, tzinfo=dt.UTC), dt.datetime(2026, 2, 9, 16, 0, tzinfo=dt.UTC))
+            ],
+            10: [
+                (
+                    dt.datetime(2026, 4, 22, 11, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 5, 3, 18, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 2, 2, 17, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 2, 21, 17, 0, tzinfo=dt.UTC),
+                ),
+                (dt.datetime(2026, 4, 29, 4, 0, tzinfo=dt.UTC), dt.datetime(2026, 5, 7, 9, 0, tzinfo=dt.UTC)),
+            ],
+            11: [
+                (
+                    dt.datetime(2026, 6, 2, 10, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 6, 19, 11, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 11, 16, 0, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 12, 6, 6, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 9, 24, 19, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 14, 22, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            12: [
+                (
+                    dt.datetime(2026, 10, 10, 17, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 12, 19, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 3, 25, 17, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 3, 30, 16, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 5, 6, 19, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 5, 27, 10, 0, tzinfo=dt.UTC),
+                ),
+            ],
+        },
+    ),
+    primary=240,
+    secondary=240,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=29,
+    newcomer_pct=55,
+    leaver_index=0,
+    victim_index=9,
+    offset_days=27,
+    days=10,
+)
+# Sweep (seed 2, 4 h / 4 h) on main: 11 moved where 10 were allowed.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=25, since=None),
+            Candidate(id=2, pct=98, since=None),
+            Candidate(id=3, pct=95, since=None),
+            Candidate(id=4, pct=28, since=None),
+            Candidate(id=5, pct=57, since=None),
+            Candidate(id=6, pct=50, since=None),
+            Candidate(id=7, pct=66, since=None),
+        ],
+        {
+            2: [
+                (
+                    dt.datetime(2026, 1, 15, 19, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 1, 29, 17, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 6, 22, 6, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 7, 12, 23, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 12, 10, 2, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 12, 28, 6, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            3: [
+                (
+                    dt.datetime(2026, 6, 12, 8, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 6, 17, 13, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 8, 10, 8, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 8, 20, 5, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 6, 12, 12, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 6, 24, 23, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            4: [
+                (
+                    dt.datetime(2026, 5, 11, 14, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 5, 27, 19, 0, tzinfo=dt.UTC),
+                )
+            ],
+        },
+    ),
+    primary=240,
+    secondary=240,
+    first="secondary",
+    zone="Europe/Zurich",
+    join_day=73,
+    newcomer_pct=80,
+    leaver_index=7,
+    victim_index=2,
+    offset_days=24,
+    days=9,
+)
+# Sweep (seed 2, 4 h / 4 h) on main: 18 moved where 12 were allowed.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=96, since=None),
+            Candidate(id=2, pct=37, since=None),
+            Candidate(id=3, pct=96, since=None),
+            Candidate(id=4, pct=54, since=None),
+            Candidate(id=5, pct=76, since=None),
+        ],
+        {
+            1: [
+                (
+                    dt.datetime(2026, 11, 5, 14, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 11, 22, 22, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 3, 14, 10, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 3, 23, 2, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            5: [
+                (
+                    dt.datetime(2026, 1, 31, 21, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 2, 14, 20, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 10, 21, 21, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 25, 13, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 2, 20, 18, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 2, 22, 2, 0, tzinfo=dt.UTC),
+                ),
+            ],
+        },
+    ),
+    primary=240,
+    secondary=240,
+    first="primary",
+    zone="America/New_York",
+    join_day=67,
+    newcomer_pct=20,
+    leaver_index=8,
+    victim_index=3,
+    offset_days=25,
+    days=2,
+)
+# Sweep (seed 2, 4 h / 4 h) on main: 14 moved where 12 were allowed.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=53, since=None),
+            Candidate(id=2, pct=88, since=None),
+            Candidate(id=3, pct=32, since=None),
+            Candidate(id=4, pct=51, since=None),
+            Candidate(id=5, pct=97, since=None),
+            Candidate(id=6, pct=100, since=None),
+        ],
+        {
+            1: [
+                (dt.datetime(2026, 6, 29, 1, 0, tzinfo=dt.UTC), dt.datetime(2026, 7, 6, 13, 0, tzinfo=dt.UTC))
+            ],
+            2: [
+                (
+                    dt.datetime(2026, 10, 31, 10, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 11, 16, 20, 0, tzinfo=dt.UTC),
+                )
+            ],
+            4: [
+                (
+                    dt.datetime(2026, 9, 28, 4, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 10, 13, 3, 0, tzinfo=dt.UTC),
+                )
+            ],
+            6: [
+                (
+                    dt.datetime(2026, 7, 19, 14, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 7, 26, 17, 0, tzinfo=dt.UTC),
+                )
+            ],
+        },
+    ),
+    primary=240,
+    secondary=240,
+    first="secondary",
+    zone="Europe/Zurich",
+    join_day=23,
+    newcomer_pct=77,
+    leaver_index=0,
+    victim_index=0,
+    offset_days=40,
+    days=5,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
@@ -196,37 +781,22 @@ def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_collidin
     offset_days,
     days,
 ):
-    candidates, absences = team
-    lengths = {"primary": primary, "secondary": secondary}
-    # One rotation is scheduled, then the other (the team is re-planned with both together).
-    alone = plan(zone, candidates, absences, lengths, roles=(first,))
-    both = plan(zone, candidates, absences, lengths, before=alone)
-    # A member joins both rotations and another leaves them.
-    now = EPOCH + dt.timedelta(days=join_day, hours=3)
-    leaver = candidates[leaver_index % len(candidates)].id if len(candidates) > 2 else None
-    team_now = [c for c in candidates if c.id != leaver] + [Candidate(100, newcomer_pct, since=now)]
-    assume(feasible(team_now, absences, lengths, zone))
-    changed = plan(zone, team_now, absences, lengths, before=both, now=now)
-    # Then a new absence, once the shifts under way have ended.
-    now += dt.timedelta(hours=1)
-    under_way = [a.slot.end for role in ROLES for a in changed[role].assignments if a.slot.start < now]
-    begin = max([now, *under_way]) + dt.timedelta(days=offset_days)
-    new_absence = (begin, begin + dt.timedelta(days=days))
-    victim = team_now[victim_index % len(team_now)].id
-    absences = {**absences, victim: [*absences.get(victim, []), new_absence]}
-    assume(feasible(team_now, absences, lengths, zone))
-
-    after = plan(zone, team_now, absences, lengths, before=changed, now=now)
-
-    check_bounds(after, team_now, absences, lengths)
-    colliding = sum(
-        1
-        for role in ROLES
-        for a in changed[role].assignments
-        if a.slot.start >= now
-        and a.member == victim
-        and a.slot.start < new_absence[1]
-        and new_absence[0] < a.slot.end
+    seq = Sequence(
+        team,
+        primary,
+        secondary,
+        first,
+        zone,
+        join_day,
+        newcomer_pct,
+        leaver_index,
+        victim_index,
+        offset_days,
+        days,
     )
-    moved = moved_after(changed, after, now)
-    assert moved <= 2 * colliding + REPAIR_MOVES, (moved, colliding)
+    lengths = {"primary": primary, "secondary": secondary}
+    outcome = run_sequence(
+        seq, limit=lambda candidates, absences: feasible(candidates, absences, lengths, zone)
+    )
+    assume(outcome is not None)
+    assert not breaches_of(outcome), outcome
