@@ -37,5 +37,5 @@ urlpatterns = [
         improvements.ImprovementDetailView.as_view(),
         name="api-improvement-detail",
     ),
-    path("public/inquiries/", public.PublicInquiryCreateView.as_view(), name="api-public-inquiry"),
+    path("public/inquiries/", public.public_inquiry_create, name="api-public-inquiry"),
 ]
