@@ -33,7 +33,7 @@ from supportops.errors import DomainError
 from .. import services
 from ..links import tracking_url
 from ..models import Inquiry
-from ..throttle import TEAM_BUDGET_MESSAGE, intake_check
+from ..throttle import TEAM_BUDGET_MESSAGE, PublicIntakeThrottle, intake_check
 from .serializers import PublicInquirySerializer
 
 ALLOWED = "POST, OPTIONS"
@@ -247,12 +247,13 @@ def public_inquiry_create(request: HttpRequest) -> HttpResponse:
     return _answer(201, {"reference": inquiry.reference, "tracking_url": tracking_url(inquiry)})
 
 
+# The endpoint as the OpenAPI schema documents it (its docstring would become the operation's text):
+# requests are served by `public_inquiry_create`, routed there with this class attached for drf-spectacular.
+# Its throttle is documented (429) and counted by the plain view through the same `intake_check`.
 class PublicInquiryCreateView(APIView):
-    """The endpoint as the OpenAPI schema documents it; requests are served by `public_inquiry_create`
-    (the URL routes there, with this class attached for drf-spectacular)."""
-
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [PublicIntakeThrottle]
 
     @extend_schema(
         request=PublicInquirySerializer,
@@ -264,7 +265,7 @@ class PublicInquiryCreateView(APIView):
         },
     )
     def post(self, request: Request) -> HttpResponse:
-        return public_inquiry_create(request._request)
+        raise NotImplementedError("routed to public_inquiry_create; this class only documents it")
 
 
 # drf-spectacular finds API views by the `cls` of a URL's callback (as `APIView.as_view()` sets it).
