@@ -20,11 +20,11 @@ FORM = {
     "name": "Lea",
     "email": "lea@example.org",
 }
-# team, primary for the arrival, reference number (UPDATE … RETURNING, committed before the rest),
-# inquiry, first message, both events, notification, the assignee's email mutes and zone (accounts'
-# notice_preferences, one Profile query), then the acknowledgement and the assignee's email in one
-# outbox INSERT.
-STATEMENTS_PER_SUBMISSION = 9
+# team, primary for the arrival with their email mutes and zone (the Profile LEFT JOINed: accounts'
+# PROFILE_JOIN, so notices asks accounts nothing), reference number (UPDATE … RETURNING, committed
+# before the rest), inquiry, first message, both events, notification, then the acknowledgement and the
+# assignee's email in one outbox INSERT.
+STATEMENTS_PER_SUBMISSION = 8
 
 
 def test_public_submission_takes_a_fixed_number_of_statements_and_one_publish(
@@ -142,3 +142,25 @@ def test_the_primarys_email_mutes_hold_at_the_same_statement_count(api, on_shift
     to = set(OutboundMessage.objects.filter(inquiry=inquiry).values_list("to", flat=True))
     assert (on_shift.member.user.email in to) is emailed
     assert "lea@example.org" in to
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", ""])
+def test_the_primarys_chosen_zone_comes_with_the_primary(api, on_shift, zone):
+    """The "assigned" notice gives its deadline in the Primary's chosen zone (else the team's), read in
+    the Primary's SELECT: no Profile query of its own, the same text as notices' own lookup writes."""
+    from accounts.models import Profile
+    from notices.models import Notification
+    from supportops.notifications import PRELOADED, at, clock, in_zone
+
+    Profile.objects.update_or_create(user=on_shift.member.user, defaults={"timezone": zone})
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/public/inquiries/", FORM, format="json")
+    assert response.status_code == 201, response.content
+    assert not [q for q in queries if "accounts_profile" in q["sql"] and "shifts_shift" not in q["sql"]]
+    inquiry = Inquiry.objects.get(reference=response.json()["reference"])
+    notice = Notification.objects.get(inquiry=inquiry, kind="assigned")
+    expected_zone = zone or inquiry.team.timezone
+    assert clock(inquiry.response_due_at, expected_zone) in notice.body
+    assert notice.body == in_zone(f"From Lea. Respond by {at(inquiry.response_due_at)}.", expected_zone)
+    found = primary_for_arrival(team=inquiry.team, at=timezone.now())
+    assert getattr(found.user, PRELOADED) == (frozenset(), zone)
