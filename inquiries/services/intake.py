@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at
-from supportops.db import insert_rows
+from supportops.db import insert_rows, insert_rows_together
 from supportops.errors import InvalidInput
 from supportops.notifications import Notice, NoticeKind, at, notify_many, outbox_add, team_webhook_messages
 
@@ -282,7 +282,6 @@ def inquiry_create(
             ]
         )
         inquiry.team = team
-        insert_rows([Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)])
         events = [
             _event(
                 inquiry=inquiry,
@@ -304,7 +303,8 @@ def inquiry_create(
             )
             imported.from_value = S.NEW
             events.append(imported)
-        insert_rows(events)
+        # The first message and the timeline's events: one statement (PostgreSQL).
+        insert_rows_together([Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)], events)
         # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
         outbox = [m for m in [_acknowledgement(inquiry=inquiry, assignee=assignee, logged_by=logged_by)] if m]
         if channel != Inquiry.Channel.IMPORT:
