@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from supportops.notifications import register_preferences
+        from supportops.notifications import register_preference_join, register_preferences
 
-        from .selectors import notice_preferences
+        from .selectors import PROFILE_JOIN, notice_preferences
 
         register_preferences(notice_preferences)
+        register_preference_join(PROFILE_JOIN)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from shifts.coverage import validate_timezone  # noqa: F401 - re-exported for the profile form
-from supportops.notifications import Preferences
+from supportops.notifications import PreferenceJoin, Preferences
 
 from .models import EMAIL_NOTICE_KINDS, Profile
 
@@ -47,6 +48,21 @@ def viewer_timezone(*, user) -> str:
 def email_muted(*, user, kind: str) -> bool:
     profile = Profile.objects.filter(user=user).only("email_muted_kinds").first()
     return bool(profile and kind in (profile.email_muted_kinds or []))
+
+
+def _preloaded(kinds, zone) -> tuple[frozenset[str], str]:
+    """A Profile's columns as the Primary's SELECT reads them (NULLs: no profile row) -> what
+    `notice_preferences` would say about that person: the mutable kinds they muted, their zone."""
+    kinds = Profile._meta.get_field("email_muted_kinds").from_db_value(kinds, None, connection)
+    return frozenset(kinds or ()) & EMAIL_NOTICE_KINDS.keys(), zone or ""
+
+
+PROFILE_JOIN = PreferenceJoin(
+    table=Profile._meta.db_table,
+    user_column=Profile._meta.get_field("user").column,
+    columns=("email_muted_kinds", "timezone"),
+    build=_preloaded,
+)
 
 
 def notice_preferences(*, wanted: dict[int, set[str]], zones_for: set[int]) -> Preferences:

@@ -70,10 +70,14 @@ class Inquiry(models.Model):
         PROMOTED = "promoted", "Promoted to a product issue"
         OTHER = "other", "Other"
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="inquiries")
+    # No index of its own on team, assignee, created_by, topic, known_issue (issue 16: every index is
+    # written by every submission): the team and the assignee lead composite indexes below, the nullable
+    # ones have partial indexes (no entry for the NULL that a public submission carries).
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="inquiries", db_index=False)
     number = models.PositiveIntegerField()
     reference = models.CharField(max_length=24)
-    tracking_token = models.CharField(max_length=64, unique=True, default=new_token)
+    # Unique by a constraint (below), not `unique=True`: that would add a second, LIKE-only index.
+    tracking_token = models.CharField(max_length=64, default=new_token)
 
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=20000)
@@ -83,11 +87,16 @@ class Inquiry(models.Model):
     # Where the conversation lives when it did not start here (a GitHub issue, an alert's dashboard).
     source_url = models.URLField(blank=True, max_length=500)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     topic = models.ForeignKey(
-        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="inquiries"
+        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="inquiries", db_index=False
     )
     priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.NORMAL)
     urgency = models.DateField(null=True, blank=True, help_text="Date by which the requester needs it")
@@ -97,7 +106,12 @@ class Inquiry(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
-        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_inquiries"
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_inquiries",
+        db_index=False,
     )
     keep = models.BooleanField(default=False, help_text="Keep at shift end instead of handing off")
     handoff_note = models.TextField(blank=True, max_length=4000)
@@ -121,7 +135,7 @@ class Inquiry(models.Model):
     resolution_note = models.TextField(blank=True, max_length=10000)
     product_issue_url = models.URLField(blank=True, max_length=500)
     known_issue = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     known_issue_url = models.URLField(blank=True, max_length=500)
     constructive_correction = models.TextField(blank=True, max_length=10000)
@@ -134,8 +148,7 @@ class Inquiry(models.Model):
         ordering = ["-received_at"]
         verbose_name_plural = "inquiries"
         indexes = [
-            models.Index(fields=["status", "response_due_at"], name="inquiry_status_due"),
-            models.Index(fields=["status", "response_guarantee_at"], name="inquiry_status_guarantee"),
+            # Deadlines are read while new (the sweeps, "late"): the partial indexes further down.
             models.Index(fields=["team", "status", "received_at"], name="inquiry_team_status_received"),
             # The list order (newest first, id as tie-break) per team and across teams: keyset pages walk
             # these instead of sorting a team's rows. Search (tsvector, trigram) indexes are PG-only DDL in
@@ -160,6 +173,14 @@ class Inquiry(models.Model):
             # The load report's "responded in the period" (first-reply authors).
             models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),
             models.Index(fields=["assignee", "status"], name="inquiry_assignee_status"),
+            # The nullable references, for their lookups and ON DELETE SET NULL: only rows that have one.
+            models.Index(
+                fields=["created_by"], condition=Q(created_by__isnull=False), name="inquiry_created_by"
+            ),
+            models.Index(fields=["topic"], condition=Q(topic__isnull=False), name="inquiry_topic"),
+            models.Index(
+                fields=["known_issue"], condition=Q(known_issue__isnull=False), name="inquiry_known_issue"
+            ),
             models.Index(fields=["response_due_at"], condition=Q(status="new"), name="inquiry_new_due"),
             models.Index(
                 fields=["response_guarantee_at"], condition=Q(status="new"), name="inquiry_new_guarantee"
@@ -172,6 +193,7 @@ class Inquiry(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_token"], name="inquiry_tracking_token_unique"),
             models.UniqueConstraint(fields=["team", "number"], name="inquiry_number_unique_per_team"),
             models.UniqueConstraint(fields=["team", "reference"], name="inquiry_reference_unique_per_team"),
             models.CheckConstraint(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from supportops.db import insert_rows
 from supportops.notifications import (
     NUDGE_KEY,
+    PRELOADED,
     TEAM_EVENTS,
     Notice,
     Preferences,
@@ -227,17 +228,25 @@ def _preferences(notices: list[Notice], *, email: bool) -> Preferences:
     from the registered sources: one query at most (accounts), none when nothing needs asking."""
     wanted: dict[int, set[str]] = {}
     zones_for: set[int] = set()
+    muted: set[tuple[int, str]] = set()
+    zones: dict[int, str] = {}
     for notice in notices:
         timed = has_times(notice.title) or has_times(notice.body)
         for user in notice.recipients:
             if user is None:
                 continue
+            preloaded = getattr(user, PRELOADED, None)
+            if preloaded is not None:  # loaded with the user (register_preference_join): no query
+                kinds, zone = preloaded
+                if email and user.email and notice.kind in kinds:
+                    muted.add((user.pk, notice.kind))
+                if timed and zone:
+                    zones[user.pk] = zone
+                continue
             if email and user.email:
                 wanted.setdefault(user.pk, set()).add(notice.kind)
             if timed:
                 zones_for.add(user.pk)
-    muted: set[tuple[int, str]] = set()
-    zones: dict[int, str] = {}
     for source in preference_sources if wanted or zones_for else []:
         found = source(wanted=wanted, zones_for=zones_for)
         muted |= found.muted

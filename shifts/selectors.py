@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from supportops.errors import NotFoundError
+from supportops.notifications import PRELOADED, PreferenceJoin, preference_joins
 
 from .models import Absence, CalendarFeed, Member, Rotation, Shift, Swap, Team
 
@@ -126,14 +127,21 @@ class _Loader:
 
 
 @functools.cache
-def _primary_query(vendor: str) -> tuple[_Loader, _Loader, str]:
+def _primary_query(vendor: str, joins: tuple[PreferenceJoin, ...]) -> tuple[_Loader, _Loader, str]:
+    """The Primary's SELECT: member, user, then each registered preference join's columns (LEFT JOIN:
+    a user without a row there gets NULLs)."""
     quote = connection.ops.quote_name
     user_model = Member._meta.get_field("user").related_model
     member, user = _Loader(Member, "m"), _Loader(user_model, "u")
+    extra = "".join(f", p{n}.{quote(column)}" for n, join in enumerate(joins) for column in join.columns)
+    joined = "".join(
+        f" LEFT JOIN {quote(join.table)} p{n} ON p{n}.{quote(join.user_column)} = u.id"
+        for n, join in enumerate(joins)
+    )
     sql = (
-        f"SELECT {member.columns}, {user.columns} FROM {quote(Shift._meta.db_table)} s "
+        f"SELECT {member.columns}, {user.columns}{extra} FROM {quote(Shift._meta.db_table)} s "
         f"JOIN {quote(Member._meta.db_table)} m ON m.id = s.member_id "
-        f"JOIN {quote(user_model._meta.db_table)} u ON u.id = m.user_id "
+        f"JOIN {quote(user_model._meta.db_table)} u ON u.id = m.user_id{joined} "
         "WHERE s.team_id = %s AND s.role = %s AND s.ends_at > %s "
         "ORDER BY CASE WHEN s.starts_at <= %s THEN 0 ELSE 1 END, "
         "CASE WHEN s.starts_at <= %s THEN s.starts_at END DESC NULLS LAST, s.starts_at, s.id LIMIT 1"
@@ -166,7 +174,8 @@ def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
     team's history): the covering shift that started last wins, else the first to start after `at`.
     Written in SQL once (intake calls it for every submission; building the ORM query cost more than
     running it), returning the member with its user as `select_related` would."""
-    member, user, sql = _primary_query(connection.vendor)
+    joins = tuple(preference_joins)
+    member, user, sql = _primary_query(connection.vendor, joins)
     value = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
         cursor.execute(sql, [team.pk, Rotation.Role.PRIMARY, value, value, value])
@@ -175,6 +184,15 @@ def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
         return None
     found = member.build(row)
     found.user = user.build(row[member.width : member.width + user.width])
+    if joins:  # the Primary's email mutes and zone, for the notice intake sends them (no query there)
+        rest = row[member.width + user.width :]
+        muted: frozenset[str] = frozenset()
+        zone = ""
+        for join in joins:
+            kinds, chosen = join.build(*rest[: len(join.columns)])
+            rest = rest[len(join.columns) :]
+            muted, zone = muted | kinds, zone or chosen
+        setattr(found.user, PRELOADED, (muted, zone))
     return found
 
 

@@ -42,6 +42,48 @@ def _insert_plan(model: type[models.Model], vendor: str) -> tuple[list, str, str
     return fields, head, row, f" RETURNING {quote(meta.pk.column)}"
 
 
+def _insert_params(objs: list[models.Model], fields: list) -> list:
+    params = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert_rows")
+        params.extend(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
+    return params
+
+
+def _saved(objs: list[models.Model], ids: list[int]) -> None:
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def insert_rows_together(*groups: Sequence[models.Model]) -> None:
+    """`insert_rows` for several groups of rows (each of one model) in one statement on PostgreSQL: a
+    chain of `WITH gN AS (INSERT … RETURNING id)`, one round trip, parse and plan instead of one per
+    group; each group's ids in its VALUES order (as bulk_create relies on). Elsewhere (SQLite), or for
+    a group `insert_rows` would hand to bulk_create, one `insert_rows` per group."""
+    groups_ = [list(group) for group in groups if group]
+    plans = [_insert_plan(type(group[0]), connection.vendor) for group in groups_]
+    plain = all(
+        plan is not None and all(obj.pk is None and type(obj) is type(group[0]) for obj in group)
+        for plan, group in zip(plans, groups_, strict=True)
+    )
+    if connection.vendor != "postgresql" or not plain or len(groups_) < 2:
+        for group in groups_:
+            insert_rows(group)
+        return
+    ctes, selects, params = [], [], []
+    for n, (group, (fields, head, row, tail)) in enumerate(zip(groups_, plans, strict=True)):
+        ctes.append(f"g{n} AS ({head}{', '.join([row] * len(group))}{tail})")
+        selects.append(f"SELECT {n}, * FROM g{n}")
+        params.extend(_insert_params(group, fields))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
+        found = cursor.fetchall()
+    for n, group in enumerate(groups_):
+        _saved(group, [pk for index, pk in found if index == n])
+
+
 def insert_rows(objs: Sequence[models.Model]) -> list[models.Model]:
     """`bulk_create` for the few rows each public submission writes: one INSERT … RETURNING id with the
     same values (each field's pre_save, e.g. auto_now_add, then get_db_prep_save) and, like bulk_create, no
@@ -55,15 +97,9 @@ def insert_rows(objs: Sequence[models.Model]) -> list[models.Model]:
     if plan is None or any(obj.pk is not None or type(obj) is not model for obj in objs):
         return model._default_manager.bulk_create(objs)
     fields, head, row, tail = plan
-    params = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="insert_rows")
-        params.extend(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
+    params = _insert_params(objs, fields)
     with connection.cursor() as cursor:
         cursor.execute(head + ", ".join([row] * len(objs)) + tail, params)
         ids = [found[0] for found in cursor.fetchall()]
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    _saved(objs, ids)
     return objs

@@ -297,3 +297,26 @@ preference_sources: list[PreferenceSource] = []
 def register_preferences(source: PreferenceSource) -> None:
     if source not in preference_sources:
         preference_sources.append(source)
+
+
+# A read that loads people anyway can bring their preferences along (the Primary, on every submission:
+# shifts.selectors.primary_for_arrival): the source registers a join, the read LEFT JOINs its table and
+# puts `build(values)` = (muted kinds, chosen zone or "") on the user as PRELOADED; `notices` then asks no
+# source about that user.
+PRELOADED = "preloaded_notice_preferences"
+
+
+@dataclass(frozen=True)
+class PreferenceJoin:
+    table: str
+    user_column: str
+    columns: tuple[str, ...]
+    build: Callable[..., tuple[frozenset[str], str]]
+
+
+preference_joins: list[PreferenceJoin] = []
+
+
+def register_preference_join(join: PreferenceJoin) -> None:
+    if join not in preference_joins:
+        preference_joins.append(join)

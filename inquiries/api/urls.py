@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import actions, escalations, improvements, inquiries, public
+from . import actions, escalations, improvements, inquiries
 
 ref = "inquiries/<str:reference>/"
 
@@ -37,5 +37,4 @@ urlpatterns = [
         improvements.ImprovementDetailView.as_view(),
         name="api-improvement-detail",
     ),
-    path("public/inquiries/", public.PublicInquiryCreateView.as_view(), name="api-public-inquiry"),
 ]

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at
-from supportops.db import insert_rows
+from supportops.db import insert_rows, insert_rows_together
 from supportops.errors import InvalidInput
 from supportops.notifications import Notice, NoticeKind, at, notify_many, outbox_add, team_webhook_messages
 
@@ -81,11 +81,18 @@ def _reference_next(*, team: Team) -> tuple[int, str]:
     `inquiry_create` calls it before its own transaction when no caller's transaction is open: then it
     commits on its own and the team's row is locked for this one statement, not for the whole intake
     (every concurrent submission to a team waits for that lock). The price: a number is skipped if the
-    inquiry's transaction then fails (a database error; bad input is refused before). Numbers stay unique."""
+    inquiry's transaction then fails (a database error; bad input is refused before). Numbers stay unique.
+
+    On its own (PostgreSQL) it commits without waiting for the WAL flush (`synchronous_commit` off for
+    this one statement's implicit transaction): the intake's own commit, which waits, comes later in the
+    WAL and makes the number durable with the inquiry; a crash before that loses both, and nobody was
+    told the number. One fsync wait per submission instead of two."""
     table = connection.ops.quote_name(Team._meta.db_table)
+    lazy = not connection.in_atomic_block and connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_reference_number = last_reference_number + 1 WHERE id = %s "
+            ("SET LOCAL synchronous_commit TO OFF; " if lazy else "")
+            + f"UPDATE {table} SET last_reference_number = last_reference_number + 1 WHERE id = %s "
             f"RETURNING last_reference_number, reference_prefix",
             [team.pk],
         )
@@ -282,7 +289,6 @@ def inquiry_create(
             ]
         )
         inquiry.team = team
-        insert_rows([Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)])
         events = [
             _event(
                 inquiry=inquiry,
@@ -304,7 +310,8 @@ def inquiry_create(
             )
             imported.from_value = S.NEW
             events.append(imported)
-        insert_rows(events)
+        # The first message and the timeline's events: one statement (PostgreSQL).
+        insert_rows_together([Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)], events)
         # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
         outbox = [m for m in [_acknowledgement(inquiry=inquiry, assignee=assignee, logged_by=logged_by)] if m]
         if channel != Inquiry.Channel.IMPORT:

@@ -45,3 +45,23 @@ def test_insert_rows_stores_the_same_rows_as_bulk_create_in_one_statement(team, 
     events = insert_rows([Event(inquiry=inquiry, kind="created", to_value="new", note="via Web form")])
     assert Event.objects.get(pk=events[0].pk).note == "via Web form"
     assert insert_rows([]) == []
+
+
+def test_insert_rows_together_writes_each_group_with_its_ids_in_one_statement_on_postgresql(team):
+    from inquiries.models import Message
+    from supportops.db import insert_rows_together
+
+    inquiry = Inquiry.objects.create(
+        team=team, number=1, reference="ADS-1", subject="s", body="b", requester_name="n",
+        requester_email="a@example.org", received_at="2026-03-02T08:00:00Z",
+    )  # fmt: skip
+    messages = [Message(inquiry=inquiry, kind="request", body=f"m{n}") for n in range(3)]
+    events = [Event(inquiry=inquiry, kind="created", to_value=f"e{n}") for n in range(2)]
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows_together(messages, [], events)
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    # Every object got the id of its own row, in order, in each group.
+    assert [Message.objects.get(pk=m.pk).body for m in messages] == ["m0", "m1", "m2"]
+    assert [Event.objects.get(pk=e.pk).to_value for e in events] == ["e0", "e1"]
+    assert all(not obj._state.adding for obj in messages + events)
+    assert Message.objects.count() == 3 and Event.objects.count() == 2

@@ -20,11 +20,12 @@ FORM = {
     "name": "Lea",
     "email": "lea@example.org",
 }
-# team, primary for the arrival, reference number (UPDATE … RETURNING, committed before the rest),
-# inquiry, first message, both events, notification, the assignee's email mutes and zone (accounts'
-# notice_preferences, one Profile query), then the acknowledgement and the assignee's email in one
-# outbox INSERT.
-STATEMENTS_PER_SUBMISSION = 9
+# team, primary for the arrival with their email mutes and zone (the Profile LEFT JOINed: accounts'
+# PROFILE_JOIN, so notices asks accounts nothing), reference number (UPDATE … RETURNING, committed
+# before the rest), inquiry, first message and both events (one statement on PostgreSQL:
+# supportops.db.insert_rows_together), notification, then the acknowledgement and the assignee's email in
+# one outbox INSERT.
+STATEMENTS_PER_SUBMISSION = 7 if connection.vendor == "postgresql" else 8
 
 
 def test_public_submission_takes_a_fixed_number_of_statements_and_one_publish(
@@ -97,9 +98,15 @@ def test_the_reference_number_is_committed_before_the_rest_so_the_team_row_is_lo
         response = api.post("/api/v1/public/inquiries/", FORM, format="json")
     assert response.status_code == 201, response.content
     sql = [q["sql"] for q in queries]
-    update = next(i for i, s in enumerate(sql) if s.startswith('UPDATE "shifts_team"'))
+    update = next(i for i, s in enumerate(sql) if 'UPDATE "shifts_team"' in s)
     begin = sql.index("BEGIN")
     assert update < begin, "\n".join(s[:90] for s in sql)
+    # Its own commit does not wait for the WAL flush (the intake's commit does, later), for that
+    # statement only: the connection's setting is untouched.
+    assert sql[update].startswith("SET LOCAL synchronous_commit TO OFF; UPDATE")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
     # The number it took is the inquiry's, and every other write happened inside the transaction.
     assert response.json()["reference"] == "ADS-1"
     inserts = [i for i, s in enumerate(sql) if s.startswith("INSERT")]
@@ -142,3 +149,25 @@ def test_the_primarys_email_mutes_hold_at_the_same_statement_count(api, on_shift
     to = set(OutboundMessage.objects.filter(inquiry=inquiry).values_list("to", flat=True))
     assert (on_shift.member.user.email in to) is emailed
     assert "lea@example.org" in to
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", ""])
+def test_the_primarys_chosen_zone_comes_with_the_primary(api, on_shift, zone):
+    """The "assigned" notice gives its deadline in the Primary's chosen zone (else the team's), read in
+    the Primary's SELECT: no Profile query of its own, the same text as notices' own lookup writes."""
+    from accounts.models import Profile
+    from notices.models import Notification
+    from supportops.notifications import PRELOADED, at, clock, in_zone
+
+    Profile.objects.update_or_create(user=on_shift.member.user, defaults={"timezone": zone})
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/public/inquiries/", FORM, format="json")
+    assert response.status_code == 201, response.content
+    assert not [q for q in queries if "accounts_profile" in q["sql"] and "shifts_shift" not in q["sql"]]
+    inquiry = Inquiry.objects.get(reference=response.json()["reference"])
+    notice = Notification.objects.get(inquiry=inquiry, kind="assigned")
+    expected_zone = zone or inquiry.team.timezone
+    assert clock(inquiry.response_due_at, expected_zone) in notice.body
+    assert notice.body == in_zone(f"From Lea. Respond by {at(inquiry.response_due_at)}.", expected_zone)
+    found = primary_for_arrival(team=inquiry.team, at=timezone.now())
+    assert getattr(found.user, PRELOADED) == (frozenset(), zone)

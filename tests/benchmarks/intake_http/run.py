@@ -97,8 +97,8 @@ PROFILE = [
     ("notification + outbox rows and INSERTs", r"^(?:notify_many|outbox_add|_acknowledgement) \("),
     ("inquiry, message, events INSERTs", r"^insert_rows \(|^(?:create|bulk_create) \(\S*django/db/models"),
     ("BEGIN / COMMIT", r"^(?:__enter__|__exit__) \(\S*django/db/transaction\.py"),
-    ("validation (DRF serializer, JSON parsing)", r"^is_valid \(\S*rest_framework/serializers\.py"),
-    ("rest of the view and service (model objects, texts, response)", r"^post \(\S*inquiries/api/public\.py"),
+    ("validation and JSON parsing", r"^(?:validate_public_inquiry|_parse) \(\S*inquiries/api/public\.py"),
+    ("rest of the view and service (model objects, texts, response)", r"^public_inquiry_create \("),
     ("middleware and DRF dispatch", r"\(\S*(?:django/core/handlers|rest_framework/views)\.py|middleware"),
     ("gunicorn (HTTP parsing, sockets, access log)", r"\(\S*(?:gunicorn/|observability/gunicorn)"),
 ]
