@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.test import APIRequestFactory
 
-from inquiries.api.public import validate_public_inquiry
+from inquiries.api.public import PublicInquiryCreateView, validate_public_inquiry
 from inquiries.api.serializers import PublicInquirySerializer
 from inquiries.models import Inquiry
 
@@ -137,3 +138,17 @@ def test_throttled_answers_carry_retry_after_and_count_unparseable_bodies(settin
         assert 0 < wait <= 3600
         assert response.json() == {"detail": f"Request was throttled. Expected available in {wait} seconds."}
     assert Inquiry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_class_documenting_the_endpoint_answers_like_it(settings, on_shift):
+    """The DRF class drf-spectacular reads hands the request to the plain view: same answers, and the
+    client counted once (its documented throttle is not applied a second time)."""
+    settings.PUBLIC_INTAKE_RATE = "2/hour"
+    view = PublicInquiryCreateView.as_view()
+    factory = APIRequestFactory()
+    answers = [view(factory.post(URL, GOOD, format="json")) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [201, 201, 429]
+    assert json.loads(answers[0].content)["reference"].startswith("ADS-")
+    assert view(factory.post(URL, {"team": "ads"}, format="json")).status_code == 429
+    assert Inquiry.objects.count() == 2
