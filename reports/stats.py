@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import accumulate, chain
-from operator import add
 from typing import Protocol, TypeVar
 
 from django.db import connection
@@ -78,6 +79,7 @@ class BucketRun(Protocol):
     first: int  # counts[i]: how many values lie in bucket first + i; a bucket's are below the next's
     counts: Sequence[int]
     values: Sequence[float] | None  # None: read through `fetch`
+    lanes: int  # the counts as one integer, bucket b's in bits 32·b to 32·b + 31
 
     def span(self, bucket: int) -> tuple[int, int]: ...
 
@@ -104,14 +106,12 @@ def bucket_percentiles(
     single_valued = single_valued or {}
     runs_of = dict(groups)
     size = max((run.first + len(run.counts) for runs in groups.values() for run in runs), default=0)
-    totals = {key: _totals(runs, size) for key, runs in groups.items()}
+    # Counts added up as integers of 32-bit lanes (one addition per run, not per bucket).
+    lanes = {key: sum(run.lanes for run in runs) for key, runs in groups.items()}
     for key, parts in (unions or {}).items():
         runs_of[key] = [run for part in parts for run in groups.get(part, ())]
-        totals[key] = _totals((), size)
-        for part in parts:
-            if part in totals:
-                totals[key] = list(map(add, totals[key], totals[part]))
-    located = {key: [_locate(totals[key], fraction) for fraction in fractions] for key in runs_of}
+        lanes[key] = sum(lanes.get(part, 0) for part in parts)
+    located = {key: _locate(lanes_counts(lanes[key], size), fractions) for key in runs_of}
     reader = _SliceReader()
     for key, found in located.items():
         for bucket, rank, count in {where for ranks in found if ranks for where in ranks[1:]}:
@@ -132,26 +132,30 @@ def bucket_percentiles(
     return results
 
 
-def _totals(runs: Iterable[BucketRun], size: int) -> list[int]:
-    totals = [0] * size
-    for run in runs:
-        end = run.first + len(run.counts)
-        totals[run.first : end] = map(add, totals[run.first : end], run.counts)
-    return totals
+def lanes_counts(lanes: int, size: int) -> array:
+    """The counts of buckets 0..size - 1 held in an integer of 32-bit lanes (`BucketRun.lanes`)."""
+    counts = array("I", lanes.to_bytes(4 * size, "little"))
+    if sys.byteorder != "little":
+        counts.byteswap()
+    return counts
 
 
-def _locate(totals: list[int], fraction: float) -> tuple[float, tuple, tuple] | None:
-    """(weight, (bucket, rank in it, its count) of the low rank, the same of the high rank)."""
+def _locate(totals: Sequence[int], fractions: Sequence[float]) -> list[tuple[float, tuple, tuple] | None]:
+    """For each fraction: (weight, (bucket, rank in it, its count) of the low rank, the same of the
+    high rank)."""
     ends = list(accumulate(totals))
     if not ends or not ends[-1]:
-        return None
-    position, low, high = ranks(ends[-1], fraction)
+        return [None for _ in fractions]
 
     def where(rank: int) -> tuple[int, int, int]:
         bucket = bisect_right(ends, rank)
         return bucket, rank - (ends[bucket] - totals[bucket]), totals[bucket]
 
-    return position - low, where(low), where(high)
+    found = []
+    for fraction in fractions:
+        position, low, high = ranks(ends[-1], fraction)
+        found.append((position - low, where(low), where(high)))
+    return found
 
 
 def _mode(rank: int, count: int) -> str:
