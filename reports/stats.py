@@ -163,13 +163,15 @@ def _mode(rank: int, count: int) -> str:
 
 
 class _SliceReader:
-    """The slices of runs wanted, merged per run where they touch, read at once."""
+    """The slices of runs wanted — a run's values in a bucket, or only the first or the last of them —
+    each read once (groups share runs: a week's days are the year's), all in one `fetch`."""
 
     def __init__(self) -> None:
         # (group, bucket) -> [(run, index of the bucket's first value in it, how many)] of runs holding any
         self.spans: dict[tuple, list[tuple[BucketRun, int, int]]] = {}
-        self.wanted: dict[int, tuple[BucketRun, set[tuple[int, int]]]] = {}
-        self.slices: dict[int, list[tuple[int, Sequence[float]]]] = {}
+        # (id of the run, index of the first value, how many) -> the request, then the values read
+        self.wanted: dict[tuple[int, int, int], tuple[BucketRun, int, int]] = {}
+        self.slices: dict[tuple[int, int, int], Sequence[float]] = {}
 
     def want(self, key, runs: Iterable[BucketRun], bucket: int, mode: str) -> None:
         spans = self.spans.get((key, bucket))
@@ -177,35 +179,26 @@ class _SliceReader:
             spans = self.spans[(key, bucket)] = [
                 (run, start, count) for run in runs for start, count in (run.span(bucket),) if count
             ]
+        wanted = self.wanted
         for run, start, count in spans:
-            if mode == FIRST:
-                interval = (start, start + 1)
-            elif mode == LAST:
-                interval = (start + count - 1, start + count)
-            else:
-                interval = (start, start + count)
-            self.wanted.setdefault(id(run), (run, set()))[1].add(interval)
+            if mode == LAST:
+                start, count = start + count - 1, 1
+            elif mode == FIRST:
+                count = 1
+            wanted[(id(run), start, count)] = (run, start, count)
 
     def read(self, fetch: Fetch) -> None:
-        requests = []
-        for run, intervals in self.wanted.values():
-            merged: list[list[int]] = []
-            for start, end in sorted(intervals):
-                if merged and start <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], end)
-                else:
-                    merged.append([start, end])
-            requests.extend((run, start, end - start) for start, end in merged)
-        stored = iter(fetch([request for request in requests if request[0].values is None]))
-        for run, start, count in requests:
-            values = next(stored) if run.values is None else run.values[start : start + count]
-            self.slices.setdefault(id(run), []).append((start, values))
+        stored = iter(fetch([request for request in self.wanted.values() if request[0].values is None]))
+        for where, (run, start, count) in self.wanted.items():
+            self.slices[where] = next(stored) if run.values is None else run.values[start : start + count]
 
-    def values(self, run: BucketRun, start: int, count: int) -> Sequence[float]:
-        for first, values in self.slices[id(run)]:
-            if first <= start and start + count <= first + len(values):
-                return values[start - first : start - first + count]
-        raise KeyError((run, start, count))
+    def bucket(self, run: BucketRun, start: int, count: int) -> Sequence[float]:
+        return self.slices[(id(run), start, count)]
+
+    def value(self, run: BucketRun, start: int, count: int, index: int) -> float:
+        """The value `index` of the run's bucket (read whole, or just that value)."""
+        whole = self.slices.get((id(run), start, count))
+        return whole[index] if whole is not None else self.slices[(id(run), start + index, 1)][0]
 
 
 def _value(key, bucket: int, rank: int, count: int, *, reader, single_valued, merged: dict) -> float:
@@ -218,8 +211,8 @@ def _value(key, bucket: int, rank: int, count: int, *, reader, single_valued, me
         return merged[bucket][rank]
     spans = reader.spans[(key, bucket)]
     if mode == FIRST:
-        return min(reader.values(run, start, 1)[0] for run, start, _ in spans)
+        return min(reader.value(run, start, n, 0) for run, start, n in spans)
     if mode == LAST:
-        return max(reader.values(run, start + n - 1, 1)[0] for run, start, n in spans)
-    merged[bucket] = sorted(chain.from_iterable(reader.values(run, start, n) for run, start, n in spans))
+        return max(reader.value(run, start, n, n - 1) for run, start, n in spans)
+    merged[bucket] = sorted(chain.from_iterable(reader.bucket(run, start, n) for run, start, n in spans))
     return merged[bucket][rank]
