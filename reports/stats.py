@@ -172,6 +172,8 @@ class _SliceReader:
         # (id of the run, index of the first value, how many) -> the request, then the values read
         self.wanted: dict[tuple[int, int, int], tuple[BucketRun, int, int]] = {}
         self.slices: dict[tuple[int, int, int], Sequence[float]] = {}
+        # the same of a first or last value wanted -> (run, its index, where its whole bucket is)
+        self.edges: dict[tuple[int, int, int], tuple[BucketRun, int, tuple[int, int, int]]] = {}
 
     def want(self, key, runs: Iterable[BucketRun], bucket: int, mode: str) -> None:
         spans = self.spans.get((key, bucket))
@@ -179,15 +181,17 @@ class _SliceReader:
             spans = self.spans[(key, bucket)] = [
                 (run, start, count) for run in runs for start, count in (run.span(bucket),) if count
             ]
-        wanted = self.wanted
         for run, start, count in spans:
-            if mode == LAST:
-                start, count = start + count - 1, 1
-            elif mode == FIRST:
-                count = 1
-            wanted[(id(run), start, count)] = (run, start, count)
+            if mode == FULL:
+                self.wanted[(id(run), start, count)] = (run, start, count)
+            else:  # one value, unless the whole bucket is read too
+                edge = start if mode == FIRST else start + count - 1
+                self.edges[(id(run), edge, 1)] = (run, edge, (id(run), start, count))
 
     def read(self, fetch: Fetch) -> None:
+        for where, (run, edge, whole) in self.edges.items():
+            if whole not in self.wanted:
+                self.wanted[where] = (run, edge, 1)
         stored = iter(fetch([request for request in self.wanted.values() if request[0].values is None]))
         for where, (run, start, count) in self.wanted.items():
             self.slices[where] = next(stored) if run.values is None else run.values[start : start + count]
