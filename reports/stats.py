@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import accumulate, chain
-from operator import add
 from typing import Protocol, TypeVar
 
 from django.db import connection
@@ -78,6 +79,7 @@ class BucketRun(Protocol):
     first: int  # counts[i]: how many values lie in bucket first + i; a bucket's are below the next's
     counts: Sequence[int]
     values: Sequence[float] | None  # None: read through `fetch`
+    lanes: int  # the counts as one integer, bucket b's in bits 32·b to 32·b + 31
 
     def span(self, bucket: int) -> tuple[int, int]: ...
 
@@ -104,14 +106,12 @@ def bucket_percentiles(
     single_valued = single_valued or {}
     runs_of = dict(groups)
     size = max((run.first + len(run.counts) for runs in groups.values() for run in runs), default=0)
-    totals = {key: _totals(runs, size) for key, runs in groups.items()}
+    # Counts added up as integers of 32-bit lanes (one addition per run, not per bucket).
+    lanes = {key: sum(run.lanes for run in runs) for key, runs in groups.items()}
     for key, parts in (unions or {}).items():
         runs_of[key] = [run for part in parts for run in groups.get(part, ())]
-        totals[key] = _totals((), size)
-        for part in parts:
-            if part in totals:
-                totals[key] = list(map(add, totals[key], totals[part]))
-    located = {key: [_locate(totals[key], fraction) for fraction in fractions] for key in runs_of}
+        lanes[key] = sum(lanes.get(part, 0) for part in parts)
+    located = {key: _locate(lanes_counts(lanes[key], size), fractions) for key in runs_of}
     reader = _SliceReader()
     for key, found in located.items():
         for bucket, rank, count in {where for ranks in found if ranks for where in ranks[1:]}:
@@ -132,26 +132,30 @@ def bucket_percentiles(
     return results
 
 
-def _totals(runs: Iterable[BucketRun], size: int) -> list[int]:
-    totals = [0] * size
-    for run in runs:
-        end = run.first + len(run.counts)
-        totals[run.first : end] = map(add, totals[run.first : end], run.counts)
-    return totals
+def lanes_counts(lanes: int, size: int) -> array:
+    """The counts of buckets 0..size - 1 held in an integer of 32-bit lanes (`BucketRun.lanes`)."""
+    counts = array("I", lanes.to_bytes(4 * size, "little"))
+    if sys.byteorder != "little":
+        counts.byteswap()
+    return counts
 
 
-def _locate(totals: list[int], fraction: float) -> tuple[float, tuple, tuple] | None:
-    """(weight, (bucket, rank in it, its count) of the low rank, the same of the high rank)."""
+def _locate(totals: Sequence[int], fractions: Sequence[float]) -> list[tuple[float, tuple, tuple] | None]:
+    """For each fraction: (weight, (bucket, rank in it, its count) of the low rank, the same of the
+    high rank)."""
     ends = list(accumulate(totals))
     if not ends or not ends[-1]:
-        return None
-    position, low, high = ranks(ends[-1], fraction)
+        return [None for _ in fractions]
 
     def where(rank: int) -> tuple[int, int, int]:
         bucket = bisect_right(ends, rank)
         return bucket, rank - (ends[bucket] - totals[bucket]), totals[bucket]
 
-    return position - low, where(low), where(high)
+    found = []
+    for fraction in fractions:
+        position, low, high = ranks(ends[-1], fraction)
+        found.append((position - low, where(low), where(high)))
+    return found
 
 
 def _mode(rank: int, count: int) -> str:
@@ -159,13 +163,17 @@ def _mode(rank: int, count: int) -> str:
 
 
 class _SliceReader:
-    """The slices of runs wanted, merged per run where they touch, read at once."""
+    """The slices of runs wanted — a run's values in a bucket, or only the first or the last of them —
+    each read once (groups share runs: a week's days are the year's), all in one `fetch`."""
 
     def __init__(self) -> None:
         # (group, bucket) -> [(run, index of the bucket's first value in it, how many)] of runs holding any
         self.spans: dict[tuple, list[tuple[BucketRun, int, int]]] = {}
-        self.wanted: dict[int, tuple[BucketRun, set[tuple[int, int]]]] = {}
-        self.slices: dict[int, list[tuple[int, Sequence[float]]]] = {}
+        # (id of the run, index of the first value, how many) -> the request, then the values read
+        self.wanted: dict[tuple[int, int, int], tuple[BucketRun, int, int]] = {}
+        self.slices: dict[tuple[int, int, int], Sequence[float]] = {}
+        # the same of a first or last value wanted -> (run, its index, where its whole bucket is)
+        self.edges: dict[tuple[int, int, int], tuple[BucketRun, int, tuple[int, int, int]]] = {}
 
     def want(self, key, runs: Iterable[BucketRun], bucket: int, mode: str) -> None:
         spans = self.spans.get((key, bucket))
@@ -174,34 +182,27 @@ class _SliceReader:
                 (run, start, count) for run in runs for start, count in (run.span(bucket),) if count
             ]
         for run, start, count in spans:
-            if mode == FIRST:
-                interval = (start, start + 1)
-            elif mode == LAST:
-                interval = (start + count - 1, start + count)
-            else:
-                interval = (start, start + count)
-            self.wanted.setdefault(id(run), (run, set()))[1].add(interval)
+            if mode == FULL:
+                self.wanted[(id(run), start, count)] = (run, start, count)
+            else:  # one value, unless the whole bucket is read too
+                edge = start if mode == FIRST else start + count - 1
+                self.edges[(id(run), edge, 1)] = (run, edge, (id(run), start, count))
 
     def read(self, fetch: Fetch) -> None:
-        requests = []
-        for run, intervals in self.wanted.values():
-            merged: list[list[int]] = []
-            for start, end in sorted(intervals):
-                if merged and start <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], end)
-                else:
-                    merged.append([start, end])
-            requests.extend((run, start, end - start) for start, end in merged)
-        stored = iter(fetch([request for request in requests if request[0].values is None]))
-        for run, start, count in requests:
-            values = next(stored) if run.values is None else run.values[start : start + count]
-            self.slices.setdefault(id(run), []).append((start, values))
+        for where, (run, edge, whole) in self.edges.items():
+            if whole not in self.wanted:
+                self.wanted[where] = (run, edge, 1)
+        stored = iter(fetch([request for request in self.wanted.values() if request[0].values is None]))
+        for where, (run, start, count) in self.wanted.items():
+            self.slices[where] = next(stored) if run.values is None else run.values[start : start + count]
 
-    def values(self, run: BucketRun, start: int, count: int) -> Sequence[float]:
-        for first, values in self.slices[id(run)]:
-            if first <= start and start + count <= first + len(values):
-                return values[start - first : start - first + count]
-        raise KeyError((run, start, count))
+    def bucket(self, run: BucketRun, start: int, count: int) -> Sequence[float]:
+        return self.slices[(id(run), start, count)]
+
+    def value(self, run: BucketRun, start: int, count: int, index: int) -> float:
+        """The value `index` of the run's bucket (read whole, or just that value)."""
+        whole = self.slices.get((id(run), start, count))
+        return whole[index] if whole is not None else self.slices[(id(run), start + index, 1)][0]
 
 
 def _value(key, bucket: int, rank: int, count: int, *, reader, single_valued, merged: dict) -> float:
@@ -214,8 +215,8 @@ def _value(key, bucket: int, rank: int, count: int, *, reader, single_valued, me
         return merged[bucket][rank]
     spans = reader.spans[(key, bucket)]
     if mode == FIRST:
-        return min(reader.values(run, start, 1)[0] for run, start, _ in spans)
+        return min(reader.value(run, start, n, 0) for run, start, n in spans)
     if mode == LAST:
-        return max(reader.values(run, start + n - 1, 1)[0] for run, start, n in spans)
-    merged[bucket] = sorted(chain.from_iterable(reader.values(run, start, n) for run, start, n in spans))
+        return max(reader.value(run, start, n, n - 1) for run, start, n in spans)
+    merged[bucket] = sorted(chain.from_iterable(reader.bucket(run, start, n) for run, start, n in spans))
     return merged[bucket][rank]
