@@ -749,10 +749,35 @@ def plan_team(
     if not replanning or _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
         return usual
     best = (_moves(plans, usual), usual)
+    for other in _alternatives(plans, absences, absence_index, busy, spread_out=spread_out, settle=settle):
+        if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
+            continue
+        moves = _moves(plans, other)
+        if moves < best[0]:
+            best = (moves, other)
+        if moves <= 2 * lost + REPAIR_MOVES:
+            return other
+    return best[1]
+
+
+def _alternatives(
+    plans: Sequence[RolePlan],
+    absences: Mapping[int, list[Interval]],
+    absence_index: IntervalIndex,
+    busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
+    *,
+    spread_out: bool,
+    settle: bool,
+) -> Iterator[dict[str, RoleResult]]:
+    """The plans `plan_team` tries, in order, when the usual one moves more than the stability budget.
+
+    After a join or a leave the repair settles inside the bound (see `_repaired`). For a new absence: each
+    repair strategy, then, last, the repair aimed SETTLE_SLACK inside the bound as after a join — when the
+    join's own re-plan kept every published shift, members are left at the edge of the bound and a chain
+    of single moves that only just holds it can cost more than one that makes room (`_repaired`)."""
     for keep_slack in (KEEP_SLACK, None):
-        # After a join or a leave the repair settles inside the bound instead (see `_repaired`).
         for strategy in STRATEGIES if settle else (*STRATEGIES, *FILL_STRATEGIES, *GIVE_STRATEGIES):
-            other = _plan_in_order(
+            yield _plan_in_order(
                 plans,
                 absences,
                 absence_index,
@@ -762,14 +787,18 @@ def plan_team(
                 spread_out=spread_out,
                 settle=settle,
             )
-            if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
-                continue
-            moves = _moves(plans, other)
-            if moves < best[0]:
-                best = (moves, other)
-            if moves <= 2 * lost + REPAIR_MOVES:
-                return other
-    return best[1]
+    if not settle:
+        for strategy in STRATEGIES:
+            yield _plan_in_order(
+                plans,
+                absences,
+                absence_index,
+                busy,
+                keep_slack=KEEP_SLACK,
+                strategies=(strategy,),
+                spread_out=spread_out,
+                settle=True,
+            )
 
 
 def _members_changed(plans: Sequence[RolePlan]) -> bool:
