@@ -227,3 +227,28 @@ def test_one_statement_writes_the_same_rows_as_one_insert_per_table(api, on_shif
     assert written == _written(one_by_one)
     emails = OutboundMessage.objects.filter(inquiry__reference=chained, channel="email").count()
     assert emails == (1 if muted == ["assigned"] else 2) and "hooks.example.org" in written
+
+
+def test_plain_values_go_to_the_database_as_get_db_prep_save_would_give_them(team, primary):
+    """supportops.db passes str/int/bool values of plain fields as they are: the same as the ORM."""
+    from inquiries.models import Message
+    from notices.models import Notification
+    from supportops.db import _db_value
+
+    inquiry = Inquiry(team=team, number=7, reference="ADS-7", subject="S", body="B", assignee=primary)
+    rows = [
+        inquiry,
+        Message(inquiry_id=3, kind=Message.Kind.REQUEST, body="B"),
+        Event(inquiry_id=3, kind="created", to_value="new"),
+        Notification(recipient=primary.user, kind="assigned", title="T", team=team),
+        OutboundMessage(channel="email", to="a@example.org", payload={"x": 1}, automatic=False),
+        team,
+    ]
+    for row in rows:
+        for field in type(row)._meta.concrete_fields:
+            if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+                continue
+            expected = field.get_db_prep_save(field.pre_save(row, True), connection)
+            found = _db_value(field, row)
+            same = getattr(found, "adapted", found) == getattr(expected, "adapted", expected)  # JSON
+            assert type(found) is type(expected) and same, field
