@@ -12,12 +12,13 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from supportops.db import insert_rows
+from supportops.db import insert_rows_together
 from supportops.notifications import (
     NUDGE_KEY,
     PRELOADED,
@@ -107,15 +108,20 @@ def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = (
         )
 
 
-def outbox_add(messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
-    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits."""
+def outbox_add(
+    messages: Sequence[OutboundMessage], *, before: Sequence[Sequence[Any]] = ()
+) -> list[OutboundMessage]:
+    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits.
+    `before`: other unsaved rows of the change (groups of one model each), written first in the same
+    statement on PostgreSQL (`supportops.db.insert_rows_together`); the messages may point to them."""
+    messages = list(messages)
+    insert_rows_together(*before, messages)
     if not messages:
         return []
-    created = insert_rows(messages)
-    emails = [m.pk for m in created if m.channel != OutboundMessage.Channel.WEBHOOK]
-    webhooks = [m.pk for m in created if m.channel == OutboundMessage.Channel.WEBHOOK]
+    emails = [m.pk for m in messages if m.channel != OutboundMessage.Channel.WEBHOOK]
+    webhooks = [m.pk for m in messages if m.channel == OutboundMessage.Channel.WEBHOOK]
     _deliver_after_commit(emails, webhooks)
-    return created
+    return messages
 
 
 class _CommitBatch:
@@ -264,11 +270,14 @@ def notify_many(
     email: bool = True,
     webhook: bool = True,
     also: Sequence[OutboundMessage] = (),
+    before: Sequence[Sequence[Any]] = (),
 ) -> list[Notification]:
     """supportops.notifications.notify_many: a recipient listed twice in one notice (the secondary who is
     also a manager) is told once; `also` (other unsaved outbound messages of the change) goes into the
     same outbox INSERT. Each row's title and body are written in its recipient's zone; the
-    team's webhook gets one post per team-level notice (TEAM_EVENTS), in the team's zone."""
+    team's webhook gets one post per team-level notice (TEAM_EVENTS), in the team's zone. `before`:
+    other unsaved rows of the change, written first; on PostgreSQL they, the notifications and the
+    outbox rows are one statement (`supportops.db.insert_rows_together`)."""
     notices = list(notices)
     preferences = _preferences(notices, email=email)
     zones = preferences.zones
@@ -294,7 +303,7 @@ def notify_many(
                 )
             )
         batches.append((notice, rows))
-    notifications = insert_rows([row for _, rows in batches for row in rows])
+    notifications = [row for _, rows in batches for row in rows]
 
     messages: list[OutboundMessage] = list(also)
     muted = preferences.muted
@@ -325,7 +334,7 @@ def notify_many(
                     notification=rows[0] if rows else None,
                 )
             )
-    outbox_add(messages)
+    outbox_add(messages, before=[*before, notifications])
     return notifications
 
 

@@ -115,7 +115,13 @@ class Backend(Protocol):
     """What `notices` provides (notices.services)."""
 
     def notify_many(
-        self, notices: Iterable[Notice], *, email: bool, webhook: bool, also: Sequence[Any]
+        self,
+        notices: Iterable[Notice],
+        *,
+        email: bool,
+        webhook: bool,
+        also: Sequence[Any],
+        before: Sequence[Sequence[Any]],
     ) -> list: ...
 
     def team_webhook(self, *, team, kind: str, title: str, body: str, link: str, inquiry) -> None: ...
@@ -126,7 +132,7 @@ class Backend(Protocol):
 
     def email_message(self, **fields) -> Any: ...
 
-    def outbox_add(self, messages: Sequence[Any]) -> list: ...
+    def outbox_add(self, messages: Sequence[Any], *, before: Sequence[Sequence[Any]]) -> list: ...
 
     def emailed_inquiry_ids(self, message_ids: Sequence[int]) -> dict[int, int]: ...
 
@@ -147,14 +153,19 @@ def _impl() -> Backend:
 
 
 def notify_many(
-    notices: Iterable[Notice], *, email: bool = True, webhook: bool = True, also: Sequence[Any] = ()
+    notices: Iterable[Notice],
+    *,
+    email: bool = True,
+    webhook: bool = True,
+    also: Sequence[Any] = (),
+    before: Sequence[Sequence[Any]] = (),
 ) -> list:
     """Tell many people many things in two INSERTs (notifications, then their outbox rows); returns
     the Notification rows. A recipient listed twice in one notice is told once; the team's webhook gets
     one post per team-level notice (TEAM_EVENTS). `also`: other unsaved outbound messages of the same
     change (`email_message`, `team_webhook_messages`), written in the same outbox INSERT (an intake's
     acknowledgement)."""
-    return _impl().notify_many(notices, email=email, webhook=webhook, also=also)
+    return _impl().notify_many(notices, email=email, webhook=webhook, also=also, before=before)
 
 
 def notify(
@@ -229,9 +240,12 @@ def email_message(
     )
 
 
-def outbox_add(messages: Sequence[Any]) -> list:
-    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits."""
-    return _impl().outbox_add(messages)
+def outbox_add(messages: Sequence[Any], *, before: Sequence[Sequence[Any]] = ()) -> list:
+    """Write outbound messages (one INSERT) and deliver them after the surrounding transaction commits.
+    `before`: other unsaved rows of the same change (groups of one model each, e.g. a new inquiry, its
+    message and events), written first in the same statement on PostgreSQL; the messages may point
+    to them."""
+    return _impl().outbox_add(messages, before=before)
 
 
 def outbox_email(

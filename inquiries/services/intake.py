@@ -10,7 +10,6 @@ from django.db import connection, transaction
 
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at
-from supportops.db import insert_rows, insert_rows_together
 from supportops.errors import InvalidInput
 from supportops.notifications import Notice, NoticeKind, at, notify_many, outbox_add, team_webhook_messages
 
@@ -264,31 +263,27 @@ def inquiry_create(
     taken = None if connection.in_atomic_block else _reference_next(team=team)
     with transaction.atomic():
         number, reference = taken or _reference_next(team=team)
-        (inquiry,) = insert_rows(
-            [
-                Inquiry(
-                    team=team,
-                    number=number,
-                    reference=reference,
-                    subject=subject,
-                    body=body,
-                    requester_name=requester_name,
-                    requester_email=requester_email,
-                    channel=channel,
-                    source_url=source_url,
-                    created_by=actor if actor is not None and actor.is_authenticated else None,
-                    topic=topic_obj,
-                    priority=priority or Inquiry.Priority.NORMAL,
-                    assignee=assignee,
-                    received_at=arrived,
-                    response_due_at=due,
-                    response_guarantee_at=guarantee,
-                    resolution_due_at=resolution_due,
-                    **state,
-                )
-            ]
+        # Written below with its message, events, notification and outbox rows: one statement (PostgreSQL).
+        inquiry = Inquiry(
+            team=team,
+            number=number,
+            reference=reference,
+            subject=subject,
+            body=body,
+            requester_name=requester_name,
+            requester_email=requester_email,
+            channel=channel,
+            source_url=source_url,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+            topic=topic_obj,
+            priority=priority or Inquiry.Priority.NORMAL,
+            assignee=assignee,
+            received_at=arrived,
+            response_due_at=due,
+            response_guarantee_at=guarantee,
+            resolution_due_at=resolution_due,
+            **state,
         )
-        inquiry.team = team
         events = [
             _event(
                 inquiry=inquiry,
@@ -310,8 +305,8 @@ def inquiry_create(
             )
             imported.from_value = S.NEW
             events.append(imported)
-        # The first message and the timeline's events: one statement (PostgreSQL).
-        insert_rows_together([Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)], events)
+        # The inquiry, its first message and the timeline's events go in with the outbox rows below.
+        rows = [[inquiry], [Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)], events]
         # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
         outbox = [m for m in [_acknowledgement(inquiry=inquiry, assignee=assignee, logged_by=logged_by)] if m]
         if channel != Inquiry.Channel.IMPORT:
@@ -334,9 +329,9 @@ def inquiry_create(
                 team=team,
                 inquiry=inquiry,
             )
-            notify_many([notice], also=outbox)
+            notify_many([notice], also=outbox, before=rows)
         else:
-            outbox_add(outbox)
+            outbox_add(outbox, before=rows)
     return inquiry
 
 

@@ -22,10 +22,11 @@ FORM = {
 }
 # team, primary for the arrival with their email mutes and zone (the Profile LEFT JOINed: accounts'
 # PROFILE_JOIN, so notices asks accounts nothing), reference number (UPDATE … RETURNING, committed
-# before the rest), inquiry, first message and both events (one statement on PostgreSQL:
-# supportops.db.insert_rows_together), notification, then the acknowledgement and the assignee's email in
-# one outbox INSERT.
-STATEMENTS_PER_SUBMISSION = 7 if connection.vendor == "postgresql" else 8
+# before the rest), then on PostgreSQL one statement for the inquiry, its first message, both events, the
+# notification and the outbox rows (the acknowledgement and the assignee's email), each pointing to the
+# rows before it (supportops.db.insert_rows_together); elsewhere (SQLite) inquiry, message, events,
+# notification, outbox one by one.
+STATEMENTS_PER_SUBMISSION = 4 if connection.vendor == "postgresql" else 8
 
 
 def test_public_submission_takes_a_fixed_number_of_statements_and_one_publish(
@@ -109,7 +110,7 @@ def test_the_reference_number_is_committed_before_the_rest_so_the_team_row_is_lo
         assert cursor.fetchone()[0] == "on"
     # The number it took is the inquiry's, and every other write happened inside the transaction.
     assert response.json()["reference"] == "ADS-1"
-    inserts = [i for i, s in enumerate(sql) if s.startswith("INSERT")]
+    inserts = [i for i, s in enumerate(sql) if s.startswith(("INSERT", "WITH"))]
     assert inserts and min(inserts) > begin and max(inserts) < sql.index("COMMIT")
 
 
@@ -171,3 +172,83 @@ def test_the_primarys_chosen_zone_comes_with_the_primary(api, on_shift, zone):
     assert notice.body == in_zone(f"From Lea. Respond by {at(inquiry.response_due_at)}.", expected_zone)
     found = primary_for_arrival(team=inquiry.team, at=timezone.now())
     assert getattr(found.user, PRELOADED) == (frozenset(), zone)
+
+
+def _written(reference: str) -> str:
+    """Every row an intake wrote, ids replaced by what they point to, its reference and tracking token
+    by placeholders, times (each row's own clock) left out: the same text for two submissions that wrote
+    the same rows."""
+    from inquiries.models import Message
+    from notices.models import Notification
+
+    inquiry = Inquiry.objects.get(reference=reference)
+    skip = {"id", "number"}
+    notification_ids = list(Notification.objects.filter(inquiry=inquiry).order_by("pk").values_list("pk"))
+    rows = {
+        model.__name__: [
+            {k: v for k, v in row.items() if k not in skip and not isinstance(v, dt.datetime)}
+            for row in model.objects.filter(**{"pk" if model is Inquiry else "inquiry_id": inquiry.pk})
+            .order_by("pk")
+            .values()
+        ]
+        for model in (Inquiry, Message, Event, Notification, OutboundMessage)
+    }
+    for row in rows["OutboundMessage"]:
+        if row["notification_id"] is not None:
+            row["notification_id"] = f"notification {notification_ids.index((row['notification_id'],))}"
+    for table in rows.values():
+        for row in table:
+            row["inquiry_id" if "inquiry_id" in row else "id"] = "the inquiry"
+    return repr(rows).replace(reference, "REF").replace(inquiry.tracking_token, "TOKEN")
+
+
+@pytest.mark.parametrize("muted", [["assigned"], ["shift_reminder"], None])
+def test_one_statement_writes_the_same_rows_as_one_insert_per_table(api, on_shift, muted, monkeypatch):
+    """The chained INSERT (inquiry, message, events, notification, outbox in one statement) writes what
+    one INSERT per table (`insert_rows` group by group, as SQLite does) writes, for a muted, an unmuted
+    and a profile-less Primary, with a team webhook (a third outbox row)."""
+    import notices.services
+    from accounts.models import Profile
+    from supportops import db
+
+    team = on_shift.member.team
+    team.webhook_url = "https://hooks.example.org/ads"
+    team.save()
+    if muted is not None:
+        Profile.objects.update_or_create(user=on_shift.member.user, defaults={"email_muted_kinds": muted})
+    chained = api.post("/api/v1/public/inquiries/", FORM, format="json").json()["reference"]
+    monkeypatch.setattr(
+        notices.services, "insert_rows_together", lambda *groups: [db.insert_rows(g) for g in groups if g]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        one_by_one = api.post("/api/v1/public/inquiries/", FORM, format="json").json()["reference"]
+    assert len([q for q in queries if q["sql"].startswith("INSERT")]) == 5
+    written = _written(chained)
+    assert written == _written(one_by_one)
+    emails = OutboundMessage.objects.filter(inquiry__reference=chained, channel="email").count()
+    assert emails == (1 if muted == ["assigned"] else 2) and "hooks.example.org" in written
+
+
+def test_plain_values_go_to_the_database_as_get_db_prep_save_would_give_them(team, primary):
+    """supportops.db passes str/int/bool values of plain fields as they are: the same as the ORM."""
+    from inquiries.models import Message
+    from notices.models import Notification
+    from supportops.db import _db_value
+
+    inquiry = Inquiry(team=team, number=7, reference="ADS-7", subject="S", body="B", assignee=primary)
+    rows = [
+        inquiry,
+        Message(inquiry_id=3, kind=Message.Kind.REQUEST, body="B"),
+        Event(inquiry_id=3, kind="created", to_value="new"),
+        Notification(recipient=primary.user, kind="assigned", title="T", team=team),
+        OutboundMessage(channel="email", to="a@example.org", payload={"x": 1}, automatic=False),
+        team,
+    ]
+    for row in rows:
+        for field in type(row)._meta.concrete_fields:
+            if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+                continue
+            expected = field.get_db_prep_save(field.pre_save(row, True), connection)
+            found = _db_value(field, row)
+            same = getattr(found, "adapted", found) == getattr(expected, "adapted", expected)  # JSON
+            assert type(found) is type(expected) and same, field
