@@ -86,7 +86,11 @@ def test_sweep_cost_stays_flat_from_a_thousand_to_many_stored(team):
     assert Notification.objects.filter(kind="response_overdue").count() == 2 * DUE * TRIALS * 2
     # Candidates come from an index range on the deadline of `new` inquiries, never a scan of the table.
     assert "Seq Scan on inquiries_inquiry" not in plan, plan
-    assert re.search(r"Index (Only )?Scan using inquiry_(new|status)_due on inquiries_inquiry", plan), plan
+    # (an index scan, or a bitmap of the same partial index's range when the planner expects few rows)
+    assert re.search(
+        r"Index (Only )?Scan using inquiry_new_due on inquiries_inquiry|Bitmap Index Scan on inquiry_new_due",
+        plan,
+    ), plan
     resolution_plan = overdue_plan(timezone.now(), "resolution_overdue")
     assert "Seq Scan on inquiries_inquiry" not in resolution_plan, resolution_plan
     # The cost follows what is due, not what is stored: the same statements (the time ratio above is a
