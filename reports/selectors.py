@@ -567,7 +567,7 @@ def _response_times_report(team: Team, period: Period, days: PeriodDays) -> dict
     groups: dict[tuple[str, dt.date | None], list] = defaultdict(list)
     for kind, runs in (("calendar", days.calendar), ("business", days.business)):
         for day, day_runs in runs.items():
-            groups[(kind, week[day])].extend(day_runs)
+            groups[(kind, week_of(day))].extend(day_runs)  # a merged week's runs: under its Monday
     figures = bucket_percentiles(
         groups,
         (0.5, 0.9),

@@ -106,6 +106,11 @@ def calendar_key(team: Team) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:40]
 
 
+def week_of(day: dt.date) -> dt.date:
+    """The Monday of the day's week (a RolledWeek's and the reports' weeks)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
 def day_ranges(days: Iterable[dt.date], tz: zoneinfo.ZoneInfo) -> list[tuple[dt.datetime, dt.datetime]]:
     """Runs of consecutive local days as [start, end) instants: few ranges for a period's edges."""
     ranges: list[list[dt.date]] = []

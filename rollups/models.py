@@ -53,6 +53,31 @@ class RolledDay(models.Model):
         return f"{self.team_id} {self.day}"
 
 
+class RolledWeek(models.Model):
+    """Seven stored days of a team, Monday to Sunday, their minutes to first response merged: the same
+    format as a day's (sorted float64, EXTERNAL, with counts per bucket), so a report over whole weeks
+    reads a row and a slice per week and bucket instead of seven (rollups.selectors.period_days).
+    Written with its days by the sweep (rollups.services.weeks_store); used only while every one of its
+    days is usable and still the version it was merged from (`days_computed`)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()  # its Monday
+    # The `computed_at` of its seven days (Monday first, ISO 8601) as merged: a day recomputed since
+    # (by code that does not merge weeks, or a sweep that lost a race) no longer matches.
+    days_computed = models.JSONField(default=list)
+    calendar_minutes = models.BinaryField(default=b"")
+    business_minutes = models.BinaryField(default=b"")
+    calendar_buckets = models.BinaryField(default=b"")
+    business_buckets = models.BinaryField(default=b"")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "week"], name="rolled_week_once")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} week of {self.week}"
+
+
 class DayTopicFigures(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

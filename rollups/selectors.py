@@ -12,6 +12,7 @@ import zoneinfo
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import JSONBAgg
@@ -30,9 +31,10 @@ from .figures import (
     day_ranges,
     raw_figures,
     raw_member_figures,
+    week_of,
 )
 from .minutes import MinuteRun, unpack_values
-from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
+from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay, RolledWeek
 
 # What raw days add besides: unanswered inquiries still inside a deadline at "now", and the channels.
 RAW_COUNTS = (*DAY_COUNTS, "pending_target", "pending_guarantee", "channels")
@@ -42,14 +44,27 @@ def _days(first: dt.date, last: dt.date) -> set[dt.date]:
     return {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
 
 
+class Source(NamedTuple):
+    """Where a stored run's values are read by slices: a RolledDay's or a RolledWeek's column, as it was
+    when its bucket counts were read."""
+
+    week: bool  # a RolledWeek (`day` is its Monday)
+    day: dt.date
+    column: str  # calendar_minutes or business_minutes
+    computed_at: dt.datetime
+
+
 @dataclass
 class Stored:
     """The current stored days of a period, the pending inquiries they left out, their minute runs."""
 
     usable: set[dt.date] = field(default_factory=set)
     pending_ids: list[int] = field(default_factory=list)
-    # day -> (its figures as stored, its calendar minutes, its business minutes: runs read by slices)
-    minutes: dict[dt.date, tuple[dict, MinuteRun, MinuteRun]] = field(default_factory=dict)
+    # day -> its figures as stored (with `minutes`)
+    figures: dict[dt.date, dict] = field(default_factory=dict)
+    # (calendar minutes, business minutes): runs read by slices, of a day or of a whole week (under its
+    # Monday) whose seven days are all usable and merged in a RolledWeek
+    minutes: dict[dt.date, tuple[MinuteRun, MinuteRun]] = field(default_factory=dict)
 
 
 def stored_days(
@@ -58,34 +73,74 @@ def stored_days(
     """The days first..last whose stored figures are current: stored under the team's current calendar
     and not marked since. With `settled` (figures that depend on "now": response deadlines), also only
     days none of whose stored inquiries can still be pending at `now`. The inquiries a day left out as
-    pending when it was computed (`RolledDay.pending_ids`) are returned to be read raw. Without
-    PostgreSQL (no triggers, nothing stored) nothing is usable."""
+    pending when it was computed (`RolledDay.pending_ids`) are returned to be read raw. With `minutes`,
+    the runs of their minutes to first response (a week's merged run where the period holds all of it).
+    Without PostgreSQL (no triggers, nothing stored) nothing is usable."""
     if not settings.IS_POSTGRES:
         return Stored()
     columns = ["day", "settled_at", "pending_ids"] + (
-        ["figures", "calendar_buckets", "business_buckets", "computed_at"] if minutes else []
+        ["figures", "computed_at", "calendar_buckets", "business_buckets"] if minutes else []
     )
     rows = (
         RolledDay.objects.filter(team=team, day__gte=first, day__lte=last, calendar_key=calendar_key(team))
         .exclude(day__in=DirtyDay.objects.filter(team=team, day__gte=first, day__lte=last).values("day"))
         .values_list(*columns)
     )
-    stored = Stored()
-    for day, settled_at, pending_ids, *packed in rows:
+    stored, pending, packed = Stored(), {}, {}
+    for day, settled_at, pending_ids, *rest in rows:
         if settled and settled_at is not None and settled_at > now:
             continue
+        pending[day] = pending_ids or ()
         if minutes:
-            figures, calendar, business, computed_at = packed
-            runs = (
-                MinuteRun.stored(calendar, (day, "calendar_minutes", computed_at)),
-                MinuteRun.stored(business, (day, "business_minutes", computed_at)),
-            )
-            if not all(len(run) == (figures or {}).get("responded", 0) for run in runs):
-                continue  # not in this format (written by older code): read raw until recomputed
-            stored.minutes[day] = (figures, *runs)
-        stored.usable.add(day)
-        stored.pending_ids.extend(pending_ids or ())
+            packed[day] = rest
+    stored.usable = set(pending)
+    if minutes:
+        _minute_runs(stored, team=team, first=first, last=last, packed=packed)
+    stored.pending_ids = [inquiry_id for day in stored.usable for inquiry_id in pending[day]]
     return stored
+
+
+def _minute_runs(stored: Stored, *, team: Team, first: dt.date, last: dt.date, packed: dict) -> None:
+    """The runs of the usable days: merged weeks where they are current, days for the rest. A day (or
+    week) not in this format (written by older code) is read raw until recomputed."""
+    weeks = _merged_weeks(team=team, first=first, last=last, packed=packed)
+    for day, (figures, computed_at, calendar, business) in packed.items():
+        if week_of(day) in weeks:
+            stored.figures[day] = figures
+            continue
+        runs = (
+            MinuteRun.stored(calendar, Source(False, day, "calendar_minutes", computed_at)),
+            MinuteRun.stored(business, Source(False, day, "business_minutes", computed_at)),
+        )
+        if all(len(run) == (figures or {}).get("responded", 0) for run in runs):
+            stored.figures[day] = figures
+            stored.minutes[day] = runs
+        else:
+            stored.usable.discard(day)
+    stored.minutes.update(weeks)
+
+
+def _merged_weeks(
+    *, team: Team, first: dt.date, last: dt.date, packed: dict
+) -> dict[dt.date, tuple[MinuteRun, MinuteRun]]:
+    """The runs of the RolledWeeks inside first..last whose seven days are all usable (in `packed`) and
+    the very versions merged, by Monday."""
+    rows = RolledWeek.objects.filter(
+        team=team, week__gte=first, week__lte=last - dt.timedelta(days=6)
+    ).values_list("week", "days_computed", "computed_at", "calendar_buckets", "business_buckets")
+    weeks = {}
+    for week, days_computed, computed_at, calendar, business in rows:
+        days = [packed.get(week + dt.timedelta(days=n)) for n in range(7)]
+        if None in days or [day[1].isoformat() for day in days] != days_computed:
+            continue
+        runs = (
+            MinuteRun.stored(calendar, Source(True, week, "calendar_minutes", computed_at)),
+            MinuteRun.stored(business, Source(True, week, "business_minutes", computed_at)),
+        )
+        responded = sum((day[0] or {}).get("responded", 0) for day in days)
+        if all(len(run) == responded for run in runs):
+            weeks[week] = runs
+    return weeks
 
 
 def _raw_rest(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime, stored: Stored) -> dict:
@@ -122,9 +177,10 @@ def period_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) 
         if calendar:
             result.calendar[day].append(MinuteRun.of(calendar))
             result.business[day].append(MinuteRun.of(business))
-    for day, (figures, calendar, business) in stored.minutes.items():
+    for day, figures in stored.figures.items():
         if figures:
             result.counts[day].add(day_figures_from_json(figures))
+    for day, (calendar, business) in stored.minutes.items():
         if calendar.counts:
             result.calendar[day].append(calendar)
             result.business[day].append(business)
@@ -137,39 +193,51 @@ class StaleDays(Exception):
 
 
 def minute_slices(*, team: Team, requests: list[tuple[MinuteRun, int, int]]) -> list[array]:
-    """The values `first`..`first + count - 1` of each stored run (of `team`'s days), in one statement:
-    the period's rows joined with the slices wanted, a `substring` of the packed column each (reading
-    only the TOAST chunks holding it). Each row must still be the one whose counts were read (same
-    `computed_at`), else StaleDays (the caller reads again)."""
-    sql = f"""
-        SELECT s.n, r.computed_at,
-               substring(CASE WHEN s.col = 0 THEN r.calendar_minutes ELSE r.business_minutes END
-                         FROM s.first * 8 + 1 FOR s.count * 8)
-        FROM {RolledDay._meta.db_table} r
-        JOIN unnest(%s::int[], %s::date[], %s::int[], %s::int[], %s::int[]) AS s(n, day, col, first, count)
-          ON s.day = r.day
-        WHERE r.team_id = %s AND r.day BETWEEN %s AND %s
-    """
-    days = [run.source[0] for run, _, _ in requests]
-    columns = (
-        range(len(requests)),
-        days,
-        [0 if run.source[1] == "calendar_minutes" else 1 for run, _, _ in requests],
-        [first for _, first, _ in requests],
-        [count for _, _, count in requests],
+    """The values `first`..`first + count - 1` of each stored run (of `team`'s days and weeks), in one
+    statement: the period's rows joined with the slices wanted, a `substring` of the packed column each
+    (reading only the TOAST chunks holding it). Each row must still be the one whose counts were read
+    (same `computed_at`), else StaleDays (the caller reads again)."""
+    (days_sql, days_params), (weeks_sql, weeks_params) = (
+        _slices_sql(team, requests, week=False),
+        _slices_sql(team, requests, week=True),
     )
-    # As array literals: one parameter each, however many slices (not an ARRAY[...] of as many).
-    arrays = ["{" + ",".join(map(str, values)) + "}" for values in columns]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*arrays, team.pk, min(days, default=None), max(days, default=None)])
+        cursor.execute(f"{days_sql} UNION ALL {weeks_sql}", [*days_params, *weeks_params])
         found = {n: (computed_at, data) for n, computed_at, data in cursor.fetchall()}
     slices = []
     for n, (run, _, count) in enumerate(requests):
         computed_at, data = found.get(n, (None, b""))
-        if computed_at != run.source[2] or len(data) != count * 8:
+        if computed_at != run.source.computed_at or len(data) != count * 8:
             raise StaleDays
         slices.append(unpack_values(data))
     return slices
+
+
+def _slices_sql(team: Team, requests: list[tuple[MinuteRun, int, int]], *, week: bool) -> tuple[str, list]:
+    """The part of `minute_slices` reading the requests of days (or of weeks): (SQL, parameters)."""
+    table, key = (RolledWeek._meta.db_table, "week") if week else (RolledDay._meta.db_table, "day")
+    mine = [(n, run.source, first, count) for n, (run, first, count) in enumerate(requests)]
+    mine = [(n, source, first, count) for n, source, first, count in mine if source.week == week]
+    days = [source.day for _, source, _, _ in mine]
+    columns = (
+        [n for n, *_ in mine],
+        days,
+        [0 if source.column == "calendar_minutes" else 1 for _, source, _, _ in mine],
+        [first for _, _, first, _ in mine],
+        [count for *_, count in mine],
+    )
+    sql = f"""
+        SELECT s.n, r.computed_at,
+               substring(CASE WHEN s.col = 0 THEN r.calendar_minutes ELSE r.business_minutes END
+                         FROM s.first * 8 + 1 FOR s.count * 8)
+        FROM {table} r
+        JOIN unnest(%s::int[], %s::date[], %s::int[], %s::int[], %s::int[]) AS s(n, day, col, first, count)
+          ON s.day = r.{key}
+        WHERE r.team_id = %s AND r.{key} BETWEEN %s AND %s
+    """
+    # As array literals: one parameter each, however many slices (not an ARRAY[...] of as many).
+    arrays = ["{" + ",".join(map(str, values)) + "}" for values in columns]
+    return sql, [*arrays, team.pk, min(days, default=None), max(days, default=None)]
 
 
 def _merged_channels(figures) -> dict[str, list[int]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Min
@@ -14,9 +15,9 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from shifts.models import Team
 
-from .figures import Figures, calendar_key, day_figures_json, raw_figures, raw_member_figures
-from .minutes import pack
-from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay
+from .figures import Figures, calendar_key, day_figures_json, raw_figures, raw_member_figures, week_of
+from .minutes import pack, unpack_values
+from .models import DayMemberFigures, DayTopicFigures, DirtyDay, RolledDay, RolledWeek
 
 SWEEP_DAYS = 400  # days recomputed per sweep run (a busy day of one team is a few hundred rows)
 REBUILD_CHUNK_DAYS = 31
@@ -86,6 +87,57 @@ def days_store(*, team: Team, days: list[dt.date], now: dt.datetime | None = Non
                 "computed_at",
             ],
         )
+        weeks_store(team=team, weeks={week_of(day) for day in days})
+
+
+def weeks_store(*, team: Team, weeks: Iterable[dt.date]) -> None:
+    """Merge the minutes of each week's seven stored days into its RolledWeek (in the caller's
+    transaction, after storing days of it); a week missing a day, or whose days were computed under
+    different calendars, has none. PostgreSQL only (elsewhere stored days are never read)."""
+    if connection.vendor != "postgresql":
+        return
+    merged, incomplete = [], []
+    for week in sorted(weeks):
+        with connection.cursor() as cursor:
+            # Two sweeps storing days of one week: the second merges after the first has committed
+            # (READ COMMITTED: it then reads both's days), never each from one old day.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [team.pk, week.toordinal()])
+        days = list(
+            RolledDay.objects.filter(team=team, day__gte=week, day__lte=week + dt.timedelta(days=6))
+            .order_by("day")
+            .values_list("calendar_key", "computed_at", "calendar_minutes", "business_minutes")
+        )
+        if len(days) < 7 or len({key for key, *_ in days}) > 1:
+            incomplete.append(week)
+            continue
+        calendar = pack(value for _, _, minutes, _ in days for value in unpack_values(minutes))
+        business = pack(value for *_, minutes in days for value in unpack_values(minutes))
+        merged.append(
+            RolledWeek(
+                team=team,
+                week=week,
+                days_computed=[computed_at.isoformat() for _, computed_at, *_ in days],
+                calendar_minutes=calendar[0],
+                calendar_buckets=calendar[1],
+                business_minutes=business[0],
+                business_buckets=business[1],
+            )
+        )
+    if incomplete:
+        RolledWeek.objects.filter(team=team, week__in=incomplete).delete()
+    RolledWeek.objects.bulk_create(
+        merged,
+        update_conflicts=True,
+        unique_fields=["team", "week"],
+        update_fields=[
+            "days_computed",
+            "calendar_minutes",
+            "business_minutes",
+            "calendar_buckets",
+            "business_buckets",
+            "computed_at",
+        ],
+    )
 
 
 def _member_rows(team: Team, members) -> list[DayMemberFigures]:
