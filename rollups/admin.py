@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DayTopicFigures, DirtyDay, RolledDay
+from .models import DayTopicFigures, DirtyDay, RolledDay, RolledWeek
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -16,6 +16,12 @@ class ReadOnly(admin.ModelAdmin):
 @admin.register(RolledDay)
 class RolledDayAdmin(ReadOnly):
     list_display = ("team", "day", "settled_at", "computed_at")
+    list_filter = ("team",)
+
+
+@admin.register(RolledWeek)
+class RolledWeekAdmin(ReadOnly):
+    list_display = ("team", "week", "computed_at")
     list_filter = ("team",)
 
 

@@ -8,7 +8,8 @@ reads only the TOAST chunks it covers — and how many fall in each of the fixed
 day's first non-empty bucket to its last (a few hundred numbers at most, whatever the day's volume). A
 report adds up the counts of a span of days, finds the bucket holding each rank it needs and reads only
 that bucket's values of each day, by offset (`reports.stats.bucket_percentiles`): O(days × buckets)
-counts and one bucket's values per rank.
+counts and one bucket's values per rank. A whole week's seven days are also kept merged in the same format
+(`RolledWeek`), so a span of whole weeks reads a run per week instead of seven.
 
 Changing BOUNDS changes the stored format: it needs a migration that recomputes the buckets (as 0005).
 """

@@ -1,9 +1,10 @@
 """Figures of a reporting period: stored days where they are current, raw rows for the others.
 
 A year reads O(days × topics) stored rows, summed by the database where it can (counts per day or per
-topic, channels, effort), plus each stored day's bucket counts of its minutes to first response; medians
-and p90 then read only the slices of the days' sorted minutes in the buckets holding their ranks
-(`minute_slices`, `reports.stats.bucket_percentiles`, `rollups.minutes`)."""
+topic, channels, effort), plus the bucket counts of its minutes to first response per whole week (a merged
+`RolledWeek`, where its seven days are current) or per day at the edges; medians and p90 then read only the
+slices of those sorted minutes in the buckets holding their ranks (`minute_slices`,
+`reports.stats.bucket_percentiles`, `rollups.minutes`)."""
 
 from __future__ import annotations
 
