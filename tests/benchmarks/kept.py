@@ -1,0 +1,101 @@
+"""Timing one request on databases kept between runs (bench_scale builds and drops its own each time).
+
+    DATABASE_URL=postgres://…/so_big .venv/bin/python tests/benchmarks/kept.py generate 1000000
+    DATABASE_URL=postgres://…/so_big .venv/bin/python tests/benchmarks/kept.py time [RUNS] [--code DIR]
+
+`generate` migrates an empty database, fills it like bench_scale (tests/benchmarks/generate.py: 10k, 100k,
+then 1M, cumulative) and sweeps the measured team's rollups. `time` prints one JSON line: the one-year
+response-times report of the bench's team and period, median wall and CPU ms of RUNS function calls
+(`reports.selectors.response_times`) and of RUNS API requests through the test client, after a warm-up,
+with the load average and a digest of the report (equal digests: equal reports). `--code DIR` imports the
+application from another checkout (e.g. main's), to compare two versions on the same data; alternate the
+databases and versions between processes and take medians of several rounds, as the README's figures do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import statistics
+import sys
+import time
+import zoneinfo
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[2]
+
+
+def _setup(code: Path) -> None:
+    sys.path.insert(0, str(code))
+    os.chdir(code)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportops.settings.test")
+    import django
+
+    django.setup()
+
+
+def generate(total: int) -> None:
+    from django.core.management import call_command
+
+    from tests.benchmarks.generate import World
+
+    call_command("migrate", "--noinput", verbosity=0)
+    started = time.perf_counter()
+    world = World.create()
+    for size in [n for n in (10_000, 100_000, 1_000_000) if n < total] + [total]:
+        world.grow_to(size)
+        print(f"{size:,} inquiries after {time.perf_counter() - started:.0f} s", flush=True)
+    world.sweep()
+    print(f"swept after {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _median_ms(call, runs: int) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        call()
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return round(statistics.median(walls) * 1000, 1), round(statistics.median(cpus) * 1000, 1)
+
+
+def time_report(runs: int) -> None:
+    from django.test import Client
+
+    from reports.period import Period
+    from reports.selectors import response_times
+    from shifts.models import Member, Team
+
+    team = Team.objects.get(slug="ads")
+    today = dt.datetime.now(dt.UTC).date()
+    period = Period(start=today - dt.timedelta(days=364), end=today, tz=zoneinfo.ZoneInfo(team.timezone))
+    report = response_times(team=team, period=period)
+    wall, cpu = _median_ms(lambda: response_times(team=team, period=period), runs)
+    client = Client()
+    client.force_login(Member.objects.filter(team=team, role="manager").first().user)
+    url = f"/api/v1/reports/response-times/?team=ads&start={period.start}&end={period.end}"
+    assert client.get(url).status_code == 200
+    http, _ = _median_ms(lambda: client.get(url), runs)
+    digest = hashlib.md5(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    print(json.dumps({"wall": wall, "cpu": cpu, "http": http, "load": os.getloadavg()[0], "digest": digest}))
+
+
+def main(argv: list[str]) -> None:
+    code = HERE
+    if "--code" in argv:
+        index = argv.index("--code")
+        code, argv = Path(argv[index + 1]).resolve(), argv[:index] + argv[index + 2 :]
+    if argv[:1] == ["generate"] and len(argv) == 2:
+        _setup(HERE)
+        generate(int(argv[1]))
+    elif argv[:1] == ["time"]:
+        _setup(code)
+        time_report(int(argv[1]) if len(argv) > 1 else 9)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
