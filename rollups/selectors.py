@@ -155,8 +155,9 @@ def _raw_rest(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime, st
 @dataclass
 class PeriodDays:
     """Response figures of a period per local day: counts (a Figures without minute lists), the runs of
-    minutes to first response (calendar, business: a stored day's, read by slices, and one of raw rows)
-    and the received/responded/within-target counts per channel over the whole period."""
+    minutes to first response (calendar, business: a stored day's or a merged week's — under its Monday —,
+    read by slices, and one of raw rows) and the received/responded/within-target counts per channel over
+    the whole period."""
 
     counts: dict[dt.date, Figures] = field(default_factory=lambda: defaultdict(Figures))
     calendar: dict[dt.date, list[MinuteRun]] = field(default_factory=lambda: defaultdict(list))
@@ -166,7 +167,8 @@ class PeriodDays:
 
 def period_days(*, team: Team, first: dt.date, last: dt.date, now: dt.datetime) -> PeriodDays:
     """PeriodDays for the local days first..last: stored days (one row each: counts, channels, minute
-    bucket counts) where current and settled, raw rows for the rest and for their pending inquiries."""
+    bucket counts, or a merged week's bucket counts for its seven days) where current and settled, raw
+    rows for the rest and for their pending inquiries."""
     stored = stored_days(team=team, first=first, last=last, now=now, settled=True, minutes=True)
     result = PeriodDays()
     raw_minutes: dict[dt.date, tuple[list, list]] = defaultdict(lambda: ([], []))
