@@ -1,9 +1,10 @@
 """SQL the ORM does not say in one statement, for every app."""
 
+import contextlib
 import functools
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 
 def insert_ignoring_conflicts(
@@ -135,7 +136,8 @@ def insert_rows_together(*groups: Sequence[models.Model]) -> None:
     group; each group's ids in its VALUES order (as bulk_create relies on). A row may point to an unsaved
     row of an earlier group (a message to its new inquiry): the chain fills in that row's id. Elsewhere
     (SQLite), or for a group `insert_rows` would hand to bulk_create, one `insert_rows` per group, in
-    order (each saved row's id then reaches the rows pointing to it, as save() does)."""
+    order (each saved row's id then reaches the rows pointing to it, as save() does), in a transaction:
+    all or nothing either way, so a caller whose only write this is needs no transaction of its own."""
     groups_ = [list(group) for group in groups if group]
     plans = [_insert_plan(type(group[0]), connection.vendor) for group in groups_]
     plain = all(
@@ -143,8 +145,11 @@ def insert_rows_together(*groups: Sequence[models.Model]) -> None:
         for plan, group in zip(plans, groups_, strict=True)
     )
     if connection.vendor != "postgresql" or not plain or len(groups_) < 2:
-        for group in groups_:
-            insert_rows(group)
+        # No savepoint inside a caller's transaction (its statements would count): a failure there
+        # marks the caller's transaction for rollback instead.
+        with transaction.atomic(savepoint=False) if len(groups_) > 1 else contextlib.nullcontext():
+            for group in groups_:
+                insert_rows(group)
         return
     ctes, selects, params, places = [], [], [], {}
     for n, (group, plan) in enumerate(zip(groups_, plans, strict=True)):
