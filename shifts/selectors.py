@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from supportops.db import execute_prepared
 from supportops.errors import NotFoundError
 from supportops.notifications import PRELOADED, PreferenceJoin, preference_joins
 
@@ -238,7 +239,7 @@ def team_and_primary(
     team, member, user, sql = _team_and_primary_query(connection.vendor, joins, also)
     value = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Rotation.Role.PRIMARY, value, value, value, slug])
+        execute_prepared(cursor, sql, [Rotation.Role.PRIMARY, value, value, value, slug])
         row = cursor.fetchone()
     if row is None:
         return None

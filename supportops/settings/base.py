@@ -129,6 +129,10 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The public intake's two statements as server-side prepared statements of each connection
+# (supportops.db.execute_prepared): planned once per connection, not per submission. Turn off behind a
+# pooler that hands one client several server sessions (pgbouncer in transaction mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 
 AUTH_PASSWORD_VALIDATORS = [
