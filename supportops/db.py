@@ -146,42 +146,68 @@ def _saved(objs: list[models.Model], ids: list[int]) -> None:
         obj._state.db = connection.alias
 
 
-def _earlier_row(obj: models.Model, field, places: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
-    """Where the unsaved object `obj.<field>` points to sits in the chain (group, row), if it does."""
-    if not field.is_relation or not field.is_cached(obj) or getattr(obj, field.attname) is not None:
+@functools.cache
+def _columns(model: type[models.Model], vendor: str) -> list[tuple]:
+    """Per column of `_insert_plan`: (field, attname, the types passed as they are (`_as_is`) or None,
+    the relation's cache name or None), looked up once per model instead of once per row."""
+    fields = _insert_plan(model, vendor)[0]
+    return [
+        (field, field.attname, _as_is(field) or None, field.cache_name if field.is_relation else None)
+        for field in fields
+    ]
+
+
+def _unsaved_related(obj: models.Model, field, cache_name: str, places: dict) -> tuple[int, int] | None:
+    """save()'s check of a foreign key whose id is not set (`_prepare_related_fields_for_save`): the
+    place (group, row) in the chain of the unsaved row it points to, or None after filling in the id of
+    a row saved after it was assigned; ValueError for an unsaved row outside the chain."""
+    related = obj._state.fields_cache.get(cache_name)
+    if related is None:
         return None
-    related = field.get_cached_value(obj)
-    return None if related is None or related.pk is not None else places.get(id(related))
+    if related.pk is not None:
+        obj.__dict__[field.attname] = related.pk  # saved after it was assigned (the cache stays)
+        return None
+    place = places.get(id(related))
+    if place is None:
+        raise ValueError(
+            f"insert_rows prohibited to prevent data loss due to unsaved related object '{field.name}'."
+        )
+    return place
 
 
-def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, params: list) -> str:
-    """One `gN AS (INSERT … RETURNING id)` of the chain. A foreign key to an unsaved row of an earlier
-    group is `(SELECT id FROM gK OFFSET r LIMIT 1)`: INSERT … RETURNING gives the rows in VALUES order,
-    as bulk_create relies on too."""
-    fields, head, row, tail = plan
-    values = []
+def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, params: list) -> tuple:
+    """One `gN AS (INSERT … RETURNING id)` of the chain: its SQL and the foreign keys it leaves to the
+    chain; its values appended to `params` (as `_db_value` gives them, the fields looked up once per
+    model). A foreign key to an unsaved row of an earlier group is `(SELECT id FROM gK OFFSET r LIMIT
+    1)`: INSERT … RETURNING gives the rows in VALUES order, as bulk_create relies on too."""
+    columns = _columns(type(group[0]), connection.vendor)
+    head, tail = plan[1], plan[3]
+    values, pending = [], []
     for index, obj in enumerate(group):
+        known = obj.__dict__
         cells = []
-        for field in fields:
-            earlier = _earlier_row(obj, field, places) if field.is_relation else None
-            if earlier is None:
-                cells.append("%s")
-                params.append(_db_value(field, obj))
+        for field, attname, plain, cache_name in columns:
+            value = known.get(attname, _MISSING)
+            if cache_name is not None and value is None:
+                earlier = _unsaved_related(obj, field, cache_name, places)
+                if earlier is not None:
+                    cells.append(f"(SELECT id FROM g{earlier[0]} OFFSET {earlier[1]} LIMIT 1)")
+                    pending.append((obj, attname, cache_name))
+                    continue
+                value = known[attname]
+            cells.append("%s")
+            if plain is not None and (value is None or type(value) in plain):
+                params.append(value)
+            elif plain == (str,) and isinstance(value, str):  # a choices member: the text psycopg2 sends
+                params.append(str.__str__(value))
             else:
-                cells.append(f"(SELECT id FROM g{earlier[0]} OFFSET {earlier[1]} LIMIT 1)")
+                params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
         values.append("(" + ", ".join(cells) + ")")
         places[id(obj)] = (n, index)
-    return f"g{n} AS ({head}{', '.join(values)}{tail})"
+    return f"g{n} AS ({head}{', '.join(values)}{tail})", pending
 
 
-def _refer_saved(group: list[models.Model], fields: list) -> None:
-    """After the chain: each foreign key to a row written in it holds that row's id, as after save()."""
-    for obj in group:
-        for field in fields:
-            if field.is_relation and field.is_cached(obj) and getattr(obj, field.attname) is None:
-                related = field.get_cached_value(obj)
-                if related is not None:
-                    setattr(obj, field.attname, related.pk)
+_MISSING = object()
 
 
 def insert_rows_together(*groups: Sequence[models.Model]) -> None:
@@ -205,35 +231,19 @@ def insert_rows_together(*groups: Sequence[models.Model]) -> None:
             for group in groups_:
                 insert_rows(group)
         return
-    ctes, selects, params, places = [], [], [], {}
+    ctes, selects, params, places, pending = [], [], [], {}, []
     for n, (group, plan) in enumerate(zip(groups_, plans, strict=True)):
-        for obj in group:  # raises, as save() would, for a row pointing to an unsaved one outside the chain
-            _check_related(obj, plan[0], places)
-        ctes.append(_chain_group(n, group, plan, places, params))
+        cte, left = _chain_group(n, group, plan, places, params)
+        ctes.append(cte)
+        pending += left
         selects.append(f"SELECT {n}, * FROM g{n}")
     with connection.cursor() as cursor:
         execute_prepared(cursor, f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
         found = cursor.fetchall()
     for n, group in enumerate(groups_):
         _saved(group, [pk for index, pk in found if index == n])
-    for group, plan in zip(groups_, plans, strict=True):
-        _refer_saved(group, plan[0])
-
-
-def _check_related(obj: models.Model, fields: list, places: dict) -> None:
-    """save()'s checks of a row's foreign keys (`_prepare_related_fields_for_save`), but an unsaved
-    related row of an earlier group of the chain is allowed: the chain fills in its id."""
-    for field in fields:
-        if not field.is_relation or not field.is_cached(obj) or getattr(obj, field.attname) is not None:
-            continue
-        related = field.get_cached_value(obj)
-        if related is None or id(related) in places:
-            continue
-        if related.pk is None:
-            raise ValueError(
-                f"insert_rows prohibited to prevent data loss due to unsaved related object '{field.name}'."
-            )
-        setattr(obj, field.attname, related.pk)  # saved after it was assigned
+    for obj, attname, cache_name in pending:  # each foreign key to a row of the chain: its id, as save()
+        obj.__dict__[attname] = obj._state.fields_cache[cache_name].pk
 
 
 def insert_rows(objs: Sequence[models.Model]) -> list[models.Model]:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
 
+from shifts.business_time import BusinessCalendar
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at, team_and_primary, team_by_slug
 from supportops.errors import InvalidInput
@@ -305,7 +306,8 @@ def _inquiry_write(
     statement on PostgreSQL (`supportops.db.insert_rows_together`, all or nothing, so no transaction of
     its own is needed: no BEGIN/COMMIT round trips), one INSERT per table in a transaction elsewhere."""
     team, assignee, reference, channel = arrival.team, arrival.assignee, arrival.reference, asked.channel
-    due, guarantee = response_deadlines(team=team, received_at=arrival.arrived)
+    calendar = BusinessCalendar.for_team(team)  # built once for both deadlines
+    due, guarantee = response_deadlines(team=team, received_at=arrival.arrived, calendar=calendar)
     inquiry = Inquiry(
         team=team,
         number=arrival.number,
@@ -323,9 +325,12 @@ def _inquiry_write(
         received_at=arrival.arrived,
         response_due_at=due,
         response_guarantee_at=guarantee,
-        resolution_due_at=deadlines.resolution_deadline(team=team, received_at=arrival.arrived),
+        resolution_due_at=deadlines.resolution_deadline(
+            team=team, received_at=arrival.arrived, calendar=calendar
+        ),
         **_imported_state(past, arrival.current),
     )
+    link = inquiry_path(inquiry)
     rows = [[inquiry], [Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=asked.body)]]
     rows.append(_intake_events(inquiry, actor=actor, past=past))
     # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
@@ -338,7 +343,7 @@ def _inquiry_write(
             title=f"New inquiry {reference}: {asked.subject}",
             body=f"From {asked.requester_name}. "
             f"Assigned to {assignee.display_name if assignee else 'nobody'}.",
-            link=inquiry_path(inquiry),
+            link=link,
             inquiry=inquiry,
         )
     if assignee is not None and channel != Inquiry.Channel.IMPORT:
@@ -347,7 +352,7 @@ def _inquiry_write(
             kind=NoticeKind.ASSIGNED,
             title=f"{reference} assigned to you: {asked.subject}",
             body=f"From {asked.requester_name}. Respond by {_deadline(due, team)}.",
-            link=inquiry_path(inquiry),
+            link=link,
             team=team,
             inquiry=inquiry,
         )
