@@ -1,6 +1,7 @@
 """SQL the ORM does not say in one statement, for every app."""
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import itertools
@@ -149,12 +150,28 @@ def _saved(objs: list[models.Model], ids: list[int]) -> None:
 @functools.cache
 def _columns(model: type[models.Model], vendor: str) -> list[tuple]:
     """Per column of `_insert_plan`: (field, attname, the types passed as they are (`_as_is`) or None,
-    the relation's cache name or None), looked up once per model instead of once per row."""
+    the relation's cache name or None, whether it is a DateTimeField on PostgreSQL), looked up once per
+    model instead of once per row."""
     fields = _insert_plan(model, vendor)[0]
     return [
-        (field, field.attname, _as_is(field) or None, field.cache_name if field.is_relation else None)
+        (
+            field,
+            field.attname,
+            _as_is(field) or None,
+            field.cache_name if field.is_relation else None,
+            vendor == "postgresql" and type(field) is models.DateTimeField,
+        )
         for field in fields
     ]
+
+
+def _moment(field, obj: models.Model):
+    """A DateTimeField's value on PostgreSQL: its pre_save (auto_now_add's now), then an aware datetime
+    or None as it is (what get_prep_value and the backend's adapt_datetimefield_value return for one)."""
+    value = field.pre_save(obj, True)
+    if value is None or (type(value) is dt.datetime and value.utcoffset() is not None):
+        return value
+    return field.get_db_prep_save(value, connection)
 
 
 def _unsaved_related(obj: models.Model, field, cache_name: str, places: dict) -> tuple[int, int] | None:
@@ -186,7 +203,7 @@ def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, p
     for index, obj in enumerate(group):
         known = obj.__dict__
         cells = []
-        for field, attname, plain, cache_name in columns:
+        for field, attname, plain, cache_name, moment in columns:
             value = known.get(attname, _MISSING)
             if cache_name is not None and value is None:
                 earlier = _unsaved_related(obj, field, cache_name, places)
@@ -200,6 +217,8 @@ def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, p
                 params.append(value)
             elif plain == (str,) and isinstance(value, str):  # a choices member: the text psycopg2 sends
                 params.append(str.__str__(value))
+            elif moment:
+                params.append(_moment(field, obj))
             else:
                 params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
         values.append("(" + ", ".join(cells) + ")")
