@@ -62,10 +62,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's messages and django-csp, cheaper for requests that use neither (web.middleware).
+    "web.middleware.LazyMessageMiddleware",
     "accounts.middleware.ViewerTimezoneMiddleware",
     "accounts.middleware.FriendlyNotFoundMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "web.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login attempt flagged as locked out into the lockout answer (429).
     "axes.middleware.AxesMiddleware",
