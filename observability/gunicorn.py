@@ -22,14 +22,15 @@ class JsonAccessLogger(Logger):
         try:
             headers = dict((name.lower(), value) for name, value in (resp.headers or []))
             status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+            path = mask_path(environ.get("PATH_INFO", ""))
             self.access_log.info(
                 "%s %s %s",
                 environ.get("REQUEST_METHOD"),
-                mask_path(environ.get("PATH_INFO", "")),
+                path,
                 status,
                 extra={
                     "method": environ.get("REQUEST_METHOD"),
-                    "path": mask_path(environ.get("PATH_INFO", "")),
+                    "path": path,
                     "status": int(status),
                     "bytes": getattr(resp, "sent", None),
                     "duration_ms": round(request_time.total_seconds() * 1000, 3),

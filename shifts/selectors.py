@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from supportops.db import execute_prepared
 from supportops.errors import NotFoundError
 from supportops.notifications import PRELOADED, PreferenceJoin, preference_joins
 
@@ -126,10 +127,10 @@ class _Loader:
         return self.model.from_db(connection.alias, self.names, values)
 
 
-@functools.cache
-def _primary_query(vendor: str, joins: tuple[PreferenceJoin, ...]) -> tuple[_Loader, _Loader, str]:
-    """The Primary's SELECT: member, user, then each registered preference join's columns (LEFT JOIN:
-    a user without a row there gets NULLs)."""
+def _primary_parts(joins: tuple[PreferenceJoin, ...]) -> tuple[_Loader, _Loader, str, str]:
+    """The Primary's read: member, user, then each registered preference join's columns (LEFT JOIN:
+    a user without a row there gets NULLs); (member, user, columns, FROM … ORDER BY … LIMIT 1 with the
+    parameters team id, role and three times the instant)."""
     quote = connection.ops.quote_name
     user_model = Member._meta.get_field("user").related_model
     member, user = _Loader(Member, "m"), _Loader(user_model, "u")
@@ -138,15 +139,21 @@ def _primary_query(vendor: str, joins: tuple[PreferenceJoin, ...]) -> tuple[_Loa
         f" LEFT JOIN {quote(join.table)} p{n} ON p{n}.{quote(join.user_column)} = u.id"
         for n, join in enumerate(joins)
     )
-    sql = (
-        f"SELECT {member.columns}, {user.columns}{extra} FROM {quote(Shift._meta.db_table)} s "
+    rest = (
+        f"FROM {quote(Shift._meta.db_table)} s "
         f"JOIN {quote(Member._meta.db_table)} m ON m.id = s.member_id "
         f"JOIN {quote(user_model._meta.db_table)} u ON u.id = m.user_id{joined} "
         "WHERE s.team_id = %s AND s.role = %s AND s.ends_at > %s "
         "ORDER BY CASE WHEN s.starts_at <= %s THEN 0 ELSE 1 END, "
         "CASE WHEN s.starts_at <= %s THEN s.starts_at END DESC NULLS LAST, s.starts_at, s.id LIMIT 1"
     )
-    return member, user, sql
+    return member, user, f"{member.columns}, {user.columns}{extra}", rest
+
+
+@functools.cache
+def _primary_query(vendor: str, joins: tuple[PreferenceJoin, ...]) -> tuple[_Loader, _Loader, str]:
+    member, user, columns, rest = _primary_parts(joins)
+    return member, user, f"SELECT {columns} {rest}"
 
 
 @functools.cache
@@ -167,6 +174,24 @@ def team_by_slug(*, slug: str) -> Team | None:
     return team.build(row) if row is not None else None
 
 
+def _primary_build(member: _Loader, user: _Loader, row, joins: tuple[PreferenceJoin, ...]) -> Member:
+    """The Primary from its columns (member, user, preference joins'), its user attached as
+    `select_related` would, with the email mutes and zone for the notice intake sends them (no query
+    there)."""
+    found = member.build(row)
+    found.user = user.build(row[member.width : member.width + user.width])
+    if joins:
+        rest = row[member.width + user.width :]
+        muted: frozenset[str] = frozenset()
+        zone = ""
+        for join in joins:
+            kinds, chosen = join.build(*rest[: len(join.columns)])
+            rest = rest[len(join.columns) :]
+            muted, zone = muted | kinds, zone or chosen
+        setattr(found.user, PRELOADED, (muted, zone))
+    return found
+
+
 def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
     """Who owns an inquiry arriving at `at`: the Primary on shift, else the Primary of the next shift.
 
@@ -180,20 +205,47 @@ def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [team.pk, Rotation.Role.PRIMARY, value, value, value])
         row = cursor.fetchone()
+    return None if row is None else _primary_build(member, user, row, joins)
+
+
+@functools.cache
+def _team_and_primary_query(
+    vendor: str, joins: tuple[PreferenceJoin, ...], also: tuple[str, ...]
+) -> tuple[_Loader, _Loader, _Loader, str]:
+    team = _Loader(Team, "t")
+    member, user, columns, rest = _primary_parts(joins)
+    extra = "".join(f", {expression}" for expression in also)
+    primary = rest.replace("s.team_id = %s", "s.team_id = t.id", 1)
+    sql = (
+        f"SELECT {team.columns}{extra}, pr.* FROM {connection.ops.quote_name(Team._meta.db_table)} t "
+        f"LEFT JOIN LATERAL (SELECT {columns} {primary}) pr ON true WHERE t.slug = %s"
+    )
+    return team, member, user, sql
+
+
+def team_and_primary(
+    *, slug: str, at: dt.datetime, also: tuple[str, ...] = ()
+) -> tuple[Team, Member | None, tuple] | None:
+    """`team_by_slug` and `primary_for_arrival` in one statement on PostgreSQL (a LATERAL join), two
+    elsewhere: (team, Primary or None, values of `also`), None for an unknown slug. `also`: SQL
+    expressions over the team row `t`, evaluated only for a team found (PostgreSQL only: elsewhere
+    ValueError)."""
+    if connection.vendor != "postgresql":
+        if also:
+            raise ValueError("team_and_primary(also=...) needs PostgreSQL")
+        team = team_by_slug(slug=slug)
+        return None if team is None else (team, primary_for_arrival(team=team, at=at), ())
+    joins = tuple(preference_joins)
+    team, member, user, sql = _team_and_primary_query(connection.vendor, joins, also)
+    value = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, [Rotation.Role.PRIMARY, value, value, value, slug])
+        row = cursor.fetchone()
     if row is None:
         return None
-    found = member.build(row)
-    found.user = user.build(row[member.width : member.width + user.width])
-    if joins:  # the Primary's email mutes and zone, for the notice intake sends them (no query there)
-        rest = row[member.width + user.width :]
-        muted: frozenset[str] = frozenset()
-        zone = ""
-        for join in joins:
-            kinds, chosen = join.build(*rest[: len(join.columns)])
-            rest = rest[len(join.columns) :]
-            muted, zone = muted | kinds, zone or chosen
-        setattr(found.user, PRELOADED, (muted, zone))
-    return found
+    rest = row[team.width + len(also) :]
+    primary = _primary_build(member, user, rest, joins) if rest[0] is not None else None
+    return team.build(row), primary, tuple(row[team.width : team.width + len(also)])
 
 
 def shifts_for_user(*, user: User) -> QuerySet[Shift]:

@@ -1,9 +1,65 @@
 """SQL the ORM does not say in one statement, for every app."""
 
+import contextlib
+import datetime as dt
 import functools
+import hashlib
+import itertools
+import re
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.conf import settings
+from django.db import connection, models, transaction
+
+# Server-side prepared statements (PostgreSQL): per raw connection, {sql: name} in order of last use.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_names = itertools.count()
+PREPARED_PER_CONNECTION = 32
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def execute_prepared(cursor, sql: str, params: Sequence) -> None:
+    """`cursor.execute(sql, params)`, on PostgreSQL as a prepared statement of this connection: parsed
+    and planned once per connection instead of on every call (for the statements every submission runs,
+    whose planning cost the database more than running them). The first call sends `PREPARE` and
+    `EXECUTE` in one round trip; a connection keeps its PREPARED_PER_CONNECTION most recently used ones
+    (the one used longest ago is deallocated in the same round trip). Elsewhere, or with
+    settings.DB_PREPARED_STATEMENTS off (a transaction-mode pooler), a plain execute."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or not params:
+        cursor.execute(sql, params)
+        return
+    known = _prepared.setdefault(connection.connection, OrderedDict())
+    name = known.get(sql)
+    run = f"EXECUTE {{}} ({', '.join(['%s'] * len(params))})"
+    if name is not None:
+        known.move_to_end(sql)
+        cursor.execute(run.format(name), params)
+        return
+    # A name never used before in this process: after an error the statement may or may not exist, and
+    # the next call prepares it again under a new name.
+    name = f"supportops_{hashlib.sha1(sql.encode()).hexdigest()[:12]}_{next(_names)}"
+    numbers = itertools.count(1)
+    body = _PLACEHOLDER.sub(lambda m: m.group() if m.group() == "%%" else f"${next(numbers)}", sql)
+    head = f"PREPARE {name} AS {body}; "
+    if len(known) >= PREPARED_PER_CONNECTION:
+        head = f"DEALLOCATE {known.popitem(last=False)[1]}; {head}"
+    cursor.execute(head + run.format(name), params)
+    known[sql] = name
+
+
+def prepared_sql(logged: str) -> str:
+    """The statement a logged `EXECUTE name (…)` of this connection runs (for tests and debugging);
+    any other logged SQL as it is (a first call's `PREPARE name AS <sql>; EXECUTE …` gives <sql>)."""
+    match = re.match(r"(?:DEALLOCATE \w+; )?PREPARE (\w+) AS (.*); EXECUTE \1 \(", logged, re.S)
+    if match:
+        return match.group(2)
+    match = re.match(r"EXECUTE (\w+) \(", logged)
+    if not match or connection.connection not in _prepared:
+        return logged
+    found = [sql for sql, name in _prepared[connection.connection].items() if name == match.group(1)]
+    return found[0] if found else logged
 
 
 def insert_ignoring_conflicts(
@@ -91,42 +147,86 @@ def _saved(objs: list[models.Model], ids: list[int]) -> None:
         obj._state.db = connection.alias
 
 
-def _earlier_row(obj: models.Model, field, places: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
-    """Where the unsaved object `obj.<field>` points to sits in the chain (group, row), if it does."""
-    if not field.is_relation or not field.is_cached(obj) or getattr(obj, field.attname) is not None:
+@functools.cache
+def _columns(model: type[models.Model], vendor: str) -> list[tuple]:
+    """Per column of `_insert_plan`: (field, attname, the types passed as they are (`_as_is`) or None,
+    the relation's cache name or None, whether it is a DateTimeField on PostgreSQL), looked up once per
+    model instead of once per row."""
+    fields = _insert_plan(model, vendor)[0]
+    return [
+        (
+            field,
+            field.attname,
+            _as_is(field) or None,
+            field.cache_name if field.is_relation else None,
+            vendor == "postgresql" and type(field) is models.DateTimeField,
+        )
+        for field in fields
+    ]
+
+
+def _moment(field, obj: models.Model):
+    """A DateTimeField's value on PostgreSQL: its pre_save (auto_now_add's now), then an aware datetime
+    or None as it is (what get_prep_value and the backend's adapt_datetimefield_value return for one)."""
+    value = field.pre_save(obj, True)
+    if value is None or (type(value) is dt.datetime and value.utcoffset() is not None):
+        return value
+    return field.get_db_prep_save(value, connection)
+
+
+def _unsaved_related(obj: models.Model, field, cache_name: str, places: dict) -> tuple[int, int] | None:
+    """save()'s check of a foreign key whose id is not set (`_prepare_related_fields_for_save`): the
+    place (group, row) in the chain of the unsaved row it points to, or None after filling in the id of
+    a row saved after it was assigned; ValueError for an unsaved row outside the chain."""
+    related = obj._state.fields_cache.get(cache_name)
+    if related is None:
         return None
-    related = field.get_cached_value(obj)
-    return None if related is None or related.pk is not None else places.get(id(related))
+    if related.pk is not None:
+        obj.__dict__[field.attname] = related.pk  # saved after it was assigned (the cache stays)
+        return None
+    place = places.get(id(related))
+    if place is None:
+        raise ValueError(
+            f"insert_rows prohibited to prevent data loss due to unsaved related object '{field.name}'."
+        )
+    return place
 
 
-def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, params: list) -> str:
-    """One `gN AS (INSERT … RETURNING id)` of the chain. A foreign key to an unsaved row of an earlier
-    group is `(SELECT id FROM gK OFFSET r LIMIT 1)`: INSERT … RETURNING gives the rows in VALUES order,
-    as bulk_create relies on too."""
-    fields, head, row, tail = plan
-    values = []
+def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, params: list) -> tuple:
+    """One `gN AS (INSERT … RETURNING id)` of the chain: its SQL and the foreign keys it leaves to the
+    chain; its values appended to `params` (as `_db_value` gives them, the fields looked up once per
+    model). A foreign key to an unsaved row of an earlier group is `(SELECT id FROM gK OFFSET r LIMIT
+    1)`: INSERT … RETURNING gives the rows in VALUES order, as bulk_create relies on too."""
+    columns = _columns(type(group[0]), connection.vendor)
+    head, tail = plan[1], plan[3]
+    values, pending = [], []
     for index, obj in enumerate(group):
+        known = obj.__dict__
         cells = []
-        for field in fields:
-            earlier = _earlier_row(obj, field, places) if field.is_relation else None
-            if earlier is None:
-                cells.append("%s")
-                params.append(_db_value(field, obj))
+        for field, attname, plain, cache_name, moment in columns:
+            value = known.get(attname, _MISSING)
+            if cache_name is not None and value is None:
+                earlier = _unsaved_related(obj, field, cache_name, places)
+                if earlier is not None:
+                    cells.append(f"(SELECT id FROM g{earlier[0]} OFFSET {earlier[1]} LIMIT 1)")
+                    pending.append((obj, attname, cache_name))
+                    continue
+                value = known[attname]
+            cells.append("%s")
+            if plain is not None and (value is None or type(value) in plain):
+                params.append(value)
+            elif plain == (str,) and isinstance(value, str):  # a choices member: the text psycopg2 sends
+                params.append(str.__str__(value))
+            elif moment:
+                params.append(_moment(field, obj))
             else:
-                cells.append(f"(SELECT id FROM g{earlier[0]} OFFSET {earlier[1]} LIMIT 1)")
+                params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
         values.append("(" + ", ".join(cells) + ")")
         places[id(obj)] = (n, index)
-    return f"g{n} AS ({head}{', '.join(values)}{tail})"
+    return f"g{n} AS ({head}{', '.join(values)}{tail})", pending
 
 
-def _refer_saved(group: list[models.Model], fields: list) -> None:
-    """After the chain: each foreign key to a row written in it holds that row's id, as after save()."""
-    for obj in group:
-        for field in fields:
-            if field.is_relation and field.is_cached(obj) and getattr(obj, field.attname) is None:
-                related = field.get_cached_value(obj)
-                if related is not None:
-                    setattr(obj, field.attname, related.pk)
+_MISSING = object()
 
 
 def insert_rows_together(*groups: Sequence[models.Model]) -> None:
@@ -135,7 +235,8 @@ def insert_rows_together(*groups: Sequence[models.Model]) -> None:
     group; each group's ids in its VALUES order (as bulk_create relies on). A row may point to an unsaved
     row of an earlier group (a message to its new inquiry): the chain fills in that row's id. Elsewhere
     (SQLite), or for a group `insert_rows` would hand to bulk_create, one `insert_rows` per group, in
-    order (each saved row's id then reaches the rows pointing to it, as save() does)."""
+    order (each saved row's id then reaches the rows pointing to it, as save() does), in a transaction:
+    all or nothing either way, so a caller whose only write this is needs no transaction of its own."""
     groups_ = [list(group) for group in groups if group]
     plans = [_insert_plan(type(group[0]), connection.vendor) for group in groups_]
     plain = all(
@@ -143,38 +244,25 @@ def insert_rows_together(*groups: Sequence[models.Model]) -> None:
         for plan, group in zip(plans, groups_, strict=True)
     )
     if connection.vendor != "postgresql" or not plain or len(groups_) < 2:
-        for group in groups_:
-            insert_rows(group)
+        # No savepoint inside a caller's transaction (its statements would count): a failure there
+        # marks the caller's transaction for rollback instead.
+        with transaction.atomic(savepoint=False) if len(groups_) > 1 else contextlib.nullcontext():
+            for group in groups_:
+                insert_rows(group)
         return
-    ctes, selects, params, places = [], [], [], {}
+    ctes, selects, params, places, pending = [], [], [], {}, []
     for n, (group, plan) in enumerate(zip(groups_, plans, strict=True)):
-        for obj in group:  # raises, as save() would, for a row pointing to an unsaved one outside the chain
-            _check_related(obj, plan[0], places)
-        ctes.append(_chain_group(n, group, plan, places, params))
+        cte, left = _chain_group(n, group, plan, places, params)
+        ctes.append(cte)
+        pending += left
         selects.append(f"SELECT {n}, * FROM g{n}")
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
+        execute_prepared(cursor, f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
         found = cursor.fetchall()
     for n, group in enumerate(groups_):
         _saved(group, [pk for index, pk in found if index == n])
-    for group, plan in zip(groups_, plans, strict=True):
-        _refer_saved(group, plan[0])
-
-
-def _check_related(obj: models.Model, fields: list, places: dict) -> None:
-    """save()'s checks of a row's foreign keys (`_prepare_related_fields_for_save`), but an unsaved
-    related row of an earlier group of the chain is allowed: the chain fills in its id."""
-    for field in fields:
-        if not field.is_relation or not field.is_cached(obj) or getattr(obj, field.attname) is not None:
-            continue
-        related = field.get_cached_value(obj)
-        if related is None or id(related) in places:
-            continue
-        if related.pk is None:
-            raise ValueError(
-                f"insert_rows prohibited to prevent data loss due to unsaved related object '{field.name}'."
-            )
-        setattr(obj, field.attname, related.pk)  # saved after it was assigned
+    for obj, attname, cache_name in pending:  # each foreign key to a row of the chain: its id, as save()
+        obj.__dict__[attname] = obj._state.fields_cache[cache_name].pk
 
 
 def insert_rows(objs: Sequence[models.Model]) -> list[models.Model]:

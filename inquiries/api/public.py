@@ -26,13 +26,11 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from security.cleaning import clean_body, clean_line
-from shifts.selectors import team_by_slug
 from supportops.api import api_json_response, domain_error_body, flatten_errors
 from supportops.errors import DomainError
 
 from .. import services
 from ..links import tracking_url
-from ..models import Inquiry
 from ..throttle import TEAM_BUDGET_MESSAGE, PublicIntakeThrottle, intake_check
 from .serializers import PublicInquirySerializer
 
@@ -230,18 +228,16 @@ def public_inquiry_create(request: HttpRequest) -> HttpResponse:
     if errors:
         return _answer(400, {"detail": flatten_errors(errors), "errors": errors})
     try:
-        team = team_by_slug(slug=values["team"])
-        if team is None:
-            return _answer(404, {"detail": f"No team {values['team']!r} takes questions here."})
-        inquiry = services.inquiry_create(
-            team=team,
+        inquiry = services.inquiry_create_public(
+            team_slug=values["team"],
             subject=values["subject"],
             body=values["body"],
             requester_name=values["name"],
             requester_email=values["email"],
             topic=values.get("topic"),
-            channel=Inquiry.Channel.WEB,
         )
+        if inquiry is None:
+            return _answer(404, {"detail": f"No team {values['team']!r} takes questions here."})
     except DomainError as error:
         return _answer(error.status_code, domain_error_body(error))
     return _answer(201, {"reference": inquiry.reference, "tracking_url": tracking_url(inquiry)})

@@ -4,7 +4,7 @@ from ._common import event_record, tracking_url
 from .effort import effort_log
 from .escalations import escalation_accept, escalation_decline, inquiry_escalate
 from .improvements import improvement_create, improvement_update
-from .intake import inquiry_create, topic_resolve
+from .intake import inquiry_create, inquiry_create_public, topic_resolve
 from .transitions import (
     REQUESTER_REOPEN_DAYS,
     inquiry_add_note,
@@ -29,6 +29,7 @@ __all__ = [
     "inquiry_add_note",
     "inquiry_assign",
     "inquiry_create",
+    "inquiry_create_public",
     "inquiry_escalate",
     "inquiry_reopen",
     "inquiry_requester_reply",

@@ -6,16 +6,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import connection
 
+from shifts.business_time import BusinessCalendar
 from shifts.models import Member, Team, Topic
-from shifts.selectors import primary_for_arrival, shift_at
+from shifts.selectors import primary_for_arrival, shift_at, team_and_primary, team_by_slug
 from supportops.errors import InvalidInput
 from supportops.notifications import Notice, NoticeKind, at, notify_many, outbox_add, team_webhook_messages
 
 from .. import deadlines
 from ..deadlines import response_deadlines
 from ..models import Event, Inquiry, Message
+from ..references import NEXT_NUMBER_SQL, reference_next, reference_of
 from ._common import (
     clean_text,
     inquiry_path,
@@ -71,32 +73,6 @@ def assignee_for_arrival(*, team: Team, at: dt.datetime, role: str = "primary") 
         if shift is not None:
             return shift.member
     return primary_for_arrival(team=team, at=at)
-
-
-def _reference_next(*, team: Team) -> tuple[int, str]:
-    """Take the next number in one UPDATE … RETURNING: the row lock it takes is held until commit, so
-    concurrent intakes queue here and never collide (one statement instead of SELECT FOR UPDATE + UPDATE).
-
-    `inquiry_create` calls it before its own transaction when no caller's transaction is open: then it
-    commits on its own and the team's row is locked for this one statement, not for the whole intake
-    (every concurrent submission to a team waits for that lock). The price: a number is skipped if the
-    inquiry's transaction then fails (a database error; bad input is refused before). Numbers stay unique.
-
-    On its own (PostgreSQL) it commits without waiting for the WAL flush (`synchronous_commit` off for
-    this one statement's implicit transaction): the intake's own commit, which waits, comes later in the
-    WAL and makes the number durable with the inquiry; a crash before that loses both, and nobody was
-    told the number. One fsync wait per submission instead of two."""
-    table = connection.ops.quote_name(Team._meta.db_table)
-    lazy = not connection.in_atomic_block and connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            ("SET LOCAL synchronous_commit TO OFF; " if lazy else "")
-            + f"UPDATE {table} SET last_reference_number = last_reference_number + 1 WHERE id = %s "
-            f"RETURNING last_reference_number, reference_prefix",
-            [team.pk],
-        )
-        number, prefix = cursor.fetchone()
-    return number, f"{prefix}-{number}"
 
 
 def _event(*, inquiry: Inquiry, kind: str, actor=None, to_value: str = "", note: str = "") -> Event:
@@ -239,8 +215,6 @@ def inquiry_create(
         else None
     )
 
-    due, guarantee = response_deadlines(team=team, received_at=arrived)
-    resolution_due = deadlines.resolution_deadline(team=team, received_at=arrived)
     if past is not None and past.assignee is not None:
         assignee = past.assignee
     elif past is not None and past.status != S.RESOLVED:
@@ -248,91 +222,187 @@ def inquiry_create(
         assignee = primary_for_arrival(team=team, at=current)
     else:
         assignee = assignee_for_arrival(team=team, at=arrived, role=assign_role)
-    state = {}
-    if past is not None:
-        state = {
-            "status": past.status,
-            "responded_at": past.responded_at,
-            "resolved_at": past.resolved_at,
-            "resolution_kind": past.resolution_kind,
-            "product_issue_url": past.product_issue_url,
-            # The requester's wait before the import is unknown: the clock pauses from the import on.
-            "waiting_since": current if past.status == S.WAITING else None,
-        }
+    number, reference = reference_next(team=team)
+    return _inquiry_write(
+        _Arrival(team, assignee, number, reference, arrived, current),
+        _Asked(subject, body, requester_name, requester_email, channel, source_url, topic_obj, priority),
+        actor=actor,
+        logged_by=logged_by,
+        past=past,
+    )
 
-    taken = None if connection.in_atomic_block else _reference_next(team=team)
-    with transaction.atomic():
-        number, reference = taken or _reference_next(team=team)
-        # Written below with its message, events, notification and outbox rows: one statement (PostgreSQL).
-        inquiry = Inquiry(
+
+def inquiry_create_public(
+    *, team_slug: str, subject: str, body: str, requester_name: str, requester_email: str, topic: Any = None
+) -> Inquiry | None:
+    """A submission to the public intake (web channel, SPEC 4): `inquiry_create` for the team with this
+    slug, None when there is none. On PostgreSQL (without a topic to look up) the team, the Primary for
+    the arrival and the reference number come in one SELECT (`team_and_primary` with the team's
+    `nextval`), after the input is cleaned: bad input takes no number."""
+    if topic not in (None, "") or connection.vendor != "postgresql":
+        team = team_by_slug(slug=team_slug)
+        if team is None:
+            return None
+        return inquiry_create(
             team=team,
-            number=number,
-            reference=reference,
             subject=subject,
             body=body,
             requester_name=requester_name,
             requester_email=requester_email,
-            channel=channel,
-            source_url=source_url,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
-            topic=topic_obj,
-            priority=priority or Inquiry.Priority.NORMAL,
-            assignee=assignee,
-            received_at=arrived,
-            response_due_at=due,
-            response_guarantee_at=guarantee,
-            resolution_due_at=resolution_due,
-            **state,
+            topic=topic,
+            channel=Inquiry.Channel.WEB,
         )
-        events = [
-            _event(
-                inquiry=inquiry,
-                kind=Event.Kind.CREATED,
-                actor=actor,
-                to_value=Inquiry.Status.NEW,
-                note=f"via {Inquiry.Channel(channel).label}",
-            )
-        ]
-        if assignee is not None:
-            events.append(_event(inquiry=inquiry, kind=Event.Kind.ASSIGNED, to_value=assignee.display_name))
-        if past is not None and past.status != S.NEW:
-            imported = _event(
-                inquiry=inquiry,
-                kind=Event.Kind.IMPORTED_STATUS,
-                actor=actor,
-                to_value=past.status,
-                note="as recorded by the tool it was imported from",
-            )
-            imported.from_value = S.NEW
-            events.append(imported)
-        # The inquiry, its first message and the timeline's events go in with the outbox rows below.
-        rows = [[inquiry], [Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=body)], events]
-        # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
-        outbox = [m for m in [_acknowledgement(inquiry=inquiry, assignee=assignee, logged_by=logged_by)] if m]
-        if channel != Inquiry.Channel.IMPORT:
-            # The team channel hears of every new inquiry; "assigned to you" below is personal.
-            outbox += team_webhook_messages(
-                team=team,
-                kind=NoticeKind.NEW_INQUIRY,
-                title=f"New inquiry {reference}: {subject}",
-                body=f"From {requester_name}. Assigned to {assignee.display_name if assignee else 'nobody'}.",
-                link=inquiry_path(inquiry),
-                inquiry=inquiry,
-            )
-        if assignee is not None and channel != Inquiry.Channel.IMPORT:
-            notice = Notice(
-                recipients=[assignee.user],
-                kind=NoticeKind.ASSIGNED,
-                title=f"{reference} assigned to you: {subject}",
-                body=f"From {requester_name}. Respond by {_deadline(due, team)}.",
-                link=inquiry_path(inquiry),
-                team=team,
-                inquiry=inquiry,
-            )
-            notify_many([notice], also=outbox, before=rows)
-        else:
-            outbox_add(outbox, before=rows)
+    asked = _Asked(
+        subject=clean_text(subject, field="subject", label="Subject", max_length=200),
+        body=clean_text(body, field="body", label="Question", max_length=20000),
+        requester_name=clean_text(requester_name, field="name", label="Name", max_length=120),
+        requester_email=_clean_email(requester_email),
+        channel=Inquiry.Channel.WEB,
+    )
+    current = now()
+    found = team_and_primary(slug=team_slug, at=current, also=(NEXT_NUMBER_SQL,))
+    if found is None:
+        return None
+    team, assignee, (number,) = found
+    arrival = _Arrival(team, assignee, number, reference_of(team.reference_prefix, number), current, current)
+    return _inquiry_write(arrival, asked)
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    """Where and when an inquiry arrives: its team, owner, number and times (`arrived`: received_at)."""
+
+    team: Team
+    assignee: Member | None
+    number: int
+    reference: str
+    arrived: dt.datetime
+    current: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What was asked, cleaned."""
+
+    subject: str
+    body: str
+    requester_name: str
+    requester_email: str
+    channel: str
+    source_url: str = ""
+    topic: Topic | None = None
+    priority: str | None = None
+
+
+def _inquiry_write(
+    arrival: _Arrival,
+    asked: _Asked,
+    *,
+    actor=None,
+    logged_by: Member | None = None,
+    past: ImportedHistory | None = None,
+) -> Inquiry:
+    """Write the inquiry, its first message, events, the assignee's notification and the outbox rows: one
+    statement on PostgreSQL (`supportops.db.insert_rows_together`, all or nothing, so no transaction of
+    its own is needed: no BEGIN/COMMIT round trips), one INSERT per table in a transaction elsewhere."""
+    team, assignee, reference, channel = arrival.team, arrival.assignee, arrival.reference, asked.channel
+    calendar = BusinessCalendar.for_team(team)  # built once for both deadlines
+    due, guarantee = response_deadlines(team=team, received_at=arrival.arrived, calendar=calendar)
+    inquiry = Inquiry(
+        team=team,
+        number=arrival.number,
+        reference=reference,
+        subject=asked.subject,
+        body=asked.body,
+        requester_name=asked.requester_name,
+        requester_email=asked.requester_email,
+        channel=channel,
+        source_url=asked.source_url,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        topic=asked.topic,
+        priority=asked.priority or Inquiry.Priority.NORMAL,
+        assignee=assignee,
+        received_at=arrival.arrived,
+        response_due_at=due,
+        response_guarantee_at=guarantee,
+        resolution_due_at=deadlines.resolution_deadline(
+            team=team, received_at=arrival.arrived, calendar=calendar
+        ),
+        **_imported_state(past, arrival.current),
+    )
+    link = inquiry_path(inquiry)
+    rows = [[inquiry], [Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=asked.body)]]
+    rows.append(_intake_events(inquiry, actor=actor, past=past))
+    # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
+    outbox = [m for m in [_acknowledgement(inquiry=inquiry, assignee=assignee, logged_by=logged_by)] if m]
+    if channel != Inquiry.Channel.IMPORT:
+        # The team channel hears of every new inquiry; "assigned to you" below is personal.
+        outbox += team_webhook_messages(
+            team=team,
+            kind=NoticeKind.NEW_INQUIRY,
+            title=f"New inquiry {reference}: {asked.subject}",
+            body=f"From {asked.requester_name}. "
+            f"Assigned to {assignee.display_name if assignee else 'nobody'}.",
+            link=link,
+            inquiry=inquiry,
+        )
+    if assignee is not None and channel != Inquiry.Channel.IMPORT:
+        notice = Notice(
+            recipients=[assignee.user],
+            kind=NoticeKind.ASSIGNED,
+            title=f"{reference} assigned to you: {asked.subject}",
+            body=f"From {asked.requester_name}. Respond by {_deadline(due, team)}.",
+            link=link,
+            team=team,
+            inquiry=inquiry,
+        )
+        notify_many([notice], also=outbox, before=rows)
+    else:
+        outbox_add(outbox, before=rows)
     return inquiry
+
+
+def _imported_state(past: ImportedHistory | None, current: dt.datetime) -> dict[str, Any]:
+    if past is None:
+        return {}
+    return {
+        "status": past.status,
+        "responded_at": past.responded_at,
+        "resolved_at": past.resolved_at,
+        "resolution_kind": past.resolution_kind,
+        "product_issue_url": past.product_issue_url,
+        # The requester's wait before the import is unknown: the clock pauses from the import on.
+        "waiting_since": current if past.status == S.WAITING else None,
+    }
+
+
+def _intake_events(inquiry: Inquiry, *, actor, past: ImportedHistory | None) -> list[Event]:
+    """The timeline's first rows: created, assigned (with an owner), the imported status (if not new)."""
+    channel_label = Inquiry.Channel(inquiry.channel).label
+    events = [
+        _event(
+            inquiry=inquiry,
+            kind=Event.Kind.CREATED,
+            actor=actor,
+            to_value=Inquiry.Status.NEW,
+            note=f"via {channel_label}",
+        )
+    ]
+    if inquiry.assignee is not None:
+        events.append(
+            _event(inquiry=inquiry, kind=Event.Kind.ASSIGNED, to_value=inquiry.assignee.display_name)
+        )
+    if past is not None and past.status != S.NEW:
+        imported = _event(
+            inquiry=inquiry,
+            kind=Event.Kind.IMPORTED_STATUS,
+            actor=actor,
+            to_value=past.status,
+            note="as recorded by the tool it was imported from",
+        )
+        imported.from_value = S.NEW
+        events.append(imported)
+    return events
 
 
 def _deadline(due: dt.datetime | None, team: Team) -> str:

@@ -62,10 +62,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's messages and django-csp, cheaper for requests that use neither (web.middleware).
+    "web.middleware.LazyMessageMiddleware",
     "accounts.middleware.ViewerTimezoneMiddleware",
     "accounts.middleware.FriendlyNotFoundMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "web.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login attempt flagged as locked out into the lockout answer (429).
     "axes.middleware.AxesMiddleware",
@@ -129,6 +130,10 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The public intake's two statements as server-side prepared statements of each connection
+# (supportops.db.execute_prepared): planned once per connection, not per submission. Turn off behind a
+# pooler that hands one client several server sessions (pgbouncer in transaction mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 
 AUTH_PASSWORD_VALIDATORS = [

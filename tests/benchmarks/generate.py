@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
+from inquiries.references import references_restart
 from shifts.models import Member, Shift, Team, Topic
 from tests.factories import RotationFactory, ShiftFactory, TopicFactory, make_member, make_team
 
@@ -253,11 +254,8 @@ class World:
                 share = add - add // 2 - (add - add // 2) // (TEAMS - 1) * (TEAMS - 2)
             self._inquiries(team, share)
         self._children(last_id)
+        references_restart()  # intake goes on after the generated numbers
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE shifts_team t SET last_reference_number = coalesce("
-                "(SELECT max(number) FROM inquiries_inquiry i WHERE i.team_id = t.id), 0)"
-            )
             for table in ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog"):
                 cursor.execute(f"ANALYZE {table}")
 

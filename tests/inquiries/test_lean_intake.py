@@ -4,13 +4,14 @@ transaction, and the Primary for the arrival time found in one indexed query."""
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from inquiries.models import Event, Inquiry
+from inquiries.models import Event, Inquiry, Message
 from notices.models import OutboundMessage
 from shifts.selectors import primary_for_arrival
+from supportops.db import prepared_sql
 from tests.factories import ShiftFactory
 
 FORM = {
@@ -20,24 +21,27 @@ FORM = {
     "name": "Lea",
     "email": "lea@example.org",
 }
-# team, primary for the arrival with their email mutes and zone (the Profile LEFT JOINed: accounts'
-# PROFILE_JOIN, so notices asks accounts nothing), reference number (UPDATE … RETURNING, committed
-# before the rest), then on PostgreSQL one statement for the inquiry, its first message, both events, the
+# On PostgreSQL: the team, the Primary for the arrival with their email mutes and zone (the Profile LEFT
+# JOINed: accounts' PROFILE_JOIN, so notices asks accounts nothing) and the team's next reference number
+# (its sequence) in one SELECT, then one statement for the inquiry, its first message, both events, the
 # notification and the outbox rows (the acknowledgement and the assignee's email), each pointing to the
-# rows before it (supportops.db.insert_rows_together); elsewhere (SQLite) inquiry, message, events,
-# notification, outbox one by one.
-STATEMENTS_PER_SUBMISSION = 4 if connection.vendor == "postgresql" else 8
+# rows before it (supportops.db.insert_rows_together). Elsewhere (SQLite): team, Primary, the team's
+# counter (UPDATE … RETURNING), then inquiry, message, events, notification, outbox one by one.
+STATEMENTS_PER_SUBMISSION = 2 if connection.vendor == "postgresql" else 8
 
 
 def test_public_submission_takes_a_fixed_number_of_statements_and_one_publish(
     api, on_shift, django_capture_on_commit_callbacks
 ):
-    api.post("/api/v1/public/inquiries/", {**FORM, "subject": "warm-up"}, format="json")
+    # The warm-up's delivery is published (as its commit would in production, where each submission
+    # commits on its own): otherwise the test's one transaction would publish both submissions together.
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post("/api/v1/public/inquiries/", {**FORM, "subject": "warm-up"}, format="json")
     with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
         response = api.post("/api/v1/public/inquiries/", FORM, format="json")
     assert response.status_code == 201, response.content
-    # The test's transaction turns the service's atomic block into a savepoint; in production it is
-    # BEGIN/COMMIT on the connection, not statements of their own.
+    # SQLite's INSERTs run in a transaction (a savepoint inside the test's); PostgreSQL's one statement
+    # needs none.
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
     print(f"\nstatements per public submission: {len(statements)}")
     assert len(statements) == STATEMENTS_PER_SUBMISSION, "\n".join(sql[:90] for sql in statements)
@@ -90,28 +94,52 @@ def test_primary_for_arrival_in_one_query(team, primary, teammate, manager, offs
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_reference_number_is_committed_before_the_rest_so_the_team_row_is_locked_one_statement(
-    api, on_shift
+def test_the_number_comes_with_the_team_and_the_write_is_one_statement_without_a_transaction(
+    api, on_shift, monkeypatch
 ):
-    """Every submission to a team takes its number from the team's row. Outside a caller's transaction
-    that UPDATE commits on its own: concurrent submissions wait for one statement, not a whole intake."""
+    """The team's sequence gives the number in the SELECT that reads the team and its Primary: no row
+    lock, no UPDATE of the team's row. The rows are one statement, atomic by itself: no BEGIN/COMMIT
+    round trips, and the connection is left in autocommit."""
+    monkeypatch.setattr("notices.services._enqueue_delivery", lambda *ids: None)  # tasks run inline here
     with CaptureQueriesContext(connection) as queries:
         response = api.post("/api/v1/public/inquiries/", FORM, format="json")
-    assert response.status_code == 201, response.content
-    sql = [q["sql"] for q in queries]
-    update = next(i for i, s in enumerate(sql) if 'UPDATE "shifts_team"' in s)
-    begin = sql.index("BEGIN")
-    assert update < begin, "\n".join(s[:90] for s in sql)
-    # Its own commit does not wait for the WAL flush (the intake's commit does, later), for that
-    # statement only: the connection's setting is untouched.
-    assert sql[update].startswith("SET LOCAL synchronous_commit TO OFF; UPDATE")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone()[0] == "on"
-    # The number it took is the inquiry's, and every other write happened inside the transaction.
-    assert response.json()["reference"] == "ADS-1"
-    inserts = [i for i, s in enumerate(sql) if s.startswith(("INSERT", "WITH"))]
-    assert inserts and min(inserts) > begin and max(inserts) < sql.index("COMMIT")
+        again = api.post("/api/v1/public/inquiries/", FORM, format="json")
+    assert (response.status_code, again.status_code) == (201, 201), response.content
+    # Both are prepared statements of the connection (supportops.db.execute_prepared): their text.
+    sql = [prepared_sql(q["sql"]) for q in queries]
+    assert len(sql) == 2 * STATEMENTS_PER_SUBMISSION, "\n".join(s[:90] for s in sql)
+    assert sql[2].startswith("SELECT") and "nextval(" in sql[2] and "shifts_shift" in sql[2]
+    assert sql[3].startswith("WITH g0 AS (INSERT INTO")
+    assert [q["sql"].startswith("EXECUTE ") for q in queries[2:]] == [True, True]
+    assert not [s for s in sql if s in ("BEGIN", "COMMIT") or "UPDATE" in s]
+    assert connection.get_autocommit()
+    assert (response.json()["reference"], again.json()["reference"]) == ("ADS-1", "ADS-2")
+    inquiry = Inquiry.objects.get(reference="ADS-2")
+    assert inquiry.number == 2 and inquiry.assignee == on_shift.member
+    assert OutboundMessage.objects.filter(inquiry=inquiry).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_leaves_nothing_behind_and_only_skips_its_number(api, on_shift, monkeypatch):
+    """Without a transaction around it the write is still all or nothing (one statement); the number it
+    took is skipped, never given twice."""
+    from notices.models import Notification
+
+    body = {**FORM, "subject": "A" * 200}
+    original = Message.__init__
+
+    def broken(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.kind = "k" * 100  # longer than the column: the statement fails in the database
+
+    monkeypatch.setattr(Message, "__init__", broken)
+    with pytest.raises(DataError):
+        api.post("/api/v1/public/inquiries/", body, format="json")
+    monkeypatch.undo()
+    assert not Inquiry.objects.exists() and not Notification.objects.exists()
+    assert not OutboundMessage.objects.exists() and not Event.objects.exists()
+    assert api.post("/api/v1/public/inquiries/", FORM, format="json").json()["reference"] == "ADS-2"
 
 
 def test_team_by_slug_loads_the_team_as_the_orm_does(team):

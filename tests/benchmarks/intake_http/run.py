@@ -88,10 +88,11 @@ FORM = {
 # "function (path:line)"); "rest of the request" is whatever a worker does outside these.
 PROFILE = [
     ("throttles (one Redis script call)", r"\((?:\S*/)?(?:security/ratelimit|inquiries/throttle)\.py"),
+    ("team, Primary and reference number (one SELECT)", r"^team_and_primary \("),
     ("team lookup (SELECT)", r"^team_by_slug \("),
     ("Primary for the arrival (SELECT)", r"^(?:primary_for_arrival|assignee_for_arrival) \("),
     ("response deadlines (Python)", r"^(?:response_deadlines|resolution_deadline) \("),
-    ("reference number (UPDATE … RETURNING, own commit)", r"^_reference_next \("),
+    ("reference number (its own statement)", r"^reference_next \("),
     ("delivery nudge after commit (one Redis RPUSH)", r"^_enqueue_delivery \(|\((?:\S*/)?(?:celery|kombu)/"),
     ("email mutes and zones (accounts' Profile query)", r"^(?:_preferences|notice_preferences) \("),
     ("notification + outbox rows and INSERTs", r"^(?:notify_many|outbox_add|_acknowledgement) \("),
