@@ -18,7 +18,7 @@ caller falls back to rules that re-decide more (see `scheduler.assign`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .fairness import EPSILON, Candidate, shares
 from .scheduler import Assignment
@@ -110,10 +110,15 @@ def _next_move(
     move = None
     if paths is not None:
         move = _lasting_move(k, member, ahead, assignments, members, movable, shares_at, bound, avoid, paths)
-    if move is None and ahead:
-        move = _relieve(k, member, assignments, members, movable, surplus, avoid)
-    elif move is None:
-        move = _catch_up(k, member, assignments, members, movable, surplus, avoid)
+    # A move that leaves no violation up to k first: one that only shifts the violation earlier (the
+    # taker over the bound between the moved shift and k) can be undone by the next move, a cycle that
+    # spends the budget without progress.
+    span = _Span(k, surplus, members, shares_at, bound)
+    for fits in (span.fits, None):
+        if move is None and ahead:
+            move = _relieve(k, member, assignments, members, movable, surplus, avoid, fits)
+        elif move is None:
+            move = _catch_up(k, member, assignments, members, movable, surplus, avoid, fits)
     return move
 
 
@@ -203,6 +208,45 @@ class _Paths:
                 self._extremes(member)
 
 
+class _Span:
+    """Whether a move of the shift at j from `giver` to `taker` keeps both inside the bound from j to the
+    violation at k: each one's served − expected walked back from k (computed on demand, cached)."""
+
+    def __init__(
+        self,
+        k: int,
+        surplus: dict[int, float],
+        members: list[int | None],
+        shares_at: list[dict[int, float] | None],
+        bound: float,
+    ) -> None:
+        self.k, self.surplus, self.members, self.shares_at, self.bound = k, surplus, members, shares_at, bound
+        # member -> served − expected after slot k − d, and its highest and lowest from there to k (d = 0, 1…)
+        self.walked: dict[int, tuple[list[float], list[float], list[float]]] = {}
+
+    def _extremes(self, member: int, j: int) -> tuple[float, float]:
+        """Highest and lowest served − expected of `member` after each slot from j to k."""
+        if member not in self.walked:
+            value = self.surplus.get(member, 0.0)
+            self.walked[member] = ([value], [value], [value])
+        values, highs, lows = self.walked[member]
+        while self.k - len(values) + 1 > j:
+            index = self.k - len(values) + 1  # the earliest slot walked back over so far
+            share, holder = self.shares_at[index], self.members[index]
+            value = values[-1]
+            if share is not None:
+                value += share.get(member, 0.0) - (1 if holder == member else 0)
+            values.append(value)
+            highs.append(max(highs[-1], value))
+            lows.append(min(lows[-1], value))
+        return highs[self.k - j], lows[self.k - j]
+
+    def fits(self, j: int, giver: int | None, taker: int) -> bool:
+        if giver is not None and self._extremes(giver, j)[1] - 1 < -self.bound - EPSILON:
+            return False
+        return self._extremes(taker, j)[0] + 1 <= self.bound + EPSILON
+
+
 def _lasting_move(
     k: int,
     member: int,
@@ -281,6 +325,7 @@ def _relieve(
     movable: Sequence[bool],
     surplus: dict[int, float],
     avoid: Sequence[Mapping[int, float]],
+    fits: Callable[[int, int | None, int], bool] | None = None,
 ) -> tuple[int, int] | None:
     """Hand `member`'s latest movable shift up to k to whoever is furthest behind (at least half a shift
     behind if anyone is, else anyone behind) and serves neither neighbouring slot — first to someone
@@ -303,6 +348,7 @@ def _relieve(
                 and i not in around
                 and surplus.get(i, 0.0) < -least + EPSILON
                 and not (strict and i in avoid[j])
+                and (fits is None or fits(j, member, i))
             ]
             if behind:
                 return j, min(behind, key=lambda i: (avoid[j].get(i, 0.0), surplus[i], i))
@@ -317,6 +363,7 @@ def _catch_up(
     movable: Sequence[bool],
     surplus: dict[int, float],
     avoid: Sequence[Mapping[int, float]],
+    fits: Callable[[int, int | None, int], bool] | None = None,
 ) -> tuple[int, int] | None:
     """Give `member` the latest movable shift up to k they can serve without a back-to-back, from a
     holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead. A shift
@@ -324,7 +371,7 @@ def _catch_up(
     back-to-back only when there is no other way (fairness needs it then)."""
     for strict, spaced in ((True, True), (False, True), (False, False)):
         move = _catch_up_once(
-            k, member, assignments, members, movable, surplus, avoid if strict else None, spaced=spaced
+            k, member, assignments, members, movable, surplus, avoid if strict else None, spaced, fits
         )
         if move is not None:
             return move
@@ -339,8 +386,8 @@ def _catch_up_once(
     movable: Sequence[bool],
     surplus: dict[int, float],
     avoid: Sequence[Mapping[int, float]] | None,
-    *,
     spaced: bool = True,
+    fits: Callable[[int, int | None, int], bool] | None = None,
 ) -> tuple[int, int] | None:
     fallback: tuple[float, int] | None = None
     for j in range(k, -1, -1):
@@ -354,6 +401,7 @@ def _catch_up_once(
             and assignments[j].available
             and member in assignments[j].eligible
             and not (spaced and member in _neighbours(j, members))
+            and (fits is None or fits(j, holder, member))
         ):
             ahead = surplus.get(holder, 0.0)
             if ahead >= HALF - EPSILON:
