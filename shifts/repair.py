@@ -40,6 +40,7 @@ def repair(
     lasting: bool = False,
     avoid: Sequence[Mapping[int, float]] | None = None,
     kept_bound: float | None = None,
+    progress: bool = False,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
 
@@ -54,6 +55,7 @@ def repair(
     `avoid`: per slot, who would have to give up published shifts of another rotation to take it, and how
     many hours of them; a move to someone else is preferred, else to whoever gives up the least, since
     each such collision moves more shifts there.
+    `progress`: a move that leaves no violation up to the one it mends comes first (see `_Span`).
     """
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
@@ -77,7 +79,10 @@ def repair(
         if moves >= budget:
             return None
         k, member, surplus = violation
-        move = _next_move(k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths)
+        span = _Span(k, surplus, members, shares_at, bound) if progress else None
+        move = _next_move(
+            k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths, span
+        )
         if move is None:
             return None
         j, new = move
@@ -103,6 +108,7 @@ def _next_move(
     bound: float,
     avoid: Sequence[Mapping[int, float]],
     paths: _Paths | None,
+    span: _Span | None = None,
 ) -> tuple[int, int] | None:
     """The move that mends the violation at k: a lasting one if asked for and there is one, else a
     single move that relieves the member ahead or lets the member behind catch up."""
@@ -110,11 +116,7 @@ def _next_move(
     move = None
     if paths is not None:
         move = _lasting_move(k, member, ahead, assignments, members, movable, shares_at, bound, avoid, paths)
-    # A move that leaves no violation up to k first: one that only shifts the violation earlier (the
-    # taker over the bound between the moved shift and k) can be undone by the next move, a cycle that
-    # spends the budget without progress.
-    span = _Span(k, surplus, members, shares_at, bound)
-    for fits in (span.fits, None):
+    for fits in (span.fits, None) if span is not None else (None,):
         if move is None and ahead:
             move = _relieve(k, member, assignments, members, movable, surplus, avoid, fits)
         elif move is None:
@@ -210,7 +212,10 @@ class _Paths:
 
 class _Span:
     """Whether a move of the shift at j from `giver` to `taker` keeps both inside the bound from j to the
-    violation at k: each one's served − expected walked back from k (computed on demand, cached)."""
+    violation at k: each one's served − expected walked back from k (computed on demand, cached).
+
+    A move that does not only shifts the violation earlier, and the next move can undo it: a repair that
+    hands one shift back and forth spends its budget without progress."""
 
     def __init__(
         self,
