@@ -354,9 +354,10 @@ def _repaired(
         # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
         budgets.append(len(slots) // 4)
     targets = [bound - SETTLE_SLACK, bound - SETTLE_SLACK / 2, bound] if settle else [bound]
-    # Each repair as it chooses its moves, then, when none fits in the budget, with moves that make progress
-    # first (repair.py, `_Span`), before a larger budget or a looser target.
-    for target, budget, progress in ((t, b, p) for t in targets for b in budgets for p in (False, True)):
+    # Each repair as it chooses its moves, then, when none fits any target and budget, with moves that make
+    # progress first (repair.py, `_Span`): every plan that fitted before is unchanged (tried at every
+    # target before the looser ones, it moved more after a join: 7,620 -> 8,015 over 40 sequences).
+    for progress, target, budget in ((p, t, b) for p in (False, True) for t in targets for b in budgets):
         plans = [
             plan
             for strategy in strategies
