@@ -11,8 +11,9 @@ slot where someone is outside the bound and moves *one* shift before it:
   a back-to-back, from a holder who is at least half a shift ahead.
 
 Moving the *latest* such shift keeps the change short: the shares between the moved shift and the
-violation shift by one for two people only. A few moves usually suffice; when the budget runs out the
-caller falls back to rules that re-decide more (see `scheduler.assign`).
+violation shift by one for two people only. A few moves usually suffice; when no repair fits, the caller
+tries again with the moves that leave no violation up to the one they mend first (`progress`, so a repair
+cannot cycle), then falls back to rules that re-decide more (see `scheduler.assign`).
 """
 
 from __future__ import annotations
@@ -214,7 +215,7 @@ class _Span:
     """Whether a move of the shift at j from `giver` to `taker` keeps both inside the bound from j to the
     violation at k: each one's served − expected walked back from k (computed on demand, cached).
 
-    A move that does not only shifts the violation earlier, and the next move can undo it: a repair that
+    A move that fails this only moves the violation earlier, and the next move can undo it: a repair that
     hands one shift back and forth spends its budget without progress."""
 
     def __init__(
