@@ -11,14 +11,15 @@ slot where someone is outside the bound and moves *one* shift before it:
   a back-to-back, from a holder who is at least half a shift ahead.
 
 Moving the *latest* such shift keeps the change short: the shares between the moved shift and the
-violation shift by one for two people only. A few moves usually suffice; when the budget runs out the
-caller falls back to rules that re-decide more (see `scheduler.assign`).
+violation shift by one for two people only. A few moves usually suffice; when no repair fits, the caller
+tries again with the moves that leave no violation up to the one they mend first (`progress`, so a repair
+cannot cycle), then falls back to rules that re-decide more (see `scheduler.assign`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .fairness import EPSILON, Candidate, shares
 from .scheduler import Assignment
@@ -40,6 +41,7 @@ def repair(
     lasting: bool = False,
     avoid: Sequence[Mapping[int, float]] | None = None,
     kept_bound: float | None = None,
+    progress: bool = False,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
 
@@ -54,6 +56,7 @@ def repair(
     `avoid`: per slot, who would have to give up published shifts of another rotation to take it, and how
     many hours of them; a move to someone else is preferred, else to whoever gives up the least, since
     each such collision moves more shifts there.
+    `progress`: a move that leaves no violation up to the one it mends comes first (see `_Span`).
     """
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
@@ -77,7 +80,10 @@ def repair(
         if moves >= budget:
             return None
         k, member, surplus = violation
-        move = _next_move(k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths)
+        span = _Span(k, surplus, members, shares_at, bound) if progress else None
+        move = _next_move(
+            k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths, span
+        )
         if move is None:
             return None
         j, new = move
@@ -103,6 +109,7 @@ def _next_move(
     bound: float,
     avoid: Sequence[Mapping[int, float]],
     paths: _Paths | None,
+    span: _Span | None = None,
 ) -> tuple[int, int] | None:
     """The move that mends the violation at k: a lasting one if asked for and there is one, else a
     single move that relieves the member ahead or lets the member behind catch up."""
@@ -110,10 +117,11 @@ def _next_move(
     move = None
     if paths is not None:
         move = _lasting_move(k, member, ahead, assignments, members, movable, shares_at, bound, avoid, paths)
-    if move is None and ahead:
-        move = _relieve(k, member, assignments, members, movable, surplus, avoid)
-    elif move is None:
-        move = _catch_up(k, member, assignments, members, movable, surplus, avoid)
+    for fits in (span.fits, None) if span is not None else (None,):
+        if move is None and ahead:
+            move = _relieve(k, member, assignments, members, movable, surplus, avoid, fits)
+        elif move is None:
+            move = _catch_up(k, member, assignments, members, movable, surplus, avoid, fits)
     return move
 
 
@@ -203,6 +211,48 @@ class _Paths:
                 self._extremes(member)
 
 
+class _Span:
+    """Whether a move of the shift at j from `giver` to `taker` keeps both inside the bound from j to the
+    violation at k: each one's served − expected walked back from k (computed on demand, cached).
+
+    A move that fails this only moves the violation earlier, and the next move can undo it: a repair that
+    hands one shift back and forth spends its budget without progress."""
+
+    def __init__(
+        self,
+        k: int,
+        surplus: dict[int, float],
+        members: list[int | None],
+        shares_at: list[dict[int, float] | None],
+        bound: float,
+    ) -> None:
+        self.k, self.surplus, self.members, self.shares_at, self.bound = k, surplus, members, shares_at, bound
+        # member -> served − expected after slot k − d, and its highest and lowest from there to k (d = 0, 1…)
+        self.walked: dict[int, tuple[list[float], list[float], list[float]]] = {}
+
+    def _extremes(self, member: int, j: int) -> tuple[float, float]:
+        """Highest and lowest served − expected of `member` after each slot from j to k."""
+        if member not in self.walked:
+            value = self.surplus.get(member, 0.0)
+            self.walked[member] = ([value], [value], [value])
+        values, highs, lows = self.walked[member]
+        while self.k - len(values) + 1 > j:
+            index = self.k - len(values) + 1  # the earliest slot walked back over so far
+            share, holder = self.shares_at[index], self.members[index]
+            value = values[-1]
+            if share is not None:
+                value += share.get(member, 0.0) - (1 if holder == member else 0)
+            values.append(value)
+            highs.append(max(highs[-1], value))
+            lows.append(min(lows[-1], value))
+        return highs[self.k - j], lows[self.k - j]
+
+    def fits(self, j: int, giver: int | None, taker: int) -> bool:
+        if giver is not None and self._extremes(giver, j)[1] - 1 < -self.bound - EPSILON:
+            return False
+        return self._extremes(taker, j)[0] + 1 <= self.bound + EPSILON
+
+
 def _lasting_move(
     k: int,
     member: int,
@@ -281,6 +331,7 @@ def _relieve(
     movable: Sequence[bool],
     surplus: dict[int, float],
     avoid: Sequence[Mapping[int, float]],
+    fits: Callable[[int, int | None, int], bool] | None = None,
 ) -> tuple[int, int] | None:
     """Hand `member`'s latest movable shift up to k to whoever is furthest behind (at least half a shift
     behind if anyone is, else anyone behind) and serves neither neighbouring slot — first to someone
@@ -303,6 +354,7 @@ def _relieve(
                 and i not in around
                 and surplus.get(i, 0.0) < -least + EPSILON
                 and not (strict and i in avoid[j])
+                and (fits is None or fits(j, member, i))
             ]
             if behind:
                 return j, min(behind, key=lambda i: (avoid[j].get(i, 0.0), surplus[i], i))
@@ -317,6 +369,7 @@ def _catch_up(
     movable: Sequence[bool],
     surplus: dict[int, float],
     avoid: Sequence[Mapping[int, float]],
+    fits: Callable[[int, int | None, int], bool] | None = None,
 ) -> tuple[int, int] | None:
     """Give `member` the latest movable shift up to k they can serve without a back-to-back, from a
     holder at least half a shift ahead — or, when nobody is, from the holder furthest ahead. A shift
@@ -324,7 +377,7 @@ def _catch_up(
     back-to-back only when there is no other way (fairness needs it then)."""
     for strict, spaced in ((True, True), (False, True), (False, False)):
         move = _catch_up_once(
-            k, member, assignments, members, movable, surplus, avoid if strict else None, spaced=spaced
+            k, member, assignments, members, movable, surplus, avoid if strict else None, spaced, fits
         )
         if move is not None:
             return move
@@ -339,8 +392,8 @@ def _catch_up_once(
     movable: Sequence[bool],
     surplus: dict[int, float],
     avoid: Sequence[Mapping[int, float]] | None,
-    *,
     spaced: bool = True,
+    fits: Callable[[int, int | None, int], bool] | None = None,
 ) -> tuple[int, int] | None:
     fallback: tuple[float, int] | None = None
     for j in range(k, -1, -1):
@@ -354,6 +407,7 @@ def _catch_up_once(
             and assignments[j].available
             and member in assignments[j].eligible
             and not (spaced and member in _neighbours(j, members))
+            and (fits is None or fits(j, holder, member))
         ):
             ahead = surplus.get(holder, 0.0)
             if ahead >= HALF - EPSILON:
