@@ -44,7 +44,12 @@ def keyset_response(request: Request, queryset: QuerySet, serializer_class) -> R
             previous_url = replace_query_param(url, "page", number - 1)
     else:
         try:
-            page = keyset_page(queryset, cursor=request.query_params.get("cursor") or None, size=size)
+            page = keyset_page(
+                queryset,
+                cursor=request.query_params.get("cursor") or None,
+                size=size,
+                search=bool(request.query_params.get("search", "").strip()),
+            )
         except InvalidInput as exc:
             raise serializers.ValidationError({"cursor": [exc.message]}) from None
         rows, count, capped = page.rows, page.count, page.count_capped
