@@ -9,8 +9,8 @@ response-times report of the bench's team and period, median wall and CPU ms of 
 (`reports.selectors.response_times`) and of RUNS API requests through the test client, after a warm-up,
 with the load average and a digest of the report (equal digests: equal reports). `search [RUNS]` prints
 one JSON line per search request of the bench's primary user (API and list page; frequent, rare and
-absent terms, a reference fragment, an exact email): median HTTP ms, the statements and the first page's
-size and count, plus the load average. `--code DIR` imports the
+absent terms, a reference fragment, an exact email): median HTTP ms, the first page's size and count,
+and the load average. `--code DIR` imports the
 application from another checkout (e.g. main's), to compare two versions on the same data; alternate the
 databases and versions between processes and take medians of several rounds, as the README's figures do.
 """
@@ -98,9 +98,7 @@ SEARCHES = (
 
 
 def time_searches(runs: int) -> None:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from shifts.models import Member, Team
 
@@ -108,8 +106,7 @@ def time_searches(runs: int) -> None:
     client = Client()
     client.force_login(Member.objects.filter(team=team).order_by("pk").first().user)
     for url in SEARCHES:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)  # warm-up
+        response = client.get(url)  # warm-up
         assert response.status_code == 200, (url, response.status_code)
         body = response.json() if url.startswith("/api/") else {}
         http, _ = _median_ms(lambda url=url: client.get(url), runs)
@@ -118,7 +115,6 @@ def time_searches(runs: int) -> None:
                 {
                     "url": url,
                     "http": http,
-                    "statements": len(queries.captured_queries),
                     "rows": len(body.get("results", [])),
                     "count": body.get("count"),
                     "load": os.getloadavg()[0],
