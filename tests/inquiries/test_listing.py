@@ -85,9 +85,7 @@ def test_counts_are_capped(client, as_member, primary, seven, monkeypatch):
 
 
 @pytest.mark.parametrize("cap", [5, 1000], ids=["more matches than the cap", "fewer"])
-def test_search_pages_visit_every_match_once_in_order(
-    client, as_member, primary, seven, monkeypatch, cap
-):
+def test_search_pages_visit_every_match_once_in_order(client, as_member, primary, seven, monkeypatch, cap):
     """A search pages by how many rows match (inquiries.listing.search_matches): more than the cap walk
     the list in order, fewer are read by id; the pages, links and counts are the same either way."""
     monkeypatch.setattr(listing, "COUNT_CAP", cap)
