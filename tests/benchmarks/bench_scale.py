@@ -3,7 +3,8 @@
 `make bench` runs it at 10k / 100k / 1M stored inquiries (BENCH_SCALES) and writes the table to
 var/bench/scale.md; `make test` runs it at 2k / 10k and asserts what does not depend on the machine:
 each page's statement count is the same at every size, the list queries' plans walk an index
-(no sequential scan of the inquiries, no sort of a team's rows), and the one-year reports read the
+(no sequential scan of the inquiries, no sort of a team's rows; a search's page reads its matches by id
+or walks the list index, never a bitmap of every match), and the one-year reports read the
 rollups, not raw rows (only the inquiries still pending, by id).
 """
 
