@@ -98,6 +98,9 @@ def test_search_pages_visit_every_match_once_in_order(client, as_member, primary
         body = api.get(url).json()
         backward, url = [r["reference"] for r in body["results"]] + backward, body["previous"]
     assert backward == seven[:6]
+    numbered = api.get("/api/v1/inquiries/?search=question&page_size=3&page=2").json()
+    assert [r["reference"] for r in numbered["results"]] == seven[3:6]
+    assert numbered["count"] == last["count"]
     monkeypatch.setattr("inquiries.views.inquiries.PAGE_SIZE", 3)
     client.force_login(primary.user)
     page = client.get("/inquiries/?search=question&sort=oldest").context["page"]
