@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import BooleanField, F, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
@@ -141,11 +141,18 @@ def walk_in_order() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("SET enable_bitmapscan = off; SET enable_seqscan = off")
+    aborted = False
     try:
         yield
+    except DatabaseError:
+        # In a transaction a failed statement aborts it (a RESET would fail and hide the error); its
+        # rollback undoes the SETs.
+        aborted = connection.in_atomic_block
+        raise
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_bitmapscan; RESET enable_seqscan")
+        if not aborted:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_bitmapscan; RESET enable_seqscan")
 
 
 # -- keyset pages --------------------------------------------------------------------------------------
