@@ -12,10 +12,12 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import BooleanField, F, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
@@ -103,6 +105,56 @@ def search_condition(value: str) -> Q:
     return condition
 
 
+@dataclass
+class Matches:
+    """A search's rows narrowed before its page is read (`search_matches`): `rows` is the queryset to page
+    through, `count`/`capped` its capped count."""
+
+    rows: QuerySet
+    count: int
+    capped: bool
+
+
+def search_matches(queryset: QuerySet) -> Matches:
+    """Pick the cheap way to page through a search by how many rows actually match, which the planner
+    cannot know (a trigram or word estimate is off by orders of magnitude either way): the ids of at most
+    COUNT_CAP + 1 matching rows in any order (the planner's choice: a BitmapOr of the search indexes for a
+    rare term, a scan that stops early for a frequent one — what the capped count cost before).
+    At most COUNT_CAP: the page reads just those rows by id (and sorts at most COUNT_CAP); walking the
+    list index and filtering would read the whole team for a rare or absent term (seconds at 1M).
+    More: a frequent term, whose page the list index's walk finds after a few hundred rows, where a
+    bitmap would fetch and sort every match (which grows with the data). The page is read under
+    `walk_in_order`, so the planner takes the index in both cases."""
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if len(ids) > COUNT_CAP:
+        return Matches(rows=queryset, count=COUNT_CAP, capped=True)
+    return Matches(rows=queryset.filter(pk__in=ids), count=len(ids), capped=False)
+
+
+@contextmanager
+def walk_in_order() -> Iterator[None]:
+    """Plan the enclosed queries without bitmap or sequential scans of the inquiries (PostgreSQL, this
+    connection, restored after): for a search page narrowed by `search_matches`, the only plans left are
+    the ones it wants (the ids' primary-key lookups, or the list index walked in order and filtered)."""
+    if not settings.IS_POSTGRES:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_bitmapscan = off; SET enable_seqscan = off")
+    aborted = False
+    try:
+        yield
+    except DatabaseError:
+        # In a transaction a failed statement aborts it (a RESET would fail and hide the error); its
+        # rollback undoes the SETs.
+        aborted = connection.in_atomic_block
+        raise
+    finally:
+        if not aborted:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_bitmapscan; RESET enable_seqscan")
+
+
 # -- keyset pages --------------------------------------------------------------------------------------
 
 
@@ -177,10 +229,23 @@ def _window(
 
 
 def keyset_page(
-    queryset: QuerySet, *, cursor: str | None, size: int, count: bool = True, ascending: bool = False
+    queryset: QuerySet,
+    *,
+    cursor: str | None,
+    size: int,
+    count: bool = True,
+    ascending: bool = False,
+    search: bool = False,
 ) -> Page:
     """`size` rows of `queryset` (filtered, unordered) newest first (oldest first with `ascending`), after
-    or before the cursor's row. Both orders walk the same (received_at, id) index, forwards or back."""
+    or before the cursor's row. Both orders walk the same (received_at, id) index, forwards or back.
+    `search`: the queryset is filtered by `search_condition` (narrowed first by `search_matches`)."""
+    if search:
+        matches = search_matches(queryset)
+        with walk_in_order():
+            page = keyset_page(matches.rows, cursor=cursor, size=size, count=False, ascending=ascending)
+        page.count, page.count_capped = matches.count, matches.capped
+        return page
     direction, at, pk = cursor_decode(cursor) if cursor else ("a", None, None)
     sign = "" if ascending else "-"
     flip = "-" if ascending else ""
@@ -278,10 +343,26 @@ def _sorted_cursor_decode(sort: Sort, cursor: str, kinds: list[type]) -> tuple[s
 
 
 def keyset_page_sorted(
-    queryset: QuerySet, *, sort: Sort, descending: bool, cursor: str | None, size: int, count: bool = True
+    queryset: QuerySet,
+    *,
+    sort: Sort,
+    descending: bool,
+    cursor: str | None,
+    size: int,
+    count: bool = True,
+    search: bool = False,
 ) -> Page:
     """`size` rows of `queryset` (filtered, unordered) in the sort's order, after or before the cursor's
-    row: (key..., id) compared as one row value, in the order of the sort's index."""
+    row: (key..., id) compared as one row value, in the order of the sort's index. `search` as in
+    `keyset_page`."""
+    if search:
+        matches = search_matches(queryset)
+        with walk_in_order():
+            page = keyset_page_sorted(
+                matches.rows, sort=sort, descending=descending, cursor=cursor, size=size, count=False
+            )
+        page.count, page.count_capped = matches.count, matches.capped
+        return page
     names = [f"sort_key_{n}" for n in range(len(sort.keys))]
     rows_qs = queryset.annotate(**dict(zip(names, sort.keys, strict=True)))
     columns = [*names, "id"]

@@ -14,7 +14,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from supportops.errors import InvalidInput
 
-from ..listing import ORDER, capped_count, keyset_page, with_effort
+from ..listing import ORDER, capped_count, keyset_page, search_matches, walk_in_order, with_effort
 
 MAX_PAGE_SIZE = 500
 
@@ -31,20 +31,32 @@ def _positive(request: Request, name: str, default: int, maximum: int | None = N
 def keyset_response(request: Request, queryset: QuerySet, serializer_class) -> Response:
     size = _positive(request, "page_size", settings.REST_FRAMEWORK["PAGE_SIZE"], MAX_PAGE_SIZE)
     url = request.build_absolute_uri()
+    search = bool(request.query_params.get("search", "").strip())
     if "page" in request.query_params and "cursor" not in request.query_params:
         number = _positive(request, "page", 1)
         start = (number - 1) * size
-        rows = list(queryset.order_by(*ORDER)[start : start + size + 1])
+        if search:  # as keyset_page does: the matches' ids first, then the page read by id or walked
+            matches = search_matches(queryset)
+            with walk_in_order():
+                rows = list(matches.rows.order_by(*ORDER)[start : start + size + 1])
+            count, capped = matches.count, matches.capped
+        else:
+            rows = list(queryset.order_by(*ORDER)[start : start + size + 1])
+            count, capped = capped_count(queryset)
         has_next = len(rows) > size
         rows = with_effort(rows[:size])
-        count, capped = capped_count(queryset)
         next_url = replace_query_param(url, "page", number + 1) if has_next else None
         previous_url = None
         if number > 1:
             previous_url = replace_query_param(url, "page", number - 1)
     else:
         try:
-            page = keyset_page(queryset, cursor=request.query_params.get("cursor") or None, size=size)
+            page = keyset_page(
+                queryset,
+                cursor=request.query_params.get("cursor") or None,
+                size=size,
+                search=search,
+            )
         except InvalidInput as exc:
             raise serializers.ValidationError({"cursor": [exc.message]}) from None
         rows, count, capped = page.rows, page.count, page.count_capped

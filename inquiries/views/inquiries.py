@@ -90,14 +90,15 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     column_sort = sort_parse(request.GET.get("sort"))
     ascending = request.GET.get("sort") == "oldest"
     current_sort = request.GET.get("sort") if column_sort or ascending else "newest"
+    search = bool(params.get("search", "").strip())
 
     def page_at(cursor: str | None):
         if column_sort:
             sort, descending = column_sort
             return keyset_page_sorted(
-                queryset, sort=sort, descending=descending, cursor=cursor, size=PAGE_SIZE
+                queryset, sort=sort, descending=descending, cursor=cursor, size=PAGE_SIZE, search=search
             )
-        return keyset_page(queryset, cursor=cursor, size=PAGE_SIZE, ascending=ascending)
+        return keyset_page(queryset, cursor=cursor, size=PAGE_SIZE, ascending=ascending, search=search)
 
     try:
         page = page_at(request.GET.get("cursor") or None)

@@ -3,7 +3,8 @@
 `make bench` runs it at 10k / 100k / 1M stored inquiries (BENCH_SCALES) and writes the table to
 var/bench/scale.md; `make test` runs it at 2k / 10k and asserts what does not depend on the machine:
 each page's statement count is the same at every size, the list queries' plans walk an index
-(no sequential scan of the inquiries, no sort of a team's rows), and the one-year reports read the
+(no sequential scan of the inquiries, no sort of a team's rows; a search's page reads its matches by id
+or walks the list index, never a bitmap of every match), and the one-year reports read the
 rollups, not raw rows (only the inquiries still pending, by id).
 """
 
@@ -33,7 +34,8 @@ INQUIRIES = Inquiry._meta.db_table
 SMALL_SORT = 1000  # rows (planner's estimate) a list query may sort; a team holds 1,000 at 2k already
 # Targets whose main list query must walk an index in order (no Sort, no Seq Scan on inquiries).
 INDEX_ORDERED = ("list page", "list page, 3rd page", "API list", "API list ?team&status=new")
-NO_SEQ_SCAN = (*INDEX_ORDERED, "list page ?search=kernel", "API ?search=kernel", "API ?search=ovelac")
+SEARCHES = ("list page ?search=kernel", "API ?search=kernel", "API ?search=ovelac", "API ?search=ADS-1000")
+NO_SEQ_SCAN = (*INDEX_ORDERED, *SEARCHES)
 REPORTS = ("load", "response-times", "cost", "topics", "team-load")
 RAW_TABLES = ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog")
 # A range of times over raw rows (days of arrivals, responses, resolutions, effort): what grows with
@@ -63,6 +65,8 @@ def _targets(world: World, client) -> dict[str, tuple[object, str]]:
         "API list ?team&status=new": (primary, "/api/v1/inquiries/?team=ads&status=new"),
         "API ?search=kernel": (primary, "/api/v1/inquiries/?search=kernel"),
         "API ?search=ovelac": (primary, "/api/v1/inquiries/?search=ovelac"),
+        # A reference fragment: one row at 2k and 10k, 111 at 1M (ADS-1000, ADS-10000…, ADS-100000…).
+        "API ?search=ADS-1000": (primary, "/api/v1/inquiries/?search=ADS-1000"),
     }
     for report in REPORTS:
         targets[f"report {report}, 1 year"] = (manager, f"/api/v1/reports/{report}/?{year}")
@@ -106,10 +110,35 @@ def _page_query(statements: list[str]) -> str:
     raise AssertionError("no list query among:\n" + "\n".join(s[:120] for s in statements))
 
 
+def _settings_before(statements: list[str], query: str) -> list[str]:
+    """The planner settings (`SET …`, inquiries.listing.walk_in_order) in force when `query` ran."""
+    settings: list[str] = []
+    for sql in statements[: statements.index(query)]:
+        if sql.startswith("SET "):
+            settings.append(sql)
+        elif sql.startswith("RESET "):
+            settings.clear()
+    return settings
+
+
 def _check_plan(name: str, statements: list[str]) -> str:
-    nodes = _plan_nodes(_page_query(statements))
+    query = _page_query(statements)
+    settings = _settings_before(statements, query)
+    with connection.cursor() as cursor:
+        for sql in settings:
+            cursor.execute(sql)
+    try:
+        nodes = _plan_nodes(query)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_bitmapscan; RESET enable_seqscan")
     seq = [n for n in nodes if n["Node Type"] == "Seq Scan" and n.get("Relation Name") == INQUIRIES]
     assert not seq, f"{name}: sequential scan of the inquiries"
+    if name in SEARCHES:
+        # The page of a search reads its few matches by id or walks the list index (how many match
+        # decides, inquiries.listing.search_matches); never a bitmap of every match, sorted.
+        bitmaps = [n for n in nodes if n["Node Type"] == "Bitmap Heap Scan"]
+        assert not bitmaps, f"{name}: the page reads a bitmap of the matches"
     if name in INDEX_ORDERED:
         # A filter that leaves few rows (the team's `new` ones) may sort those; a team's history never.
         sorts = [n for n in nodes if n["Node Type"] == "Sort" and n["Plans"][0]["Plan Rows"] > SMALL_SORT]

@@ -7,7 +7,10 @@
 then 1M, cumulative) and sweeps the measured team's rollups. `time` prints one JSON line: the one-year
 response-times report of the bench's team and period, median wall and CPU ms of RUNS function calls
 (`reports.selectors.response_times`) and of RUNS API requests through the test client, after a warm-up,
-with the load average and a digest of the report (equal digests: equal reports). `--code DIR` imports the
+with the load average and a digest of the report (equal digests: equal reports). `search [RUNS]` prints
+one JSON line per search request of the bench's primary user (API and list page; frequent, rare and
+absent terms, a reference fragment, an exact email): median HTTP ms, the first page's size and count,
+and the load average. `--code DIR` imports the
 application from another checkout (e.g. main's), to compare two versions on the same data; alternate the
 databases and versions between processes and take medians of several rounds, as the README's figures do.
 """
@@ -82,6 +85,45 @@ def time_report(runs: int) -> None:
     print(json.dumps({"wall": wall, "cpu": cpu, "http": http, "load": os.getloadavg()[0], "digest": digest}))
 
 
+SEARCHES = (
+    "/api/v1/inquiries/?search=ovelac",  # a surname fragment: 1 row in 11 (generate.LAST_NAMES)
+    "/api/v1/inquiries/?search=kernel",  # a full-text word
+    "/api/v1/inquiries/?search=ada lovelace",  # first and last name: 1 row in 154
+    "/api/v1/inquiries/?search=knuth",  # nobody
+    "/api/v1/inquiries/?search=ADS-4999",  # a reference fragment: 1 row at 10k, 111 at 1M
+    "/api/v1/inquiries/?search=ada.thompson0@example.org",  # an exact email
+    "/inquiries/?search=ovelac",
+    "/inquiries/?search=knuth",
+)
+
+
+def time_searches(runs: int) -> None:
+    from django.test import Client
+
+    from shifts.models import Member, Team
+
+    team = Team.objects.get(slug="ads")
+    client = Client()
+    client.force_login(Member.objects.filter(team=team).order_by("pk").first().user)
+    for url in SEARCHES:
+        response = client.get(url)  # warm-up
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.json() if url.startswith("/api/") else {}
+        http, _ = _median_ms(lambda url=url: client.get(url), runs)
+        print(
+            json.dumps(
+                {
+                    "url": url,
+                    "http": http,
+                    "rows": len(body.get("results", [])),
+                    "count": body.get("count"),
+                    "load": os.getloadavg()[0],
+                }
+            ),
+            flush=True,
+        )
+
+
 def main(argv: list[str]) -> None:
     code = HERE
     if "--code" in argv:
@@ -93,6 +135,9 @@ def main(argv: list[str]) -> None:
     elif argv[:1] == ["time"]:
         _setup(code)
         time_report(int(argv[1]) if len(argv) > 1 else 9)
+    elif argv[:1] == ["search"]:
+        _setup(code)
+        time_searches(int(argv[1]) if len(argv) > 1 else 9)
     else:
         sys.exit(__doc__)
 

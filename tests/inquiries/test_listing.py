@@ -84,6 +84,32 @@ def test_counts_are_capped(client, as_member, primary, seven, monkeypatch):
     assert as_member(primary).get("/api/v1/inquiries/?page_size=2").json()["next"]
 
 
+@pytest.mark.parametrize("cap", [5, 1000], ids=["more matches than the cap", "fewer"])
+def test_search_pages_visit_every_match_once_in_order(client, as_member, primary, seven, monkeypatch, cap):
+    """A search pages by how many rows match (inquiries.listing.search_matches): more than the cap walk
+    the list in order, fewer are read by id; the pages, links and counts are the same either way."""
+    monkeypatch.setattr(listing, "COUNT_CAP", cap)
+    api = as_member(primary)
+    forward, last = _walk(api, "/api/v1/inquiries/?search=question&page_size=3", "next")
+    assert forward == seven
+    assert (last["count"], last["count_capped"]) == ((5, True) if cap == 5 else (7, False))
+    backward, url = [], last["previous"]
+    while url:
+        body = api.get(url).json()
+        backward, url = [r["reference"] for r in body["results"]] + backward, body["previous"]
+    assert backward == seven[:6]
+    numbered = api.get("/api/v1/inquiries/?search=question&page_size=3&page=2").json()
+    assert [r["reference"] for r in numbered["results"]] == seven[3:6]
+    assert numbered["count"] == last["count"]
+    monkeypatch.setattr("inquiries.views.inquiries.PAGE_SIZE", 3)
+    client.force_login(primary.user)
+    page = client.get("/inquiries/?search=question&sort=oldest").context["page"]
+    assert [i.reference for i in page] == seven[::-1][:3]
+    newest_first = client.get("/inquiries/?search=question&sort=-priority").context["page"]
+    assert len(newest_first) == 3 and newest_first.next_cursor
+    assert as_member(primary).get("/api/v1/inquiries/?search=nobody-like-this").json()["count"] == 0
+
+
 def test_effort_is_summed_for_the_rows_of_the_page(as_member, primary, open_team):
     from inquiries import services
 
