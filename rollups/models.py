@@ -16,7 +16,27 @@ from django.db import models
 from shifts.models import Team
 
 
-class RolledDay(models.Model):
+class MinuteColumns(models.Model):
+    """Minutes to first response of a stored span (a day, or a week merged from its days), exact, sorted,
+    packed as little-endian float64, uncompressed (PostgreSQL stores them EXTERNAL: a substring reads only
+    the TOAST chunks it needs), and how many fall in each bucket of rollups.minutes.BOUNDS (the span's first
+    non-empty bucket, then the counts from it to its last, uint32, deflated): a report reads the counts of
+    every span and only the values of the buckets holding the ranks it selects (exact medians and p90 of
+    any span of days; rollups.minutes)."""
+
+    calendar_minutes = models.BinaryField(default=b"")
+    business_minutes = models.BinaryField(default=b"")
+    calendar_buckets = models.BinaryField(default=b"")
+    business_buckets = models.BinaryField(default=b"")
+    # Changes whenever the row is recomputed: the minutes are read in a second statement, from the row
+    # whose bucket counts were read (rollups.selectors.minute_slices).
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RolledDay(MinuteColumns):
     """A (team, day) whose figures are stored, with what they depend on besides the inquiries."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
@@ -32,19 +52,6 @@ class RolledDay(models.Model):
     # The day's response figures summed over its topics ({count name: n, "channels": {channel:
     # [received, responded, within target]}}): the response-times report reads one row per day.
     figures = models.JSONField(default=dict)
-    # Minutes to first response of the day's responded inquiries (all topics), exact, sorted, packed as
-    # little-endian float64, uncompressed (PostgreSQL stores them EXTERNAL: a substring reads only the
-    # TOAST chunks it needs), and how many fall in each bucket of rollups.minutes.BOUNDS (the day's first
-    # non-empty bucket, then the counts from it to its last, uint32, deflated): a report reads the counts
-    # of every day and only the values of the buckets holding the ranks it selects (exact medians and
-    # p90 of any span of days; rollups.minutes).
-    calendar_minutes = models.BinaryField(default=b"")
-    business_minutes = models.BinaryField(default=b"")
-    calendar_buckets = models.BinaryField(default=b"")
-    business_buckets = models.BinaryField(default=b"")
-    # Changes whenever the day is recomputed: the minutes are read in a second statement, from the row
-    # whose bucket counts were read (rollups.selectors.minute_slices).
-    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "day"], name="rolled_day_once")]
@@ -53,7 +60,7 @@ class RolledDay(models.Model):
         return f"{self.team_id} {self.day}"
 
 
-class RolledWeek(models.Model):
+class RolledWeek(MinuteColumns):
     """Seven stored days of a team, Monday to Sunday, their minutes to first response merged: the same
     format as a day's (sorted float64, EXTERNAL, with counts per bucket), so a report over whole weeks
     reads a row and a slice per week and bucket instead of seven (rollups.selectors.period_days).
@@ -65,11 +72,6 @@ class RolledWeek(models.Model):
     # The `computed_at` of its seven days (Monday first, ISO 8601) as merged: a day recomputed since
     # (by code that does not merge weeks, or a sweep that lost a race) no longer matches.
     days_computed = models.JSONField(default=list)
-    calendar_minutes = models.BinaryField(default=b"")
-    business_minutes = models.BinaryField(default=b"")
-    calendar_buckets = models.BinaryField(default=b"")
-    business_buckets = models.BinaryField(default=b"")
-    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "week"], name="rolled_week_once")]
