@@ -27,15 +27,13 @@ django.setup()
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import seed as hypothesis_seed  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
-from tests.shifts.test_joint_planning_properties import LENGTHS, teams  # noqa: E402
 from tests.shifts.test_joint_replan_sequence_properties import (  # noqa: E402
-    ROLES,
     Sequence,
     breaches_of,
     feasible,
     run_sequence,
+    sequences,
 )
 
 
@@ -58,19 +56,7 @@ def main() -> int:
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(
-        team=teams(max_members=15),
-        primary=st.just(lengths[0]) if lengths else st.sampled_from(LENGTHS),
-        secondary=st.just(lengths[1]) if lengths else st.sampled_from(LENGTHS),
-        first=st.sampled_from(ROLES),
-        zone=st.sampled_from(["Asia/Tokyo", "America/New_York", "Europe/Zurich"]),
-        join_day=st.integers(10, 200),
-        newcomer_pct=st.integers(10, 100),
-        leaver_index=st.integers(0, 14),
-        victim_index=st.integers(0, 15),
-        offset_days=st.integers(0, 60),
-        days=st.integers(1, 10),
-    )
+    @given(**sequences(tuple(lengths) if lengths else None))
     def explore(**fields):
         seq = Sequence(**fields)
         role_lengths = {"primary": seq.primary, "secondary": seq.secondary}

@@ -18,6 +18,27 @@ from tests.shifts.fairness import deviations_after_every_shift
 from tests.shifts.test_joint_planning_properties import LENGTHS, teams
 
 ROLES = ("primary", "secondary")
+
+
+def sequences(lengths: tuple[int, int] | None = None) -> dict:
+    """The drawn fields of a `Sequence` (the property below; tests/manual/explore_rotation_sequences.py):
+    a team of up to 15, both roles' lengths (drawn, or the given pair), which role is scheduled first, a
+    zone, a join, a leave, then an absence."""
+    return {
+        "team": teams(max_members=15),
+        "primary": st.just(lengths[0]) if lengths else st.sampled_from(LENGTHS),
+        "secondary": st.just(lengths[1]) if lengths else st.sampled_from(LENGTHS),
+        "first": st.sampled_from(ROLES),
+        "zone": st.sampled_from(["Asia/Tokyo", "America/New_York", "Europe/Zurich"]),
+        "join_day": st.integers(10, 200),
+        "newcomer_pct": st.integers(10, 100),
+        "leaver_index": st.integers(0, 14),
+        "victim_index": st.integers(0, 15),
+        "offset_days": st.integers(0, 60),
+        "days": st.integers(1, 10),
+    }
+
+
 START = dt.date(2026, 1, 5)
 UNTIL = dt.date(2026, 12, 31)
 EPOCH = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
@@ -287,19 +308,7 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
 
 
 @settings(max_examples=8, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    team=teams(max_members=15),
-    primary=st.sampled_from(LENGTHS),
-    secondary=st.sampled_from(LENGTHS),
-    first=st.sampled_from(ROLES),
-    zone=st.sampled_from(["Asia/Tokyo", "America/New_York", "Europe/Zurich"]),
-    join_day=st.integers(10, 200),
-    newcomer_pct=st.integers(10, 100),
-    leaver_index=st.integers(0, 14),
-    victim_index=st.integers(0, 15),
-    offset_days=st.integers(0, 60),
-    days=st.integers(1, 10),
-)
+@given(**sequences())
 # The breach the last verification found: daily primary, weekly secondary, primary scheduled first, a
 # late joiner and a leaver, then a week's absence of a full-time member (15 moved where 12 were allowed).
 @example(
