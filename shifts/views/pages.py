@@ -40,37 +40,60 @@ def _team(request: HttpRequest):
         raise Http404(exc.message) from None
 
 
-def _absences_by_member(team, start, end) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    out: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+def _busy_by_member(team, start, end) -> dict[int, list[tuple[dt.datetime, dt.datetime, str | None]]]:
+    """Each member's absences (role None) and shifts (their role) overlapping [start, end)."""
+    out: dict[int, list[tuple[dt.datetime, dt.datetime, str | None]]] = {}
     for member_id, a_start, a_end in Absence.objects.filter(
         member__team=team, starts_at__lt=end, ends_at__gt=start
     ).values_list("member_id", "starts_at", "ends_at"):
-        out.setdefault(member_id, []).append((a_start, a_end))
+        out.setdefault(member_id, []).append((a_start, a_end, None))
+    for member_id, s_start, s_end, role in Shift.objects.filter(
+        team=team, starts_at__lt=end, ends_at__gt=start
+    ).values_list("member_id", "starts_at", "ends_at", "role"):
+        out.setdefault(member_id, []).append((s_start, s_end, role))
     return out
 
 
-def _free(member_id: int, start: dt.datetime, end: dt.datetime, absences: dict) -> bool:
-    return not any(a_start < end and start < a_end for a_start, a_end in absences.get(member_id, []))
+def _free(member_id: int, start: dt.datetime, end: dt.datetime, role: str, busy: dict) -> bool:
+    """Not absent then and not serving the other role then (SPEC 3.2: never both roles at once)."""
+    return not any(
+        b_start < end and start < b_end and b_role != role
+        for b_start, b_end, b_role in busy.get(member_id, [])
+    )
 
 
-def _colleague_options(shifts: list[Shift], members: list[Member], absences: dict) -> None:
-    """Per shift, the colleagues who could take it (not its member, not absent then) and, for a trade,
-    the colleagues' later shifts of the same role that its member could take in return."""
-    for shift in shifts:
+def _colleague_options(
+    team, shifts: list[Shift], *, trades: bool, members: list[Member] | None = None
+) -> None:
+    """Per shift still to come: the colleagues who could take it (not its member, not absent and not on the
+    other role then) and, with `trades`, the colleagues' later shifts of the same role that its member
+    could take in return. A shift in progress can still be overridden (`cover_options`), but only a
+    shift that has not started can be swapped or offered for cover (`started`)."""
+    now = timezone.now()
+    future = [s for s in shifts if s.ends_at > now]
+    if not future:
+        return
+    members = members if members is not None else list(members_of(team=team))
+    busy = _busy_by_member(team, min(s.starts_at for s in future), max(s.ends_at for s in future))
+    for shift in future:
+        shift.started = shift.starts_at <= now
         shift.cover_options = [
             m
             for m in members
-            if m.pk != shift.member_id and _free(m.pk, shift.starts_at, shift.ends_at, absences)
+            if m.pk != shift.member_id and _free(m.pk, shift.starts_at, shift.ends_at, shift.role, busy)
         ]
-        shift.trade_options = [
-            other
-            for other in shifts
-            if other.role == shift.role
-            and other.member_id != shift.member_id
-            and other.pk != shift.pk
-            and _free(other.member_id, shift.starts_at, shift.ends_at, absences)
-            and _free(shift.member_id, other.starts_at, other.ends_at, absences)
-        ][:40]
+        shift.trade_options = []
+        if trades and not shift.started:
+            shift.trade_options = [
+                other
+                for other in future
+                if other.role == shift.role
+                and other.starts_at > now
+                and other.member_id != shift.member_id
+                and other.pk != shift.pk
+                and _free(other.member_id, shift.starts_at, shift.ends_at, shift.role, busy)
+                and _free(shift.member_id, other.starts_at, other.ends_at, other.role, busy)
+            ][:40]
 
 
 @login_required
@@ -86,8 +109,7 @@ def rotations_page(request: HttpRequest) -> HttpResponse:
         .select_related("member__user")
         .order_by("starts_at")[:60]
     )
-    if shifts:
-        _colleague_options(shifts, members, _absences_by_member(team, now, shifts[-1].ends_at))
+    _colleague_options(team, shifts, trades=True, members=members)
     context = {
         "teams": teams,
         "team": team,
@@ -330,16 +352,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             day += dt.timedelta(days=1)
     me = membership_of(user=request.user, team=team)
     now = timezone.now()
-    future = [s for day in by_day.values() for s in day["shifts"] if s.ends_at > now]
-    if future:
-        members = list(members_of(team=team))
-        absent = _absences_by_member(team, now, max(s.ends_at for s in future))
-        for shift in future:
-            shift.cover_options = [
-                m
-                for m in members
-                if m.pk != shift.member_id and _free(m.pk, shift.starts_at, shift.ends_at, absent)
-            ]
+    _colleague_options(team, [s for day in by_day.values() for s in day["shifts"]], trades=False)
     feeds = CalendarFeed.objects.filter(owner=request.user, team=team, revoked_at__isnull=True)
     context = {
         "teams": teams,

@@ -123,3 +123,56 @@ def test_a_developer_cannot_even_see_the_confirmation_for_someone_elses_shift(cl
     )
     assert response.status_code == 302
     assert Shift.objects.get(pk=shift.pk).member_id == members[0].pk
+
+
+def _select_after(page: str, testid: str, label: str) -> str:
+    """The <select> with `label` in the form just before the button `testid`."""
+    end = page.index(f'data-testid="{testid}"')
+    start = page.rindex(f'aria-label="{label}"', 0, end)
+    return page[start:end]
+
+
+def test_colleague_lists_leave_out_people_on_the_other_role_at_that_time(client, team, manager, trio):
+    rotation, members = trio
+    secondary = RotationFactory(
+        team=team,
+        role="secondary",
+        shift_length_minutes=24 * 60,
+        handoff_time=dt.time(9),
+        starts_on=NOW.date(),
+    )
+    secondary.members.set(members)
+    rotation_schedule(rotation=secondary, until=dt.date(2026, 3, 13))
+    shift = rotation.shifts.filter(member=members[0]).order_by("starts_at").last()
+    busy = secondary.shifts.get(starts_at=shift.starts_at).member
+    assert busy.pk != members[0].pk  # never both roles at once
+    free = next(m for m in members if m.pk not in (busy.pk, members[0].pk))
+    client.force_login(members[0].user)
+    page = client.get("/rotations/", {"team": "ads"}).content.decode()
+    for testid, label in ((f"cover-{shift.pk}", "Ask to cover"), (f"override-{shift.pk}", "Give to")):
+        options = _select_after(page, testid, label)
+        assert free.display_name in options and busy.display_name not in options, testid
+    client.force_login(manager.user)
+    calendar = client.get("/calendar/", {"team": "ads", "date": shift.starts_at.date().isoformat()})
+    form = calendar.content.decode().split(f'data-testid="cal-override-{shift.pk}"')[1]
+    options = form[: form.index("</select>")]
+    assert free.display_name in options and busy.display_name not in options
+
+
+def test_a_shift_in_progress_can_be_overridden_but_not_offered_for_cover_or_a_swap(client, trio):
+    rotation, members = trio
+    current = rotation.shifts.order_by("starts_at").first()
+    owner = next(m for m in members if m.pk == current.member_id)
+    later = rotation.shifts.exclude(member=owner).order_by("starts_at").last()
+    with time_machine.travel(current.starts_at + dt.timedelta(hours=2), tick=False):
+        client.force_login(owner.user)
+        page = client.get("/rotations/", {"team": "ads"}).content.decode()
+        assert f'data-testid="override-{current.pk}"' in page
+        assert (
+            f'data-testid="cover-{current.pk}"' not in page and f'data-testid="swap-{current.pk}"' not in page
+        )
+        # Nor is it offered in return for someone else's later shift.
+        client.force_login(later.member.user)
+        page = client.get("/rotations/", {"team": "ads"}).content.decode()
+        trade = _select_after(page, f"swap-{later.pk}", "Swap for")
+        assert f'value="{current.pk}"' not in trade
