@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-# Benchmarks at full scale (`make test` runs them at CI scale: 2k/10k pages, 100k rows under the sweep).
+# Benchmarks at full scale (`make test` runs them at CI scale: pages at 100k/200k, 100k rows under the sweep).
 # bench_scale.py's table goes to var/bench/scale.md.
 BENCH_SCALES ?= 10000,100000,1000000
 BENCH_RUNS ?= 5

@@ -9,6 +9,8 @@ generate_series (one statement per team and per child table): 1M inquiries take 
 Text comes from a technical vocabulary, so "kernel" is in about one inquiry in five and the search
 and "similar inquiries" indexes work on realistic selectivities. Old inquiries are resolved; the most
 recent ones are open, about as many at 1M rows as at 10k (a team's backlog does not grow with history).
+After each growth step and sweep the tables are vacuumed and analyzed (`vacuum_analyze`), as autovacuum
+would have done on an installation that grew to that size.
 """
 
 from __future__ import annotations
@@ -179,8 +181,48 @@ ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 YEARS = 3
 
 
+# What the rollup sweep writes and deletes (dirty-day marks) for the measured team.
+ROLLUP_TABLES = (
+    "rollups_daytopicfigures",
+    "rollups_rolledday",
+    "rollups_rolledweek",
+    "rollups_daymemberfigures",
+    "rollups_dirtyday",
+)
+
+# Arrival times are `now - span * random() ** RECENCY`: recent rows are likelier (a growing service).
+RECENCY = 1.3
+
+
+def _open_window(count: int) -> dt.timedelta:
+    """How recent a row of a team holding `count` must be to be still open: the last 14 days at 5,000
+    rows, less when more arrived over the same three years, so every size holds about as many open.
+    The share of rows within `w` of now is (w / span) ** (1 / RECENCY), hence the power."""
+    return dt.timedelta(days=14) * min(1.0, 5000 / max(count, 1)) ** RECENCY
+
+
 def _sql_array(values) -> str:
     return "(ARRAY[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "])"
+
+
+def vacuum_analyze(tables: tuple[str, ...]) -> None:
+    """What autovacuum does on a real installation after a bulk load (this server may run without it):
+    `VACUUM ANALYZE` — statistics, the visibility map, and the GIN indexes' pending lists merged into
+    the indexes (a trigram search scans an unmerged pending list whole, on every query). Inside a
+    transaction (a test that is not transactional) VACUUM is not allowed: the pending lists are merged
+    with `gin_clean_pending_list` and the tables analyzed instead."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            if not connection.in_atomic_block:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+                continue
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c"
+                " ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam"
+                " WHERE i.indrelid = %s::regclass AND am.amname = 'gin'",
+                [table],
+            )
+            cursor.execute(f"ANALYZE {table}")
 
 
 @dataclass
@@ -248,16 +290,20 @@ class World:
             cursor.execute("SELECT coalesce(max(id), 0) FROM inquiries_inquiry")
             (last_id,) = cursor.fetchone()
         add = total - have
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT team_id, count(*) FROM inquiries_inquiry GROUP BY team_id")
+            held = dict(cursor.fetchall())
         for index, team in enumerate(self.teams):
             share = add // 2 if index == 0 else (add - add // 2) // (TEAMS - 1)
             if index == TEAMS - 1:
                 share = add - add // 2 - (add - add // 2) // (TEAMS - 1) * (TEAMS - 2)
-            self._inquiries(team, share)
+            # Open: the rows (new and earlier ones) within the window of the team's size after this step.
+            window = _open_window(held.get(team.pk, 0) + share)
+            self._inquiries(team, share, window)
+            self._settle_backlog(team, last_id, window)
         self._children(last_id)
         references_restart()  # intake goes on after the generated numbers
-        with connection.cursor() as cursor:
-            for table in ("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog"):
-                cursor.execute(f"ANALYZE {table}")
+        vacuum_analyze(("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog"))
 
     def sweep(self) -> None:
         """What the every-minute rollup sweep would have done for the measured team while its inquiries
@@ -267,12 +313,9 @@ class World:
 
         rollups_rebuild(team=self.team, now=self.now)
         DirtyDay.objects.filter(team=self.team).delete()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE rollups_daytopicfigures")
-            cursor.execute("ANALYZE rollups_rolledday")
-            cursor.execute("ANALYZE rollups_daymemberfigures")
+        vacuum_analyze(ROLLUP_TABLES)
 
-    def _inquiries(self, team: Team, count: int) -> None:
+    def _inquiries(self, team: Team, count: int, open_window: dt.timedelta) -> None:
         if count <= 0:
             return
         members = [m.pk for m in self.members[team.pk][:5]]
@@ -285,7 +328,7 @@ class World:
             SELECT g,
                    coalesce((SELECT max(number) FROM inquiries_inquiry WHERE team_id = %(team)s), 0) + g AS n,
                    %(now)s::timestamptz
-                       - make_interval(secs => (power(random(), 1.3) * %(span)s)) AS received,
+                       - make_interval(secs => (power(random(), %(recency)s) * %(span)s)) AS received,
                    random() AS r2, random() AS r3, random() AS r4, random() AS r5
             FROM generate_series(1, %(count)s) g
         ), shaped AS (
@@ -337,12 +380,49 @@ class World:
                     "now": self.now,
                     "span": span,
                     "count": count,
-                    # A team's open work does not grow with its history: each batch leaves about the
-                    # same number of inquiries open (those of the last 14 days at 5,000 rows).
-                    "open_window": dt.timedelta(days=14) * min(1.0, 5000 / count),
+                    "open_window": open_window,
+                    "recency": RECENCY,
                     "members": members,
                     "topics": topics,
                 },
+            )
+
+    def _settle_backlog(self, team: Team, before_id: int, open_window: dt.timedelta) -> None:
+        """Time went on while the new rows arrived: the team's earlier rows still open but older than the
+        new rows' open window were answered and resolved since (with their reply and `resolved` event),
+        so its backlog stays about one window's arrivals instead of adding up with every growth."""
+        member_user = "(SELECT m.user_id FROM shifts_member m WHERE m.id = i.assignee_id)"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """WITH stale AS (
+                       SELECT id, responded_at IS NULL AS unanswered FROM inquiries_inquiry
+                       WHERE team_id = %s AND id <= %s AND status <> 'resolved' AND received_at < %s
+                   )
+                   UPDATE inquiries_inquiry i
+                   SET status = 'resolved', resolution_kind = 'answered',
+                       responded_at = coalesce(i.responded_at, i.received_at + interval '1 hour'),
+                       resolved_at = coalesce(i.responded_at, i.received_at + interval '1 hour')
+                           + interval '2 hours'
+                   FROM stale WHERE i.id = stale.id
+                   RETURNING i.id, stale.unanswered""",
+                [team.pk, before_id, self.now - open_window],
+            )
+            settled = cursor.fetchall()
+            if not settled:
+                return
+            ids, unanswered = [row[0] for row in settled], [row[0] for row in settled if row[1]]
+            cursor.execute(
+                f"""INSERT INTO {Message._meta.db_table} (inquiry_id, kind, author_id, body, created_at)
+                    SELECT i.id, 'reply', {member_user}, 'Thanks, here is how to fix it.', i.responded_at
+                    FROM inquiries_inquiry i WHERE i.id = ANY(%s)""",
+                [unanswered],
+            )
+            cursor.execute(
+                f"""INSERT INTO {Event._meta.db_table}
+                    (inquiry_id, kind, actor_id, from_value, to_value, note, created_at)
+                    SELECT i.id, 'resolved', {member_user}, 'responded', 'resolved', '', i.resolved_at
+                    FROM inquiries_inquiry i WHERE i.id = ANY(%s)""",
+                [ids],
             )
 
     def _children(self, after_id: int) -> None:
