@@ -25,7 +25,9 @@ from inquiries.models import Inquiry
 
 from .generate import World
 
-pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.django_db]
+# Transactional (no enclosing transaction): the generator can VACUUM after each growth step, as autovacuum
+# would on an installation (tests/benchmarks/generate.py, `vacuum_analyze`).
+pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SCALES = [int(n) for n in os.environ.get("BENCH_SCALES", "2000,10000").split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
