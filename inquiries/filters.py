@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .listing import search_condition
+from .listing import Search, search_condition
 from .models import OPEN_STATUSES, Inquiry
 
 STATUS_CHOICES = [*Inquiry.Status.choices, ("open", "Open (new, responded, waiting)")]
@@ -57,3 +57,15 @@ class InquiryFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(search_condition(value))
+
+    def split_search(self) -> Search | None:
+        """The search box's value and the rows it narrows, every other filter applied (a valid filterset
+        only), for `listing.search_matches`; None without a search."""
+        value = (self.form.cleaned_data.get("search") or "").strip()
+        if not value:
+            return None
+        rows = self.queryset.all()
+        for name, cleaned in self.form.cleaned_data.items():
+            if name != "search":
+                rows = self.filters[name].filter(rows, cleaned)
+        return Search(rows=rows, value=value)

@@ -28,7 +28,8 @@ class InquiryListView(APIView):
         )
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        return keyset_response(request, filterset.qs, InquiryOutputSerializer)
+        search = filterset.split_search()
+        return keyset_response(request, filterset.qs, InquiryOutputSerializer, search=search)
 
     @extend_schema(request=InquiryCreateSerializer, responses={201: InquiryOutputSerializer})
     def post(self, request: Request) -> Response:

@@ -14,7 +14,15 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from supportops.errors import InvalidInput
 
-from ..listing import ORDER, capped_count, keyset_page, search_matches, walk_in_order, with_effort
+from ..listing import (
+    ORDER,
+    Search,
+    capped_count,
+    keyset_page,
+    search_matches,
+    walk_in_order,
+    with_effort,
+)
 
 MAX_PAGE_SIZE = 500
 
@@ -28,15 +36,17 @@ def _positive(request: Request, name: str, default: int, maximum: int | None = N
     return min(int(raw), maximum) if maximum else int(raw)
 
 
-def keyset_response(request: Request, queryset: QuerySet, serializer_class) -> Response:
+def keyset_response(
+    request: Request, queryset: QuerySet, serializer_class, search: Search | None = None
+) -> Response:
+    """A page of `queryset` (filtered; with `search`, by the search box too: `InquiryFilter.split_search`)."""
     size = _positive(request, "page_size", settings.REST_FRAMEWORK["PAGE_SIZE"], MAX_PAGE_SIZE)
     url = request.build_absolute_uri()
-    search = bool(request.query_params.get("search", "").strip())
     if "page" in request.query_params and "cursor" not in request.query_params:
         number = _positive(request, "page", 1)
         start = (number - 1) * size
         if search:  # as keyset_page does: the matches' ids first, then the page read by id or walked
-            matches = search_matches(queryset)
+            matches = search_matches(search)
             with walk_in_order():
                 rows = list(matches.rows.order_by(*ORDER)[start : start + size + 1])
             count, capped = matches.count, matches.capped

@@ -5,7 +5,7 @@ requester names. SQLite keeps searching with LIKE (inquiries.search)."""
 from django.db import migrations, models
 
 # Weights: subject A, body B (its first 10,000 characters), requester name C ('simple': names are not
-# English words to stem).
+# English words to stem; migration 0014 indexes them with 'english', as the search box queries them).
 SEARCH_SQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """ALTER TABLE inquiries_inquiry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (

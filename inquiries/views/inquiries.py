@@ -86,11 +86,12 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     filterset = InquiryFilter(
         params, queryset=inquiry_list_for_user(user=request.user, teams=teams), request=request
     )
-    queryset = filterset.qs if filterset.is_valid() else Inquiry.objects.none()
+    valid = filterset.is_valid()
+    queryset = filterset.qs if valid else Inquiry.objects.none()
+    search = filterset.split_search() if valid else None
     column_sort = sort_parse(request.GET.get("sort"))
     ascending = request.GET.get("sort") == "oldest"
     current_sort = request.GET.get("sort") if column_sort or ascending else "newest"
-    search = bool(params.get("search", "").strip())
 
     def page_at(cursor: str | None):
         if column_sort:

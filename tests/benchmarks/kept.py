@@ -10,7 +10,8 @@ response-times report of the bench's team and period, median wall and CPU ms of 
 with the load average and a digest of the report (equal digests: equal reports). `search [RUNS]` prints
 one JSON line per search request of the bench's primary user (API and list page; frequent, rare and
 absent terms, a reference fragment, an exact email): median HTTP ms, the first page's size and count,
-and the load average. `--code DIR` imports the
+and the load average. `reports [RUNS]` prints one JSON line per one-year report of the bench's team
+(API, as its manager): median HTTP and CPU ms. `--code DIR` imports the
 application from another checkout (e.g. main's), to compare two versions on the same data; alternate the
 databases and versions between processes and take medians of several rounds, as the README's figures do.
 """
@@ -124,6 +125,27 @@ def time_searches(runs: int) -> None:
         )
 
 
+REPORTS = ("load", "response-times", "cost", "topics", "team-load")
+
+
+def time_reports(runs: int) -> None:
+    """Each one-year report of the bench's team through the API, as its manager: median HTTP ms."""
+    from django.test import Client
+
+    from shifts.models import Member, Team
+
+    team = Team.objects.get(slug="ads")
+    today = dt.datetime.now(dt.UTC).date()
+    client = Client()
+    client.force_login(Member.objects.filter(team=team, role="manager").first().user)
+    for report in REPORTS:
+        url = f"/api/v1/reports/{report}/?team=ads&start={today - dt.timedelta(days=364)}&end={today}"
+        assert client.get(url).status_code == 200, url  # warm-up
+        http, cpu = _median_ms(lambda url=url: client.get(url), runs)
+        line = {"report": report, "http": http, "cpu": cpu, "load": os.getloadavg()[0]}
+        print(json.dumps(line), flush=True)
+
+
 def main(argv: list[str]) -> None:
     code = HERE
     if "--code" in argv:
@@ -135,6 +157,9 @@ def main(argv: list[str]) -> None:
     elif argv[:1] == ["time"]:
         _setup(code)
         time_report(int(argv[1]) if len(argv) > 1 else 9)
+    elif argv[:1] == ["reports"]:
+        _setup(code)
+        time_reports(int(argv[1]) if len(argv) > 1 else 9)
     elif argv[:1] == ["search"]:
         _setup(code)
         time_searches(int(argv[1]) if len(argv) > 1 else 9)

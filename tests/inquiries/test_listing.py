@@ -154,6 +154,16 @@ def test_search_words_references_names_and_emails_within_my_teams(
         assert refs('"certificate typo"') == ["ADS-2"]
 
 
+@pytest.mark.postgres
+def test_a_name_is_found_by_its_words_in_any_order(as_member, primary, open_team):
+    """Names are indexed with the configuration they are searched with (migration inquiries/0014): the
+    word arm finds "ada lovelace" in "Lovelace, Ada", which no substring of the name matches."""
+    turned = inquiry_through_intake(open_team, subject="Kernel crashes", requester_name="Lovelace, Ada")
+    inquiry_through_intake(open_team, subject="Kernel crashes", requester_name="Ada Hopper")
+    body = as_member(primary).get("/api/v1/inquiries/", {"search": "ada lovelace"}).json()
+    assert [r["reference"] for r in body["results"]] == [turned.reference]
+
+
 def test_similar_fragment_is_team_scoped(client, primary, outsider, on_shift, open_team):
     inquiry_through_intake(open_team, subject="Kernel dies loading dataset", body="Jupyter kernel crashes")
     current = inquiry_through_intake(open_team, subject="Jupyter kernel dies", body="loading the dataset")
