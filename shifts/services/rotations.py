@@ -255,6 +255,17 @@ def _prepare(
     }
     planned_starts = set()
     for start, end in generated:
+        pieces = _pieces_of(start, end, future, running)
+        if pieces:
+            # A shift split at an absence (scheduler `_split_partial`) keeps its pieces.
+            for piece in pieces:
+                member = piece.member_id
+                keep = piece.starts_at in kept_manual
+                slots.append(
+                    Slot(piece.starts_at, piece.ends_at, pinned=member if keep else None, preferred=member)
+                )
+                planned_starts.add(piece.starts_at)
+            continue
         if blocked_until and start < blocked_until:
             continue  # the shift under way keeps its bounds even if the rotation changed
         if any(
@@ -275,6 +286,25 @@ def _prepare(
     slots.sort(key=lambda s: s.start)
     prepared.slots = slots
     return prepared
+
+
+def _pieces_of(
+    start: dt.datetime, end: dt.datetime, future: dict[dt.datetime, Shift], running: Shift | None
+) -> list[Shift]:
+    """The future pieces of the slot [start, end) when a re-plan split it (`_split_partial`): shifts that
+    tile it from its start (or from the end of its piece under way) to its end, at least one of them
+    starting inside it. Empty when the slot is whole (or the rotation's slots changed since)."""
+    inner = sorted((s for at, s in future.items() if start <= at < end), key=lambda s: s.starts_at)
+    if not inner or inner[0].starts_at == start and len(inner) == 1:
+        return []
+    at = start
+    if running is not None and running.starts_at >= start and running.ends_at <= end:
+        at = running.ends_at
+    for piece in inner:
+        if piece.starts_at != at:
+            return []
+        at = piece.ends_at
+    return inner if at == end else []
 
 
 def _opening(
@@ -327,6 +357,7 @@ def _replan_team(
         busy=loose,
         # A rotation planned alone spreads its shifts when the other role may be planned with it later.
         spread_out=team_rotations > 1,
+        covered=BusinessCalendar.for_team(team).overlaps,
     )
     results = _write_all(team, prepared, plans, now=now, actor=actor)
     _record_unfilled(team=team, prepared=prepared, plans=plans, now=now)
@@ -479,12 +510,32 @@ def _write(
             _write_remainder(p, a, actor=actor, lost=lost, gained=gained)
         elif a.slot is p.opening or (a.slot.start > now and a.slot.start not in p.future):
             if a.member is not None:
-                changes.to_create.append(planned_shift(p.rotation, a))
+                shift = planned_shift(p.rotation, a)
+                changes.to_create.append(shift)
+                if a.slot.preferred is not None and a.slot.preferred != a.member:
+                    _cover(shift, a.slot.preferred, changes, actor=actor, lost=lost, gained=gained)
         elif a.slot.start > now and a.member is not None:
             _reassign(p.future[a.slot.start], a, changes, now=now, actor=actor, lost=lost, gained=gained)
     _remove_stale(p, assignments, changes.result, lost=lost)
     _save_changes(p, changes)
     return changes.result
+
+
+def _cover(shift: Shift, absent: int, changes: _Changes, *, actor, lost: Counter, gained: Counter) -> None:
+    """The absent part of a published shift split at an absence (scheduler `_split_partial`): a colleague
+    covers it, recorded and told like any reassignment."""
+    lost[absent] += 1
+    gained[shift.member_id] += 1
+    changes.events.append(
+        ShiftEvent(
+            shift=shift,
+            kind=ShiftEvent.Kind.REASSIGNED,
+            actor=actor if getattr(actor, "pk", None) else None,
+            from_member_id=absent,
+            to_member_id=shift.member_id,
+            note="The absent part of a longer shift, split at the absence.",
+        )
+    )
 
 
 def planned_shift(rotation: Rotation, a: Assignment) -> Shift:

@@ -1,0 +1,92 @@
+"""A day's absence in a long shift (SPEC 3.2, stable): the shift is split at the absence, a colleague
+covers only the absent day, the member keeps the rest; no gap, nobody in both roles at once, and a later
+re-plan keeps the pieces."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from notices.models import Notification
+from shifts.models import Rotation, Shift, ShiftEvent
+from shifts.services import absence_create, rotation_create, rotation_schedule, rotations_extend
+from tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2026, 3, 2)
+NOW = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)  # Monday 07:00 in Zurich
+UNTIL = dt.date(2026, 4, 30)
+
+
+def _rows(role):
+    return list(
+        Shift.objects.filter(role=role).order_by("starts_at").values_list("starts_at", "ends_at", "member_id")
+    )
+
+
+def test_a_days_absence_in_a_fortnight_of_secondary_is_covered_for_that_day_only(team, manager, as_member):
+    members = [
+        make_member(team, name, percent_time=pct) for name, pct in (("ann", 100), ("ben", 80), ("cid", 60))
+    ]
+    ids = [m.pk for m in [manager, *members]]
+    with time_machine.travel(NOW, tick=False):
+        for role, minutes in (("secondary", 14 * 24 * 60), ("primary", 240)):
+            rotation = rotation_create(
+                team=team,
+                actor=manager.user,
+                role=role,
+                shift_length_minutes=minutes,
+                handoff_time=dt.time(9),
+                starts_on=MONDAY,
+                members=ids,
+            )
+            rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+        # The second fortnight (16-30 March): its holder is away on Wednesday 18 March.
+        fortnight = Shift.objects.filter(role="secondary").order_by("starts_at")[1]
+        holder = fortnight.member
+        away = (
+            dt.datetime(2026, 3, 17, 23, 0, tzinfo=dt.UTC),
+            dt.datetime(2026, 3, 18, 23, 0, tzinfo=dt.UTC),
+        )
+        primaries_before = _rows("primary")
+        Notification.objects.all().delete()
+        absence_create(member=holder, starts_at=away[0], ends_at=away[1], actor=manager.user)
+
+        pieces = list(
+            Shift.objects.filter(
+                role="secondary", starts_at__gte=fortnight.starts_at, ends_at__lte=fortnight.ends_at
+            ).order_by("starts_at")
+        )
+        assert [(p.starts_at, p.ends_at) for p in pieces] == [
+            (fortnight.starts_at, away[0]),
+            away,
+            (away[1], fortnight.ends_at),
+        ]
+        cover = pieces[1].member
+        assert (pieces[0].member, pieces[2].member) == (holder, holder) and cover != holder
+        assert Notification.objects.filter(recipient=cover.user, kind="shift_changed").exists()
+        assert ShiftEvent.objects.filter(
+            shift=pieces[1], kind="reassigned", from_member=holder, to_member=cover
+        ).exists()
+        # The cover serves no primary that day; a few primaries move, not the fortnight's.
+        primaries = _rows("primary")
+        assert not [r for r in primaries if r[2] == cover.pk and r[0] < away[1] and away[0] < r[1]]
+        moved = sum(1 for a, b in zip(primaries_before, primaries, strict=True) if a != b)
+        assert moved <= 4, moved
+        # No gap and no overlap in the secondary rotation; nobody in both roles at once.
+        secondary = _rows("secondary")
+        assert all(a[1] == b[0] for a, b in zip(secondary, secondary[1:], strict=False))
+        assert not [
+            (s, p) for s in secondary for p in primaries if s[2] == p[2] and s[0] < p[1] and p[0] < s[1]
+        ]
+        oncall = (
+            as_member(manager).get("/api/v1/teams/ads/oncall/", {"at": "2026-03-18T10:00:00+01:00"}).json()
+        )
+        assert oncall["secondary"]["id"] == cover.pk
+
+        # Re-planning later (beat, another schedule call) keeps the pieces as they are.
+        rotations_extend()
+        rotation_schedule(rotation=Rotation.objects.get(role="secondary"), until=UNTIL, actor=manager.user)
+        assert _rows("secondary") == secondary
+        assert _rows("primary") == primaries
