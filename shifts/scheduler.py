@@ -783,9 +783,8 @@ def _split_partial(
 ) -> RolePlan:
     """A published shift longer than a day whose member is now absent for at most half of it is split at
     the absence, as a manager overrides just the absent window: the member keeps the parts they can
-    serve, each absent part becomes a slot of its own for someone else to cover (a part outside coverage
-    between an absence and the shift's edge goes with the absence). Each piece is a shift in the ledger,
-    as the load report and the audit read served shifts.
+    serve, each absent part becomes a slot of its own for someone else to cover (see `_pieces`). Each
+    piece is a shift in the ledger, as the load report and the audit read served shifts.
 
     Handing over the whole shift instead moves every shorter shift of its new holder in the other rotation:
     a day's absence in a fortnight of secondary under 4-hour primaries moved 14 shifts where 10 were
@@ -799,7 +798,7 @@ def _split_partial(
             slots.append(slot)
             continue
         changed = True
-        slots += [Slot(start, end, preferred=slot.preferred) for start, end, _ in pieces]
+        slots += [Slot(start, end, preferred=slot.preferred) for start, end in pieces]
     return dataclasses.replace(plan, slots=slots) if changed else plan
 
 
@@ -808,9 +807,14 @@ def _pieces(
     by_id: Mapping[int, Candidate],
     absence_index: IntervalIndex,
     covered: Callable[[dt.datetime, dt.datetime], bool],
-) -> list[tuple[dt.datetime, dt.datetime, bool]] | None:
-    """[(start, end, absent)] of a published slot split at its member's absences, or None to keep it whole
-    (not published, kept, a day or shorter, absent for none or more than half of it)."""
+) -> list[Interval] | None:
+    """The pieces of a published slot split at its member's absences, or None to keep it whole (not
+    published, kept, a day or shorter, absent for none or more than half of it, or nothing left to keep).
+
+    A part the member keeps goes with the absence next to it when it is outside coverage (a shift nobody
+    can be reached for is no shift) or, at the shift's edge, a day or shorter (each piece is a shift in
+    the ledger: a day's stub would count the member one shift more for it). An absent part outside
+    coverage is left out: like the slots of a rotation, no shift is made where there is no coverage."""
     member = slot.preferred
     if (
         slot.pinned is not None
@@ -822,7 +826,7 @@ def _pieces(
     away = absence_index.within(member, slot.start, slot.end)
     if not away or 2 * sum((e - s for s, e in away), dt.timedelta()) > slot.end - slot.start:
         return None
-    pieces: list[tuple[dt.datetime, dt.datetime, bool]] = []
+    pieces: list[tuple[dt.datetime, dt.datetime, bool]] = []  # (start, end, absent)
     at = slot.start
     for start, end in away:
         if start > at:
@@ -831,18 +835,18 @@ def _pieces(
         at = end
     if at < slot.end:
         pieces.append((at, slot.end, False))
-    # A part the member keeps outside coverage at the shift's edge, next to an absence, is the cover's:
-    # a shift nobody can be reached for is no shift.
-    for edge in (0, -1):
-        if len(pieces) > 1 and not pieces[edge][2] and not covered(pieces[edge][0], pieces[edge][1]):
-            pieces[edge] = (pieces[edge][0], pieces[edge][1], True)
+    last = len(pieces) - 1
     merged: list[tuple[dt.datetime, dt.datetime, bool]] = []
-    for start, end, absent in pieces:
+    for i, (start, end, absent) in enumerate(pieces):
+        stub = i in (0, last) and end - start <= SPLIT_LONGER_THAN
+        absent = absent or stub or not covered(start, end)
         if merged and merged[-1][2] and absent:
             merged[-1] = (merged[-1][0], end, True)
         else:
             merged.append((start, end, absent))
-    return merged if any(not absent for _, _, absent in merged) else None
+    if all(absent for _, _, absent in merged):
+        return None
+    return [(start, end) for start, end, absent in merged if not absent or covered(start, end)]
 
 
 def _always(start: dt.datetime, end: dt.datetime) -> bool:

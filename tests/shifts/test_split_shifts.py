@@ -8,7 +8,9 @@ import pytest
 import time_machine
 
 from notices.models import Notification
+from shifts.business_time import BusinessCalendar
 from shifts.models import Rotation, Shift, ShiftEvent
+from shifts.scheduler import Candidate, RolePlan, Slot, plan_team
 from shifts.services import absence_create, rotation_create, rotation_schedule, rotations_extend
 from tests.factories import make_member
 
@@ -90,3 +92,50 @@ def test_a_days_absence_in_a_fortnight_of_secondary_is_covered_for_that_day_only
         rotation_schedule(rotation=Rotation.objects.get(role="secondary"), until=UNTIL, actor=manager.user)
         assert _rows("secondary") == secondary
         assert _rows("primary") == primaries
+
+
+ZURICH = BusinessCalendar(
+    timezone="Europe/Zurich",
+    coverage=[{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)],
+    holidays=[],
+)
+WEEK = (dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 9, 8, 0, tzinfo=dt.UTC))  # Mon-Mon
+
+
+def _replanned_week(
+    away: tuple[dt.datetime, dt.datetime],
+) -> list[tuple[dt.datetime, dt.datetime, int | None]]:
+    """Member 1's published week of secondary, re-planned after `away` (times in UTC)."""
+    plan = RolePlan(
+        "secondary", 7 * 24 * 60, [Slot(*WEEK, preferred=1)], [Candidate(i, 100) for i in (1, 2, 3)]
+    )
+    result = plan_team([plan], absences={1: [away]}, covered=ZURICH.overlaps)
+    return [(a.slot.start, a.slot.end, a.member) for a in result["secondary"].assignments]
+
+
+def _utc(day: int, hour: int) -> dt.datetime:
+    return dt.datetime(2026, 3, day, hour, tzinfo=dt.UTC)
+
+
+def test_a_split_leaves_the_member_the_parts_they_can_serve_and_a_colleague_the_absent_one():
+    # Away Wednesday (Zurich): the member keeps Monday-Tuesday and Thursday on.
+    rows = _replanned_week((_utc(3, 23), _utc(4, 23)))
+    assert [(s, e) for s, e, _ in rows] == [
+        (WEEK[0], _utc(3, 23)),
+        (_utc(3, 23), _utc(4, 23)),
+        (_utc(4, 23), WEEK[1]),
+    ]
+    assert rows[0][2] == rows[2][2] == 1 and rows[1][2] in (2, 3)
+
+
+def test_a_days_stub_at_the_edge_goes_with_the_absence_and_no_shift_is_made_outside_coverage():
+    # Away Tuesday: Monday alone (a day or less) is the cover's too, so the member has one shift, not two.
+    rows = _replanned_week((_utc(2, 23), _utc(3, 23)))
+    assert [(s, e) for s, e, _ in rows] == [(WEEK[0], _utc(3, 23)), (_utc(3, 23), WEEK[1])]
+    assert rows[0][2] in (2, 3) and rows[1][2] == 1
+    # Away Saturday: nobody covers the weekend (no coverage), the member's week ends on Friday night.
+    rows = _replanned_week((_utc(6, 23), _utc(7, 23)))
+    assert rows == [(WEEK[0], _utc(6, 23), 1)]
+    # Away most of the week: the whole shift is handed over, as before.
+    rows = _replanned_week((_utc(2, 23), _utc(6, 23)))
+    assert [(s, e) for s, e, _ in rows] == [WEEK] and rows[0][2] in (2, 3)
