@@ -951,6 +951,36 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
     offset_days=1,
     days=1,
 )
+# Exploration (seed 20, 4 h / 2-week) on main: a day's absence the day the newcomer's first fortnight of
+# secondary begins moved 16 where 10 were allowed; split, the colleague covers that day only.
+@example(
+    team=([Candidate(id=1, pct=10), Candidate(id=2, pct=10), Candidate(id=3, pct=10)], {}),
+    primary=240,
+    secondary=20160,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=10,
+    newcomer_pct=10,
+    leaver_index=0,
+    victim_index=0,
+    offset_days=0,
+    days=1,
+)
+# Exploration (seed 27, weekly primary over 4 h secondaries) on main: 3 days' absence in a week of primary
+# moved 19 where 10 were allowed.
+@example(
+    team=([Candidate(id=1, pct=10), Candidate(id=2, pct=10)], {}),
+    primary=10080,
+    secondary=240,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=39,
+    newcomer_pct=10,
+    leaver_index=0,
+    victim_index=0,
+    offset_days=0,
+    days=3,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
