@@ -72,6 +72,8 @@ class Slot:
     pinned: int | None = None
     # The current assignment of an already-published future shift, kept if still fair and valid.
     preferred: int | None = None
+    # A part of a longer slot split at its member's absence (`_split_partial`).
+    piece: bool = False
 
 
 @dataclass(frozen=True)
@@ -798,7 +800,7 @@ def _split_partial(
             slots.append(slot)
             continue
         changed = True
-        slots += [Slot(start, end, preferred=slot.preferred) for start, end in pieces]
+        slots += [Slot(start, end, preferred=slot.preferred, piece=True) for start, end in pieces]
     return dataclasses.replace(plan, slots=slots) if changed else plan
 
 

@@ -262,7 +262,13 @@ def _prepare(
                 member = piece.member_id
                 keep = piece.starts_at in kept_manual
                 slots.append(
-                    Slot(piece.starts_at, piece.ends_at, pinned=member if keep else None, preferred=member)
+                    Slot(
+                        piece.starts_at,
+                        piece.ends_at,
+                        pinned=member if keep else None,
+                        preferred=member,
+                        piece=True,
+                    )
                 )
                 planned_starts.add(piece.starts_at)
             continue
@@ -291,14 +297,14 @@ def _prepare(
 def _pieces_of(
     start: dt.datetime, end: dt.datetime, future: dict[dt.datetime, Shift], running: Shift | None
 ) -> list[Shift]:
-    """The future pieces of the slot [start, end) when a re-plan split it (`_split_partial`): shifts that
-    tile it from its start (or from the end of its piece under way) to its end, at least one of them
-    starting inside it. Empty when the slot is whole (or the rotation's slots changed since)."""
+    """The future pieces of the slot [start, end) when a re-plan split it (`_split_partial`): split shifts
+    that tile it from its start (or from the end of its piece under way) to its end. Empty when the slot
+    is whole, or the rotation's slots changed since (then the pieces go like any shift off its grid)."""
     inner = sorted((s for at, s in future.items() if start <= at < end), key=lambda s: s.starts_at)
-    if not inner or inner[0].starts_at == start and len(inner) == 1:
+    if not inner or not all(piece.split for piece in inner):
         return []
     at = start
-    if running is not None and running.starts_at >= start and running.ends_at <= end:
+    if running is not None and running.split and running.starts_at >= start and running.ends_at <= end:
         at = running.ends_at
     for piece in inner:
         if piece.starts_at != at:
@@ -548,6 +554,7 @@ def planned_shift(rotation: Rotation, a: Assignment) -> Shift:
         scheduled_member_id=a.member,
         starts_at=a.slot.start,
         ends_at=a.slot.end,
+        split=a.slot.piece,
     )
 
 
@@ -570,7 +577,7 @@ def _reassign(
     gained: Counter,
 ) -> None:
     """A published future shift takes the plan's member and bounds (unchanged shifts are left alone)."""
-    if a.member == current.member_id and current.ends_at == a.slot.end:
+    if a.member == current.member_id and current.ends_at == a.slot.end and current.split == a.slot.piece:
         return
     if a.member != current.member_id:
         lost[current.member_id] += 1
@@ -588,6 +595,7 @@ def _reassign(
     current.scheduled_member_id = a.member
     current.source = Shift.Source.SCHEDULED
     current.ends_at = a.slot.end
+    current.split = a.slot.piece
     current.updated_at = now
     changes.result.reassigned.append(current)
 
@@ -609,7 +617,7 @@ def _save_changes(p: _Prepared, changes: _Changes) -> None:
     result = changes.result
     if result.reassigned:
         Shift.objects.bulk_update(
-            result.reassigned, ["member", "scheduled_member", "source", "ends_at", "updated_at"]
+            result.reassigned, ["member", "scheduled_member", "source", "ends_at", "split", "updated_at"]
         )
     if changes.to_create:
         result.created = Shift.objects.bulk_create(changes.to_create)

@@ -11,7 +11,13 @@ from notices.models import Notification
 from shifts.business_time import BusinessCalendar
 from shifts.models import Rotation, Shift, ShiftEvent
 from shifts.scheduler import Candidate, RolePlan, Slot, plan_team
-from shifts.services import absence_create, rotation_create, rotation_schedule, rotations_extend
+from shifts.services import (
+    absence_create,
+    rotation_create,
+    rotation_schedule,
+    rotation_update,
+    rotations_extend,
+)
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +145,22 @@ def test_a_days_stub_at_the_edge_goes_with_the_absence_and_no_shift_is_made_outs
     # Away most of the week: the whole shift is handed over, as before.
     rows = _replanned_week((_utc(2, 23), _utc(6, 23)))
     assert [(s, e) for s, e, _ in rows] == [WEEK] and rows[0][2] in (2, 3)
+
+
+def test_weeks_that_tile_a_fortnight_are_no_split_pieces_when_the_rotation_is_lengthened(team, manager):
+    members = [make_member(team, name) for name in ("ann", "ben")]
+    with time_machine.travel(NOW, tick=False):
+        rotation = rotation_create(
+            team=team,
+            actor=manager.user,
+            role="secondary",
+            shift_length_minutes=7 * 24 * 60,
+            handoff_time=dt.time(9),
+            starts_on=MONDAY,
+            members=[m.pk for m in members],
+        )
+        rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+        rotation_update(rotation=rotation, actor=manager.user, data={"shift_length_minutes": 14 * 24 * 60})
+    rows = _rows("secondary")
+    assert all(end - start >= dt.timedelta(days=13) for start, end, _ in rows[:-1]), rows
+    assert all(a[1] == b[0] for a, b in zip(rows, rows[1:], strict=False))
