@@ -298,8 +298,8 @@ def _pieces_of(
     start: dt.datetime, end: dt.datetime, future: dict[dt.datetime, Shift], running: Shift | None
 ) -> list[Shift]:
     """The future pieces of the slot [start, end) when a re-plan split it (`_split_partial`): split shifts
-    that tile it from its start (or from the end of its piece under way) to its end. Empty when the slot
-    is whole, or the rotation's slots changed since (then the pieces go like any shift off its grid)."""
+    in it, one after another (an absent part outside coverage left no shift between them). Empty when the
+    slot is whole, or the rotation's slots changed since (then the pieces go like any shift off its grid)."""
     inner = sorted((s for at, s in future.items() if start <= at < end), key=lambda s: s.starts_at)
     if not inner or not all(piece.split for piece in inner):
         return []
@@ -307,10 +307,10 @@ def _pieces_of(
     if running is not None and running.split and running.starts_at >= start and running.ends_at <= end:
         at = running.ends_at
     for piece in inner:
-        if piece.starts_at != at:
+        if piece.starts_at < at:
             return []
         at = piece.ends_at
-    return inner if at == end else []
+    return inner if at <= end else []
 
 
 def _opening(

@@ -164,3 +164,33 @@ def test_weeks_that_tile_a_fortnight_are_no_split_pieces_when_the_rotation_is_le
     rows = _rows("secondary")
     assert all(end - start >= dt.timedelta(days=13) for start, end, _ in rows[:-1]), rows
     assert all(a[1] == b[0] for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_the_part_after_a_weekend_away_stays_when_the_re_plan_runs_during_the_first_part(team, manager):
+    members = [make_member(team, name) for name in ("ann", "ben", "cid")]
+    with time_machine.travel(NOW, tick=False):
+        rotation = rotation_create(
+            team=team,
+            actor=manager.user,
+            role="secondary",
+            shift_length_minutes=14 * 24 * 60,
+            handoff_time=dt.time(9),
+            starts_on=MONDAY,
+            members=[m.pk for m in members],
+        )
+        rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+        fortnight = Shift.objects.filter(role="secondary").order_by("starts_at")[1]  # 16-30 March
+        holder = fortnight.member
+        # Away the first weekend (no coverage): no cover, the holder serves the weekdays either side.
+        saturday = dt.datetime(2026, 3, 20, 23, 0, tzinfo=dt.UTC)
+        absence_create(
+            member=holder, starts_at=saturday, ends_at=saturday + dt.timedelta(days=1), actor=manager.user
+        )
+    rows = [r for r in _rows("secondary") if fortnight.starts_at <= r[0] < fortnight.ends_at]
+    assert [(r[0], r[2]) for r in rows] == [(fortnight.starts_at, holder.pk), (rows[1][0], holder.pk)]
+    assert rows[0][1] <= saturday and rows[1][0] >= saturday + dt.timedelta(days=1)
+    # A re-plan while the holder serves the first part keeps the second.
+    with time_machine.travel(fortnight.starts_at + dt.timedelta(days=1), tick=False):
+        rotations_extend()
+        rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+    assert [r for r in _rows("secondary") if fortnight.starts_at <= r[0] < fortnight.ends_at] == rows
