@@ -511,6 +511,12 @@ def _keep_or_replace(run: _Run, index: int, slot: Slot, urgency: Mapping[int, fl
         else frozenset()
     )
     following = _next_holder(run.slots, index, run.reserved)
+    if slot.piece and run.elsewhere is not None:
+        # The absent part of a split shift: first someone free in the other rotations then, or the cover
+        # moves their shifts there (`_split_partial`).
+        cheapest = _cheapest(eligible, run.ledger, run.previous, following, run.elsewhere, slot)
+        if cheapest is not None:
+            return cheapest
     return _fill(eligible, run.ledger, run.previous, following, urgency, clash)
 
 
@@ -580,6 +586,31 @@ def _fill(
         if c.id not in (previous, following):
             return c.id
     return ranked[0].id
+
+
+def _cheapest(
+    eligible: list[Candidate],
+    ledger: Ledger,
+    previous: int | None,
+    following: int | None,
+    elsewhere: IntervalIndex,
+    slot: Slot,
+) -> int | None:
+    """Among the eligible members who serve neither the slot before nor after and stay inside the bound
+    by serving it, the one with the fewest hours of published shifts in the other rotations during it
+    (each of those moves there), then the largest deficit. None if nobody qualifies."""
+    fits = [c for c in eligible if c.id not in (previous, following) and ledger.deficit(c.id) >= 1.0 - BOUND]
+    if not fits:
+        return None
+    return min(
+        fits,
+        key=lambda c: (
+            elsewhere.overlap_hours(c.id, slot.start, slot.end),
+            -ledger.deficit(c.id),
+            -c.pct,
+            c.id,
+        ),
+    ).id
 
 
 def _trade(

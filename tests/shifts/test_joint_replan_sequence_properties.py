@@ -981,6 +981,32 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
     offset_days=0,
     days=3,
 )
+# Exploration (seed 35, 2-week / 2-week) of the first split: the first 3 days of a fortnight of primary went
+# to the member who was secondary then, and the secondary and the repairs followed (13 moved where 10 were
+# allowed; main moved 4). The absent part goes first to someone free in the other rotation (1 moved).
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=71),
+            Candidate(id=2, pct=71),
+            Candidate(id=3, pct=15),
+            Candidate(id=4, pct=94),
+            Candidate(id=5, pct=55),
+            Candidate(id=6, pct=93),
+        ],
+        {},
+    ),
+    primary=20160,
+    secondary=20160,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=10,
+    newcomer_pct=10,
+    leaver_index=10,
+    victim_index=10,
+    offset_days=0,
+    days=3,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
