@@ -82,6 +82,20 @@ class IntervalIndex:
             i += 1
         return total
 
+    def within(self, member_id: int, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+        """The merged intervals of `member_id` that overlap [start, end), clipped to it."""
+        starts = self._starts.get(member_id)
+        if not starts:
+            return []
+        ends = self._ends[member_id]
+        out = []
+        i = max(0, bisect.bisect_right(ends, start))
+        while i < len(starts) and starts[i] < end:
+            if ends[i] > start:
+                out.append((max(start, starts[i]), min(end, ends[i])))
+            i += 1
+        return out
+
     def covering(self, member_id: int, start: dt.datetime, end: dt.datetime) -> Interval | None:
         """The merged interval of `member_id` that overlaps [start, end), if any."""
         starts = self._starts.get(member_id)

@@ -213,6 +213,9 @@ class Shift(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.SCHEDULED)
+    # A part of a longer slot that a re-plan split at its member's absence (SPEC 3.2, see
+    # shifts.scheduler._split_partial): later re-plans keep the parts instead of the whole slot.
+    split = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -255,6 +255,23 @@ def _prepare(
     }
     planned_starts = set()
     for start, end in generated:
+        pieces = _pieces_of(start, end, future, running)
+        if pieces:
+            # A shift split at an absence (scheduler `_split_partial`) keeps its pieces.
+            for piece in pieces:
+                member = piece.member_id
+                keep = piece.starts_at in kept_manual
+                slots.append(
+                    Slot(
+                        piece.starts_at,
+                        piece.ends_at,
+                        pinned=member if keep else None,
+                        preferred=member,
+                        piece=True,
+                    )
+                )
+                planned_starts.add(piece.starts_at)
+            continue
         if blocked_until and start < blocked_until:
             continue  # the shift under way keeps its bounds even if the rotation changed
         if any(
@@ -275,6 +292,25 @@ def _prepare(
     slots.sort(key=lambda s: s.start)
     prepared.slots = slots
     return prepared
+
+
+def _pieces_of(
+    start: dt.datetime, end: dt.datetime, future: dict[dt.datetime, Shift], running: Shift | None
+) -> list[Shift]:
+    """The future pieces of the slot [start, end) when a re-plan split it (`_split_partial`): split shifts
+    in it, one after another (an absent part outside coverage left no shift between them). Empty when the
+    slot is whole, or the rotation's slots changed since (then the pieces go like any shift off its grid)."""
+    inner = sorted((s for at, s in future.items() if start <= at < end), key=lambda s: s.starts_at)
+    if not inner or not all(piece.split for piece in inner):
+        return []
+    at = start
+    if running is not None and running.split and running.starts_at >= start and running.ends_at <= end:
+        at = running.ends_at
+    for piece in inner:
+        if piece.starts_at < at:
+            return []
+        at = piece.ends_at
+    return inner if at <= end else []
 
 
 def _opening(
@@ -327,6 +363,7 @@ def _replan_team(
         busy=loose,
         # A rotation planned alone spreads its shifts when the other role may be planned with it later.
         spread_out=team_rotations > 1,
+        covered=BusinessCalendar.for_team(team).overlaps,
     )
     results = _write_all(team, prepared, plans, now=now, actor=actor)
     _record_unfilled(team=team, prepared=prepared, plans=plans, now=now)
@@ -479,12 +516,32 @@ def _write(
             _write_remainder(p, a, actor=actor, lost=lost, gained=gained)
         elif a.slot is p.opening or (a.slot.start > now and a.slot.start not in p.future):
             if a.member is not None:
-                changes.to_create.append(planned_shift(p.rotation, a))
+                shift = planned_shift(p.rotation, a)
+                changes.to_create.append(shift)
+                if a.slot.preferred is not None and a.slot.preferred != a.member:
+                    _cover(shift, a.slot.preferred, changes, actor=actor, lost=lost, gained=gained)
         elif a.slot.start > now and a.member is not None:
             _reassign(p.future[a.slot.start], a, changes, now=now, actor=actor, lost=lost, gained=gained)
     _remove_stale(p, assignments, changes.result, lost=lost)
     _save_changes(p, changes)
     return changes.result
+
+
+def _cover(shift: Shift, absent: int, changes: _Changes, *, actor, lost: Counter, gained: Counter) -> None:
+    """The absent part of a published shift split at an absence (scheduler `_split_partial`): a colleague
+    covers it, recorded and told like any reassignment."""
+    lost[absent] += 1
+    gained[shift.member_id] += 1
+    changes.events.append(
+        ShiftEvent(
+            shift=shift,
+            kind=ShiftEvent.Kind.REASSIGNED,
+            actor=actor if getattr(actor, "pk", None) else None,
+            from_member_id=absent,
+            to_member_id=shift.member_id,
+            note="The absent part of a longer shift, split at the absence.",
+        )
+    )
 
 
 def planned_shift(rotation: Rotation, a: Assignment) -> Shift:
@@ -497,6 +554,7 @@ def planned_shift(rotation: Rotation, a: Assignment) -> Shift:
         scheduled_member_id=a.member,
         starts_at=a.slot.start,
         ends_at=a.slot.end,
+        split=a.slot.piece,
     )
 
 
@@ -519,7 +577,7 @@ def _reassign(
     gained: Counter,
 ) -> None:
     """A published future shift takes the plan's member and bounds (unchanged shifts are left alone)."""
-    if a.member == current.member_id and current.ends_at == a.slot.end:
+    if a.member == current.member_id and current.ends_at == a.slot.end and current.split == a.slot.piece:
         return
     if a.member != current.member_id:
         lost[current.member_id] += 1
@@ -537,6 +595,7 @@ def _reassign(
     current.scheduled_member_id = a.member
     current.source = Shift.Source.SCHEDULED
     current.ends_at = a.slot.end
+    current.split = a.slot.piece
     current.updated_at = now
     changes.result.reassigned.append(current)
 
@@ -558,7 +617,7 @@ def _save_changes(p: _Prepared, changes: _Changes) -> None:
     result = changes.result
     if result.reassigned:
         Shift.objects.bulk_update(
-            result.reassigned, ["member", "scheduled_member", "source", "ends_at", "updated_at"]
+            result.reassigned, ["member", "scheduled_member", "source", "ends_at", "split", "updated_at"]
         )
     if changes.to_create:
         result.created = Shift.objects.bulk_create(changes.to_create)

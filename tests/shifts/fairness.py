@@ -1,5 +1,6 @@
 """Checks of the SPEC 3.2 bound over shift rows or scheduler assignments, shared by the shift tests."""
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -34,6 +35,27 @@ def deviations_after_every_shift(
         surplus[member] += 1
         history.append(dict(surplus))
     return history
+
+
+def moved(
+    before: Sequence[tuple[dt.datetime, dt.datetime, int | None]],
+    after: Sequence[tuple[dt.datetime, dt.datetime, int | None]],
+    now: dt.datetime,
+) -> int:
+    """How many of one rotation's shifts (start, end, member) from `now` on a re-plan gave to someone else:
+    a shift is moved when whoever held its time before (the shift covering its start) is not its member.
+    A published shift split at an absence (shifts/scheduler.py, `_split_partial`) moves only the pieces
+    someone else covers; the parts its member keeps are not moved shifts."""
+    old = sorted((s, e, m) for s, e, m in before if e > now)
+    starts = [s for s, _, _ in old]
+    count = 0
+    for start, _, member in after:
+        if start < now:
+            continue
+        i = bisect.bisect_right(starts, start) - 1
+        held = old[i][2] if i >= 0 and old[i][1] > start else None
+        count += held != member
+    return count
 
 
 def assert_within_bound(history: list[dict[int, float]]) -> None:

@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from shifts.scheduler import REPAIR_MOVES, Candidate, RolePlan, Slot, plan_team
+from tests.shifts.fairness import moved
 from tests.shifts.test_joint_planning_properties import LENGTHS, check_team_bounds, teams
 from tests.shifts.test_joint_planning_properties import feasible as feasible_with
-from tests.shifts.test_scheduler_properties import overlaps, year_of_slots
+from tests.shifts.test_scheduler_properties import CALENDAR, overlaps, year_of_slots
 
 ROLES = ("primary", "secondary")
 JAN_5 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
@@ -37,16 +38,18 @@ def replan(result, candidates, absences, lengths, now):
             if a.slot.start >= now or a.member is not None
         ]
         plans.append(RolePlan(role, lengths[role], slots, candidates))
-    return plan_team(plans, absences=absences)
+    return plan_team(plans, absences=absences, covered=CALENDAR.overlaps)
 
 
 def moved_after(before, after, now):
-    moved = 0
-    for role in ROLES:
-        old = {a.slot.start: a.member for a in before[role].assignments if a.slot.start >= now}
-        new = {a.slot.start: a.member for a in after[role].assignments if a.slot.start >= now}
-        moved += sum(1 for start, member in new.items() if old.get(start) != member)
-    return moved
+    return sum(
+        moved(
+            [(a.slot.start, a.slot.end, a.member) for a in before[role].assignments],
+            [(a.slot.start, a.slot.end, a.member) for a in after[role].assignments],
+            now,
+        )
+        for role in ROLES
+    )
 
 
 def feasible(candidates, absences=None, lengths=None):
