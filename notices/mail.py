@@ -32,7 +32,11 @@ _ID_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 def header_safe(value: str) -> str:
     """One line of printable text: control characters (CR, LF, NUL, tabs, …) become spaces."""
-    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in value or "")
+    if not value:
+        return ""
+    if value.isprintable():  # no control character (Cc is not printable): nothing to replace
+        return " ".join(value.split())
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in value)
     return " ".join(cleaned.split())
 
 

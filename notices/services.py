@@ -8,6 +8,7 @@ is set-based: telling a thousand people is a couple of INSERTs, not a thousand r
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,6 +54,33 @@ _broker_down_until = 0.0
 
 
 _nudge_client = None
+_EAGER = "task_always_eager"
+
+
+@functools.cache
+def _configured_eager() -> bool:
+    """Celery's task_always_eager as configured (Django settings, then Celery's default): read once, since
+    each read walks Celery's settings chain and misses Django's settings twice (~30 µs a submission)."""
+    from supportops.celery import app
+
+    return bool(app.conf[_EAGER])
+
+
+def _forget_configured_eager(**kwargs) -> None:
+    _configured_eager.cache_clear()
+
+
+setting_changed.connect(_forget_configured_eager)
+
+
+def _eager() -> bool:
+    """`app.conf.task_always_eager`: a value set on the app at run time (tests flip it) wins, as there."""
+    from supportops.celery import app
+
+    changes = app.conf.changes  # a plain dict once the configuration is loaded (after its first read)
+    if type(changes) is not dict:
+        return bool(app.conf[_EAGER])
+    return bool(changes[_EAGER]) if _EAGER in changes else _configured_eager()
 
 
 def _redis_for_nudges():
@@ -59,9 +88,7 @@ def _redis_for_nudges():
     eager mode (no worker would pop the nudge: tasks run in the caller) and without Redis (the filesystem
     broker of local runs)."""
     global _nudge_client
-    from supportops.celery import app
-
-    if app.conf.task_always_eager or not settings.REDIS_URL:
+    if _eager() or not settings.REDIS_URL:
         return None
     if _nudge_client is None:
         import redis

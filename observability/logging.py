@@ -23,12 +23,12 @@ class JsonFormatter(_BaseJsonFormatter):
         super().__init__(*args, **kwargs)
 
 
-def _current_task():
-    try:
-        from celery._state import get_current_task
-    except ImportError:  # pragma: no cover - celery is a dependency
+try:
+    from celery._state import get_current_task as _current_task
+except ImportError:  # pragma: no cover - celery is a dependency
+
+    def _current_task():
         return None
-    return get_current_task()
 
 
 class ContextFilter:

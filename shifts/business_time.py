@@ -27,6 +27,9 @@ UTC = dt.UTC
 # "No opening within about two years" means the team is closed for good (e.g. every day a holiday).
 HORIZON_DAYS = 2 * 366
 _ONE_DAY = dt.timedelta(days=1)
+# Calendars kept per process by `BusinessCalendar.for_team`, keyed by the values they are built from.
+CALENDARS_KEPT = 256
+_calendars: dict[tuple, BusinessCalendar] = {}
 
 Interval = tuple[dt.datetime, dt.datetime]
 
@@ -82,13 +85,30 @@ class BusinessCalendar:
 
     @classmethod
     def for_team(cls, team: Team) -> BusinessCalendar:
-        return cls(
-            timezone=team.timezone,
-            coverage=team.coverage or [],
-            holidays=team.holidays or [],
-            holiday_country=team.holiday_country,
-            holiday_subdivision=team.holiday_subdivision,
+        """The team's calendar, shared by every caller in this process while the team's zone, coverage and
+        holidays are the same (the key is their values, so an edited team gets a new one): parsing them
+        and the days' intervals cost every public submission more than its deadlines. A calendar only
+        ever adds days to its cache, each computed from those values alone."""
+        key = (
+            team.timezone,
+            repr(team.coverage or []),
+            repr(team.holidays or []),
+            team.holiday_country,
+            team.holiday_subdivision,
         )
+        calendar = _calendars.get(key)
+        if calendar is None:
+            calendar = cls(
+                timezone=team.timezone,
+                coverage=team.coverage or [],
+                holidays=team.holidays or [],
+                holiday_country=team.holiday_country,
+                holiday_subdivision=team.holiday_subdivision,
+            )
+            if len(_calendars) >= CALENDARS_KEPT:
+                _calendars.clear()
+            _calendars[key] = calendar
+        return calendar
 
     # -- days ---------------------------------------------------------------------------------------
 

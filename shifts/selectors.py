@@ -4,7 +4,7 @@ import datetime as dt
 import functools
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from supportops.db import execute_prepared
@@ -119,12 +119,15 @@ class _Loader:
             if found:
                 self.converters.append((index, column, found))
 
-    def build(self, row):
+    def build(self, row, db=None):
+        """The instance from its columns of `row`; `db`: the connection it was read on (default: the
+        default one, looked up once here)."""
+        db = db if db is not None else connections[DEFAULT_DB_ALIAS]
         values = list(row[: self.width])
         for index, column, converters in self.converters:
             for converter in converters:
-                values[index] = converter(values[index], column, connection)
-        return self.model.from_db(connection.alias, self.names, values)
+                values[index] = converter(values[index], column, db)
+        return self.model.from_db(db.alias, self.names, values)
 
 
 def _primary_parts(joins: tuple[PreferenceJoin, ...]) -> tuple[_Loader, _Loader, str, str]:
@@ -174,12 +177,12 @@ def team_by_slug(*, slug: str) -> Team | None:
     return team.build(row) if row is not None else None
 
 
-def _primary_build(member: _Loader, user: _Loader, row, joins: tuple[PreferenceJoin, ...]) -> Member:
+def _primary_build(member: _Loader, user: _Loader, row, joins: tuple[PreferenceJoin, ...], db=None) -> Member:
     """The Primary from its columns (member, user, preference joins'), its user attached as
     `select_related` would, with the email mutes and zone for the notice intake sends them (no query
     there)."""
-    found = member.build(row)
-    found.user = user.build(row[member.width : member.width + user.width])
+    found = member.build(row, db)
+    found.user = user.build(row[member.width : member.width + user.width], db)
     if joins:
         rest = row[member.width + user.width :]
         muted: frozenset[str] = frozenset()
@@ -223,6 +226,10 @@ def _team_and_primary_query(
     return team, member, user, sql
 
 
+# The text psycopg2 sends for the enum member, without its adapter lookup (a str subclass).
+_PRIMARY = str(Rotation.Role.PRIMARY)
+
+
 def team_and_primary(
     *, slug: str, at: dt.datetime, also: tuple[str, ...] = ()
 ) -> tuple[Team, Member | None, tuple] | None:
@@ -230,22 +237,23 @@ def team_and_primary(
     elsewhere: (team, Primary or None, values of `also`), None for an unknown slug. `also`: SQL
     expressions over the team row `t`, evaluated only for a team found (PostgreSQL only: elsewhere
     ValueError)."""
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
+    if db.vendor != "postgresql":
         if also:
             raise ValueError("team_and_primary(also=...) needs PostgreSQL")
         team = team_by_slug(slug=slug)
         return None if team is None else (team, primary_for_arrival(team=team, at=at), ())
     joins = tuple(preference_joins)
-    team, member, user, sql = _team_and_primary_query(connection.vendor, joins, also)
-    value = connection.ops.adapt_datetimefield_value(at)
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, sql, [Rotation.Role.PRIMARY, value, value, value, slug])
+    team, member, user, sql = _team_and_primary_query(db.vendor, joins, also)
+    value = db.ops.adapt_datetimefield_value(at)
+    with db.cursor() as cursor:
+        execute_prepared(cursor, sql, [_PRIMARY, value, value, value, slug])
         row = cursor.fetchone()
     if row is None:
         return None
     rest = row[team.width + len(also) :]
-    primary = _primary_build(member, user, rest, joins) if rest[0] is not None else None
-    return team.build(row), primary, tuple(row[team.width : team.width + len(also)])
+    primary = _primary_build(member, user, rest, joins, db) if rest[0] is not None else None
+    return team.build(row, db), primary, tuple(row[team.width : team.width + len(also)])
 
 
 def shifts_for_user(*, user: User) -> QuerySet[Shift]:

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 # Server-side prepared statements (PostgreSQL): per raw connection, {sql: name} in order of last use.
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -27,10 +27,11 @@ def execute_prepared(cursor, sql: str, params: Sequence) -> None:
     `EXECUTE` in one round trip; a connection keeps its PREPARED_PER_CONNECTION most recently used ones
     (the one used longest ago is deallocated in the same round trip). Elsewhere, or with
     settings.DB_PREPARED_STATEMENTS off (a transaction-mode pooler), a plain execute."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or not params:
+    db = cursor.db  # the cursor's own connection: no lookup through the `connection` proxy
+    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or not params:
         cursor.execute(sql, params)
         return
-    known = _prepared.setdefault(connection.connection, OrderedDict())
+    known = _prepared.setdefault(db.connection, OrderedDict())
     name = known.get(sql)
     run = f"EXECUTE {{}} ({', '.join(['%s'] * len(params))})"
     if name is not None:
@@ -140,11 +141,11 @@ def _insert_params(objs: list[models.Model], fields: list) -> list:
     return params
 
 
-def _saved(objs: list[models.Model], ids: list[int]) -> None:
+def _saved(objs: list[models.Model], ids: list[int], alias: str = DEFAULT_DB_ALIAS) -> None:
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
 
 
 @functools.cache
@@ -165,13 +166,13 @@ def _columns(model: type[models.Model], vendor: str) -> list[tuple]:
     ]
 
 
-def _moment(field, obj: models.Model):
+def _moment(field, obj: models.Model, db):
     """A DateTimeField's value on PostgreSQL: its pre_save (auto_now_add's now), then an aware datetime
     or None as it is (what get_prep_value and the backend's adapt_datetimefield_value return for one)."""
     value = field.pre_save(obj, True)
     if value is None or (type(value) is dt.datetime and value.utcoffset() is not None):
         return value
-    return field.get_db_prep_save(value, connection)
+    return field.get_db_prep_save(value, db)
 
 
 def _unsaved_related(obj: models.Model, field, cache_name: str, places: dict) -> tuple[int, int] | None:
@@ -192,12 +193,12 @@ def _unsaved_related(obj: models.Model, field, cache_name: str, places: dict) ->
     return place
 
 
-def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, params: list) -> tuple:
+def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, params: list, db) -> tuple:
     """One `gN AS (INSERT … RETURNING id)` of the chain: its SQL and the foreign keys it leaves to the
     chain; its values appended to `params` (as `_db_value` gives them, the fields looked up once per
     model). A foreign key to an unsaved row of an earlier group is `(SELECT id FROM gK OFFSET r LIMIT
     1)`: INSERT … RETURNING gives the rows in VALUES order, as bulk_create relies on too."""
-    columns = _columns(type(group[0]), connection.vendor)
+    columns = _columns(type(group[0]), db.vendor)
     head, tail = plan[1], plan[3]
     values, pending = [], []
     for index, obj in enumerate(group):
@@ -212,21 +213,28 @@ def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, p
                     pending.append((obj, attname, cache_name))
                     continue
                 value = known[attname]
-            cells.append("%s")
             if plain is not None and (value is None or type(value) in plain):
+                if value is True or value is False or value == "":
+                    cells.append(_LITERALS[value])  # the same text psycopg2 would send, without its adapter
+                    continue
                 params.append(value)
             elif plain == (str,) and isinstance(value, str):  # a choices member: the text psycopg2 sends
                 params.append(str.__str__(value))
             elif moment:
-                params.append(_moment(field, obj))
+                params.append(_moment(field, obj, db))
             else:
-                params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+                params.append(field.get_db_prep_save(field.pre_save(obj, True), db))
+            cells.append("%s")
         values.append("(" + ", ".join(cells) + ")")
         places[id(obj)] = (n, index)
     return f"g{n} AS ({head}{', '.join(values)}{tail})", pending
 
 
 _MISSING = object()
+# Values written into the chain's text instead of as parameters: each parameter costs psycopg2 an adapter
+# (object, `prepare`, `getquoted`) per row and field; these few constant ones (a public submission has
+# ~20 of them) change the statement's text only as often as which fields are empty or true changes.
+_LITERALS = {True: "true", False: "false", "": "''"}
 
 
 def insert_rows_together(*groups: Sequence[models.Model]) -> None:
@@ -238,12 +246,13 @@ def insert_rows_together(*groups: Sequence[models.Model]) -> None:
     order (each saved row's id then reaches the rows pointing to it, as save() does), in a transaction:
     all or nothing either way, so a caller whose only write this is needs no transaction of its own."""
     groups_ = [list(group) for group in groups if group]
-    plans = [_insert_plan(type(group[0]), connection.vendor) for group in groups_]
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
+    plans = [_insert_plan(type(group[0]), db.vendor) for group in groups_]
     plain = all(
         plan is not None and all(obj.pk is None and type(obj) is type(group[0]) for obj in group)
         for plan, group in zip(plans, groups_, strict=True)
     )
-    if connection.vendor != "postgresql" or not plain or len(groups_) < 2:
+    if db.vendor != "postgresql" or not plain or len(groups_) < 2:
         # No savepoint inside a caller's transaction (its statements would count): a failure there
         # marks the caller's transaction for rollback instead.
         with transaction.atomic(savepoint=False) if len(groups_) > 1 else contextlib.nullcontext():
@@ -252,15 +261,15 @@ def insert_rows_together(*groups: Sequence[models.Model]) -> None:
         return
     ctes, selects, params, places, pending = [], [], [], {}, []
     for n, (group, plan) in enumerate(zip(groups_, plans, strict=True)):
-        cte, left = _chain_group(n, group, plan, places, params)
+        cte, left = _chain_group(n, group, plan, places, params, db)
         ctes.append(cte)
         pending += left
         selects.append(f"SELECT {n}, * FROM g{n}")
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         execute_prepared(cursor, f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
         found = cursor.fetchall()
     for n, group in enumerate(groups_):
-        _saved(group, [pk for index, pk in found if index == n])
+        _saved(group, [pk for index, pk in found if index == n], db.alias)
     for obj, attname, cache_name in pending:  # each foreign key to a row of the chain: its id, as save()
         obj.__dict__[attname] = obj._state.fields_cache[cache_name].pk
 

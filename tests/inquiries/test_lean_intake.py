@@ -280,3 +280,29 @@ def test_plain_values_go_to_the_database_as_get_db_prep_save_would_give_them(tea
             found = _db_value(field, row)
             same = getattr(found, "adapted", found) == getattr(expected, "adapted", expected)  # JSON
             assert type(found) is type(expected) and same, field
+
+
+def test_the_nudge_follows_celerys_eager_setting_however_it_is_changed(settings, monkeypatch):
+    """`notices.services._redis_for_nudges` reads task_always_eager once from the configuration (each read
+    walks Celery's settings chain), but a value set on the app at run time or a changed Django setting
+    still decides, as `app.conf.task_always_eager` would."""
+    from notices import services
+    from supportops.celery import app
+
+    monkeypatch.setattr(services, "_nudge_client", None)  # this test's client is not kept
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"  # a client is made, never connected here
+    configured = bool(app.conf.task_always_eager)  # (the first read loads the configuration)
+    before = app.conf.changes.pop("task_always_eager", None)
+    try:
+        assert services._eager() is configured is bool(app.conf.task_always_eager)
+        for eager in (False, True, False):
+            app.conf.task_always_eager = eager
+            assert services._eager() is eager
+            assert (services._redis_for_nudges() is None) is eager
+        del app.conf.changes["task_always_eager"]
+        settings.CELERY_TASK_ALWAYS_EAGER = not app.conf.task_always_eager
+        assert services._eager() is settings.CELERY_TASK_ALWAYS_EAGER is bool(app.conf.task_always_eager)
+    finally:
+        app.conf.changes.pop("task_always_eager", None)
+        if before is not None:
+            app.conf.changes["task_always_eager"] = before

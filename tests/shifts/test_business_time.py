@@ -206,3 +206,41 @@ def test_minutes_between_inverts_add_minutes(name, start, minutes):
     if minutes:
         # The deadline is inside coverage or exactly at the end of a window.
         assert calendar.is_open(due - dt.timedelta(microseconds=1))
+
+
+def test_for_team_shares_a_calendar_while_the_teams_values_are_the_same():
+    """`for_team` keeps one calendar per zone, coverage and holidays: an unsaved copy with the same values
+    gets it, any edit gets a new one, and it answers as a calendar built afresh."""
+    coverage = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
+    team = Team(slug="cal", timezone="Europe/Zurich", coverage=coverage, holidays=["2026-12-24"])
+    same = Team(slug="other", timezone="Europe/Zurich", coverage=list(coverage), holidays=["2026-12-24"])
+    calendar = BusinessCalendar.for_team(team)
+    assert BusinessCalendar.for_team(same) is calendar
+    start = dt.datetime(2026, 12, 23, 16, 0, tzinfo=dt.UTC)
+    fresh = BusinessCalendar(timezone="Europe/Zurich", coverage=coverage, holidays=["2026-12-24"])
+    assert calendar.add_minutes(start, 600) == fresh.add_minutes(start, 600)
+    for edit in (
+        {"timezone": "America/New_York"},
+        {"coverage": coverage[:4]},
+        {"holidays": []},
+        {"holiday_country": "CH"},
+        {"holiday_country": "CH", "holiday_subdivision": "ZH"},
+    ):
+        edited = Team(
+            **{
+                "slug": "cal",
+                "timezone": "Europe/Zurich",
+                "coverage": coverage,
+                "holidays": ["2026-12-24"],
+                **edit,
+            }
+        )
+        other = BusinessCalendar.for_team(edited)
+        assert other is not calendar
+        assert other.add_minutes(start, 600) == BusinessCalendar(
+            timezone=edited.timezone,
+            coverage=edited.coverage,
+            holidays=edited.holidays,
+            holiday_country=edited.holiday_country,
+            holiday_subdivision=edited.holiday_subdivision,
+        ).add_minutes(start, 600)
