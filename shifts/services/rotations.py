@@ -527,20 +527,44 @@ def _write(
     return changes.result
 
 
-def _cover(shift: Shift, absent: int, changes: _Changes, *, actor, lost: Counter, gained: Counter) -> None:
-    """The absent part of a published shift split at an absence (scheduler `_split_partial`): a colleague
-    covers it, recorded and told like any reassignment."""
-    lost[absent] += 1
-    gained[shift.member_id] += 1
+def _record_reassignment(
+    shift: Shift,
+    changes: _Changes,
+    *,
+    from_member: int,
+    to_member: int,
+    actor,
+    lost: Counter,
+    gained: Counter,
+    note: str = "",
+) -> None:
+    """A published shift changed hands: counted for the notices and recorded as a `reassigned` event."""
+    lost[from_member] += 1
+    gained[to_member] += 1
     changes.events.append(
         ShiftEvent(
             shift=shift,
             kind=ShiftEvent.Kind.REASSIGNED,
             actor=actor if getattr(actor, "pk", None) else None,
-            from_member_id=absent,
-            to_member_id=shift.member_id,
-            note="The absent part of a longer shift, split at the absence.",
+            from_member_id=from_member,
+            to_member_id=to_member,
+            note=note,
         )
+    )
+
+
+def _cover(shift: Shift, absent: int, changes: _Changes, *, actor, lost: Counter, gained: Counter) -> None:
+    """The absent part of a published shift split at an absence (scheduler `_split_partial`): a colleague
+    covers it, recorded and told like any reassignment."""
+    _record_reassignment(
+        shift,
+        changes,
+        from_member=absent,
+        to_member=shift.member_id,
+        actor=actor,
+        lost=lost,
+        gained=gained,
+        note="The absent part of a longer shift, split at the absence.",
     )
 
 
@@ -580,16 +604,14 @@ def _reassign(
     if a.member == current.member_id and current.ends_at == a.slot.end and current.split == a.slot.piece:
         return
     if a.member != current.member_id:
-        lost[current.member_id] += 1
-        gained[a.member] += 1
-        changes.events.append(
-            ShiftEvent(
-                shift=current,
-                kind=ShiftEvent.Kind.REASSIGNED,
-                actor=actor if getattr(actor, "pk", None) else None,
-                from_member_id=current.member_id,
-                to_member_id=a.member,
-            )
+        _record_reassignment(
+            current,
+            changes,
+            from_member=current.member_id,
+            to_member=a.member,
+            actor=actor,
+            lost=lost,
+            gained=gained,
         )
     current.member_id = a.member
     current.scheduled_member_id = a.member
