@@ -539,9 +539,12 @@ def _keep_or_replace(run: _Run, index: int, slot: Slot, urgency: Mapping[int, fl
         else frozenset()
     )
     following = _next_holder(run.slots, index, run.reserved)
-    if slot.piece and run.elsewhere is not None:
+    long_given = not mode.trade_lost and slot.end - slot.start > SPLIT_LONGER_THAN
+    if (slot.piece or long_given) and run.elsewhere is not None:
         # The absent part of a split shift: first someone free in the other rotations then, or the cover
-        # moves their shifts there (`_split_partial`).
+        # moves their shifts there (`_split_partial`). So is a shift longer than a day that a new absence
+        # takes, given away (GIVE_STRATEGIES): traded, it moved the shorter shifts of both members there
+        # (2-week primary over 4 h secondaries, 10 of 14 days away: 15 moved where 10 were allowed).
         cheapest = _cheapest(eligible, run.ledger, run.previous, following, run.elsewhere, slot)
         if cheapest is not None:
             return cheapest

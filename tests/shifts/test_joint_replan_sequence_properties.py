@@ -1034,6 +1034,32 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
     offset_days=0,
     days=1,
 )
+# Exploration (seed 20, 2-week primary / 4 h secondary) on main: member 4 away 10 days of their fortnight of
+# primary (too much to split); traded with member 5's next fortnight, the 4 h secondaries of both members in
+# the two fortnights followed (15 moved where 10 were allowed). Given to whoever has the fewest secondary
+# hours in it (the newcomer, `scheduler._cheapest`): 7 moved.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=32),
+            Candidate(id=2, pct=100),
+            Candidate(id=3, pct=72),
+            Candidate(id=4, pct=72),
+            Candidate(id=5, pct=96),
+        ],
+        {},
+    ),
+    primary=20160,
+    secondary=240,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=32,
+    newcomer_pct=10,
+    leaver_index=0,
+    victim_index=2,
+    offset_days=0,
+    days=10,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
