@@ -715,19 +715,20 @@ def _choose(
     # have slack.
     around = {m for m in (previous, following) if m is not None}
 
-    def runner_up_for(member_id: int) -> int | None:
+    def runner_up_for(member_id: int, least: float = mode.runner_up_min) -> int | None:
         runner_up = next((c.id for c in ranked if c.id not in around), None)
         if (
             runner_up is not None
             and deficit(member_id) <= mode.pass_over + EPSILON
-            and deficit(runner_up) >= mode.runner_up_min - EPSILON
+            and deficit(runner_up) >= least - EPSILON
         ):
             return runner_up
         return None
 
     # Stability beats variety: an existing assignment is kept even back-to-back when the bound allows,
     # because moving published shifts costs people more than a double shift the rule already accepted —
-    # except, `spaced`, a back-to-back in a rotation another one yields to (see `spread`).
+    # except, `spaced`, a back-to-back in a rotation another one yields to (see `spread`): it goes to the
+    # runner-up if serving leaves them inside the bound.
     # Safe when the kept member stays ≥ −1.5 after serving and everyone passed over could take one more
     # slot of the same share without leaving the bound.
     if (
@@ -738,8 +739,11 @@ def _choose(
             for c in eligible
             if c.id != slot.preferred
         )
-        and not (mode.spaced and slot.preferred == previous and runner_up_for(slot.preferred) is not None)
     ):
+        if mode.spaced and slot.preferred == previous:
+            runner_up = runner_up_for(slot.preferred, least=1.0 - BOUND)
+            if runner_up is not None:
+                return runner_up
         return slot.preferred
     if best in around and (runner_up := runner_up_for(best)) is not None:
         return runner_up

@@ -1060,6 +1060,33 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
     offset_days=0,
     days=10,
 )
+# Exploration (seed 25, 4 h primary / 2-week secondary) on main: member 2 leaves and member 5 holds 47 % of
+# each role; the leaver's fortnight of secondary went to member 5 (who had to serve it) right before their
+# own, kept, and their primary read 19.6 behind where 11.4 is allowed; the day's absence then moved 11 where
+# 8 were allowed. The kept back-to-back goes to the runner-up while serving leaves them inside the bound
+# (10.8 behind, 0 moved).
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=10),
+            Candidate(id=2, pct=53),
+            Candidate(id=3, pct=58),
+            Candidate(id=4, pct=17),
+            Candidate(id=5, pct=85),
+        ],
+        {},
+    ),
+    primary=240,
+    secondary=20160,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=11,
+    newcomer_pct=10,
+    leaver_index=1,
+    victim_index=0,
+    offset_days=0,
+    days=1,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
