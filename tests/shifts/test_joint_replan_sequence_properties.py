@@ -1007,6 +1007,86 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
     offset_days=0,
     days=3,
 )
+# Exploration (seed 23, 2-week primary / 4 h secondary) on main: member 1 (92 %) leaves, so member 4 holds
+# 47 % of each role; the leaver's fortnights of primary went to member 4 right before their own (kept), four
+# weeks of primary in a row, and their 4 h secondary fell 20.9 behind where one fortnight allows 11.5; the
+# day's absence then moved 10 where 8 were allowed. The member of the next slot is passed over too
+# (`scheduler.spread`): 10.8 of 11.5, 0 moved.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=92),
+            Candidate(id=2, pct=10),
+            Candidate(id=3, pct=10),
+            Candidate(id=4, pct=86),
+            Candidate(id=5, pct=66),
+        ],
+        {},
+    ),
+    primary=20160,
+    secondary=240,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=84,
+    newcomer_pct=10,
+    leaver_index=5,
+    victim_index=0,
+    offset_days=0,
+    days=1,
+)
+# Exploration (seed 20, 2-week primary / 4 h secondary) on main: member 4 away 10 days of their fortnight of
+# primary (too much to split); traded with member 5's next fortnight, the 4 h secondaries of both members in
+# the two fortnights followed (15 moved where 10 were allowed). Given to whoever has the fewest secondary
+# hours in it (the newcomer, `scheduler._cheapest`): 7 moved.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=32),
+            Candidate(id=2, pct=100),
+            Candidate(id=3, pct=72),
+            Candidate(id=4, pct=72),
+            Candidate(id=5, pct=96),
+        ],
+        {},
+    ),
+    primary=20160,
+    secondary=240,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=32,
+    newcomer_pct=10,
+    leaver_index=0,
+    victim_index=2,
+    offset_days=0,
+    days=10,
+)
+# Exploration (seed 25, 4 h primary / 2-week secondary) on main: member 2 leaves and member 5 holds 47 % of
+# each role; the leaver's fortnight of secondary went to member 5 (who had to serve it) right before their
+# own, kept, and their primary read 19.6 behind where 11.4 is allowed; the day's absence then moved 11 where
+# 8 were allowed. The kept back-to-back goes to the runner-up while serving leaves them inside the bound
+# (10.8 behind, 0 moved).
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=10),
+            Candidate(id=2, pct=53),
+            Candidate(id=3, pct=58),
+            Candidate(id=4, pct=17),
+            Candidate(id=5, pct=85),
+        ],
+        {},
+    ),
+    primary=240,
+    secondary=20160,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=11,
+    newcomer_pct=10,
+    leaver_index=1,
+    victim_index=0,
+    offset_days=0,
+    days=1,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
