@@ -27,6 +27,21 @@ NOW = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)  # Monday 07:00 in Zurich
 UNTIL = dt.date(2026, 4, 30)
 
 
+def _scheduled(team, manager, role: str, minutes: int, members: list[int]) -> Rotation:
+    """A rotation made and scheduled through the services as a manager would, handing off at 09:00."""
+    rotation = rotation_create(
+        team=team,
+        actor=manager.user,
+        role=role,
+        shift_length_minutes=minutes,
+        handoff_time=dt.time(9),
+        starts_on=MONDAY,
+        members=members,
+    )
+    rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+    return rotation
+
+
 def _rows(role):
     return list(
         Shift.objects.filter(role=role).order_by("starts_at").values_list("starts_at", "ends_at", "member_id")
@@ -40,16 +55,7 @@ def test_a_days_absence_in_a_fortnight_of_secondary_is_covered_for_that_day_only
     ids = [m.pk for m in [manager, *members]]
     with time_machine.travel(NOW, tick=False):
         for role, minutes in (("secondary", 14 * 24 * 60), ("primary", 240)):
-            rotation = rotation_create(
-                team=team,
-                actor=manager.user,
-                role=role,
-                shift_length_minutes=minutes,
-                handoff_time=dt.time(9),
-                starts_on=MONDAY,
-                members=ids,
-            )
-            rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+            _scheduled(team, manager, role, minutes, ids)
         # The second fortnight (16-30 March): its holder is away on Wednesday 18 March.
         fortnight = Shift.objects.filter(role="secondary").order_by("starts_at")[1]
         holder = fortnight.member
@@ -150,16 +156,7 @@ def test_a_days_stub_at_the_edge_goes_with_the_absence_and_no_shift_is_made_outs
 def test_weeks_that_tile_a_fortnight_are_no_split_pieces_when_the_rotation_is_lengthened(team, manager):
     members = [make_member(team, name) for name in ("ann", "ben")]
     with time_machine.travel(NOW, tick=False):
-        rotation = rotation_create(
-            team=team,
-            actor=manager.user,
-            role="secondary",
-            shift_length_minutes=7 * 24 * 60,
-            handoff_time=dt.time(9),
-            starts_on=MONDAY,
-            members=[m.pk for m in members],
-        )
-        rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+        rotation = _scheduled(team, manager, "secondary", 7 * 24 * 60, [m.pk for m in members])
         rotation_update(rotation=rotation, actor=manager.user, data={"shift_length_minutes": 14 * 24 * 60})
     rows = _rows("secondary")
     assert all(end - start >= dt.timedelta(days=13) for start, end, _ in rows[:-1]), rows
@@ -169,16 +166,7 @@ def test_weeks_that_tile_a_fortnight_are_no_split_pieces_when_the_rotation_is_le
 def test_the_part_after_a_weekend_away_stays_when_the_re_plan_runs_during_the_first_part(team, manager):
     members = [make_member(team, name) for name in ("ann", "ben", "cid")]
     with time_machine.travel(NOW, tick=False):
-        rotation = rotation_create(
-            team=team,
-            actor=manager.user,
-            role="secondary",
-            shift_length_minutes=14 * 24 * 60,
-            handoff_time=dt.time(9),
-            starts_on=MONDAY,
-            members=[m.pk for m in members],
-        )
-        rotation_schedule(rotation=rotation, until=UNTIL, actor=manager.user)
+        rotation = _scheduled(team, manager, "secondary", 14 * 24 * 60, [m.pk for m in members])
         fortnight = Shift.objects.filter(role="secondary").order_by("starts_at")[1]  # 16-30 March
         holder = fortnight.member
         # Away the first weekend (no coverage): no cover, the holder serves the weekdays either side.
