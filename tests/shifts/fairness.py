@@ -58,6 +58,38 @@ def moved(
     return count
 
 
+def shares_at(start, end, candidates, absences):
+    """Each available member's share of the shift [start, end): in the rotation by its end (`since`) and
+    not absent during it, in proportion to percent-time."""
+    available = [
+        c
+        for c in candidates
+        if (c.since is None or c.since < end)
+        and not any(s < end and start < e for s, e in absences.get(c.id, []))
+    ]
+    total = sum(c.pct for c in available)
+    return {c.id: c.pct / total for c in available}
+
+
+def covers(longer_rows, shorter_rows, candidates, absences):
+    """[(start, share)] of every longer shift: the largest share of the shorter rotation's shifts it covers
+    for any one member."""
+    out = []
+    for l_start, l_end, _ in longer_rows:
+        sums: dict[int, float] = {}
+        for s_start, s_end, _ in shorter_rows:
+            if s_start < l_end and l_start < s_end:
+                for m, part in shares_at(s_start, s_end, candidates, absences).items():
+                    sums[m] = sums.get(m, 0.0) + part
+        out.append((l_start, max(sums.values(), default=0.0)))
+    return out
+
+
+def allowance(longer_rows, shorter_rows, candidates, absences):
+    """The largest share of the shorter rotation's shifts that one longer shift covers (any member)."""
+    return max((share for _, share in covers(longer_rows, shorter_rows, candidates, absences)), default=0.0)
+
+
 def assert_within_bound(history: list[dict[int, float]]) -> None:
     for index, surplus in enumerate(history):
         worst = max(abs(v) for v in surplus.values())

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from shifts.business_time import BusinessCalendar
 from shifts.scheduler import BOUND, REPAIR_MOVES, Candidate, RolePlan, Slot, plan_team, slots_for_rotation
-from tests.shifts.fairness import deviations_after_every_shift, moved
+from tests.shifts.fairness import allowance, covers, deviations_after_every_shift, moved, shares_at
 from tests.shifts.test_joint_planning_properties import LENGTHS, teams
 
 ROLES = ("primary", "secondary")
@@ -96,17 +96,6 @@ def moved_after(before, after, now):
     )
 
 
-def shares_at(start, end, candidates, absences):
-    available = [
-        c
-        for c in candidates
-        if (c.since is None or c.since < end)
-        and not any(s < end and start < e for s, e in absences.get(c.id, []))
-    ]
-    total = sum(c.pct for c in available)
-    return {c.id: c.pct / total for c in available}
-
-
 # The largest share of a role anyone may hold at any slot: above half, one member would have to serve
 # most of both roles, at once.
 HALF_A_ROLE = 0.5
@@ -127,25 +116,6 @@ def worst(rows, candidates, absences):
     joined = {c.id: c.since or dt.datetime(2000, 1, 1, tzinfo=dt.UTC) for c in candidates}
     history = deviations_after_every_shift(rows, pct, joined, absences)
     return max((abs(v) for surplus in history for v in surplus.values()), default=0.0)
-
-
-def covers(longer_rows, shorter_rows, candidates, absences):
-    """[(start, share)] of every longer shift: the largest share of the shorter rotation's shifts it covers
-    for any one member."""
-    out = []
-    for l_start, l_end, _ in longer_rows:
-        sums: dict[int, float] = {}
-        for s_start, s_end, _ in shorter_rows:
-            if s_start < l_end and l_start < s_end:
-                for m, part in shares_at(s_start, s_end, candidates, absences).items():
-                    sums[m] = sums.get(m, 0.0) + part
-        out.append((l_start, max(sums.values(), default=0.0)))
-    return out
-
-
-def allowance(longer_rows, shorter_rows, candidates, absences):
-    """The largest share of the shorter rotation's shifts that one longer shift covers (any member)."""
-    return max((share for _, share in covers(longer_rows, shorter_rows, candidates, absences)), default=0.0)
 
 
 def worst_against_served_allowance(longer_rows, shorter_rows, candidates, absences):
