@@ -253,6 +253,10 @@ class _Span:
         return self._extremes(taker, j)[0] + 1 <= self.bound + EPSILON
 
 
+# How far back from a violation a move that is not lasting may be (see `_lasting_move`).
+ROOMY_WINDOW = 64
+
+
 def _lasting_move(
     k: int,
     member: int,
@@ -268,10 +272,22 @@ def _lasting_move(
     """A move up to k after which neither of the two members it concerns leaves the bound anywhere
     later: the giver stays ≥ −bound and the taker ≤ bound to the end of the plan (so the same two need
     no further repair). Among those, one that collides with nothing published elsewhere, then the one
-    leaving the taker the most room. None if there is none."""
-    highest, lowest = paths.highest, paths.lowest
-    best: tuple[tuple[bool, float, int], tuple[int, int]] | None = None
+    leaving the taker the most room.
+
+    When there is none (members are at the edge of the bound all year, after a join's re-plan), the move
+    among the last ROOMY_WINDOW slots up to k that keeps both inside up to k and takes them least far out
+    of it after k: the next violation is then the least one, and the chain of single moves the shortest
+    (4 h / 4 h, a day's absence after a join: each move handed the violation to the next member, 14 moved
+    where 12 were allowed). None if no move keeps both inside up to k."""
+    highest, lowest, path = paths.highest, paths.lowest, paths.path
+    best: tuple[tuple[float, float, int, float], tuple[int, int]] | None = None
+    # Highest and lowest served − expected of each member from j to k, as j walks back.
+    high: dict[int, float] = {}
+    low: dict[int, float] = {}
     for j in range(k, -1, -1):
+        for i, values in path.items():
+            high[i] = max(high.get(i, values[j]), values[j])
+            low[i] = min(low.get(i, values[j]), values[j])
         holder = members[j]
         if not movable[j] or holder is None or not assignments[j].available:
             continue
@@ -282,18 +298,22 @@ def _lasting_move(
             continue
         around = _neighbours(j, members)
         for taker in takers:
-            if (
-                taker in around
-                or taker not in highest
-                or holder not in lowest
-                or highest[taker][j] + 1 > bound + EPSILON
-                or lowest[holder][j] - 1 < -bound - EPSILON
+            if taker in around or taker not in highest or holder not in lowest:
+                continue
+            over = max(0.0, highest[taker][j] + 1 - bound) + max(0.0, -bound - (lowest[holder][j] - 1))
+            # Not lasting: only near k, and only if it keeps both inside from j up to the violation.
+            if over > EPSILON and not (
+                k - j <= ROOMY_WINDOW and _inside(high[taker] + 1, low[holder] - 1, bound)
             ):
                 continue
-            key = (avoid[j].get(taker, 0.0), -j, highest[taker][j])
+            key = (over, avoid[j].get(taker, 0.0), -j, highest[taker][j])
             if best is None or key < best[0]:
                 best = (key, (j, taker))
     return best[1] if best else None
+
+
+def _inside(highest: float, lowest: float, bound: float) -> bool:
+    return highest <= bound + EPSILON and lowest >= -bound - EPSILON
 
 
 def _trade_back(
