@@ -1168,6 +1168,72 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
     offset_days=56,
     days=4,
 )
+# Exploration (seed 40, 4 h primary / 2-week secondary) on main: a day's absence splits member 2's fortnight
+# of secondary; the piece, a shift in the ledger, left member 5 1.51 behind later, and the repair handed
+# them a whole fortnight with eight of their 4 h primaries in it (13 moved where 10 were allowed). The
+# catch-up takes the two-day piece next to member 5's own fortnight instead (three primaries): 4 moved.
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=50, since=None),
+            Candidate(id=2, pct=14, since=None),
+            Candidate(id=3, pct=15, since=None),
+            Candidate(id=4, pct=47, since=None),
+            Candidate(id=5, pct=47, since=None),
+        ],
+        {
+            1: [
+                (
+                    dt.datetime(2026, 4, 30, 23, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 5, 1, 1, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 1, 31, 5, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 2, 16, 21, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 1, 16, 22, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 1, 16, 23, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            2: [
+                (
+                    dt.datetime(2026, 2, 25, 16, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 3, 4, 18, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 1, 21, 15, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 1, 30, 1, 0, tzinfo=dt.UTC),
+                ),
+                (
+                    dt.datetime(2026, 2, 28, 22, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 3, 4, 21, 0, tzinfo=dt.UTC),
+                ),
+            ],
+            3: [
+                (
+                    dt.datetime(2026, 5, 29, 20, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 6, 5, 22, 0, tzinfo=dt.UTC),
+                ),
+                (dt.datetime(2026, 1, 5, 3, 0, tzinfo=dt.UTC), dt.datetime(2026, 1, 26, 3, 0, tzinfo=dt.UTC)),
+                (
+                    dt.datetime(2026, 1, 28, 5, 0, tzinfo=dt.UTC),
+                    dt.datetime(2026, 2, 6, 14, 0, tzinfo=dt.UTC),
+                ),
+            ],
+        },
+    ),
+    primary=240,
+    secondary=20160,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=85,
+    newcomer_pct=10,
+    leaver_index=0,
+    victim_index=0,
+    offset_days=1,
+    days=1,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
