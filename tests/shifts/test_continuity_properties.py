@@ -27,9 +27,9 @@ COVERAGES = st.tuples(
 
 
 @settings(
-    max_examples=int(__import__("os").environ.get("PROBE_N", 40)),
+    max_examples=60,
     deadline=None,
-    derandomize=not __import__("os").environ.get("PROBE_N"),
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
@@ -131,6 +131,17 @@ def _check(
             )
             assert made.status_code == 201, made.json()
         oncall = api.get(f"/api/v1/teams/{team.slug}/oncall/").json()
+        calendar = BusinessCalendar.for_team(team)
+        rows = list(Shift.objects.filter(team=team).values_list("role", "starts_at", "ends_at"))
+        # No shift outside coverage (SPEC 3.2), the one under way included.
+        assert all(calendar.overlaps(s, e) for _, s, e in rows), rows
+        # Every covered quarter hour of the planned weeks has its Primary.
+        primaries = [(s, e) for role, s, e in rows if role == "primary"]
+        end = max((e for _, e in primaries), default=now)
+        t = now.replace(minute=now.minute - now.minute % 15) + dt.timedelta(minutes=15)
+        while t < end - dt.timedelta(days=1):
+            assert not calendar.is_open(t) or any(s <= t < e for s, e in primaries), t
+            t += dt.timedelta(minutes=15)
         if BusinessCalendar.for_team(team).is_open(now):
             assert oncall["primary"] is not None, (
                 oncall,
