@@ -52,7 +52,7 @@ def keyset_response(
                 rows = page_rows(matches.rows, ORDER, start, start + size + 1, matches.joined)
             count, capped = matches.count, matches.capped
         else:
-            rows = list(queryset.order_by(*ORDER)[start : start + size + 1])
+            rows = page_rows(queryset, ORDER, start, start + size + 1)
             count, capped = capped_count(queryset)
         has_next = len(rows) > size
         rows = with_effort(rows[:size])
