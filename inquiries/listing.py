@@ -312,6 +312,16 @@ def _window(
     return rows[:size][::-1], True, len(rows) > size
 
 
+def _search_page(search: Search, read: Callable[[Matches], Page]) -> Page:
+    """A page of a search: its matches narrowed first (`search_matches`), the page read from them under
+    `walk_in_order`, the count theirs."""
+    matches = search_matches(search)
+    with walk_in_order():
+        page = read(matches)
+    page.count, page.count_capped = matches.count, matches.capped
+    return page
+
+
 def keyset_page(
     queryset: QuerySet,
     *,
@@ -327,18 +337,12 @@ def keyset_page(
     `search`: the queryset is filtered by `search_condition(search.value)`, narrowed first by
     `search_matches` (`joined`: its rows read by id, `page_rows`)."""
     if search:
-        matches = search_matches(search)
-        with walk_in_order():
-            page = keyset_page(
-                matches.rows,
-                cursor=cursor,
-                size=size,
-                count=False,
-                ascending=ascending,
-                joined=matches.joined,
-            )
-        page.count, page.count_capped = matches.count, matches.capped
-        return page
+        return _search_page(
+            search,
+            lambda found: keyset_page(
+                found.rows, cursor=cursor, size=size, count=False, ascending=ascending, joined=found.joined
+            ),
+        )
     direction, at, pk = cursor_decode(cursor) if cursor else ("a", None, None)
     sign = "" if ascending else "-"
     flip = "-" if ascending else ""
@@ -450,19 +454,18 @@ def keyset_page_sorted(
     row: (key..., id) compared as one row value, in the order of the sort's index. `search` as in
     `keyset_page`."""
     if search:
-        matches = search_matches(search)
-        with walk_in_order():
-            page = keyset_page_sorted(
-                matches.rows,
+        return _search_page(
+            search,
+            lambda found: keyset_page_sorted(
+                found.rows,
                 sort=sort,
                 descending=descending,
                 cursor=cursor,
                 size=size,
                 count=False,
-                joined=matches.joined,
-            )
-        page.count, page.count_capped = matches.count, matches.capped
-        return page
+                joined=found.joined,
+            ),
+        )
     names = [f"sort_key_{n}" for n in range(len(sort.keys))]
     keys = dict(zip(names, sort.keys, strict=True))
     rows_qs = queryset.annotate(**keys)
