@@ -33,48 +33,30 @@ COVERAGES = st.tuples(
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
-    zone=st.sampled_from(ZONES),
-    coverage=COVERAGES,
-    primary_length=st.sampled_from(LENGTHS),
-    secondary_length=st.sampled_from(LENGTHS),
-    handoff_hour=st.integers(0, 23),
-    # Around the spring-forward and fall-back Sundays of Europe and North America.
-    now=st.datetimes(min_value=dt.datetime(2026, 3, 5), max_value=dt.datetime(2026, 4, 10)).map(
-        lambda d: d.replace(second=0, microsecond=0, tzinfo=dt.UTC)
+    case=st.fixed_dictionaries(
+        {
+            "zone": st.sampled_from(ZONES),
+            "coverage": COVERAGES,
+            "primary_length": st.sampled_from(LENGTHS),
+            "secondary_length": st.sampled_from(LENGTHS),
+            "handoff_hour": st.integers(0, 23),
+            # Around the spring-forward and fall-back Sundays of Europe and North America.
+            "now": st.datetimes(min_value=dt.datetime(2026, 3, 5), max_value=dt.datetime(2026, 4, 10)).map(
+                lambda d: d.replace(second=0, microsecond=0, tzinfo=dt.UTC)
+            )
+            | st.datetimes(min_value=dt.datetime(2026, 10, 20), max_value=dt.datetime(2026, 11, 10)).map(
+                lambda d: d.replace(second=0, microsecond=0, tzinfo=dt.UTC)
+            ),
+            "started_days_ago": st.integers(0, 20),
+            "secondary_first": st.booleans(),
+            "absent_now": st.integers(0, 2),
+            "around_now": st.none() | st.tuples(st.integers(0, 6), st.integers(0, 6)),
+        }
     )
-    | st.datetimes(min_value=dt.datetime(2026, 10, 20), max_value=dt.datetime(2026, 11, 10)).map(
-        lambda d: d.replace(second=0, microsecond=0, tzinfo=dt.UTC)
-    ),
-    started_days_ago=st.integers(0, 20),
-    secondary_first=st.booleans(),
-    absent_now=st.integers(0, 2),
-    around_now=st.none() | st.tuples(st.integers(0, 6), st.integers(0, 6)),
 )
-def test_right_after_scheduling_the_team_in_coverage_has_its_primary(
-    zone,
-    coverage,
-    primary_length,
-    secondary_length,
-    handoff_hour,
-    now,
-    started_days_ago,
-    secondary_first,
-    absent_now,
-    around_now,
-):
+def test_right_after_scheduling_the_team_in_coverage_has_its_primary(case):
     with transaction.atomic():  # each example on a clean slate
-        _check(
-            zone,
-            coverage,
-            primary_length,
-            secondary_length,
-            handoff_hour,
-            now,
-            started_days_ago,
-            secondary_first,
-            absent_now,
-            around_now,
-        )
+        _check(**case)
         transaction.set_rollback(True)
 
 
