@@ -19,6 +19,7 @@ from ..listing import (
     Search,
     capped_count,
     keyset_page,
+    page_rows,
     search_matches,
     walk_in_order,
     with_effort,
@@ -48,10 +49,10 @@ def keyset_response(
         if search:  # as keyset_page does: the matches' ids first, then the page read by id or walked
             matches = search_matches(search)
             with walk_in_order():
-                rows = list(matches.rows.order_by(*ORDER)[start : start + size + 1])
+                rows = page_rows(matches.rows, ORDER, start, start + size + 1, matches.joined)
             count, capped = matches.count, matches.capped
         else:
-            rows = list(queryset.order_by(*ORDER)[start : start + size + 1])
+            rows = page_rows(queryset, ORDER, start, start + size + 1)
             count, capped = capped_count(queryset)
         has_next = len(rows) > size
         rows = with_effort(rows[:size])

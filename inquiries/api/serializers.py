@@ -3,12 +3,13 @@
 from rest_framework import serializers
 
 from security.cleaning import CleanCharField
+from supportops.serializers import PlainOutput
 from supportops.times import TeamLocalDateTimeField
 
 from ..models import EffortLog, Escalation, Event, Improvement, Inquiry, Message
 
 
-class InquiryOutputSerializer(serializers.ModelSerializer):
+class InquiryOutputSerializer(PlainOutput, serializers.ModelSerializer):
     team = serializers.CharField(source="team.slug")
     topic = serializers.CharField(source="topic.name", allow_null=True, default=None)
     assignee = serializers.IntegerField(source="assignee_id", allow_null=True)

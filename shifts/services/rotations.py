@@ -198,6 +198,8 @@ class _Prepared:
     remainder: Slot | None = None
     # The slot under way when nothing covers it yet (a rotation scheduled mid-shift): made from now.
     opening: Slot | None = None
+    # Where the shift under way ends when its member becomes absent and its rest holds no coverage.
+    cut: dt.datetime | None = None
 
 
 def _prepare(
@@ -232,21 +234,24 @@ def _prepare(
     prepared.running = running
     split_at = _absent_from(running.member_id, running, absences, now) if running else None
     if running is not None and split_at is not None:
-        prepared.remainder = Slot(split_at, running.ends_at)
         # Absent from the very instant it started (now == start): the whole shift is handed over.
         slots[-1:] = (
             [Slot(running.starts_at, split_at, pinned=running.member_id)]
             if split_at > running.starts_at
             else []
         )
-        slots.append(prepared.remainder)
+        if calendar.overlaps(split_at, running.ends_at):
+            prepared.remainder = Slot(split_at, running.ends_at)
+            slots.append(prepared.remainder)
+        else:
+            prepared.cut = split_at  # no coverage left in the shift: it ends where the absence begins
     blocked_until = running.ends_at if running else None
     if running is None and candidates:
         prepared.opening = _opening(rotation, generated, now=now, calendar=calendar)
         if prepared.opening is not None:
             slots.append(prepared.opening)
-            if generated and generated[0][0] <= now:
-                generated = generated[1:]
+    if running is None and generated and generated[0][0] <= now:
+        generated = generated[1:]  # under way: the opening made from now, or nothing (no coverage left)
     manual = [s for s in future.values() if s.source != Shift.Source.SCHEDULED]
     kept_manual = {
         s.starts_at
@@ -321,10 +326,12 @@ def _opening(
     calendar: BusinessCalendar,
 ) -> Slot | None:
     """Continuity (SPEC 3.2): the slot under way, from now, when no shift covers it yet — or, for a
-    rotation starting today, the open coverage before its first handoff. None when there is none."""
+    rotation starting today, the open coverage before its first handoff. None when there is none, or when
+    the rest of the slot under way holds no coverage (a shift outside coverage is not made, 3.2)."""
     from_now = now.replace(second=0, microsecond=0)
     if generated and generated[0][0] <= now:
-        return Slot(from_now, generated[0][1])
+        end = generated[0][1]
+        return Slot(from_now, end) if calendar.overlaps(from_now, end) else None
     if (
         rotation.starts_on <= calendar.local_date(now)
         and generated
@@ -511,6 +518,8 @@ def _write(
     gained: Counter,
 ) -> ReplanResult:
     changes = _Changes()
+    if p.cut is not None and p.running is not None:
+        _cut_short(p.running, p.cut, actor=actor)
     for a in assignments:
         if a.slot is p.remainder:
             _write_remainder(p, a, actor=actor, lost=lost, gained=gained)
@@ -648,6 +657,24 @@ def _save_changes(p: _Prepared, changes: _Changes) -> None:
     if p.rotation.scheduled_until != p.horizon:
         p.rotation.scheduled_until = p.horizon
         p.rotation.save(update_fields=["scheduled_until"])
+
+
+def _cut_short(running: Shift, at: dt.datetime, *, actor) -> None:
+    """The shift under way ends at `at`, where its member's absence begins: its rest holds no coverage, so
+    nobody takes it over (SPEC 3.2: no one serves during an absence; no shift outside coverage)."""
+    ShiftEvent.objects.create(
+        shift=running,
+        kind=ShiftEvent.Kind.OVERRIDE,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_member_id=running.member_id,
+        to_member_id=None,
+        note="Ends where the absence begins: no coverage is left in the shift.",
+    )
+    running.ends_at = max(at, running.starts_at)
+    if running.ends_at > running.starts_at:
+        running.save(update_fields=["ends_at", "updated_at"])
+    else:
+        running.delete()
 
 
 def _hand_over(running: Shift, at: dt.datetime, member_id: int, *, actor) -> Shift:

@@ -10,8 +10,11 @@ response-times report of the bench's team and period, median wall and CPU ms of 
 with the load average and a digest of the report (equal digests: equal reports). `search [RUNS]` prints
 one JSON line per search request of the bench's primary user (API and list page; frequent, rare and
 absent terms, a reference fragment, an exact email): median HTTP ms, the first page's size and count,
-and the load average. `reports [RUNS]` prints one JSON line per one-year report of the bench's team
-(API, as its manager): median HTTP and CPU ms. `--code DIR` imports the
+and the load average. `pairs OTHER_DB [RUNS]` times the same searches on this database and on OTHER_DB
+(a database name on the same server, e.g. the 1M one), one request on each in turn over two open
+connections, so both see the same load: median HTTP and process-CPU ms of each and the ratio of the
+medians, as one JSON line per search. `reports [RUNS]` prints one JSON line per one-year report of the
+bench's team (API, as its manager): median HTTP and CPU ms. `--code DIR` imports the
 application from another checkout (e.g. main's), to compare two versions on the same data; alternate the
 databases and versions between processes and take medians of several rounds, as the README's figures do.
 """
@@ -125,6 +128,52 @@ def time_searches(runs: int) -> None:
         )
 
 
+def pair_searches(other: str, runs: int) -> None:
+    """Each search on this database and on `other`, alternating request by request (`pairs`)."""
+    from django.db import connections
+    from django.test import Client
+
+    from shifts.models import Member, Team
+
+    here = connections["default"]
+    there = here.__class__({**here.settings_dict, "NAME": other}, "default")
+    clients = []
+    for connection in (here, there):
+        connections["default"] = connection
+        team = Team.objects.get(slug="ads")
+        client = Client()
+        client.force_login(Member.objects.filter(team=team).order_by("pk").first().user)
+        clients.append(client)
+    for url in SEARCHES:
+        walls: list[list[float]] = [[], []]
+        cpus: list[list[float]] = [[], []]
+        rows = []
+        for run in range(runs + 1):
+            for side, (connection, client) in enumerate(zip((here, there), clients, strict=True)):
+                connections["default"] = connection
+                wall, cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+                assert response.status_code == 200, (url, response.status_code)
+                if run == 0:  # warm-up
+                    body = response.json() if url.startswith("/api/") else {}
+                    rows.append(len(body.get("results", [])))
+                    continue
+                walls[side].append(wall * 1000)
+                cpus[side].append(cpu * 1000)
+        wall_here, wall_there = (statistics.median(w) for w in walls)
+        line = {
+            "url": url,
+            "http": [round(wall_here, 1), round(wall_there, 1)],
+            "ratio": round(wall_there / wall_here, 2),
+            "cpu": [round(statistics.median(c), 1) for c in cpus],
+            "rows": rows,
+            "load": os.getloadavg()[0],
+        }
+        print(json.dumps(line), flush=True)
+    connections["default"] = here
+
+
 REPORTS = ("load", "response-times", "cost", "topics", "team-load")
 
 
@@ -160,6 +209,9 @@ def main(argv: list[str]) -> None:
     elif argv[:1] == ["reports"]:
         _setup(code)
         time_reports(int(argv[1]) if len(argv) > 1 else 9)
+    elif argv[:1] == ["pairs"] and len(argv) in (2, 3):
+        _setup(code)
+        pair_searches(argv[1], int(argv[2]) if len(argv) > 2 else 15)
     elif argv[:1] == ["search"]:
         _setup(code)
         time_searches(int(argv[1]) if len(argv) > 1 else 9)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inquiries import listing
 from inquiries.models import Inquiry
-from tests.factories import inquiry_through_intake
+from tests.factories import inquiry_through_intake, make_inquiry
 
 
 @pytest.fixture
@@ -162,6 +162,30 @@ def test_a_name_is_found_by_its_words_in_any_order(as_member, primary, open_team
     inquiry_through_intake(open_team, subject="Kernel crashes", requester_name="Ada Hopper")
     body = as_member(primary).get("/api/v1/inquiries/", {"search": "ada lovelace"}).json()
     assert [r["reference"] for r in body["results"]] == [turned.reference]
+
+
+@pytest.mark.postgres
+def test_a_reference_fragment_matches_as_a_whole_though_the_index_is_asked_for_its_number(
+    as_member, primary, open_team, other_team
+):
+    """The trigram index is asked for the fragment's digits only (inquiries.listing._search_arms); every
+    row found is checked against the whole fragment, so a number alone or another prefix is no match."""
+    for number in (1234, 12345, 9123, 41230):
+        make_inquiry(open_team, number=number, reference=f"ADS-{number}")
+    make_inquiry(open_team, number=77, reference="XYZ-1234")  # an older prefix of the team
+    make_inquiry(other_team, number=1234, reference="ADS-1234")  # another team's
+    client = as_member(primary)
+
+    def refs(term):
+        body = client.get("/api/v1/inquiries/", {"search": term}).json()
+        return sorted(r["reference"] for r in body["results"])
+
+    assert refs("ads-123") == ["ADS-1234", "ADS-12345"]
+    assert refs("S-1234") == ["ADS-1234", "ADS-12345"]
+    assert refs("z-123") == ["XYZ-1234"]
+    assert refs("1234") == ["ADS-1234", "ADS-12345", "XYZ-1234"]
+    assert refs("s-912") == ["ADS-9123"]
+    assert refs("X-4123") == []  # ADS-41230 has the digits, not the fragment
 
 
 def test_similar_fragment_is_team_scoped(client, primary, outsider, on_shift, open_team):

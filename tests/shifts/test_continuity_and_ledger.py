@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from notices.models import Notification
+from shifts.business_time import BusinessCalendar
 from shifts.fairness import Candidate, replay
 from shifts.models import Absence, Rotation, RotationMembership, Shift, UnfilledSlot
 from shifts.services import (
@@ -24,26 +25,30 @@ MONDAY = dt.date(2026, 3, 2)
 THURSDAY_MORNING = dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.UTC)  # 10:30 in Zurich, in coverage
 
 
+def _schedule_primary(api, length: int, members: list, *, until: str) -> dict:
+    """A manager creates a primary rotation from MONDAY with a 09:00 handoff and schedules it (API)."""
+    created = api.post(
+        "/api/v1/teams/ads/rotations/",
+        {
+            "role": "primary",
+            "shift_length_minutes": length,
+            "handoff_time": "09:00",
+            "starts_on": MONDAY.isoformat(),
+            "members": [m.pk for m in members],
+        },
+        format="json",
+    ).json()
+    made = api.post(f"/api/v1/teams/ads/rotations/{created['id']}/schedule/", {"until": until}, format="json")
+    assert made.status_code == 201, made.json()
+    return created
+
+
 def test_a_weekly_rotation_scheduled_on_a_thursday_has_its_primary_now(
     team, manager, primary, teammate, as_member
 ):
     with time_machine.travel(THURSDAY_MORNING, tick=False):
         api = as_member(manager)
-        created = api.post(
-            "/api/v1/teams/ads/rotations/",
-            {
-                "role": "primary",
-                "shift_length_minutes": 7 * 24 * 60,
-                "handoff_time": "09:00",
-                "starts_on": MONDAY.isoformat(),
-                "members": [primary.pk, teammate.pk],
-            },
-            format="json",
-        ).json()
-        made = api.post(
-            f"/api/v1/teams/ads/rotations/{created['id']}/schedule/", {"until": "2026-03-31"}, format="json"
-        )
-        assert made.status_code == 201, made.json()
+        created = _schedule_primary(api, 7 * 24 * 60, [primary, teammate], until="2026-03-31")
         oncall = api.get("/api/v1/teams/ads/oncall/").json()
         assert oncall["primary"] is not None
         # The shift under way starts now and ends at the next handoff (Monday 09:00 Zurich).
@@ -57,20 +62,82 @@ def test_a_weekly_rotation_scheduled_on_a_thursday_has_its_primary_now(
         assert Shift.objects.get(pk=running.pk).member_id == running.member_id
 
 
+THURSDAY_EVENING = dt.datetime(2026, 3, 5, 17, 43, tzinfo=dt.UTC)  # 18:43 in Zurich, after coverage
+
+
+def _daily(team, manager, members: list) -> Rotation:
+    """A daily primary rotation from MONDAY with a 09:00 handoff (service)."""
+    return rotation_create(
+        team=team,
+        actor=manager.user,
+        shift_length_minutes=24 * 60,
+        handoff_time=dt.time(9),
+        starts_on=MONDAY,
+        members=[m.pk for m in members],
+    )
+
+
+def _outside_coverage(team) -> list[tuple[dt.datetime, dt.datetime]]:
+    calendar = BusinessCalendar.for_team(team)
+    rows = Shift.objects.filter(team=team).values_list("starts_at", "ends_at")
+    return [(s, e) for s, e in rows if not calendar.overlaps(s, e)]
+
+
+def test_a_daily_rotation_scheduled_after_hours_starts_at_the_next_handoff_not_with_an_empty_shift(
+    team, manager, primary, teammate, as_member
+):
+    """The rest of the day's slot (18:43 to 09:00) holds no coverage: no shift is made for it."""
+    with time_machine.travel(THURSDAY_EVENING, tick=False):
+        _schedule_primary(as_member(manager), 24 * 60, [primary, teammate], until="2026-03-20")
+        first = Shift.objects.order_by("starts_at").first()
+        assert first.starts_at == dt.datetime(2026, 3, 6, 8, 0, tzinfo=dt.UTC)  # Friday 09:00 in Zurich
+        assert _outside_coverage(team) == []
+        # Beat extending it to the horizon (the team is closed) makes no such shift either.
+        assert rotations_extend() == 1
+        assert Shift.objects.order_by("starts_at").first().pk == first.pk
+        assert _outside_coverage(team) == []
+
+
+def test_an_absence_from_the_evening_ends_the_shift_under_way_with_no_cover_for_the_night(
+    team, manager, primary, teammate
+):
+    """A daily shift (09:00 to 09:00) whose member is away from 18:00: the rest holds no coverage, so
+    the shift ends at 18:00 and nobody is given the night; the next day goes to the colleague."""
+    with time_machine.travel(dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC), tick=False):
+        rotation = _daily(team, manager, [primary, teammate])
+        rotation_schedule(rotation=rotation, until=dt.date(2026, 3, 13), actor=manager.user)
+    thursday = Shift.objects.get(starts_at=dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.UTC))
+    away, other = (primary, teammate) if thursday.member_id == primary.pk else (teammate, primary)
+    with time_machine.travel(dt.datetime(2026, 3, 5, 14, 0, tzinfo=dt.UTC), tick=False):
+        absence_create(
+            member=away,
+            starts_at=dt.datetime(2026, 3, 5, 17, 0, tzinfo=dt.UTC),  # 18:00 in Zurich
+            ends_at=dt.datetime(2026, 3, 7, 17, 0, tzinfo=dt.UTC),
+            actor=manager.user,
+        )
+    thursday.refresh_from_db()
+    assert thursday.member_id == away.pk
+    assert thursday.ends_at == dt.datetime(2026, 3, 5, 17, 0, tzinfo=dt.UTC)
+    assert not Shift.objects.filter(
+        starts_at__gte=thursday.ends_at, starts_at__lt=dt.datetime(2026, 3, 6, 8, 0, tzinfo=dt.UTC)
+    ).exists()
+    friday = Shift.objects.get(rotation=rotation, starts_at=dt.datetime(2026, 3, 6, 8, 0, tzinfo=dt.UTC))
+    assert friday.member_id == other.pk
+    assert _outside_coverage(team) == []
+    assert not any(
+        s < dt.datetime(2026, 3, 7, 17, 0, tzinfo=dt.UTC)
+        and e > dt.datetime(2026, 3, 5, 17, 0, tzinfo=dt.UTC)
+        for s, e in Shift.objects.filter(member=away).values_list("starts_at", "ends_at")
+    )
+
+
 def test_beat_extends_every_rotation_to_the_horizon_idempotently_and_tells_managers_once(
     team, manager, primary
 ):
     team.schedule_horizon_days = 21
     team.save()
     with time_machine.travel(dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC), tick=False):
-        rotation = rotation_create(
-            team=team,
-            actor=manager.user,
-            shift_length_minutes=24 * 60,
-            handoff_time=dt.time(9),
-            starts_on=MONDAY,
-            members=[primary.pk],
-        )
+        rotation = _daily(team, manager, [primary])
         # The only member is away on Wednesday 11 March: nobody can take that day.
         AbsenceFactory(
             member=primary,
