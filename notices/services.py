@@ -31,6 +31,7 @@ from supportops.notifications import (
     in_zone,
     preference_sources,
 )
+from supportops.redis_command import command
 
 from .mail import header_safe
 from .models import Notification, OutboundMessage
@@ -125,7 +126,7 @@ def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = (
         if client is None:
             publish_delivery(message_ids, webhook_ids)
         else:
-            client.rpush(NUDGE_KEY, json.dumps([list(message_ids), list(webhook_ids)]))
+            command(client, "RPUSH", NUDGE_KEY, json.dumps([list(message_ids), list(webhook_ids)]))
     except Exception:  # noqa: BLE001 - a broker outage must not break the request; the sweep retries.
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning(
