@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from inquiries.models import Event, Inquiry, Message
+from notices.models import Notification, OutboundMessage
 from shifts.models import Topic
 from supportops.db import new_row
 
@@ -14,9 +15,11 @@ AT = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
 
 def _state(obj) -> tuple[dict, dict]:
-    """Every attribute (the random tracking token apart: a default made per object) and the related
-    objects it holds."""
-    values = {k: v for k, v in obj.__dict__.items() if k not in {"_state", "tracking_token"}}
+    """Every attribute (but the defaults made per object, a random token or the time now: present) and
+    the related objects it holds."""
+    made = {f.attname for f in obj._meta.concrete_fields if callable(f.default)}
+    assert made <= set(obj.__dict__)
+    values = {k: v for k, v in obj.__dict__.items() if k != "_state" and k not in made}
     return values, dict(obj._state.fields_cache)
 
 
@@ -50,3 +53,16 @@ def test_other_keywords_go_to_the_model(team):
         new_row(Inquiry, team=team, no_such_field=1)
     with pytest.raises(TypeError):
         Inquiry(team=team, no_such_field=1)
+
+
+def test_a_notification_and_its_outbox_rows(team, primary):
+    inquiry = new_row(Inquiry, team=team, number=1, reference="ADS-1", received_at=AT)
+    notice = _alike(
+        Notification, recipient=primary.user, kind="assigned", title="t", body="b", link="/x/", team=team,
+        inquiry=inquiry, shift=None,
+    )  # fmt: skip
+    _alike(
+        OutboundMessage, channel=OutboundMessage.Channel.EMAIL, to="a@example.org", cc="", subject="s",
+        body="b", inquiry=inquiry, notification=notice, kind="assigned", automatic=True,
+    )  # fmt: skip
+    _alike(OutboundMessage, channel="webhook", to="https://hooks.example.org/x", payload={"text": "é"})
