@@ -1,7 +1,7 @@
 """Middleware made cheap for the requests that do not use it (issue 16: on the public intake it cost more
 than its validation), with the same responses: two third-party middlewares, and the public intake's
 shorter list (LeanRoutesMiddleware). `tests/security/test_intake_headers.py` pins the intake's headers,
-`tests/pages/test_lean_middleware.py` and `tests/pages/test_lean_routes.py` compare the rest."""
+`tests/pages/test_lean_middleware.py` and `tests/inquiries/test_lean_routes.py` compare the rest."""
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject
@@ -9,6 +9,7 @@ from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.utils import build_policy
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
+from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.signals import setting_changed
@@ -82,13 +83,17 @@ class LazyMessageMiddleware(MessageMiddleware):
 
 class _Chain(BaseHandler):
     """Django's own request handling (URL resolution, view middleware, the view, exceptions turned into
-    answers) under a shorter middleware list: `load_middleware`'s synchronous path, for `paths`."""
+    answers) under a shorter middleware list: `load_middleware`'s synchronous path, for `paths` (all
+    synchronous, as every middleware of this project is under WSGI)."""
 
     def __init__(self, paths: list[str]):
         self._view_middleware, self._template_response_middleware, self._exception_middleware = [], [], []
         handler = convert_exception_to_response(self._get_response)
         for path in reversed(paths):
-            instance = import_string(path)(handler)
+            try:
+                instance = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
             if hasattr(instance, "process_view"):
                 self._view_middleware.insert(0, instance.process_view)
             if hasattr(instance, "process_template_response"):
