@@ -20,7 +20,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.utils import timezone
 
-from supportops.db import insert_rows_together
+from supportops.db import insert_rows_together, new_row
 from supportops.notifications import (
     NUDGE_KEY,
     PRELOADED,
@@ -31,6 +31,7 @@ from supportops.notifications import (
     in_zone,
     preference_sources,
 )
+from supportops.redis_command import command
 
 from .mail import header_safe
 from .models import Notification, OutboundMessage
@@ -125,7 +126,7 @@ def _enqueue_delivery(message_ids: Sequence[int], webhook_ids: Sequence[int] = (
         if client is None:
             publish_delivery(message_ids, webhook_ids)
         else:
-            client.rpush(NUDGE_KEY, json.dumps([list(message_ids), list(webhook_ids)]))
+            command(client, "RPUSH", NUDGE_KEY, json.dumps([list(message_ids), list(webhook_ids)]))
     except Exception:  # noqa: BLE001 - a broker outage must not break the request; the sweep retries.
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning(
@@ -194,7 +195,8 @@ def email_message(
 ) -> OutboundMessage:
     """An unsaved outbound email, for `outbox_add`. `kind` names it in its Message-ID; `automatic`
     False for what a person wrote (a public reply), so it goes without `Auto-Submitted`."""
-    return OutboundMessage(
+    return new_row(
+        OutboundMessage,
         channel=OutboundMessage.Channel.EMAIL,
         to=header_safe(to),
         cc=header_safe(cc),
@@ -209,7 +211,8 @@ def email_message(
 
 def webhook_message(*, url: str, payload: dict, inquiry=None, notification=None) -> OutboundMessage:
     """An unsaved outbound webhook post, for `outbox_add`."""
-    return OutboundMessage(
+    return new_row(
+        OutboundMessage,
         channel=OutboundMessage.Channel.WEBHOOK,
         to=url,
         payload=payload,
@@ -318,7 +321,8 @@ def notify_many(
             seen.add(user.pk)
             zone = zones.get(user.pk) or _default_zone(notice)
             rows.append(
-                Notification(
+                new_row(
+                    Notification,
                     recipient=user,
                     kind=notice.kind,
                     title=in_zone(notice.title, zone)[:200],

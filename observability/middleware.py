@@ -20,7 +20,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_id_from(request.headers.get("X-Request-ID"))
+        request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))  # X-Request-ID
         request.request_id = request_id
         token = request_id_var.set(request_id)
         try:

@@ -2,15 +2,20 @@
 
 On Redis, INCR and EXPIRE go in one pipeline (one round trip); other caches (local memory, database:
 tests and the embedded default) use add + incr. `hit_pair` counts two limits (a client's, then a shared
-budget) in one round trip as well: a script that counts the second only when the first allows. A cache
+budget) in one round trip as well: a script that counts the second only when the first allows (EVALSHA
+through supportops.redis_command, the script loaded when the server does not know it). A cache
 outage must not stop intake (SPEC 5): callers treat an error as "allowed"."""
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import NoScriptError
+
+from supportops.redis_command import command
 
 logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -67,7 +72,7 @@ local second = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2], 'NX')
 return {first, second}
 """
-_pair_script = None
+_PAIR_SHA = hashlib.sha1(_PAIR_SCRIPT.encode()).hexdigest()  # what Redis names the script by
 
 
 def _key(scope: str, ident: str, rate: Rate, now: float) -> tuple[str, int, int]:
@@ -92,17 +97,21 @@ def hit_pair(first: tuple[str, str, Rate], second: tuple[str, str, Rate]) -> tup
     rate1, rate2 = first[2], second[2]
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        full1, full2 = backend.make_and_validate_key(key1), backend.make_and_validate_key(key2)
+        # The keys are made of a scope, an address or a slug and a number: nothing for Django's
+        # memcached-compatibility warnings to check (make_and_validate_key).
+        full1, full2 = backend.make_key(key1), backend.make_key(key2)
         # Django makes a redis-py client object per call (on a shared connection pool); making one
         # cost more than the round trip: keep it with this thread's cache backend.
         cache_client = backend._cache
         client = getattr(cache_client, "_ratelimit_client", None)
         if client is None:
             client = cache_client._ratelimit_client = cache_client.get_client(full1, write=True)
-        global _pair_script
-        if _pair_script is None:
-            _pair_script = client.register_script(_PAIR_SCRIPT)  # EVALSHA, EVAL once per server
-        count1, count2 = _pair_script(keys=[full1, full2], args=[ttl1, ttl2, rate1.limit], client=client)
+        call = ("EVALSHA", _PAIR_SHA, 2, full1, full2, ttl1, ttl2, rate1.limit)
+        try:
+            count1, count2 = command(client, *call)
+        except NoScriptError:  # a server that has not seen the script yet (or was flushed): load it once
+            command(client, "SCRIPT", "LOAD", _PAIR_SCRIPT)
+            count1, count2 = command(client, *call)
     else:
         count1 = _incr(key1, ttl1)
         count2 = _incr(key2, ttl2) if count1 <= rate1.limit else 0

@@ -63,6 +63,35 @@ def prepared_sql(logged: str) -> str:
     return found[0] if found else logged
 
 
+@functools.cache
+def _init_plan(model: type[models.Model]) -> tuple[tuple[str, str, bool, models.Field], ...]:
+    return tuple((f.name, f.attname, f.is_relation, f) for f in model._meta.concrete_fields)
+
+
+def new_row(model: type[models.Model], **values):
+    """`model(**values)` for a row about to be written, with the same attributes (issue 16): Django's
+    keyword __init__ looks every field of the model up in the keywords and catches a KeyError for each
+    one not given (two for a foreign key): 24 µs for an inquiry, 6.5 µs through the positional one.
+    Here each field takes its value or its default, positionally, and a related object given by name is
+    set through its descriptor afterwards, as __init__ does; any other keyword (a property, a name that
+    is no field) goes to `model(**values)`, which knows what to make of it."""
+    args, related, given = [], [], dict(values)
+    for name, attname, is_relation, field in _init_plan(model):
+        if is_relation and name in given:
+            related.append((name, given.pop(name)))
+            args.append(models.DEFERRED)
+        elif attname in given:
+            args.append(given.pop(attname))
+        else:
+            args.append(field.get_default())
+    if given:
+        return model(**values)
+    obj = model(*args)
+    for name, value in related:
+        setattr(obj, name, value)
+    return obj
+
+
 def insert_ignoring_conflicts(
     model: type[models.Model], rows: Sequence[dict], *, conflict: Sequence[str], returning: str
 ) -> list:

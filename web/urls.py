@@ -11,10 +11,14 @@ from shifts.views import teams as team_views
 from supportops import health
 from supportops.api import api_not_found
 
+PUBLIC_INTAKE = "api/v1/public/inquiries/"
+# Served through fewer middlewares to a request without a cookie (web.middleware.LeanRoutesMiddleware).
+LEAN_PATHS = (PUBLIC_INTAKE,)
+
 urlpatterns = [
     # First: the public intake, the one route hit at a burst's rate, matched before the ~200 others are
     # tried (resolving it last cost more than its validation; issue 16). Documented with inquiries' API.
-    path("api/v1/public/inquiries/", public_inquiry_create, name="api-public-inquiry"),
+    path(PUBLIC_INTAKE, public_inquiry_create, name="api-public-inquiry"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics_views.metrics, name="metrics"),

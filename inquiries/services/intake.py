@@ -11,6 +11,7 @@ from django.db import connection
 from shifts.business_time import BusinessCalendar
 from shifts.models import Member, Team, Topic
 from shifts.selectors import primary_for_arrival, shift_at, team_and_primary, team_by_slug
+from supportops.db import new_row
 from supportops.errors import InvalidInput
 from supportops.notifications import Notice, NoticeKind, at, notify_many, outbox_add, team_webhook_messages
 
@@ -77,7 +78,8 @@ def assignee_for_arrival(*, team: Team, at: dt.datetime, role: str = "primary") 
 
 def _event(*, inquiry: Inquiry, kind: str, actor=None, to_value: str = "", note: str = "") -> Event:
     """An unsaved timeline row, like `event_record` writes: intake stores its two in one INSERT."""
-    return Event(
+    return new_row(
+        Event,
         inquiry=inquiry,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -308,7 +310,8 @@ def _inquiry_write(
     team, assignee, reference, channel = arrival.team, arrival.assignee, arrival.reference, asked.channel
     calendar = BusinessCalendar.for_team(team)  # built once for both deadlines
     due, guarantee = response_deadlines(team=team, received_at=arrival.arrived, calendar=calendar)
-    inquiry = Inquiry(
+    inquiry = new_row(
+        Inquiry,
         team=team,
         number=arrival.number,
         reference=reference,
@@ -331,7 +334,7 @@ def _inquiry_write(
         **_imported_state(past, arrival.current),
     )
     link = inquiry_path(inquiry)
-    rows = [[inquiry], [Message(inquiry=inquiry, kind=Message.Kind.REQUEST, body=asked.body)]]
+    rows = [[inquiry], [new_row(Message, inquiry=inquiry, kind=Message.Kind.REQUEST, body=asked.body)]]
     rows.append(_intake_events(inquiry, actor=actor, past=past))
     # The acknowledgement, the team channel's post and the assignee's email: one outbox INSERT.
     outbox = [m for m in [_acknowledgement(inquiry=inquiry, assignee=assignee, logged_by=logged_by)] if m]

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Then: a NUL byte in the path, query or form body is a 400 before any view or database sees it.
     "security.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The public intake without a cookie skips what it does not use below (web.middleware.LEAN_SKIPS).
+    "web.middleware.LeanRoutesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -93,3 +93,42 @@ def test_the_apps_log_lines_carry_the_request_id_and_mask_tokens(client, caplog)
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "req-abcdef12"
     assert "secret-tracking-token" not in json.dumps(line)
+
+
+def test_the_access_line_carries_the_answers_request_id_and_a_masked_path():
+    """gunicorn's access line as deploy/gunicorn.conf.py configures it (the context filter passes it as
+    JsonAccessLogger made it)."""
+    import datetime as dt
+    import io
+
+    from django.conf import settings
+    from django.utils.log import configure_logging
+    from gunicorn.config import Config
+
+    from observability.gunicorn import JsonAccessLogger
+    from observability.logging import json_logging_config
+
+    config = Config()
+    config.set("logconfig_dict", json_logging_config("INFO"))
+    config.set("errorlog", "-")
+    try:
+        access = JsonAccessLogger(config)  # configures logging as gunicorn's master does
+        stream = io.StringIO()
+        for handler in access.access_log.handlers:
+            handler.setStream(stream)
+        response = type(
+            "Response", (), {"status": "201 Created", "sent": 80, "headers": [("X-Request-ID", "r" * 32)]}
+        )
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/track/Zx9-secret/", "REMOTE_ADDR": "203.0.113.9"}
+        access.access(response, None, environ, dt.timedelta(milliseconds=12))
+    finally:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)  # the tests' logging again
+    line = json.loads(stream.getvalue())
+    assert line["logger"] == "gunicorn.access" and line["message"] == "POST /track/***/ 201"
+    assert (line["request_id"], line["path"], line["status"], line["remote"]) == (
+        "r" * 32,
+        "/track/***/",
+        201,
+        "203.0.113.9",
+    )
+    assert "task_id" not in line

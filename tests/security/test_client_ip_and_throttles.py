@@ -146,13 +146,26 @@ def test_counter_on_redis_is_one_round_trip_and_expires(settings, monkeypatch):
     backend.clear()
 
 
+def _sent_commands(monkeypatch) -> list[str]:
+    """The names of the commands redis-py's connections send from now on (one per round trip here)."""
+    from redis.connection import AbstractConnection
+
+    sent: list[str] = []
+    original_send = AbstractConnection.send_command
+
+    def counting_send(self, *args, **kwargs):
+        sent.append(str(args[0]))
+        return original_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_command", counting_send)
+    return sent
+
+
 @pytest.mark.redis
 @pytest.mark.parametrize("backend", ["redis", "locmem"])
 def test_client_limit_and_team_budget_in_one_round_trip_and_a_throttled_client_spends_no_budget(
     settings, monkeypatch, backend
 ):
-    from redis.commands.core import Script
-
     settings.CACHES = {
         "default": (
             {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.REDIS_URL}
@@ -161,15 +174,9 @@ def test_client_limit_and_team_budget_in_one_round_trip_and_a_throttled_client_s
         )
     }
     caches["default"].clear()
-    scripts = []
-    original_call = Script.__call__
-
-    def counting_call(self, *args, **kwargs):
-        scripts.append(kwargs.get("keys"))
-        return original_call(self, *args, **kwargs)
-
-    monkeypatch.setattr(Script, "__call__", counting_call)
     client, team = Rate.parse("2/hour"), Rate.parse("3/hour")
+    hit_pair(("warm-up", "198.51.100.9", client), ("warm-up", "ads", team))  # the server knows the script
+    sent = _sent_commands(monkeypatch)
     hits = [hit_pair(("c", "198.51.100.1", client), ("t", "ads", team)) for _ in range(3)]
     assert [(own.count, own.allowed) for own, _ in hits] == [(1, True), (2, True), (3, False)]
     # The third was refused for the client: the team's budget was not touched by it.
@@ -179,5 +186,30 @@ def test_client_limit_and_team_budget_in_one_round_trip_and_a_throttled_client_s
     own, shared = hit_pair(("c", "198.51.100.3", client), ("t", "ads", team))
     assert (shared.count, shared.allowed) == (4, False) and 1 <= shared.retry_after <= 3600
     # One script call (EVALSHA: one round trip) per pair on Redis; none on other caches.
-    assert len(scripts) == (5 if backend == "redis" else 0)
+    assert sent == (["EVALSHA"] * 5 if backend == "redis" else [])
+    caches["default"].clear()
+
+
+@pytest.mark.redis
+def test_a_server_without_the_script_is_given_it_once(settings, monkeypatch):
+    """NOSCRIPT (a new or flushed server): the script is loaded and the pair counted, once."""
+    import hashlib
+    import uuid
+
+    from security import ratelimit
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.REDIS_URL}
+    }
+    caches["default"].clear()
+    # The same script under a name no server has seen (a comment of its own).
+    script = ratelimit._PAIR_SCRIPT + f"-- {uuid.uuid4()}\n"
+    monkeypatch.setattr(ratelimit, "_PAIR_SCRIPT", script)
+    monkeypatch.setattr(ratelimit, "_PAIR_SHA", hashlib.sha1(script.encode()).hexdigest())
+    sent = _sent_commands(monkeypatch)
+    rate = Rate.parse("5/hour")
+    first = hit_pair(("c", "198.51.100.1", rate), ("t", "ads", rate))
+    second = hit_pair(("c", "198.51.100.1", rate), ("t", "ads", rate))
+    assert [(own.count, shared.count) for own, shared in (first, second)] == [(1, 1), (2, 2)]
+    assert sent == ["EVALSHA", "SCRIPT", "EVALSHA", "EVALSHA"]
     caches["default"].clear()
