@@ -249,3 +249,13 @@ def inquiry_through_intake(team: Team, **fields) -> Inquiry:
     fields.setdefault("requester_name", "Lea Learner")
     fields.setdefault("requester_email", "lea@example.org")
     return services.inquiry_create(team=team, **fields)
+
+
+# A learner's submission to the public form for the `ads` team (the intake tests' common request).
+PUBLIC_FORM = {
+    "team": "ads",
+    "subject": "Kernel dies",
+    "body": "It dies when loading data.",
+    "name": "Lea",
+    "email": "lea@example.org",
+}

@@ -12,15 +12,9 @@ from inquiries.models import Event, Inquiry, Message
 from notices.models import OutboundMessage
 from shifts.selectors import primary_for_arrival
 from supportops.db import prepared_sql
-from tests.factories import ShiftFactory
+from tests.factories import PUBLIC_FORM, ShiftFactory
 
-FORM = {
-    "team": "ads",
-    "subject": "Kernel dies",
-    "body": "It dies when loading data.",
-    "name": "Lea",
-    "email": "lea@example.org",
-}
+FORM = PUBLIC_FORM
 # On PostgreSQL: the team, the Primary for the arrival with their email mutes and zone (the Profile LEFT
 # JOINed: accounts' PROFILE_JOIN, so notices asks accounts nothing) and the team's next reference number
 # (its sequence) in one SELECT, then one statement for the inquiry, its first message, both events, the

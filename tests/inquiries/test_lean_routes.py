@@ -11,18 +11,13 @@ from django.test import Client
 
 from inquiries import services
 from inquiries.models import Inquiry
+from tests.factories import PUBLIC_FORM
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/public/inquiries/"
 LEAN = "web.middleware.LeanRoutesMiddleware"
-FORM = {
-    "team": "ads",
-    "subject": "Kernel dies",
-    "body": "It dies when loading data.",
-    "name": "Lea",
-    "email": "lea@example.org",
-}
+FORM = PUBLIC_FORM
 
 
 def _send(client: Client, kind: str):

@@ -3,15 +3,11 @@
 
 import pytest
 
+from tests.factories import PUBLIC_FORM
+
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "team": "ads",
-    "subject": "Kernel dies",
-    "body": "It dies when loading data.",
-    "name": "Lea",
-    "email": "lea@example.org",
-}
+FORM = PUBLIC_FORM
 CSP = (
     "base-uri 'self'; frame-ancestors 'none'; script-src 'self'; default-src 'self'; style-src 'self'; "
     "connect-src 'self'; form-action 'self'; object-src 'none'; img-src 'self' data:; font-src 'self' data:"
