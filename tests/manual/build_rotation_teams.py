@@ -49,10 +49,23 @@ def future_shifts(base, token, slug):
     return out
 
 
-def build(base, token, slug, first, zone="Europe/Zurich", lengths=(24 * 60, 7 * 24 * 60), absence_day=60):
+def build(
+    base,
+    token,
+    slug,
+    first,
+    zone="Europe/Zurich",
+    lengths=(24 * 60, 7 * 24 * 60),
+    absence_day=60,
+    percents=(100, 100, 80, 50, 50, 20),
+    around_the_clock=False,
+):
     today = dt.date.today()
     until = (today + dt.timedelta(days=180)).isoformat()
-    coverage = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
+    if around_the_clock:
+        coverage = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
+    else:
+        coverage = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
     call(
         base,
         token,
@@ -61,7 +74,7 @@ def build(base, token, slug, first, zone="Europe/Zurich", lengths=(24 * 60, 7 * 
         {"slug": slug, "name": slug.upper(), "timezone": zone, "coverage": coverage},
     )
     ids = []
-    for i, pct in enumerate([100, 100, 80, 50, 50, 20]):
+    for i, pct in enumerate(percents):
         m = call(
             base,
             token,
@@ -157,10 +170,13 @@ def main():
     ap.add_argument("--primary-minutes", type=int, default=24 * 60)
     ap.add_argument("--secondary-minutes", type=int, default=7 * 24 * 60)
     ap.add_argument("--absence-day", type=int, default=60, help="the last absence begins this many days on")
+    ap.add_argument("--percents", default="100,100,80,50,50,20", help="the members' percent-time (5 or more)")
+    ap.add_argument("--around-the-clock", action="store_true", help="coverage 24/7 (default: weekdays 09-17)")
     a = ap.parse_args()
     lengths = (a.primary_minutes, a.secondary_minutes)
-    build(a.url, a.token, f"{a.prefix}-ps", "primary", a.timezone, lengths, a.absence_day)
-    build(a.url, a.token, f"{a.prefix}-sp", "secondary", a.timezone, lengths, a.absence_day)
+    percents = tuple(int(p) for p in a.percents.split(","))
+    for slug, first in ((f"{a.prefix}-ps", "primary"), (f"{a.prefix}-sp", "secondary")):
+        build(a.url, a.token, slug, first, a.timezone, lengths, a.absence_day, percents, a.around_the_clock)
 
 
 if __name__ == "__main__":
