@@ -405,8 +405,55 @@ def _repaired(
             is not None
         ]
         if plans:
-            return min(plans, key=lambda plan: _changed(minimal, plan))
+            best = min(plans, key=lambda plan: _changed(minimal, plan))
+            if settle and target > bound - SETTLE_SLACK + EPSILON:
+                best = _tightened(best, target, minimal, slots, candidates, bound, movable, avoid)
+            return best
     return None
+
+
+def _tightened(
+    plan: list[Assignment],
+    reached: float,
+    minimal: list[Assignment],
+    slots: Sequence[Slot],
+    candidates: Sequence[Candidate],
+    bound: float,
+    movable: Sequence[bool],
+    avoid: Sequence[Mapping[int, float]],
+) -> list[Assignment]:
+    """After a join or a leave, a plan the repair could only bring to a looser target (`reached`), repaired
+    further towards SETTLE_SLACK inside `bound` with what is left of the change's budget (`_settle_budget`).
+
+    From the minimal plan, single moves aimed at the tight target cycle (each hands the violation on), and
+    re-deciding the future costs more than the budget; from a plan already near the bound they mend one
+    peak each. Left at the looser target, members run near the bound all year, and the fraction of a
+    shift any later absence shifts (never a whole one) breaks it at every peak: 4 h / 4 h around the
+    clock, a day's absence after a join moved 31 shifts where 12 were allowed (exploration, 24/7
+    coverage), 8 once tightened."""
+    from .repair import repair  # repair.py builds on this module's types
+
+    budget = _settle_budget(slots, candidates) - _changed(minimal, plan)
+    targets = [bound - SETTLE_SLACK * f for f in (1.0, 0.75, 0.5)]
+    for target in (t for t in targets if t < reached - EPSILON):
+        for progress in (False, True):
+            for strategy in STRATEGIES:
+                if strategy.paired:
+                    continue  # a trade back keeps each member's path as it was: nothing tightens
+                tighter = repair(
+                    plan,
+                    candidates,
+                    movable=movable,
+                    budget=budget,
+                    bound=target,
+                    kept_bound=bound,
+                    lasting=strategy.lasting,
+                    avoid=avoid,
+                    progress=progress,
+                )
+                if tighter is not None:
+                    return tighter
+    return plan
 
 
 def _changed(before: Sequence[Assignment], after: Sequence[Assignment]) -> int:
