@@ -90,6 +90,22 @@ def allowance(longer_rows, shorter_rows, candidates, absences):
     return max((share for _, share in covers(longer_rows, shorter_rows, candidates, absences)), default=0.0)
 
 
+def member_allowances(longer_rows, shorter_rows, candidates, absences) -> dict[int, float]:
+    """Per member, the largest share of theirs in the shorter rotation's shifts that one longer shift
+    covers: how far they can fall behind in the shorter rotation while holding a longer shift (SPEC 3.2's
+    allowance read for each member; `allowance` is the largest of these over the team)."""
+    out: dict[int, float] = {}
+    for l_start, l_end, _ in longer_rows:
+        sums: dict[int, float] = {}
+        for s_start, s_end, _ in shorter_rows:
+            if s_start < l_end and l_start < s_end:
+                for m, part in shares_at(s_start, s_end, candidates, absences).items():
+                    sums[m] = sums.get(m, 0.0) + part
+        for m, total in sums.items():
+            out[m] = max(out.get(m, 0.0), total)
+    return out
+
+
 def assert_within_bound(history: list[dict[int, float]]) -> None:
     for index, surplus in enumerate(history):
         worst = max(abs(v) for v in surplus.values())
