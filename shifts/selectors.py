@@ -105,9 +105,13 @@ class _Loader:
     encrypted fields). For the few reads every submission makes, where building the ORM query costs
     more than running it."""
 
-    def __init__(self, model, alias: str) -> None:
+    def __init__(self, model, alias: str, only: tuple[str, ...] = ()) -> None:
+        """`only`: these fields (and the primary key) instead of all, the others deferred (as `.only()`:
+        reading one of them later costs a query)."""
         quote = connection.ops.quote_name
         fields = model._meta.concrete_fields
+        if only:
+            fields = [f for f in fields if f.primary_key or f.name in only]
         self.model = model
         self.width = len(fields)
         self.names = [f.attname for f in fields]
@@ -213,9 +217,9 @@ def primary_for_arrival(*, team: Team, at: dt.datetime) -> Member | None:
 
 @functools.cache
 def _team_and_primary_query(
-    vendor: str, joins: tuple[PreferenceJoin, ...], also: tuple[str, ...]
+    vendor: str, joins: tuple[PreferenceJoin, ...], also: tuple[str, ...], team_fields: tuple[str, ...]
 ) -> tuple[_Loader, _Loader, _Loader, str]:
-    team = _Loader(Team, "t")
+    team = _Loader(Team, "t", team_fields)
     member, user, columns, rest = _primary_parts(joins)
     extra = "".join(f", {expression}" for expression in also)
     primary = rest.replace("s.team_id = %s", "s.team_id = t.id", 1)
@@ -231,12 +235,13 @@ _PRIMARY = str(Rotation.Role.PRIMARY)
 
 
 def team_and_primary(
-    *, slug: str, at: dt.datetime, also: tuple[str, ...] = ()
+    *, slug: str, at: dt.datetime, also: tuple[str, ...] = (), team_fields: tuple[str, ...] = ()
 ) -> tuple[Team, Member | None, tuple] | None:
     """`team_by_slug` and `primary_for_arrival` in one statement on PostgreSQL (a LATERAL join), two
     elsewhere: (team, Primary or None, values of `also`), None for an unknown slug. `also`: SQL
     expressions over the team row `t`, evaluated only for a team found (PostgreSQL only: elsewhere
-    ValueError)."""
+    ValueError). `team_fields`: on PostgreSQL only these of the team's columns are read (the others
+    deferred: e.g. the mailbox's password is then neither read nor decrypted)."""
     db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local lookup
     if db.vendor != "postgresql":
         if also:
@@ -244,7 +249,7 @@ def team_and_primary(
         team = team_by_slug(slug=slug)
         return None if team is None else (team, primary_for_arrival(team=team, at=at), ())
     joins = tuple(preference_joins)
-    team, member, user, sql = _team_and_primary_query(db.vendor, joins, also)
+    team, member, user, sql = _team_and_primary_query(db.vendor, joins, also, team_fields)
     value = db.ops.adapt_datetimefield_value(at)
     with db.cursor() as cursor:
         execute_prepared(cursor, sql, [_PRIMARY, value, value, value, slug])

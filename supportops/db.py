@@ -180,8 +180,8 @@ def _saved(objs: list[models.Model], ids: list[int], alias: str = DEFAULT_DB_ALI
 @functools.cache
 def _columns(model: type[models.Model], vendor: str) -> list[tuple]:
     """Per column of `_insert_plan`: (field, attname, the types passed as they are (`_as_is`) or None,
-    the relation's cache name or None, whether it is a DateTimeField on PostgreSQL), looked up once per
-    model instead of once per row."""
+    the relation's cache name or None, whether it is a DateTimeField on PostgreSQL, its choices written
+    as SQL literals (`_choice_literals`)), looked up once per model instead of once per row."""
     fields = _insert_plan(model, vendor)[0]
     return [
         (
@@ -190,9 +190,27 @@ def _columns(model: type[models.Model], vendor: str) -> list[tuple]:
             _as_is(field) or None,
             field.cache_name if field.is_relation else None,
             vendor == "postgresql" and type(field) is models.DateTimeField,
+            _choice_literals(field),
         )
         for field in fields
     ]
+
+
+# A choice value written into the chain's text: letters, digits and a few marks only (no quote, no `%`,
+# which psycopg2's formatting would read, no backslash).
+_LITERAL_SAFE = re.compile(r"[A-Za-z0-9_.:/ -]*")
+
+
+def _choice_literals(field) -> dict[str, str]:
+    """{value: its SQL string literal} for a text field's choices: a value from a fixed list goes into the
+    chain's text like `''` (`_LITERALS`), so the statements of one call site stay few."""
+    if not isinstance(field, models.CharField) or not field.choices:
+        return {}
+    return {
+        value: f"'{value}'"
+        for value, _ in field.flatchoices
+        if isinstance(value, str) and _LITERAL_SAFE.fullmatch(value)
+    }
 
 
 def _moment(field, obj: models.Model, db):
@@ -233,7 +251,7 @@ def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, p
     for index, obj in enumerate(group):
         known = obj.__dict__
         cells = []
-        for field, attname, plain, cache_name, moment in columns:
+        for field, attname, plain, cache_name, moment, choices in columns:
             value = known.get(attname, _MISSING)
             if cache_name is not None and value is None:
                 earlier = _unsaved_related(obj, field, cache_name, places)
@@ -243,17 +261,24 @@ def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, p
                     continue
                 value = known[attname]
             if plain is not None and (value is None or type(value) in plain):
-                if value is True or value is False or value == "":
-                    cells.append(_LITERALS[value])  # the same text psycopg2 would send, without its adapter
-                    continue
-                params.append(value)
+                pass  # as it is
             elif plain == (str,) and isinstance(value, str):  # a choices member: the text psycopg2 sends
-                params.append(str.__str__(value))
+                value = str.__str__(value)
             elif moment:
-                params.append(_moment(field, obj, db))
+                value = _moment(field, obj, db)
             else:
-                params.append(field.get_db_prep_save(field.pre_save(obj, True), db))
-            cells.append("%s")
+                value = field.get_db_prep_save(field.pre_save(obj, True), db)
+            # NULL, true, false, '' and a choice value as the text psycopg2 would send, without its
+            # adapter and without a parameter the server parses and coerces on every EXECUTE.
+            if value is None:
+                cells.append("NULL")
+            elif value is True or value is False or (type(value) is str and not value):
+                cells.append(_LITERALS[value])
+            elif choices and type(value) is str and value in choices:
+                cells.append(choices[value])
+            else:
+                params.append(value)
+                cells.append("%s")
         values.append("(" + ", ".join(cells) + ")")
         places[id(obj)] = (n, index)
     return f"g{n} AS ({head}{', '.join(values)}{tail})", pending
@@ -261,8 +286,10 @@ def _chain_group(n: int, group: list[models.Model], plan: tuple, places: dict, p
 
 _MISSING = object()
 # Values written into the chain's text instead of as parameters: each parameter costs psycopg2 an adapter
-# (object, `prepare`, `getquoted`) per row and field; these few constant ones (a public submission has
-# ~20 of them) change the statement's text only as often as which fields are empty or true changes.
+# (object, `prepare`, `getquoted`) per row and field, and the server a parse, a coercion to the column's
+# type and an expression of its own on every EXECUTE; these constant ones, NULL and the choice values (a
+# public submission has ~55 of its ~80 values among them) change the statement's text only as often as
+# which fields are empty, true or which choice changes — a few texts per call site.
 _LITERALS = {True: "true", False: "false", "": "''"}
 
 

@@ -28,6 +28,22 @@ from ._common import (
     require_actor_member,
 )
 
+# What a public submission reads of its team (the calendar, deadlines, reference, texts and webhook): the
+# public intake's one SELECT reads these columns only (not the mailbox, sessions, planning settings, …).
+INTAKE_TEAM_FIELDS = (
+    "slug",
+    "name",
+    "timezone",
+    "coverage",
+    "holidays",
+    "holiday_country",
+    "holiday_subdivision",
+    "response_target_minutes",
+    "response_guarantee_minutes",
+    "resolution_target_minutes",
+    "webhook_url",
+    "reference_prefix",
+)
 MEMBER_CHANNELS = (Inquiry.Channel.API, Inquiry.Channel.REDIRECT, Inquiry.Channel.IMPORT)
 # Requesters reached elsewhere (a GitHub login, a monitoring system): no address, no acknowledgement email.
 NO_EMAIL_CHANNELS = (Inquiry.Channel.GITHUB, Inquiry.Channel.ALERT)
@@ -262,7 +278,9 @@ def inquiry_create_public(
         channel=Inquiry.Channel.WEB,
     )
     current = now()
-    found = team_and_primary(slug=team_slug, at=current, also=(NEXT_NUMBER_SQL,))
+    found = team_and_primary(
+        slug=team_slug, at=current, also=(NEXT_NUMBER_SQL,), team_fields=INTAKE_TEAM_FIELDS
+    )
     if found is None:
         return None
     team, assignee, (number,) = found

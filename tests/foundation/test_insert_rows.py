@@ -65,3 +65,47 @@ def test_insert_rows_together_writes_each_group_with_its_ids_in_one_statement_on
     assert [Event.objects.get(pk=e.pk).to_value for e in events] == ["e0", "e1"]
     assert all(not obj._state.adding for obj in messages + events)
     assert Message.objects.count() == 3 and Event.objects.count() == 2
+
+
+def test_the_chain_writes_null_and_choice_values_into_its_text_and_stores_what_bulk_create_stores(
+    team, primary
+):
+    """NULL, true/false, '' and a field's choice values go into the chain's text (no parameter); a column
+    NULL in one row and set in the next, or a choice in one and another value in the next, still takes
+    each row's own value, typed as the column."""
+    from inquiries.models import Message
+    from supportops.db import insert_rows_together
+
+    inquiry = Inquiry.objects.create(
+        team=team, number=1, reference="ADS-1", subject="s", body="b", requester_name="n",
+        requester_email="a@example.org", received_at="2026-03-02T08:00:00Z",
+    )  # fmt: skip
+    notice = Notification.objects.create(recipient=primary.user, kind="assigned", title="t", inquiry=inquiry)
+
+    def rows():
+        sent = webhook_message(url="https://hooks.example.org/x", payload={"n": 1}, inquiry=inquiry)
+        sent.status, sent.sent_at, sent.attempts = "sent", inquiry.received_at, 2
+        odd = email_message(to="b@example.org", subject="Hi", body="y", inquiry=inquiry, notification=notice)
+        odd.kind = "not-a-listed-kind"
+        return [
+            email_message(to="a@example.org", subject="Hi", body="x", inquiry=inquiry),
+            sent,
+            odd,
+        ]
+
+    ours = rows()
+    messages = [
+        Message(inquiry=inquiry, kind="request", body="m"),
+        Message(inquiry=inquiry, kind="x", body=""),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows_together(messages, ours)
+    theirs = OutboundMessage.objects.bulk_create(rows())
+    if connection.vendor == "postgresql":
+        (sql,) = [q["sql"] for q in queries]
+        assert "NULL" in sql and "'pending'" in sql and "'email'" in sql and "'webhook'" in sql
+        assert "not-a-listed-kind" in sql  # sent as a parameter: psycopg2's quoting in the log
+    for mine, reference in zip(ours, theirs, strict=True):
+        stored = OutboundMessage.objects.get(pk=mine.pk)
+        assert _values(stored) == _values(OutboundMessage.objects.get(pk=reference.pk))
+    assert [(m.kind, m.body) for m in Message.objects.order_by("pk")] == [("request", "m"), ("x", "")]

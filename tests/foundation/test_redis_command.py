@@ -1,4 +1,7 @@
-"""supportops.redis_command: one command on a client's pool, answered as redis-py answers it."""
+"""supportops.redis_command: one command on a connection of a client's pool kept per thread, answered as
+redis-py answers it."""
+
+import threading
 
 import pytest
 import redis
@@ -25,15 +28,33 @@ def test_replies_as_redis_py(client):
     assert command(client, "RPUSH", KEY, "a") == client.rpush(KEY, "b") - 1 == 1
     assert command(client, "LRANGE", KEY, 0, -1) == client.lrange(KEY, 0, -1) == [b"a", b"b"]
     assert command(client, "EVAL", "return {1, 2}", 0) == client.eval("return {1, 2}", 0) == [1, 2]
-    assert client.connection_pool._created_connections == 1  # the connection went back to the pool
+
+
+def test_one_connection_per_thread_made_by_the_pool_not_lent_by_it(client):
+    pool = client.connection_pool
+    made = pool._created_connections  # the fixture's own, back in the pool
+    own = command(client, "CLIENT", "ID")
+    assert command(client, "CLIENT", "ID") == own  # kept for this thread
+    assert pool._created_connections == made + 1
+    assert not pool._in_use_connections and len(pool._available_connections) == made  # untouched
+    client.ping()
+    assert pool._created_connections == made + 1
+    other: list[int] = []
+    worker = threading.Thread(target=lambda: other.append(command(client, "CLIENT", "ID")))
+    worker.start()
+    worker.join()
+    assert other and other[0] != own
 
 
 def test_a_reply_error_is_raised_and_the_connection_kept(client):
     command(client, "RPUSH", KEY, "a")
     with pytest.raises(ResponseError):
         command(client, "INCR", KEY)  # a list, not a number
+    own = command(client, "CLIENT", "ID")
+    with pytest.raises(ResponseError):
+        command(client, "INCR", KEY)
     assert command(client, "LLEN", KEY) == 1
-    assert client.connection_pool._created_connections == 1
+    assert command(client, "CLIENT", "ID") == own
 
 
 def test_a_dropped_connection_is_replaced_once(client):
