@@ -21,6 +21,13 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if IN_CI:
     hypothesis_settings.load_profile("ci")
+    # Hypothesis also draws constants it collects from the project's modules already imported, so a
+    # derandomized test's examples depended on which other tests had run in the same xdist worker
+    # (test_a_late_joiner_takes_over_only_about_their_share drew a case in CI's full run that no run of
+    # tests/shifts alone draws). In CI that pool stays empty: the same examples whatever ran before.
+    from hypothesis.internal.conjecture import providers as _hypothesis_providers
+
+    _hypothesis_providers._get_local_constants = lambda: _hypothesis_providers._local_constants
 CHROMIUM = "/usr/bin/chromium"
 
 
