@@ -15,6 +15,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from zoneinfo import ZoneInfo
 
 
 def call(base, token, method, path, body=None):
@@ -60,7 +61,7 @@ def build(
     percents=(100, 100, 80, 50, 50, 20),
     around_the_clock=False,
 ):
-    today = dt.date.today()
+    today = dt.datetime.now(ZoneInfo(zone)).date()  # the team's today: its rotations start on it
     until = (today + dt.timedelta(days=180)).isoformat()
     if around_the_clock:
         coverage = [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)]
