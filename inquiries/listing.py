@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import BooleanField, F, Q, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 
 # Row-value comparison "(a, b, id) > (x, y, z)" (Django's composite-key lookups; a plain OR of
 # comparisons where the database has no row values).
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
 
 from shifts.selectors import User, teams_for_user
 from supportops.errors import InvalidInput
@@ -218,6 +219,19 @@ SHOWN = (
 )
 
 
+def _unindexed(order: Sequence[str]) -> list[OrderBy]:
+    """The same order by expressions no index answers (`COALESCE(x, x)` is x, nulls and collation
+    included): the page's ids among a search's matches (at most COUNT_CAP, listed by id) are then found
+    by their primary keys and sorted, not by walking the team's list index until the page's matches
+    turn up (889 ids of `segfault ada lovelace` at 1M: 24,966 index rows walked, 11 ms)."""
+    keys = []
+    for item in order:
+        name = item.lstrip("-")
+        key = Coalesce(F(name), F(name))
+        keys.append(key.desc() if item.startswith("-") else key.asc())
+    return keys
+
+
 def page_rows(
     queryset: QuerySet, order: Sequence, start: int, stop: int, joined: QuerySet | None = None
 ) -> list[Inquiry]:
@@ -228,7 +242,7 @@ def page_rows(
     3 ms; up to 1,000)."""
     if joined is None:
         return list(queryset.select_related("known_issue").only(*SHOWN).order_by(*order)[start:stop])
-    ids = queryset.order_by(*order).values("pk")[start:stop]
+    ids = queryset.order_by(*_unindexed(order)).values("pk")[start:stop]
     return list(joined.select_related("known_issue").only(*SHOWN).filter(pk__in=ids).order_by(*order))
 
 
