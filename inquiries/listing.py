@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import BooleanField, F, Q, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 
 # Row-value comparison "(a, b, id) > (x, y, z)" (Django's composite-key lookups; a plain OR of
 # comparisons where the database has no row values).
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
 
 from shifts.selectors import User, teams_for_user
 from supportops.errors import InvalidInput
@@ -32,6 +33,12 @@ from supportops.errors import InvalidInput
 from .models import DUE_KEY, PRIORITY_RANK, REQUESTER_KEY, STATUS_RANK, EffortLog, Inquiry
 
 COUNT_CAP = 1000
+# A search the planner expects to match more than SEARCH_MANY rows counts only to SEARCH_CAP ("100+
+# matching"): finding a thousand matches of a frequent term costs a scan that grows with the table
+# (`kernel lovelace` at 1M: 41,700 rows, 5,758 pages, 105 ms for 1,001; 2 ms for 101), and its page is
+# walked in list order whatever the count (`search_matches`).
+SEARCH_CAP = 100
+SEARCH_MANY = 2 * COUNT_CAP
 ORDER = ("-received_at", "-id")
 # Trigram indexes only help with at least three characters; shorter terms use the exact-match arms.
 TRIGRAM_MIN = 3
@@ -161,6 +168,12 @@ class Matches:
     joined: QuerySet | None = None
 
 
+def _estimated_rows(rows: QuerySet) -> float:
+    """The planner's estimate of how many rows `rows` holds (EXPLAIN, not executed: a plan, ~0.5 ms)."""
+    plan = json.loads(rows.order_by().values("pk").explain(format="json"))
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
 def search_matches(search: Search) -> Matches:
     """Pick the cheap way to page through a search by how many rows actually match, which the planner
     cannot know (a trigram or word estimate is off by orders of magnitude either way): the ids of at most
@@ -172,15 +185,21 @@ def search_matches(search: Search) -> Matches:
     list index and filtering would read the whole team for a rare or absent term (seconds at 1M).
     More: a frequent term, whose page the list index's walk finds after a few hundred rows, where a
     bitmap would fetch and sort every match (which grows with the data). The page is read under
-    `walk_in_order`, so the planner takes the index in both cases."""
+    `walk_in_order`, so the planner takes the index in both cases. A search the planner expects to match
+    more than SEARCH_MANY rows (its estimate of a word or a name is close: 12,495 for 12.5k at 1M) counts
+    to SEARCH_CAP only ("100+"): its page is walked anyway, and each match more costs rows of a scan
+    that grows with the table. A wrong estimate costs time, never rows: fewer matches than the cap are
+    read by id and counted exactly whichever cap was taken."""
     searched = search.rows.filter(search_condition(search.value))
-    limit = COUNT_CAP + 1
+    cap = COUNT_CAP
     if settings.IS_POSTGRES:
-        ids = list(_ids_by_arm(search.rows, search.value.strip(), limit))
+        if _estimated_rows(searched) > SEARCH_MANY:
+            cap = SEARCH_CAP
+        ids = list(_ids_by_arm(search.rows, search.value.strip(), cap + 1))
     else:
-        ids = list(searched.order_by().values_list("pk", flat=True)[:limit])
-    if len(ids) > COUNT_CAP:
-        return Matches(rows=searched, count=COUNT_CAP, capped=True)
+        ids = list(searched.order_by().values_list("pk", flat=True)[: cap + 1])
+    if len(ids) > cap:
+        return Matches(rows=searched, count=cap, capped=True)
     return Matches(rows=search.rows.filter(pk__in=ids), count=len(ids), capped=False, joined=search.rows)
 
 
@@ -200,6 +219,19 @@ SHOWN = (
 )
 
 
+def _unindexed(order: Sequence[str]) -> list[OrderBy]:
+    """The same order by expressions no index answers (`COALESCE(x, x)` is x, nulls and collation
+    included): the page's ids among a search's matches (at most COUNT_CAP, listed by id) are then found
+    by their primary keys and sorted, not by walking the team's list index until the page's matches
+    turn up (889 ids of `segfault ada lovelace` at 1M: 24,966 index rows walked, 11 ms)."""
+    keys = []
+    for item in order:
+        name = item.lstrip("-")
+        key = Coalesce(F(name), F(name))
+        keys.append(key.desc() if item.startswith("-") else key.asc())
+    return keys
+
+
 def page_rows(
     queryset: QuerySet, order: Sequence, start: int, stop: int, joined: QuerySet | None = None
 ) -> list[Inquiry]:
@@ -210,7 +242,7 @@ def page_rows(
     3 ms; up to 1,000)."""
     if joined is None:
         return list(queryset.select_related("known_issue").only(*SHOWN).order_by(*order)[start:stop])
-    ids = queryset.order_by(*order).values("pk")[start:stop]
+    ids = queryset.order_by(*_unindexed(order)).values("pk")[start:stop]
     return list(joined.select_related("known_issue").only(*SHOWN).filter(pk__in=ids).order_by(*order))
 
 

@@ -1,6 +1,8 @@
 """API lists of inquiries in keyset pages: `{"count", "next", "previous", "results"}` as everywhere
 (SPEC 4), where `next`/`previous` carry an opaque `cursor` and `count` is exact up to 1,000 rows; beyond,
-it says 1000 with `count_capped`: true ("1,000 or more") — no COUNT(*) over a whole team per page.
+it says 1000 with `count_capped`: true ("1,000 or more") — no COUNT(*) over a whole team per page. A
+search the database expects to match more than 2,000 rows counts to 100 (`count` 100, `count_capped`
+true: `listing.SEARCH_CAP`).
 `?page=N` still works (offset into the same index order) for clients that page by number."""
 
 from __future__ import annotations

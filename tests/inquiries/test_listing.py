@@ -110,6 +110,26 @@ def test_search_pages_visit_every_match_once_in_order(client, as_member, primary
     assert as_member(primary).get("/api/v1/inquiries/?search=nobody-like-this").json()["count"] == 0
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("many", [-1, 1000], ids=["expected to match many", "expected to match few"])
+def test_a_search_expected_to_match_many_counts_to_the_search_cap(
+    client, as_member, primary, seven, monkeypatch, many
+):
+    """The planner's estimate picks the count's cap (inquiries.listing.search_matches): a search expected
+    to match more than SEARCH_MANY rows counts to SEARCH_CAP and says there are more ("3+"); the pages
+    visit every match once in order either way."""
+    monkeypatch.setattr(listing, "SEARCH_MANY", many)
+    monkeypatch.setattr(listing, "SEARCH_CAP", 3)
+    api = as_member(primary)
+    forward, last = _walk(api, "/api/v1/inquiries/?search=question&page_size=2", "next")
+    assert forward == seven
+    assert (last["count"], last["count_capped"]) == ((3, True) if many < 0 else (7, False))
+    client.force_login(primary.user)
+    page = client.get("/inquiries/?search=question").content.decode()
+    assert ("3+ matching" in page) == (many < 0) and ("7 matching" in page) == (many > 0)
+    assert api.get("/api/v1/inquiries/?search=nobody-like-this").json()["count"] == 0
+
+
 def test_effort_is_summed_for_the_rows_of_the_page(as_member, primary, open_team):
     from inquiries import services
 
