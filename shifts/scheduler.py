@@ -223,7 +223,7 @@ def assign(
     strategies: Sequence[Strategy] = STRATEGIES,
     spread_out: bool = False,
     spaced: bool = False,
-    settle: bool = False,
+    settle: ChangeBudget | None = None,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -236,7 +236,8 @@ def assign(
        a two-shift trade with the member whose next slot the lost member can serve again, or else to the
        eligible member with the largest deficit who does not serve the slot before or after;
        (after a member joined or left, `settle`: when (1) breaks `bound`, the future re-decided
-       SETTLE_SLACK inside it, `_settled`, if that fits the change's budget;)
+       SETTLE_SLACK inside it, `_settled`, if that fits what is left of the change's budget, a
+       `ChangeBudget` shared by the team's rotations;)
     2. repaired: (1) with up to REPAIR_MOVES moves (shifts/repair.py), the fewest of `strategies`, or, for
        a change of everyone's shares, one move per shift that changes hands;
     3. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
@@ -265,9 +266,16 @@ def assign(
     )
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
-    if settle:
+    if settle is not None:
         settled = _settled(
-            slots, candidates, absence_index, busy_index, bound, spread_out=spread_out, spaced=spaced
+            slots,
+            candidates,
+            absence_index,
+            busy_index,
+            bound,
+            settle,
+            spread_out=spread_out,
+            spaced=spaced,
         )
         if settled is not None:
             return settled
@@ -299,6 +307,7 @@ def _settled(
     absence_index: IntervalIndex,
     busy_index: IntervalIndex,
     bound: float,
+    budget: ChangeBudget,
     *,
     spread_out: bool,
     spaced: bool = False,
@@ -309,7 +318,7 @@ def _settled(
     Single repair moves leave members at the edge of the bound all year (each move only when someone
     breaks it), so a later absence's small change of shares breaks it again at many points. This keeps
     everyone near the middle instead, at the price of moving more shifts now (the change of everyone's
-    shares needs them); taken when the moves stay within the budget of the change (`_settle_budget`).
+    shares needs them); taken when the moves stay within what is left of the change's budget (`budget`).
 
     A published shift is kept for its member only while serving it leaves them SETTLE_SLACK inside BOUND
     ahead, even in a rotation that yields to another: its allowance beyond BOUND is for members the
@@ -325,42 +334,67 @@ def _settled(
     followed left two 10 % members 3.45 and 2.97 ahead in the daily primary; now 3.64 and 1.3 at most)."""
     target = bound - SETTLE_SLACK
     ahead = min(bound, BOUND) - SETTLE_SLACK
-    budget = _settle_budget(slots, candidates)
     for keep_within in dict.fromkeys((target, min(target, BOUND))):
         mode = dataclasses.replace(SETTLED, min_deficit_to_keep=1.0 - ahead, keep_within=keep_within)
         plan = _run(
             slots, candidates, absence_index, busy_index, mode=spread(mode, spaced) if spread_out else mode
         )
-        moved = sum(
-            1
-            for s, a in zip(slots, plan[0], strict=True)
-            if s.preferred is not None and a.member != s.preferred
-        )
-        if plan[1].worst_deviation() <= bound + EPSILON and moved <= budget:
+        if plan[1].worst_deviation() <= bound + EPSILON and budget.fits(slots, plan[0], candidates):
             return plan
     return None
 
 
-def _settle_budget(slots: Sequence[Slot], candidates: Sequence[Candidate]) -> int:
-    """The moves a join or a leave may cost: 2 × (the leavers' published shifts + the newcomers' share
-    of the slots to come) + REPAIR_MOVES, as the property tests hold a join or a leave to."""
-    by_id = {c.id: c for c in candidates}
-    left = sum(
-        1
-        for s in slots
-        if s.preferred is not None
-        and (s.preferred not in by_id or not by_id[s.preferred].in_rotation_for(s.end))
-    )
-    holders = {s.preferred for s in slots} | {s.pinned for s in slots}
-    newcomers = [c for c in candidates if c.since is not None and c.id not in holders]
-    joined = 0.0
-    if newcomers:
-        for s in slots:
-            if s.pinned is None:
-                present = [c for c in candidates if c.in_rotation_for(s.end)]
-                total = sum(c.pct for c in present)
-                joined += sum(c.pct for c in newcomers if c.in_rotation_for(s.end)) / total if total else 0.0
-    return 2 * (left + round(joined)) + REPAIR_MOVES
+@dataclass(frozen=True)
+class ChangeBudget:
+    """What a join or a leave may move, held across the team's rotations together (SPEC 3.2, as the
+    property tests hold it): 2 × (the leavers' published shifts + the shifts the newcomers take) +
+    REPAIR_MOVES, the repair allowance once for the whole team. Each shift a newcomer takes or a leaver
+    leaves moves one shift (the allowance counts them twice, for the trade that may come with each); a
+    rotation spends of `spare` only what it moves beyond that, and the rotations planned after it get what
+    is left (`after`).
+
+    Held per rotation to 2 × (leavers' shifts + the newcomers' share of its slots) + REPAIR_MOVES, each
+    rotation could spend the whole allowance to settle (`_settled`): a 21 % newcomer joining a team of ten
+    (3-day primary and secondary) took 2 shifts of each, and settling moved 12 primary and 8 secondary
+    shifts, 20 where 2 × 4 + 8 = 16 were allowed (the late-joiner property's @example)."""
+
+    newcomers: frozenset[int] = frozenset()
+    spare: int = REPAIR_MOVES
+
+    def excess(
+        self, slots: Sequence[Slot], plan: Sequence[Assignment], candidates: Sequence[Candidate]
+    ) -> int:
+        """The moves of `plan` beyond 2 × (its leavers' published shifts + the newcomers' shifts in it)."""
+        by_id = {c.id: c for c in candidates}
+        moved = left = 0
+        for s, a in zip(slots, plan, strict=True):
+            if s.preferred is None or a.member == s.preferred:
+                continue
+            moved += 1
+            left += s.preferred not in by_id or not by_id[s.preferred].in_rotation_for(s.end)
+        taken = sum(
+            1 for s, a in zip(slots, plan, strict=True) if s.pinned is None and a.member in self.newcomers
+        )
+        return moved - 2 * (left + taken)
+
+    def fits(
+        self, slots: Sequence[Slot], plan: Sequence[Assignment], candidates: Sequence[Candidate]
+    ) -> bool:
+        return self.excess(slots, plan, candidates) <= self.spare
+
+    def left_for(
+        self, slots: Sequence[Slot], plan: Sequence[Assignment], candidates: Sequence[Candidate]
+    ) -> int:
+        """The moves `plan` could still make within the budget (as long as they give no shift to a
+        newcomer or take none from a leaver)."""
+        return self.spare - self.excess(slots, plan, candidates)
+
+    def after(
+        self, slots: Sequence[Slot], plan: Sequence[Assignment], candidates: Sequence[Candidate]
+    ) -> ChangeBudget:
+        """What is left for the rotations planned after this one."""
+        spent = max(0, self.excess(slots, plan, candidates))
+        return dataclasses.replace(self, spare=self.spare - spent)
 
 
 def _minimal_mode(strategies: Sequence[Strategy]) -> Mode:
@@ -377,14 +411,16 @@ def _repaired(
     published_elsewhere: Mapping[int, Iterable[Interval]] | None,
     strategies: Sequence[Strategy],
     *,
-    settle: bool = False,
+    settle: ChangeBudget | None = None,
 ) -> list[Assignment] | None:
     """The minimal plan repaired with few single moves (shifts/repair.py), the fewest of `strategies`.
 
     `settle` (a member joined or left): repair to SETTLE_SLACK inside `bound` first. Moves that only just
     hold the bound leave members at its edge all year, and then the share any later absence shifts
     (never a whole shift) pushes them out again and again: each time a repair move, far beyond 2 ×
-    colliding + 8. With the slack, the next absence is absorbed by a few moves where it happens."""
+    colliding + 8. With the slack, the next absence is absorbed by a few moves where it happens. A plan
+    aimed inside the bound is taken only within what is left of the change's budget (`ChangeBudget`);
+    the repair to the bound itself always is (the team's re-plan then looks for one that fits)."""
     from .repair import repair  # repair.py builds on this module's types
 
     elsewhere = IntervalIndex(published_elsewhere)
@@ -398,7 +434,7 @@ def _repaired(
         # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
         # changes hands: single moves where the bound breaks still move far fewer than re-deciding.
         budgets.append(len(slots) // 4)
-    targets = [bound - SETTLE_SLACK, bound - SETTLE_SLACK / 2, bound] if settle else [bound]
+    targets = [bound - SETTLE_SLACK, bound - SETTLE_SLACK / 2, bound] if settle is not None else [bound]
     # Each repair as it chooses its moves, then, when none fits any target and budget, with moves that make
     # progress first (repair.py, `_Span`): every plan that fitted before is unchanged (tried at every
     # target before the looser ones, it moved more after a join: 7,620 -> 8,015 over 40 sequences).
@@ -422,10 +458,12 @@ def _repaired(
             )
             is not None
         ]
+        if settle is not None and target < bound - EPSILON:
+            plans = [plan for plan in plans if settle.fits(slots, plan, candidates)]
         if plans:
             best = min(plans, key=lambda plan: _changed(minimal, plan))
-            if settle and target > bound - SETTLE_SLACK + EPSILON:
-                best = _tightened(best, target, minimal, slots, candidates, bound, movable, avoid)
+            if settle is not None and target > bound - SETTLE_SLACK + EPSILON:
+                best = _tightened(best, target, slots, candidates, bound, movable, avoid, settle)
             return best
     return None
 
@@ -433,15 +471,15 @@ def _repaired(
 def _tightened(
     plan: list[Assignment],
     reached: float,
-    minimal: list[Assignment],
     slots: Sequence[Slot],
     candidates: Sequence[Candidate],
     bound: float,
     movable: Sequence[bool],
     avoid: Sequence[Mapping[int, float]],
+    change: ChangeBudget,
 ) -> list[Assignment]:
     """After a join or a leave, a plan the repair could only bring to a looser target (`reached`), repaired
-    further towards SETTLE_SLACK inside `bound` with what is left of the change's budget (`_settle_budget`).
+    further towards SETTLE_SLACK inside `bound` with what is left of the change's budget (`change`).
 
     From the minimal plan, single moves aimed at the tight target cycle (each hands the violation on), and
     re-deciding the future costs more than the budget; from a plan already near the bound they mend one
@@ -451,7 +489,9 @@ def _tightened(
     coverage), 8 once tightened."""
     from .repair import repair  # repair.py builds on this module's types
 
-    budget = _settle_budget(slots, candidates) - _changed(minimal, plan)
+    budget = change.left_for(slots, plan, candidates)
+    if budget <= 0:
+        return plan
     targets = [bound - SETTLE_SLACK * f for f in (1.0, 0.75, 0.5)]
     for target in (t for t in targets if t < reached - EPSILON):
         for progress in (False, True):
@@ -469,7 +509,7 @@ def _tightened(
                     avoid=avoid,
                     progress=progress,
                 )
-                if tighter is not None:
+                if tighter is not None and change.fits(slots, tighter, candidates):
                     return tighter
     return plan
 
@@ -939,6 +979,7 @@ def plan_team(
     absence_index = IntervalIndex(absences)
     plans = [_split_partial(plan, absence_index, covered or _always) for plan in plans]
     settle = _members_changed(plans)
+    change = ChangeBudget(_newcomers(plans)) if settle else None
     lost = sum(_lost(plan, absence_index) for plan in plans)
     # Only a re-plan of published rotations is held to it (not the first plan of a rotation added later).
     replanning = all(any(slot.preferred is not None for slot in plan.slots) for plan in plans)
@@ -955,18 +996,24 @@ def plan_team(
         busy,
         keep_slack=None if untouched else KEEP_SLACK,
         spread_out=spread_out,
-        settle=settle,
+        settle=change,
     )
-    if not replanning or _moves(plans, usual) <= 2 * lost + REPAIR_MOVES:
+    newcomers = change.newcomers if change is not None else frozenset()
+
+    def over(results: Mapping[str, RoleResult]) -> int:
+        # One budget for the whole team: 2 × (shifts that lost their member + shifts newcomers take) + 8.
+        return _moves(plans, results) - 2 * (lost + _taken(results, newcomers)) - REPAIR_MOVES
+
+    if not replanning or over(usual) <= 0:
         return usual
-    best = (_moves(plans, usual), usual)
-    for other in _alternatives(plans, absences, absence_index, busy, spread_out=spread_out, settle=settle):
+    best = (over(usual), usual)
+    for other in _alternatives(plans, absences, absence_index, busy, spread_out=spread_out, change=change):
         if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
             continue
-        moves = _moves(plans, other)
-        if moves < best[0]:
-            best = (moves, other)
-        if moves <= 2 * lost + REPAIR_MOVES:
+        excess = over(other)
+        if excess < best[0]:
+            best = (excess, other)
+        if excess <= 0:
             return other
     return best[1]
 
@@ -1057,14 +1104,17 @@ def _alternatives(
     busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
     *,
     spread_out: bool,
-    settle: bool,
+    change: ChangeBudget | None,
 ) -> Iterator[dict[str, RoleResult]]:
     """The plans `plan_team` tries, in order, when the usual one moves more than the stability budget.
 
-    After a join or a leave the repair settles inside the bound (see `_repaired`). For a new absence: each
-    repair strategy, then, last, the repair aimed SETTLE_SLACK inside the bound as after a join — when the
-    join's own re-plan kept every published shift, members are left at the edge of the bound and a chain
-    of single moves that only just holds it can cost more than one that makes room (`_repaired`)."""
+    After a join or a leave (`change`) the repair settles inside the bound (see `_repaired`) with each
+    strategy, then, last, only repairs to the bound: settling one rotation can leave the other too little
+    of the team's budget for the shifts it then has to move. For a new absence: each repair strategy,
+    then, last, the repair aimed SETTLE_SLACK inside the bound as after a join — when the join's own
+    re-plan kept every published shift, members are left at the edge of the bound and a chain of single
+    moves that only just holds it can cost more than one that makes room (`_repaired`)."""
+    settle = change is not None
     for keep_slack in (KEEP_SLACK, None):
         for strategy in STRATEGIES if settle else (*STRATEGIES, *FILL_STRATEGIES, *GIVE_STRATEGIES):
             yield _plan_in_order(
@@ -1075,20 +1125,19 @@ def _alternatives(
                 keep_slack=keep_slack,
                 strategies=(strategy,),
                 spread_out=spread_out,
-                settle=settle,
+                settle=change,
             )
-    if not settle:
-        for strategy in STRATEGIES:
-            yield _plan_in_order(
-                plans,
-                absences,
-                absence_index,
-                busy,
-                keep_slack=KEEP_SLACK,
-                strategies=(strategy,),
-                spread_out=spread_out,
-                settle=True,
-            )
+    for strategy in STRATEGIES:
+        yield _plan_in_order(
+            plans,
+            absences,
+            absence_index,
+            busy,
+            keep_slack=KEEP_SLACK,
+            strategies=(strategy,),
+            spread_out=spread_out,
+            settle=None if settle else ChangeBudget(),
+        )
 
 
 def _members_changed(plans: Sequence[RolePlan]) -> bool:
@@ -1116,6 +1165,21 @@ def _joined_or_left(plan: RolePlan, holders: set[int | None]) -> bool:
         and (slot.preferred not in by_id or not by_id[slot.preferred].in_rotation_for(slot.end))
         for slot in plan.slots
     )
+
+
+def _newcomers(plans: Sequence[RolePlan]) -> frozenset[int]:
+    """Members who joined and serve none of the team's published or kept shifts yet."""
+    holders = {slot.preferred for plan in plans for slot in plan.slots} | {
+        slot.pinned for plan in plans for slot in plan.slots
+    }
+    return frozenset(
+        c.id for plan in plans for c in plan.candidates if c.since is not None and c.id not in holders
+    )
+
+
+def _taken(results: Mapping[str, RoleResult], newcomers: frozenset[int]) -> int:
+    """Shifts of all the rotations a plan gives to newcomers."""
+    return sum(1 for r in results.values() for a in r.assignments if a.member in newcomers)
 
 
 def _lost(plan: RolePlan, absence_index: IntervalIndex) -> int:
@@ -1152,8 +1216,10 @@ def _plan_in_order(
     keep_slack: float | None,
     strategies: Sequence[Strategy] = STRATEGIES,
     spread_out: bool = False,
-    settle: bool = False,
+    settle: ChangeBudget | None = None,
 ) -> dict[str, RoleResult]:
+    """Plan the rotations in `planning_order`; `settle` (a join or a leave): what the change may move,
+    spent rotation by rotation (`ChangeBudget.after`)."""
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
     for position, plan in enumerate(order):
@@ -1198,4 +1264,6 @@ def _plan_in_order(
             ),
         )
         results[plan.role] = RoleResult(assignments, ledger, bound)
+        if settle is not None:
+            settle = settle.after(plan.slots, assignments, plan.candidates)
     return results
