@@ -17,8 +17,9 @@ The fair share itself is kept by the one ledger in `shifts/fairness.py`. For eve
 A team's rotations are planned together (`plan_team`): the rotation with the longer shifts first, within
 BOUND (passing over the previous member more readily, `spread`); the other yields to it where they overlap
 and stays within BOUND plus the share of its shifts that one longer shift covers (`fairness.cover_share`).
-A re-plan moves at most 2 × (shifts that lost their member) + REPAIR_MOVES across all the rotations when
-one of the repair strategies allows it. Hypothesis checks the bounds after every shift and the moves.
+A re-plan moves at most 2 × (shifts that lost their member, or that a newcomer takes) + REPAIR_MOVES across
+all the rotations when one of the repair strategies allows it. Hypothesis checks the bounds after every
+shift and the moves.
 """
 
 from __future__ import annotations
@@ -1007,7 +1008,10 @@ def plan_team(
     and, for a new absence, also with the shifts a rotation loses given to someone free in the others
     rather than traded back (FILL_STRATEGIES, GIVE_STRATEGIES). After a member joined or left, the future
     is re-decided SETTLE_SLACK inside the bound (`_settled`; else the repair aims there, `_repaired`), so
-    the next absence stays cheap instead of breaking the bound wherever someone was left at its edge.
+    the next absence stays cheap instead of breaking the bound wherever someone was left at its edge; the
+    team is then held to one budget across its rotations, 2 × (shifts that lost their member or that a
+    newcomer takes) + REPAIR_MOVES: the fewest moves among the plans within it, and when none settled
+    rotation by rotation is, the rotations settle sharing it, then only repair (`ChangeBudget`).
 
     A published shift longer than a day whose member is now absent for part of it is split first
     (`_split_partial`, `covered`: whether an interval overlaps the team's coverage): a colleague covers
