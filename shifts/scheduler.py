@@ -237,8 +237,8 @@ def assign(
        a two-shift trade with the member whose next slot the lost member can serve again, or else to the
        eligible member with the largest deficit who does not serve the slot before or after;
        (after a member joined or left, `settle`: when (1) breaks `bound`, the future re-decided
-       SETTLE_SLACK inside it, `_settled`, if that fits what is left of the change's budget, a
-       `ChangeBudget` shared by the team's rotations;)
+       SETTLE_SLACK inside it, `_settled`, if that fits the change's budget, `ChangeBudget`: the
+       rotation's own, or what the team's rotations planned before it left of the team's;)
     2. repaired: (1) with up to REPAIR_MOVES moves (shifts/repair.py), the fewest of `strategies`, or, for
        a change of everyone's shares, one move per shift that changes hands;
     3. lenient: keep an assignment while serving it leaves its member inside the bound and nobody else is
