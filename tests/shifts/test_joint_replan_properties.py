@@ -122,6 +122,26 @@ def test_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight_acros
     cut=st.floats(min_value=0.05, max_value=0.8),
     newcomer_pct=st.integers(10, 100),
 )
+# Found by CI: a 21 % newcomer joins ten members (3-day primary and secondary) and takes 2 shifts of
+# each. Each rotation was held to its own budget (2 × its share of the newcomer's shifts + 8): settling
+# the primary moved 12 and the secondary 8, 20 where 2 × 4 + 8 = 16 were allowed across both.
+@example(
+    team=(
+        [Candidate(i, p) for i, p in enumerate([10, 32, 90, 99, 58, 44, 100, 17, 35, 61], start=1)],
+        {
+            1: [(at(17, 1), at(17, 17))],
+            2: [(at(5, 11), at(14, 3)), (at(101, 18), at(111, 16))],
+            4: [(at(274, 19), at(294, 8)), (at(40, 23), at(47, 1))],
+            6: [(at(24, 15), at(31, 4))],
+            7: [(at(179, 18), at(196, 23)), (at(4, 14), at(11, 6)), (at(74, 23), at(75, 18))],
+            8: [(at(9, 23), at(21, 19))],
+        },
+    ),
+    primary=3 * 24 * 60,
+    secondary=3 * 24 * 60,
+    cut=0.3810145392505125,
+    newcomer_pct=21,
+)
 def test_a_late_joiner_takes_over_only_about_their_share(team, primary, secondary, cut, newcomer_pct):
     candidates, absences = team
     lengths = {"primary": primary, "secondary": secondary}
