@@ -42,6 +42,7 @@ def repair(
     avoid: Sequence[Mapping[int, float]] | None = None,
     kept_bound: float | None = None,
     progress: bool = False,
+    chained: bool = False,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
 
@@ -57,6 +58,8 @@ def repair(
     many hours of them; a move to someone else is preferred, else to whoever gives up the least, since
     each such collision moves more shifts there.
     `progress`: a move that leaves no violation up to the one it mends comes first (see `_Span`).
+    `chained`: the violation is mended first by the shortest chain of moves that keeps the member it
+    concerns inside the bound to the end of the plan (see `_chain`), else by a single move.
     """
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
@@ -80,6 +83,18 @@ def repair(
         if moves >= budget:
             return None
         k, member, surplus = violation
+        if chained:
+            chain = _chain(
+                k, member, surplus[member] > 0, assignments, members, movable, shares_at, bound, avoid
+            )
+            if chain is not None and moves + len(chain) <= budget:
+                for j, new in chain:
+                    _hand(j, new, members, shares_at, paths)
+                moves += len(chain)
+                start = max(i for i in checkpoints if i <= chain[0][0])
+                for i in [i for i in checkpoints if i > start]:
+                    del checkpoints[i]
+                continue
         span = _Span(k, surplus, members, shares_at, bound) if progress else None
         move = _next_move(
             k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths, span
@@ -456,3 +471,106 @@ def _catch_up_once(
     if least is not None:
         return least[1], member
     return (fallback[1], member) if fallback else None
+
+
+def _chain(
+    k: int,
+    member: int,
+    ahead: bool,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    shares_at: list[dict[int, float] | None],
+    bound: float,
+    avoid: Sequence[Mapping[int, float]],
+) -> list[tuple[int, int]] | None:
+    """The fewest moves (slot, new member), the first up to k, after which `member` and everyone the
+    moves concern stay inside the bound from the first movable slot to the end of the plan; None if none.
+
+    A member one shift too far ahead hands one of their shifts on; whoever takes it carries the extra
+    shift while they have room for it and hands one of theirs on before they would break the bound (a
+    member behind: the missing shift is passed on the same way). A new absence moves the absent member's
+    share to everyone else but their shifts to one member each, and after a join or a leave members run
+    near the bound all year: single moves each mend one peak and hand the violation on to their taker
+    (4 h / 4 h, a 2-day absence after a join: 13 moved where 12 were allowed, the shift going back and
+    forth between the absent member and two others), where the shortest chain carries it in 1 to 3 moves.
+    Shortest path over (slot, who carries the extra shift); a move to someone with published shifts in
+    the other rotations then counts double (each of those moves there)."""
+    n = len(members)
+    first = next((i for i, m in enumerate(movable) if m), n)
+    if first > k:
+        return None
+    sign = 1 if ahead else -1
+    ids = sorted({i for share in shares_at if share for i in share} | {m for m in members if m is not None})
+    path = {i: [0.0] * n for i in ids}
+    surplus = dict.fromkeys(ids, 0.0)
+    for t in range(n):
+        share, holder = shares_at[t], members[t]
+        if share is not None:
+            for i, part in share.items():
+                surplus[i] -= part
+            if holder in surplus:
+                surplus[holder] += 1
+        for i in ids:
+            path[i][t] = surplus[i]
+    inf = float("inf")
+    # cost[c]: fewest moves so far with c carrying the extra (ahead) or missing (behind) shift.
+    cost = {i: inf for i in ids}
+    cost[member] = 0.0
+    back: list[dict[int, tuple[int, int | None]]] = []  # per slot from `first`: carrier -> (from, new)
+    for t in range(first, n):
+        step: dict[int, tuple[int, int | None]] = {}
+        holder = members[t]
+        a = assignments[t]
+        if movable[t] and holder is not None and a.available:
+            around = _neighbours(t, members)
+            if ahead and cost.get(holder, inf) < inf:
+                # the carrier holds slot t: it goes to `taker`, who carries the extra shift from here
+                for taker in a.eligible:
+                    if taker == holder or taker in around or taker not in cost:
+                        continue
+                    c = cost[holder] + 1 + (1 if avoid[t].get(taker) else 0)
+                    if c < cost[taker]:
+                        cost[taker] = c
+                        step[taker] = (holder, taker)
+            elif not ahead:
+                # a carrier who can serve slot t takes it from its holder, who misses a shift from here
+                options = [
+                    i
+                    for i in a.eligible
+                    if i != holder and i not in around and cost.get(i, inf) < inf and holder in cost
+                ]
+                for carrier in options:
+                    c = cost[carrier] + 1 + (1 if avoid[t].get(carrier) else 0)
+                    if c < cost[holder]:
+                        cost[holder] = c
+                        step[holder] = (carrier, carrier)
+        for i in ids:
+            if cost[i] == inf:
+                continue
+            carried = path[i][t] + (0 if i == member else sign)
+            if abs(carried) > bound + EPSILON:
+                cost[i] = inf
+        if abs(path[member][t] - sign) > bound + EPSILON:  # the member while someone else carries it
+            for i in ids:
+                if i != member:
+                    cost[i] = inf
+        back.append(step)
+        if all(c == inf for c in cost.values()):
+            return None
+    carrier = min((i for i in ids if 0 < cost[i] < inf), key=lambda i: (cost[i], i), default=None)
+    if carrier is None:
+        return None
+    moves: list[tuple[int, int]] = []
+    t = n - 1
+    while t >= first:
+        step = back[t - first]
+        if carrier in step:
+            previous, new = step[carrier]
+            moves.append((t, new))
+            carrier = previous
+        t -= 1
+    if carrier != member:
+        return None
+    moves.reverse()
+    return moves if moves and moves[0][0] <= k else None
