@@ -84,13 +84,15 @@ def repair(
             return None
         k, member, surplus = violation
         if chained:
-            chain = _chain(
+            found = _chain(
                 k, member, surplus[member] > 0, assignments, members, movable, shares_at, bound, avoid
             )
-            if chain is not None and moves + len(chain) <= budget:
+            # Counted by the published shifts it moves, at least one (so a repair cannot cycle).
+            if found is not None and moves + max(found[1], 1) <= budget:
+                chain, price = found
                 for j, new in chain:
                     _hand(j, new, members, shares_at, paths)
-                moves += len(chain)
+                moves += max(price, 1)
                 start = max(i for i in checkpoints if i <= chain[0][0])
                 for i in [i for i in checkpoints if i > start]:
                     del checkpoints[i]
@@ -483,9 +485,10 @@ def _chain(
     shares_at: list[dict[int, float] | None],
     bound: float,
     avoid: Sequence[Mapping[int, float]],
-) -> list[tuple[int, int]] | None:
-    """The fewest moves (slot, new member), the first up to k, after which `member` and everyone the
-    moves concern stay inside the bound from the first movable slot to the end of the plan; None if none.
+) -> tuple[list[tuple[int, int]], int] | None:
+    """The cheapest moves (slot, new member), the first up to k, after which `member` and everyone the
+    moves concern stay inside the bound from the first movable slot to the end of the plan, and what they
+    cost in published shifts moved; None if there are none.
 
     A member one shift too far ahead hands one of their shifts on; whoever takes it carries the extra
     shift while they have room for it and hands one of theirs on before they would break the bound (a
@@ -493,9 +496,12 @@ def _chain(
     share to everyone else but their shifts to one member each, and after a join or a leave members run
     near the bound all year: single moves each mend one peak and hand the violation on to their taker
     (4 h / 4 h, a 2-day absence after a join: 13 moved where 12 were allowed, the shift going back and
-    forth between the absent member and two others), where the shortest chain carries it in 1 to 3 moves.
-    Shortest path over (slot, who carries the extra shift); a move to someone with published shifts in
-    the other rotations then counts double (each of those moves there)."""
+    forth between the absent member and two others), where the cheapest chain carries it in 3.
+
+    Shortest path over (slot, who carries the shift): a move costs one published shift moved, none when
+    it moves a shift the re-plan already moved (the lost shift itself goes to the member who can carry it
+    longest), one less when it gives a shift back to its published member, and one more when its taker
+    has published shifts in the other rotations then (each of those moves there)."""
     n = len(members)
     first = next((i for i, m in enumerate(movable) if m), n)
     if first > k:
@@ -513,64 +519,59 @@ def _chain(
                 surplus[holder] += 1
         for i in ids:
             path[i][t] = surplus[i]
-    inf = float("inf")
-    # cost[c]: fewest moves so far with c carrying the extra (ahead) or missing (behind) shift.
-    cost = {i: inf for i in ids}
-    cost[member] = 0.0
-    back: list[dict[int, tuple[int, int | None]]] = []  # per slot from `first`: carrier -> (from, new)
+    # cost[c]: (published shifts moved, moves) so far with c carrying the extra (ahead) or missing
+    # (behind) shift; None: c cannot carry it here.
+    cost: dict[int, tuple[int, int] | None] = dict.fromkeys(ids)
+    cost[member] = (0, 0)
+    back: list[dict[int, tuple[int, int]]] = []  # per slot from `first`: carrier -> (previous, new member)
     for t in range(first, n):
-        step: dict[int, tuple[int, int | None]] = {}
-        holder = members[t]
-        a = assignments[t]
-        if movable[t] and holder is not None and a.available:
+        step: dict[int, tuple[int, int]] = {}
+        holder, a = members[t], assignments[t]
+        if movable[t] and holder in cost and a.available:
             around = _neighbours(t, members)
-            if ahead and cost.get(holder, inf) < inf:
-                # the carrier holds slot t: it goes to `taker`, who carries the extra shift from here
-                for taker in a.eligible:
-                    if taker == holder or taker in around or taker not in cost:
-                        continue
-                    c = cost[holder] + 1 + (1 if avoid[t].get(taker) else 0)
-                    if c < cost[taker]:
-                        cost[taker] = c
-                        step[taker] = (holder, taker)
-            elif not ahead:
-                # a carrier who can serve slot t takes it from its holder, who misses a shift from here
-                options = [
-                    i
-                    for i in a.eligible
-                    if i != holder and i not in around and cost.get(i, inf) < inf and holder in cost
-                ]
-                for carrier in options:
-                    c = cost[carrier] + 1 + (1 if avoid[t].get(carrier) else 0)
-                    if c < cost[holder]:
-                        cost[holder] = c
-                        step[holder] = (carrier, carrier)
+            published = a.slot.preferred
+            # ahead: the carrier (holder of slot t) gives it to a taker, who carries the shift on;
+            # behind: a carrier who can serve slot t takes it from its holder, who misses a shift on.
+            pairs = (
+                [(holder, i) for i in a.eligible if cost[holder] is not None]
+                if ahead
+                else [(i, holder) for i in a.eligible if cost.get(i) is not None]
+            )
+            for giver, taker in pairs:
+                new = taker if ahead else giver
+                if giver == taker or new in around or taker not in cost:
+                    continue
+                before = cost[giver]
+                if before is None:
+                    continue
+                price = (new != published) - (holder != published) + (1 if avoid[t].get(new) else 0)
+                target = taker if ahead else holder
+                c = (before[0] + price, before[1] + 1)
+                current = cost[target]
+                if current is None or c < current:
+                    cost[target] = c
+                    step[target] = (giver, new)
         for i in ids:
-            if cost[i] == inf:
-                continue
-            carried = path[i][t] + (0 if i == member else sign)
-            if abs(carried) > bound + EPSILON:
-                cost[i] = inf
+            if cost[i] is not None and abs(path[i][t] + (0 if i == member else sign)) > bound + EPSILON:
+                cost[i] = None
         if abs(path[member][t] - sign) > bound + EPSILON:  # the member while someone else carries it
             for i in ids:
                 if i != member:
-                    cost[i] = inf
+                    cost[i] = None
         back.append(step)
-        if all(c == inf for c in cost.values()):
+        if all(c is None for c in cost.values()):
             return None
-    carrier = min((i for i in ids if 0 < cost[i] < inf), key=lambda i: (cost[i], i), default=None)
-    if carrier is None:
+    ends = [(c, i) for i, c in cost.items() if c is not None and c[1] > 0]
+    if not ends:
         return None
+    (price, _), carrier = min(ends)
     moves: list[tuple[int, int]] = []
-    t = n - 1
-    while t >= first:
+    for t in range(n - 1, first - 1, -1):
         step = back[t - first]
         if carrier in step:
-            previous, new = step[carrier]
+            carrier, new = step[carrier]
             moves.append((t, new))
-            carrier = previous
-        t -= 1
-    if carrier != member:
+    if carrier != member or not moves:
         return None
     moves.reverse()
-    return moves if moves and moves[0][0] <= k else None
+    return (moves, price) if moves[0][0] <= k else None
