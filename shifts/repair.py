@@ -10,6 +10,10 @@ slot where someone is outside the bound and moves *one* shift before it:
 * someone is too far behind: they take the latest movable shift up to there that they can serve without
   a back-to-back, from a holder who is at least half a shift ahead.
 
+For a new absence (`chained`), the violation is mended first by the cheapest chain of moves that keeps
+everyone it concerns inside the bound to the end of the plan (`_chain`): the extra shift the absence left
+with someone is carried by whoever has room for it, and handed on before they would break the bound.
+
 Moving the *latest* such shift keeps the change short: the shares between the moved shift and the
 violation shift by one for two people only. A few moves usually suffice; when no repair fits, the caller
 tries again with the moves that leave no violation up to the one they mend first (`progress`, so a repair
