@@ -578,4 +578,8 @@ def _chain(
     if carrier != member or not moves:
         return None
     moves.reverse()
+    after = dict(moves)
+    for j, new in moves:  # two moves next to each other must not make a back-to-back either
+        if any(after.get(i, members[i] if 0 <= i < n else None) == new for i in (j - 1, j + 1)):
+            return None
     return (moves, price) if moves[0][0] <= k else None
