@@ -10,6 +10,10 @@ slot where someone is outside the bound and moves *one* shift before it:
 * someone is too far behind: they take the latest movable shift up to there that they can serve without
   a back-to-back, from a holder who is at least half a shift ahead.
 
+For a new absence (`chained`), the violation is mended first by the cheapest chain of moves that keeps
+everyone it concerns inside the bound to the end of the plan (`_chain`): the extra shift the absence left
+with someone is carried by whoever has room for it, and handed on before they would break the bound.
+
 Moving the *latest* such shift keeps the change short: the shares between the moved shift and the
 violation shift by one for two people only. A few moves usually suffice; when no repair fits, the caller
 tries again with the moves that leave no violation up to the one they mend first (`progress`, so a repair
@@ -42,6 +46,7 @@ def repair(
     avoid: Sequence[Mapping[int, float]] | None = None,
     kept_bound: float | None = None,
     progress: bool = False,
+    chained: bool = False,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
 
@@ -57,6 +62,8 @@ def repair(
     many hours of them; a move to someone else is preferred, else to whoever gives up the least, since
     each such collision moves more shifts there.
     `progress`: a move that leaves no violation up to the one it mends comes first (see `_Span`).
+    `chained`: the violation is mended first by the shortest chain of moves that keeps the member it
+    concerns inside the bound to the end of the plan (see `_chain`), else by a single move.
     """
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
@@ -80,6 +87,20 @@ def repair(
         if moves >= budget:
             return None
         k, member, surplus = violation
+        if chained:
+            found = _chain(
+                k, member, surplus[member] > 0, assignments, members, movable, shares_at, bound, avoid
+            )
+            # Counted by the published shifts it moves, at least one (so a repair cannot cycle).
+            if found is not None and moves + max(found[1], 1) <= budget:
+                chain, price = found
+                for j, new in chain:
+                    _hand(j, new, members, shares_at, paths)
+                moves += max(price, 1)
+                start = max(i for i in checkpoints if i <= chain[0][0])
+                for i in [i for i in checkpoints if i > start]:
+                    del checkpoints[i]
+                continue
         span = _Span(k, surplus, members, shares_at, bound) if progress else None
         move = _next_move(
             k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths, span
@@ -456,3 +477,109 @@ def _catch_up_once(
     if least is not None:
         return least[1], member
     return (fallback[1], member) if fallback else None
+
+
+def _chain(
+    k: int,
+    member: int,
+    ahead: bool,
+    assignments: Sequence[Assignment],
+    members: list[int | None],
+    movable: Sequence[bool],
+    shares_at: list[dict[int, float] | None],
+    bound: float,
+    avoid: Sequence[Mapping[int, float]],
+) -> tuple[list[tuple[int, int]], int] | None:
+    """The cheapest moves (slot, new member), the first up to k, after which `member` and everyone the
+    moves concern stay inside the bound from the first movable slot to the end of the plan, and what they
+    cost in published shifts moved; None if there are none.
+
+    A member one shift too far ahead hands one of their shifts on; whoever takes it carries the extra
+    shift while they have room for it and hands one of theirs on before they would break the bound (a
+    member behind: the missing shift is passed on the same way). A new absence moves the absent member's
+    share to everyone else but their shifts to one member each, and after a join or a leave members run
+    near the bound all year: single moves each mend one peak and hand the violation on to their taker
+    (4 h / 4 h, a 2-day absence after a join: 13 moved where 12 were allowed, the shift going back and
+    forth between the absent member and two others), where the cheapest chain carries it in 3.
+
+    Shortest path over (slot, who carries the shift): a move costs one published shift moved, none when
+    it moves a shift the re-plan already moved (the lost shift itself goes to the member who can carry it
+    longest), one less when it gives a shift back to its published member, and one more when its taker
+    has published shifts in the other rotations then (each of those moves there)."""
+    n = len(members)
+    first = next((i for i, m in enumerate(movable) if m), n)
+    if first > k:
+        return None
+    sign = 1 if ahead else -1
+    ids = sorted({i for share in shares_at if share for i in share} | {m for m in members if m is not None})
+    path = {i: [0.0] * n for i in ids}
+    surplus = dict.fromkeys(ids, 0.0)
+    for t in range(n):
+        share, holder = shares_at[t], members[t]
+        if share is not None:
+            for i, part in share.items():
+                surplus[i] -= part
+            if holder in surplus:
+                surplus[holder] += 1
+        for i in ids:
+            path[i][t] = surplus[i]
+    # cost[c]: (published shifts moved, moves) so far with c carrying the extra (ahead) or missing
+    # (behind) shift; None: c cannot carry it here.
+    cost: dict[int, tuple[int, int] | None] = dict.fromkeys(ids)
+    cost[member] = (0, 0)
+    back: list[dict[int, tuple[int, int]]] = []  # per slot from `first`: carrier -> (previous, new member)
+    for t in range(first, n):
+        step: dict[int, tuple[int, int]] = {}
+        holder, a = members[t], assignments[t]
+        if movable[t] and holder in cost and a.available:
+            around = _neighbours(t, members)
+            published = a.slot.preferred
+            # ahead: the carrier (holder of slot t) gives it to a taker, who carries the shift on;
+            # behind: a carrier who can serve slot t takes it from its holder, who misses a shift on.
+            pairs = (
+                [(holder, i) for i in a.eligible if cost[holder] is not None]
+                if ahead
+                else [(i, holder) for i in a.eligible if cost.get(i) is not None]
+            )
+            for giver, taker in pairs:
+                new = taker if ahead else giver
+                if giver == taker or new in around or taker not in cost:
+                    continue
+                before = cost[giver]
+                if before is None:
+                    continue
+                price = (new != published) - (holder != published) + (1 if avoid[t].get(new) else 0)
+                target = taker if ahead else holder
+                c = (before[0] + price, before[1] + 1)
+                current = cost[target]
+                if current is None or c < current:
+                    cost[target] = c
+                    step[target] = (giver, new)
+        for i in ids:
+            if cost[i] is not None and abs(path[i][t] + (0 if i == member else sign)) > bound + EPSILON:
+                cost[i] = None
+        if abs(path[member][t] - sign) > bound + EPSILON:  # the member while someone else carries it
+            for i in ids:
+                if i != member:
+                    cost[i] = None
+        back.append(step)
+        if all(c is None for c in cost.values()):
+            return None
+    ends = [(c, i) for i, c in cost.items() if c is not None and c[1] > 0]
+    if not ends:
+        return None
+    (price, _), carrier = min(ends)
+    moves: list[tuple[int, int]] = []
+    for t in range(n - 1, first - 1, -1):
+        step = back[t - first]
+        if carrier in step:
+            carrier, new = step[carrier]
+            moves.append((t, new))
+    if carrier != member or not moves:
+        return None
+    moves.reverse()
+    after = dict(moves)
+    for j, new in moves:  # two moves next to each other must not make a back-to-back either
+        if any(after.get(i, members[i] if 0 <= i < n else None) == new for i in (j - 1, j + 1)):
+            return None
+    return (moves, price) if moves[0][0] <= k else None

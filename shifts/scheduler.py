@@ -193,6 +193,8 @@ class Strategy:
     trade_busy: bool = True
     # Give a lost slot to someone free in the other rotations instead of trading it (Mode.trade_lost).
     give_lost: bool = False
+    # Mend a violation by the shortest chain of moves that lasts to the end of the plan (repair `_chain`).
+    chained: bool = False
 
 
 STRATEGIES = (Strategy(), Strategy(paired=True), Strategy(lasting=True))
@@ -478,22 +480,33 @@ def _repaired(
     # Each repair as it chooses its moves, then, when none fits any target and budget, with moves that make
     # progress first (repair.py, `_Span`): every plan that fitted before is unchanged (tried at every
     # target before the looser ones, it moved more after a join: 7,620 -> 8,015 over 40 sequences).
+    # A new absence: each strategy also with chains of moves (not after a join or a leave, whose re-plan
+    # `_settled` and `_tightened` keep inside the bound), which may use what the minimal plan left of the
+    # 2 × (shifts that lost their member) it is allowed: a lost shift given away moves one.
+    slack = 0
+    if not settle:
+        strategies = (*strategies, *(dataclasses.replace(s, chained=True) for s in strategies if s.lasting))
+        lost = sum(1 for s, a in zip(slots, minimal, strict=True) if s.preferred not in (None, *a.available))
+        moved = sum(1 for s, a in zip(slots, minimal, strict=True) if s.preferred not in (None, a.member))
+        slack = max(0, 2 * lost - moved)
     for progress, target, budget in ((p, t, b) for p in (False, True) for t in targets for b in budgets):
         plans = [
             plan
             for strategy in strategies
-            if (
+            if (budget == REPAIR_MOVES or not strategy.chained)
+            and (
                 plan := repair(
                     minimal,
                     candidates,
                     movable=movable,
-                    budget=budget,
+                    budget=budget + slack if strategy.chained else budget,
                     bound=target,
                     kept_bound=bound,
                     paired=strategy.paired and budget == REPAIR_MOVES,
                     lasting=strategy.lasting,
                     avoid=avoid,
                     progress=progress,
+                    chained=strategy.chained,
                 )
             )
             is not None
