@@ -934,7 +934,8 @@ def plan_team(
 
     A published shift longer than a day whose member is now absent for part of it is split first
     (`_split_partial`, `covered`: whether an interval overlaps the team's coverage): a colleague covers
-    the absent part only.
+    the absent part only. When every plan of the split moves more than the budget, the shift handed over
+    whole is tried last (`_unsplit`).
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
