@@ -1458,6 +1458,34 @@ def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, f
     offset_days=0,
     days=2,
 )
+# Exploration (seed 41, 2-week primary / 4 h secondary) on main: a day's absence of the 32 % member one day
+# into their fortnight. Split at the absence, the absent piece is one more shift in the ledger: whichever
+# 100 % member does not cover it falls 1.64 behind later, so takes a whole fortnight of the 32 % member, and
+# that member's 4 h secondaries in it move and come back (2 + 8 + 7: 17 moved where 10 are allowed; with the
+# split, the cheapest of all plans with up to three primary changes, by hand, moved 12). Handing over the
+# whole fortnight instead, to the 10 % member who holds no secondaries then, with a trade back of theirs,
+# moves 3 (`scheduler._unsplit`).
+@example(
+    team=(
+        [
+            Candidate(id=1, pct=53, since=None),
+            Candidate(id=2, pct=32, since=None),
+            Candidate(id=3, pct=100, since=None),
+            Candidate(id=4, pct=100, since=None),
+        ],
+        {},
+    ),
+    primary=20160,
+    secondary=240,
+    first="primary",
+    zone="Asia/Tokyo",
+    join_day=150,
+    newcomer_pct=10,
+    leaver_index=0,
+    victim_index=0,
+    offset_days=1,
+    days=1,
+)
 def test_after_a_join_and_a_leave_a_new_absence_moves_at_most_twice_the_colliding_shifts_plus_eight(
     team,
     primary,
