@@ -381,10 +381,11 @@ class ChangeBudget:
             if s.pinned is not None:
                 continue
             moved += s.preferred is not None and a.member != s.preferred
-            left = s.preferred is not None and (
-                s.preferred not in by_id or not by_id[s.preferred].in_rotation_for(s.end)
-            )
-            needed += left or a.member in self.newcomers
+            if self.shared:
+                left = s.preferred is not None and (
+                    s.preferred not in by_id or not by_id[s.preferred].in_rotation_for(s.end)
+                )
+                needed += left or a.member in self.newcomers
         if not self.shared:
             needed = _settle_needs(slots, candidates)
         return moved - 2 * needed
