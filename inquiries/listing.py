@@ -72,8 +72,10 @@ def with_effort(rows: list[Inquiry]) -> list[Inquiry]:
     """Set `effort_minutes` on each of the page's rows from one GROUP BY over just their ids."""
     if not rows:
         return rows
+    ids = [row.pk for row in rows]
+    mine = _IdAny(ids, "inquiry_id") if settings.IS_POSTGRES else Q(inquiry_id__in=ids)
     totals = dict(
-        EffortLog.objects.filter(inquiry_id__in=[row.pk for row in rows])
+        EffortLog.objects.filter(mine)
         .values("inquiry_id")
         .annotate(total=Sum("minutes"))
         .order_by()
@@ -146,14 +148,14 @@ def _search_sql(value: str) -> tuple[str, list]:
 
 
 class _IdAny(Func):
-    """`pk = ANY(%s)` with the ids as one array parameter (PostgreSQL); the column is resolved like any
-    other, so it names the right table in a subquery too."""
+    """`<column> = ANY(%s)` with the ids as one array parameter (PostgreSQL); the column is resolved like
+    any other, so it names the right table in a subquery too."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, ids: list[int]) -> None:
-        super().__init__(F("pk"))
+    def __init__(self, ids: list[int], column: str = "pk") -> None:
+        super().__init__(F(column))
         self.ids = list(ids)
 
     def as_sql(self, compiler, connection, **extra):
