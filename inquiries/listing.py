@@ -42,8 +42,11 @@ COUNT_CAP = 1000
 # team's list, the 101st 15,668).
 SEARCH_CAP = 50
 SEARCH_MANY = 2 * COUNT_CAP
-# The first page of such a search walks at most SEARCH_WALK rows of the list for its matches: WALK_SLACK
-# times as many as the planner's estimate of its words says it needs (`search_matches`).
+# The first page of such a search walks the list for its matches and its count at once when the estimate
+# of its words says that takes at least SEARCH_WALK_FROM rows (fewer: a frequent word, whose ids any scan
+# finds at once, and whose page the list's walk finds after a few hundred rows), reading at most WALK_SLACK
+# times the rows it says, and at most SEARCH_WALK (`search_matches`).
+SEARCH_WALK_FROM = 2_500
 SEARCH_WALK = 20_000
 WALK_SLACK = 2
 ORDER = ("-received_at", "-id")
@@ -282,8 +285,9 @@ def search_matches(search: Search, first: int | None = None) -> Matches:
 
     `first`: the page wanted is the first `first` rows in list order (ORDER: the API's and the list's
     first page, newest first). Then a search expected to match many rows whose words the statistics know
-    (`_newest_or_ids`) takes its count and its page from one walk down the list, at most WALK_SLACK times
-    the rows its words' estimate needs (and SEARCH_WALK); the page reads the rows found, by id. And of
+    and put at least SEARCH_WALK_FROM rows down the list (`_newest_or_ids`) takes its count and its page
+    from one walk down the list, at most WALK_SLACK times the rows its words' estimate needs (and
+    SEARCH_WALK); the page reads the rows found, by id. And of
     matches read by id (at most COUNT_CAP), only the newest `first` are read (their received-at comes
     with their ids): 51 primary-key lookups, not 889 (`segfault ada lovelace` at 1M)."""
     search = Search(rows=search.rows, value=search.value.strip())
@@ -294,8 +298,15 @@ def search_matches(search: Search, first: int | None = None) -> Matches:
         if matching > SEARCH_MANY:
             cap = SEARCH_CAP
         want = max(cap + 1, first or 0)
-        walk = math.ceil(WALK_SLACK * want * rows / worded) if worded >= 1 else SEARCH_WALK + 1
-        if cap == SEARCH_CAP and first and worded > SEARCH_MANY and walk <= SEARCH_WALK:
+        needed = want * rows / worded if worded >= 1 else SEARCH_WALK + 1
+        walk = math.ceil(WALK_SLACK * needed)
+        if (
+            cap == SEARCH_CAP
+            and first
+            and worded > SEARCH_MANY
+            and SEARCH_WALK_FROM <= needed
+            and walk <= SEARCH_WALK
+        ):
             newest, found = _newest_or_ids(search, want, walk)
             if newest:
                 read = _by_ids(search.rows, newest[:first])

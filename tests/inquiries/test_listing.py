@@ -154,6 +154,7 @@ def test_a_frequent_search_takes_its_first_page_and_its_count_from_one_walk(
     on the rows of the list again; a later page walks the list as before."""
     monkeypatch.setattr(listing, "SEARCH_MANY", -1)
     monkeypatch.setattr(listing, "SEARCH_CAP", 3)
+    monkeypatch.setattr(listing, "SEARCH_WALK_FROM", 0)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Inquiry._meta.db_table}")
     api = as_member(primary)
