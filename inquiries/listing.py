@@ -12,6 +12,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import BooleanField, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Sum
 from django.db.models.expressions import OrderBy, RawSQL
 
 # Row-value comparison "(a, b, id) > (x, y, z)" (Django's composite-key lookups; a plain OR of
@@ -33,12 +34,21 @@ from supportops.errors import InvalidInput
 from .models import DUE_KEY, PRIORITY_RANK, REQUESTER_KEY, STATUS_RANK, EffortLog, Inquiry
 
 COUNT_CAP = 1000
-# A search the planner expects to match more than SEARCH_MANY rows counts only to SEARCH_CAP ("100+
+# A search the planner expects to match more than SEARCH_MANY rows counts only to SEARCH_CAP, a page ("50+
 # matching"): finding a thousand matches of a frequent term costs a scan that grows with the table
 # (`kernel lovelace` at 1M: 41,700 rows, 5,758 pages, 105 ms for 1,001; 2 ms for 101), and its page is
-# walked in list order whatever the count (`search_matches`).
-SEARCH_CAP = 100
+# walked in list order whatever the count (`search_matches`). A page's worth, so that the first page's
+# walk is its count too (`_newest_or_ids`; `ada lovelace` at 1M: the 51st match is 7,143 rows down the
+# team's list, the 101st 15,668).
+SEARCH_CAP = 50
 SEARCH_MANY = 2 * COUNT_CAP
+# The first page of such a search walks the list for its matches and its count at once when the estimate
+# of its words says that takes at least SEARCH_WALK_FROM rows (fewer: a frequent word, whose ids any scan
+# finds at once, and whose page the list's walk finds after a few hundred rows), reading at most WALK_SLACK
+# times the rows it says, and at most SEARCH_WALK (`search_matches`).
+SEARCH_WALK_FROM = 2_500
+SEARCH_WALK = 20_000
+WALK_SLACK = 2
 ORDER = ("-received_at", "-id")
 # Trigram indexes only help with at least three characters; shorter terms use the exact-match arms.
 TRIGRAM_MIN = 3
@@ -65,8 +75,10 @@ def with_effort(rows: list[Inquiry]) -> list[Inquiry]:
     """Set `effort_minutes` on each of the page's rows from one GROUP BY over just their ids."""
     if not rows:
         return rows
+    ids = [row.pk for row in rows]
+    mine = _IdAny(ids, "inquiry_id") if settings.IS_POSTGRES else Q(inquiry_id__in=ids)
     totals = dict(
-        EffortLog.objects.filter(inquiry_id__in=[row.pk for row in rows])
+        EffortLog.objects.filter(mine)
         .values("inquiry_id")
         .annotate(total=Sum("minutes"))
         .order_by()
@@ -129,8 +141,38 @@ def search_condition(value: str) -> Q:
             | Q(requester_name__icontains=value)
             | Q(requester_email__iexact=value)
         )
+    return _sql(*_search_sql(value))
+
+
+def _search_sql(value: str) -> tuple[str, list]:
+    """`search_condition` on PostgreSQL as (SQL, params)."""
     arms = _search_arms(value)
-    return _sql(" OR ".join(f"({sql})" for sql, _ in arms), [p for _, params in arms for p in params])
+    return " OR ".join(f"({sql})" for sql, _ in arms), [p for _, params in arms for p in params]
+
+
+class _IdAny(Func):
+    """`<column> = ANY(%s)` with the ids as one array parameter (PostgreSQL); the column is resolved like
+    any other, so it names the right table in a subquery too."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ids: list[int], column: str = "pk") -> None:
+        super().__init__(F(column))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
+
+
+def _by_ids(rows: QuerySet, ids: list[int]) -> QuerySet:
+    """`rows` with these primary keys: on PostgreSQL one array parameter (`_IdAny`), not an `IN` list,
+    whose every parameter Django prepares in Python (the 889 ids of `segfault ada lovelace` at 1M: ~12 ms
+    of a request, nothing for the 9 at 10k); SQLite keeps `IN`."""
+    if not settings.IS_POSTGRES or not ids:
+        return rows.filter(pk__in=ids)
+    return rows.filter(_IdAny(ids))
 
 
 def _ids_by_arm(rows: QuerySet, value: str, limit: int) -> QuerySet:
@@ -142,7 +184,8 @@ def _ids_by_arm(rows: QuerySet, value: str, limit: int) -> QuerySet:
     for sql, params in _search_arms(value):
         condition = f"({sql})" + "".join(f" AND ({other}) IS NOT TRUE" for other, _ in before)
         values = params + [p for _, other_params in before for p in other_params]
-        parts.append(rows.filter(_sql(condition, values)).order_by().values_list("pk", flat=True)[:limit])
+        matched = rows.filter(_sql(condition, values)).order_by()
+        parts.append(matched.values_list("pk", "received_at")[:limit])
         before.append((sql, params))
     return parts[0].union(*parts[1:], all=True)[:limit] if len(parts) > 1 else parts[0]
 
@@ -168,13 +211,62 @@ class Matches:
     joined: QuerySet | None = None
 
 
-def _estimated_rows(rows: QuerySet) -> float:
-    """The planner's estimate of how many rows `rows` holds (EXPLAIN, not executed: a plan, ~0.5 ms)."""
-    plan = json.loads(rows.order_by().values("pk").explain(format="json"))
-    return float(plan[0]["Plan"]["Plan Rows"])
+def _estimates(search: Search) -> tuple[float, float, float]:
+    """The planner's estimates, in one EXPLAIN (not executed: a plan, ~0.5 ms), of the rows matching the
+    search, of those matching its words (the stored vector alone) and of the rows it narrows."""
+    words = _sql(
+        f"{Inquiry._meta.db_table}.search_vector @@ websearch_to_tsquery('english', %s)", [search.value]
+    )
+    parts = [search.rows.filter(search_condition(search.value)), search.rows.filter(words), search.rows]
+    first, *others = (part.order_by().values("pk") for part in parts)
+    plan = json.loads(first.union(*others, all=True).explain(format="json"))[0]["Plan"]
+    matching, worded, rows = (float(part["Plan Rows"]) for part in plan["Plans"])
+    return matching, worded, rows
 
 
-def search_matches(search: Search) -> Matches:
+# Whether every word of a search (each lexeme of its tsquery) is among the most common ones of the stored
+# vectors (pg_stats, from ANALYZE): only then is the planner's estimate of its words a measured frequency.
+# A word it has not seen gets a default share (at 1M 2,476 rows of the team for `knuth`, which no row has),
+# and a walk down the list would read up to SEARCH_WALK rows for nothing.
+FREQUENT_WORDS = """(SELECT bool_and(m[1] = ANY(s.most_common_elems::text::text[]))
+    FROM pg_stats s, regexp_matches(websearch_to_tsquery('english', %s)::text, '''((?:[^'']|'''')+)''', 'g') m
+    WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = 'search_vector')"""
+
+
+def _newest_or_ids(search: Search, want: int, walk: int) -> tuple[list[int], list[int]]:
+    """One statement for the first page of a search expected to match many rows: if every word of it is
+    frequent (FREQUENT_WORDS), its `want` newest matches in list order, found by walking at most `walk`
+    rows of the list (its index, each row's search conditions tested on the way, stopping at the
+    `want`-th match); else, or if the walk found fewer, the ids of at most `want` matches in any order
+    (`_ids_by_arm`: the word and trigram indexes). Returns (newest, ids), one of them empty. For the page,
+    the walk is the page's own, so the count costs nothing more (`ada lovelace` at 1M: 7,143 rows, where
+    the word index's scan of 'ada' & 'lovelac' for the count took 6-13 ms before the page's walk)."""
+    condition, params = _search_sql(search.value)
+    walked = (
+        search.rows.order_by(*ORDER)
+        .annotate(hit=RawSQL(condition, params, output_field=BooleanField()))
+        .values_list("pk", "received_at", "hit")[:walk]
+    )
+    walk_sql, walk_params = walked.query.sql_with_params()
+    ids_sql, ids_params = _ids_by_arm(search.rows, search.value, want).query.sql_with_params()
+    sql = (
+        f"WITH newest AS MATERIALIZED (SELECT w.pk, w.received_at FROM ({walk_sql}) w"
+        f" WHERE w.hit AND {FREQUENT_WORDS} LIMIT %s)"
+        " SELECT pk, received_at, true FROM newest"
+        f" UNION ALL SELECT found.pk, found.received_at, false FROM ({ids_sql}) found"
+        " WHERE (SELECT count(*) FROM newest) < %s"
+    )
+    table = Inquiry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*walk_params, search.value, table, want, *ids_params, want])
+        rows = cursor.fetchall()
+    newest = sorted(((at, pk) for pk, at, walked_row in rows if walked_row), reverse=True)
+    if len(newest) >= want:
+        return [pk for _, pk in newest], []
+    return [], [(pk, at) for pk, at, walked_row in rows if not walked_row]
+
+
+def search_matches(search: Search, first: int | None = None) -> Matches:
     """Pick the cheap way to page through a search by how many rows actually match, which the planner
     cannot know (a trigram or word estimate is off by orders of magnitude either way): the ids of at most
     COUNT_CAP + 1 matching rows in any order (`_ids_by_arm`; each arm is planned on its own: a BitmapOr of
@@ -187,20 +279,49 @@ def search_matches(search: Search) -> Matches:
     bitmap would fetch and sort every match (which grows with the data). The page is read under
     `walk_in_order`, so the planner takes the index in both cases. A search the planner expects to match
     more than SEARCH_MANY rows (its estimate of a word or a name is close: 12,495 for 12.5k at 1M) counts
-    to SEARCH_CAP only ("100+"): its page is walked anyway, and each match more costs rows of a scan
+    to SEARCH_CAP only ("50+"): its page is walked anyway, and each match more costs rows of a scan
     that grows with the table. A wrong estimate costs time, never rows: fewer matches than the cap are
-    read by id and counted exactly whichever cap was taken."""
+    read by id and counted exactly whichever cap was taken.
+
+    `first`: the page wanted is the first `first` rows in list order (ORDER: the API's and the list's
+    first page, newest first). Then a search expected to match many rows whose words the statistics know
+    and put at least SEARCH_WALK_FROM rows down the list (`_newest_or_ids`) takes its count and its page
+    from one walk down the list, at most WALK_SLACK times the rows its words' estimate needs (and
+    SEARCH_WALK); the page reads the rows found, by id. And of
+    matches read by id (at most COUNT_CAP), only the newest `first` are read (their received-at comes
+    with their ids): 51 primary-key lookups, not 889 (`segfault ada lovelace` at 1M)."""
+    search = Search(rows=search.rows, value=search.value.strip())
     searched = search.rows.filter(search_condition(search.value))
     cap = COUNT_CAP
     if settings.IS_POSTGRES:
-        if _estimated_rows(searched) > SEARCH_MANY:
+        matching, worded, rows = _estimates(search)
+        if matching > SEARCH_MANY:
             cap = SEARCH_CAP
-        ids = list(_ids_by_arm(search.rows, search.value.strip(), cap + 1))
+        want = max(cap + 1, first or 0)
+        needed = want * rows / worded if worded >= 1 else SEARCH_WALK + 1
+        walk = math.ceil(WALK_SLACK * needed)
+        if (
+            cap == SEARCH_CAP
+            and first
+            and worded > SEARCH_MANY
+            and SEARCH_WALK_FROM <= needed
+            and walk <= SEARCH_WALK
+        ):
+            newest, found = _newest_or_ids(search, want, walk)
+            if newest:
+                read = _by_ids(search.rows, newest[:first])
+                return Matches(rows=read, count=cap, capped=True, joined=search.rows)
+        else:
+            found = list(_ids_by_arm(search.rows, search.value, cap + 1))
     else:
-        ids = list(searched.order_by().values_list("pk", flat=True)[: cap + 1])
-    if len(ids) > cap:
+        found = list(searched.order_by().values_list("pk", "received_at")[: cap + 1])
+    if len(found) > cap:
         return Matches(rows=searched, count=cap, capped=True)
-    return Matches(rows=search.rows.filter(pk__in=ids), count=len(ids), capped=False, joined=search.rows)
+    ids = [pk for pk, _ in found]
+    if first:
+        # A first page in list order: its rows are the newest `first` of the ids, read alone.
+        ids = [pk for at, pk in sorted(((at, pk) for pk, at in found), reverse=True)[:first]]
+    return Matches(rows=_by_ids(search.rows, ids), count=len(found), capped=False, joined=search.rows)
 
 
 # What a list shows of a row's links (inquiries/list.html, the API's InquiryOutputSerializer): only these
@@ -344,10 +465,10 @@ def _window(
     return rows[:size][::-1], True, len(rows) > size
 
 
-def _search_page(search: Search, read: Callable[[Matches], Page]) -> Page:
-    """A page of a search: its matches narrowed first (`search_matches`), the page read from them under
-    `walk_in_order`, the count theirs."""
-    matches = search_matches(search)
+def _search_page(search: Search, read: Callable[[Matches], Page], first: int | None = None) -> Page:
+    """A page of a search: its matches narrowed first (`search_matches`; `first`: the page is the first
+    `first` rows of ORDER), the page read from them under `walk_in_order`, the count theirs."""
+    matches = search_matches(search, first)
     with walk_in_order():
         page = read(matches)
     page.count, page.count_capped = matches.count, matches.capped
@@ -374,6 +495,7 @@ def keyset_page(
             lambda found: keyset_page(
                 found.rows, cursor=cursor, size=size, count=False, ascending=ascending, joined=found.joined
             ),
+            None if cursor or ascending else size + 1,
         )
     direction, at, pk = cursor_decode(cursor) if cursor else ("a", None, None)
     sign = "" if ascending else "-"

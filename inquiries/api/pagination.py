@@ -1,8 +1,8 @@
 """API lists of inquiries in keyset pages: `{"count", "next", "previous", "results"}` as everywhere
 (SPEC 4), where `next`/`previous` carry an opaque `cursor` and `count` is exact up to 1,000 rows; beyond,
 it says 1000 with `count_capped`: true ("1,000 or more") — no COUNT(*) over a whole team per page. A
-search the database expects to match more than 2,000 rows counts to 100 (`count` 100, `count_capped`
-true: `listing.SEARCH_CAP`).
+search the database expects to match more than 2,000 rows counts to a page, 50 (`count` 50,
+`count_capped` true: `listing.SEARCH_CAP`).
 `?page=N` still works (offset into the same index order) for clients that page by number."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def keyset_response(
         number = _positive(request, "page", 1)
         start = (number - 1) * size
         if search:  # as keyset_page does: the matches' ids first, then the page read by id or walked
-            matches = search_matches(search)
+            matches = search_matches(search, size + 1 if number == 1 else None)
             with walk_in_order():
                 rows = page_rows(matches.rows, ORDER, start, start + size + 1, matches.joined)
             count, capped = matches.count, matches.capped

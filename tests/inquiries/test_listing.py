@@ -2,9 +2,12 @@
 the lazily loaded "similar inquiries" fragment."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inquiries import listing
@@ -128,6 +131,60 @@ def test_a_search_expected_to_match_many_counts_to_the_search_cap(
     page = client.get("/inquiries/?search=question").content.decode()
     assert ("3+ matching" in page) == (many < 0) and ("7 matching" in page) == (many > 0)
     assert api.get("/api/v1/inquiries/?search=nobody-like-this").json()["count"] == 0
+
+
+def _page_statement(statements: list[str]) -> str:
+    """The statement that reads a list's rows with their columns (not the ids, counts or estimates)."""
+    shown = [
+        sql
+        for sql in statements
+        if sql.startswith('SELECT "inquiries_inquiry"."id", "inquiries_inquiry"."team_id"')
+    ]
+    assert len(shown) == 1, statements
+    return shown[0]
+
+
+@pytest.mark.postgres
+def test_a_frequent_search_takes_its_first_page_and_its_count_from_one_walk(
+    as_member, primary, seven, monkeypatch
+):
+    """A search expected to match many rows whose words the statistics know (ANALYZE: 'question' is in
+    every row) takes its first page's rows and its capped count from one walk down the list
+    (inquiries.listing._newest_or_ids): the page then reads those rows by id, without testing the search
+    on the rows of the list again; a later page walks the list as before."""
+    monkeypatch.setattr(listing, "SEARCH_MANY", -1)
+    monkeypatch.setattr(listing, "SEARCH_CAP", 3)
+    monkeypatch.setattr(listing, "SEARCH_WALK_FROM", 0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Inquiry._meta.db_table}")
+    api = as_member(primary)
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/inquiries/?search=question&page_size=2").json()
+    assert [r["reference"] for r in body["results"]] == seven[:2]
+    assert (body["count"], body["count_capped"]) == (3, True)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert sum(sql.startswith("WITH newest AS MATERIALIZED") for sql in statements) == 1
+    page = _page_statement(statements)
+    assert "search_vector" not in page and "= ANY(" in page
+    with CaptureQueriesContext(connection) as queries:
+        later = api.get(body["next"]).json()
+    assert [r["reference"] for r in later["results"]] == seven[2:4]
+    assert "search_vector" in _page_statement([q["sql"] for q in queries.captured_queries])
+    # An absent word is not walked for: its count is the word index's (0).
+    assert api.get("/api/v1/inquiries/?search=question nobodyword").json()["count"] == 0
+
+
+@pytest.mark.postgres
+def test_a_first_page_of_matches_read_by_id_reads_only_its_own_ids(as_member, primary, seven):
+    """Fewer matches than the cap are read by id; a first page reads only its `page_size + 1` newest,
+    as one array parameter (`id = ANY(...)`), not every match in an IN list."""
+    with CaptureQueriesContext(connection) as queries:
+        body = as_member(primary).get("/api/v1/inquiries/?search=question&page_size=2").json()
+    assert [r["reference"] for r in body["results"]] == seven[:2]
+    assert (body["count"], body["count_capped"]) == (7, False)
+    page = _page_statement([q["sql"] for q in queries.captured_queries])
+    ids = re.search(r"= ANY\(ARRAY\[([0-9, ]+)\]", page)
+    assert ids and len(ids.group(1).split(",")) == 3
 
 
 def test_effort_is_summed_for_the_rows_of_the_page(as_member, primary, open_team):
