@@ -23,6 +23,7 @@ cannot cycle), then falls back to rules that re-decide more (see `scheduler.assi
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 
 from .fairness import EPSILON, Candidate, shares
@@ -214,11 +215,9 @@ class _Paths:
             self._extremes(i)
 
     def _extremes(self, i: int) -> None:
-        high, low = list(self.path[i]), list(self.path[i])
-        for k in range(len(high) - 2, -1, -1):
-            high[k] = max(high[k], high[k + 1])
-            low[k] = min(low[k], low[k + 1])
-        self.highest[i], self.lowest[i] = high, low
+        backwards = self.path[i][::-1]
+        self.highest[i] = list(itertools.accumulate(backwards, max))[::-1]
+        self.lowest[i] = list(itertools.accumulate(backwards, min))[::-1]
 
     def move(self, j: int, old: int | None, new: int | None, counted: bool) -> None:
         """The shift at j changes hands (it counts when it is part of the ledger)."""
@@ -227,8 +226,7 @@ class _Paths:
         for member, step in ((old, -1), (new, 1)):
             if member in self.path:
                 path = self.path[member]
-                for k in range(j, len(path)):
-                    path[k] += step
+                path[j:] = [value + step for value in path[j:]]
                 self._extremes(member)
 
 
@@ -306,9 +304,13 @@ def _lasting_move(
     high: dict[int, float] = {}
     low: dict[int, float] = {}
     for j in range(k, -1, -1):
-        for i, values in path.items():
-            high[i] = max(high.get(i, values[j]), values[j])
-            low[i] = min(low.get(i, values[j]), values[j])
+        # Read only for a move near k (not lasting): further back, walking them costs a pass over every
+        # member per slot for nothing.
+        near = k - j <= ROOMY_WINDOW
+        if near:
+            for i, values in path.items():
+                high[i] = max(high.get(i, values[j]), values[j])
+                low[i] = min(low.get(i, values[j]), values[j])
         holder = members[j]
         if not movable[j] or holder is None or not assignments[j].available:
             continue
@@ -323,9 +325,7 @@ def _lasting_move(
                 continue
             over = max(0.0, highest[taker][j] + 1 - bound) + max(0.0, -bound - (lowest[holder][j] - 1))
             # Not lasting: only near k, and only if it keeps both inside from j up to the violation.
-            if over > EPSILON and not (
-                k - j <= ROOMY_WINDOW and _inside(high[taker] + 1, low[holder] - 1, bound)
-            ):
+            if over > EPSILON and not (near and _inside(high[taker] + 1, low[holder] - 1, bound)):
                 continue
             key = (over, avoid[j].get(taker, 0.0), -j, highest[taker][j])
             if best is None or key < best[0]:
