@@ -273,7 +273,7 @@ def assign(
             return settled
     repaired = _repaired(context, minimal, bound, published_elsewhere, strategies, settle=settle)
     if repaired is not None:
-        return repaired, ledger_of(repaired, candidates)
+        return repaired, context.ledger(repaired)
     tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
     for rank, mode in enumerate((LENIENT, GUARDED), start=1):
         plan = (
@@ -565,6 +565,7 @@ class _Context:
         # Keyed by the id of the plan repaired (and of `avoid`), kept alive with the result.
         self._avoids: dict[tuple, tuple[list[Assignment], list[dict[int, float]]]] = {}
         self._repairs: dict[tuple, tuple[object, list[Assignment] | None]] = {}
+        self._ledgers: dict[int, tuple[list[Assignment], Ledger]] = {}
 
     def run(
         self, mode: Mode, elsewhere: Mapping[int, Iterable[Interval]] | None = None
@@ -587,6 +588,12 @@ class _Context:
                 infos=self._infos,
             )
         return self._runs[key]
+
+    def ledger(self, plan: list[Assignment]) -> Ledger:
+        """`ledger_of(plan)`, for a plan this context made (kept alive by it)."""
+        if id(plan) not in self._ledgers:
+            self._ledgers[id(plan)] = (plan, ledger_of(plan, self.candidates))
+        return self._ledgers[id(plan)][1]
 
     def avoid(
         self, plan: list[Assignment], published_elsewhere: Mapping[int, Iterable[Interval]] | None
@@ -627,6 +634,14 @@ class PlanMemo:
 
     def __init__(self) -> None:
         self._contexts: dict[tuple, _Context] = {}
+        self._per_plan: dict[tuple[str, int], tuple[RolePlan, Any]] = {}
+
+    def per_plan(self, what: str, plan: RolePlan, make: Callable[[], Any]) -> Any:
+        """`make()` for `plan` (one of the team's, kept alive here), once."""
+        key = (what, id(plan))
+        if key not in self._per_plan:
+            self._per_plan[key] = (plan, make())
+        return self._per_plan[key][1]
 
     def context(
         self,
@@ -1052,6 +1067,16 @@ def _intervals(items: Iterable[tuple[int | None, dt.datetime, dt.datetime]]) -> 
 
 
 PRIMARY = "primary"
+
+
+def _slot_shares(
+    plan: RolePlan, absence_index: IntervalIndex
+) -> list[tuple[dt.datetime, dt.datetime, dict[int, float]]]:
+    """Each slot of `plan` with the shares of the members available for it."""
+    return [
+        (s.start, s.end, shares(availability(plan.candidates, s.start, s.end, absence_index)))
+        for s in plan.slots
+    ]
 
 
 def _sole_cover(
@@ -1488,13 +1513,18 @@ def _plan_in_order(
         for later in order[position + 1 :]:
             busy_rows += [(s.pinned, s.start, s.end) for s in later.slots]
             if later.role == PRIMARY:
-                busy_rows += _sole_cover(later, absence_index)
+                busy_rows += (
+                    _sole_cover(later, absence_index)
+                    if memo is None
+                    else memo.per_plan("sole cover", later, lambda p=later: _sole_cover(p, absence_index))
+                )
         bound = BOUND
         if results:
-            mine = [
-                (s.start, s.end, shares(availability(plan.candidates, s.start, s.end, absence_index)))
-                for s in plan.slots
-            ]
+            mine = (
+                _slot_shares(plan, absence_index)
+                if memo is None
+                else memo.per_plan("shares", plan, lambda p=plan: _slot_shares(p, absence_index))
+            )
             longer = [
                 (a.slot.start, a.slot.end)
                 for done in results.values()
