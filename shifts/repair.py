@@ -69,7 +69,7 @@ def repair(
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
     members = [a.member for a in assignments]
-    shares_at = [shares(by_id[i] for i in a.available) if a.available else None for a in assignments]
+    shares_at = _shares_at(assignments, by_id)
     # served − expected of everyone before slot index, every CHECKPOINT_EVERY slots: a move at j leaves
     # the schedule before j as it was, so the next scan starts from the checkpoint at or before j.
     checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
@@ -118,6 +118,23 @@ def repair(
         start = max(i for i in checkpoints if i <= j)
         for i in [i for i in checkpoints if i > start]:
             del checkpoints[i]
+
+
+def _shares_at(
+    assignments: Sequence[Assignment], by_id: Mapping[int, Candidate]
+) -> list[dict[int, float] | None]:
+    """Each slot's shares of the members available (None: outside the ledger); slots with the same
+    members available share one dict, read only."""
+    by_available: dict[tuple[int, ...], dict[int, float]] = {}
+    out: list[dict[int, float] | None] = []
+    for a in assignments:
+        if not a.available:
+            out.append(None)
+            continue
+        if a.available not in by_available:
+            by_available[a.available] = shares(by_id[i] for i in a.available)
+        out.append(by_available[a.available])
+    return out
 
 
 def _next_move(

@@ -961,9 +961,12 @@ def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]
     """The ledger of a plan (each assignment records who was available for it)."""
     by_id = {c.id: c for c in candidates}
     ledger = Ledger.of(by_id)
+    by_available: dict[tuple[int, ...], dict[int, float]] = {}
     for a in assignments:
         if a.available:
-            ledger.record(shares(by_id[m] for m in a.available), a.member)
+            if a.available not in by_available:
+                by_available[a.available] = shares(by_id[m] for m in a.available)
+            ledger.record(by_available[a.available], a.member)
     return ledger
 
 
