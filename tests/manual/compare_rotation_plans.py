@@ -10,8 +10,9 @@ meant to be a pure speed-up leaves every plan as it was.
 Draws the sequences of the sequence property as the exploration does (hypothesis with `--seed`,
 tests/manual/explore_rotation_sequences.py; `--lengths` as there) and prints one line per `plan_team` call
 of `run_sequence` (the first rotation alone, both, after the join and the leave, after the absence): the
-example, the call, each role's slot count and a digest of (start, end, member) of every slot. The last line
-is the time spent. Not collected by pytest.
+example, the call, each role's slot count and a digest of (start, end, member) of every slot; then what
+the property reads of them (`run_sequence`'s outcome). The time spent goes to stderr. Not collected by
+pytest.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def main() -> int:
             seq, limit=lambda c, ab: sequence_test.feasible(c, ab, role_lengths, seq.zone)
         )
         if outcome is not None:
-            print(f"{example['index']} moved {outcome['moved']} allowed {outcome['allowed']}", flush=True)
+            # What the sequence property reads of the plans (deviations, allowances, conflicts, moves).
+            print(f"{example['index']} outcome {sorted(outcome.items())}", flush=True)
 
     explore()
     print(f"# seed {a.seed}, {a.n} examples: {time.perf_counter() - began:.0f} s", file=sys.stderr)
