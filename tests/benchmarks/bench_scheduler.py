@@ -1,6 +1,7 @@
 """A year of 4-hour primaries plus weekly secondaries for 50 members: bulk inserts (constant query count).
+And the re-plans of issue 8's team of 12 after a join, a leave and an absence (README, Benchmarks).
 
-The time is printed for `make bench`; no wall-clock assertion (the machine is shared)."""
+The times are printed for `make bench`; no wall-clock assertion (the machine is shared)."""
 
 import datetime as dt
 import hashlib
