@@ -145,13 +145,16 @@ class Ledger:
 
     def record(self, share: Mapping[int, float], served_by: int | None) -> None:
         """One shift: everyone available accrues their share, whoever served it one shift."""
+        expected, served, worst = self.expected, self.served, self.worst
         for member_id, part in share.items():
-            self.expected[member_id] = self.expected.get(member_id, 0.0) + part
+            expected[member_id] = expected.get(member_id, 0.0) + part
         if served_by is not None:
-            self.served[served_by] = self.served.get(served_by, 0) + 1
+            served[served_by] = served.get(served_by, 0) + 1
+        # |deviation| inlined: the scheduler records every slot of every plan it tries.
         for member_id in (*share, served_by):
             if member_id is not None:
-                self.worst[member_id] = max(self.worst.get(member_id, 0.0), abs(self.deviation(member_id)))
+                deviation = served.get(member_id, 0) - expected.get(member_id, 0.0)
+                worst[member_id] = max(worst.get(member_id, 0.0), abs(deviation))
 
     def deviation(self, member_id: int) -> float:
         """served − expected: positive when the member served more than their share."""

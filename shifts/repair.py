@@ -23,6 +23,7 @@ cannot cycle), then falls back to rules that re-decide more (see `scheduler.assi
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 
 from .fairness import EPSILON, Candidate, shares
@@ -68,7 +69,7 @@ def repair(
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
     members = [a.member for a in assignments]
-    shares_at = [shares(by_id[i] for i in a.available) if a.available else None for a in assignments]
+    shares_at = _shares_at(assignments, by_id)
     # served − expected of everyone before slot index, every CHECKPOINT_EVERY slots: a move at j leaves
     # the schedule before j as it was, so the next scan starts from the checkpoint at or before j.
     checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
@@ -117,6 +118,23 @@ def repair(
         start = max(i for i in checkpoints if i <= j)
         for i in [i for i in checkpoints if i > start]:
             del checkpoints[i]
+
+
+def _shares_at(
+    assignments: Sequence[Assignment], by_id: Mapping[int, Candidate]
+) -> list[dict[int, float] | None]:
+    """Each slot's shares of the members available (None: outside the ledger); slots with the same
+    members available share one dict, read only."""
+    by_available: dict[tuple[int, ...], dict[int, float]] = {}
+    out: list[dict[int, float] | None] = []
+    for a in assignments:
+        if not a.available:
+            out.append(None)
+            continue
+        if a.available not in by_available:
+            by_available[a.available] = shares(by_id[i] for i in a.available)
+        out.append(by_available[a.available])
+    return out
 
 
 def _next_move(
@@ -214,11 +232,9 @@ class _Paths:
             self._extremes(i)
 
     def _extremes(self, i: int) -> None:
-        high, low = list(self.path[i]), list(self.path[i])
-        for k in range(len(high) - 2, -1, -1):
-            high[k] = max(high[k], high[k + 1])
-            low[k] = min(low[k], low[k + 1])
-        self.highest[i], self.lowest[i] = high, low
+        backwards = self.path[i][::-1]
+        self.highest[i] = list(itertools.accumulate(backwards, max))[::-1]
+        self.lowest[i] = list(itertools.accumulate(backwards, min))[::-1]
 
     def move(self, j: int, old: int | None, new: int | None, counted: bool) -> None:
         """The shift at j changes hands (it counts when it is part of the ledger)."""
@@ -227,8 +243,7 @@ class _Paths:
         for member, step in ((old, -1), (new, 1)):
             if member in self.path:
                 path = self.path[member]
-                for k in range(j, len(path)):
-                    path[k] += step
+                path[j:] = [value + step for value in path[j:]]
                 self._extremes(member)
 
 
@@ -306,9 +321,13 @@ def _lasting_move(
     high: dict[int, float] = {}
     low: dict[int, float] = {}
     for j in range(k, -1, -1):
-        for i, values in path.items():
-            high[i] = max(high.get(i, values[j]), values[j])
-            low[i] = min(low.get(i, values[j]), values[j])
+        # Read only for a move near k (not lasting): further back, walking them costs a pass over every
+        # member per slot for nothing.
+        near = k - j <= ROOMY_WINDOW
+        if near:
+            for i, values in path.items():
+                high[i] = max(high.get(i, values[j]), values[j])
+                low[i] = min(low.get(i, values[j]), values[j])
         holder = members[j]
         if not movable[j] or holder is None or not assignments[j].available:
             continue
@@ -323,9 +342,7 @@ def _lasting_move(
                 continue
             over = max(0.0, highest[taker][j] + 1 - bound) + max(0.0, -bound - (lowest[holder][j] - 1))
             # Not lasting: only near k, and only if it keeps both inside from j up to the violation.
-            if over > EPSILON and not (
-                k - j <= ROOMY_WINDOW and _inside(high[taker] + 1, low[holder] - 1, bound)
-            ):
+            if over > EPSILON and not (near and _inside(high[taker] + 1, low[holder] - 1, bound)):
                 continue
             key = (over, avoid[j].get(taker, 0.0), -j, highest[taker][j])
             if best is None or key < best[0]:

@@ -29,6 +29,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .business_time import BusinessCalendar
 from .fairness import (
@@ -228,6 +229,7 @@ def assign(
     spread_out: bool = False,
     spaced: bool = False,
     settle: ChangeBudget | None = None,
+    memo: PlanMemo | None = None,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -248,56 +250,36 @@ def assign(
        about to fall out of it; otherwise the largest deficit takes the slot;
     4. guarded: the same with a margin (keep only members truly behind), which holds the bound (hypothesis
        checks it) but can move many shifts. If none holds `bound`, the plan that comes closest.
+
+    `memo` (`plan_team`): runs and repairs of the same inputs made for an earlier plan are taken from it.
     """
-    absence_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
+    context = (memo or PlanMemo()).context(slots, candidates, absences, busy)
     guarded_mode = spread(GUARDED, spaced) if spread_out else GUARDED
     if not any(slot.preferred is not None for slot in slots):
-        return _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
+        return context.run(guarded_mode)
     guarded: tuple[list[Assignment], Ledger] | None = None
     if bound > BOUND + EPSILON and keep_slack is not None:
         # A rotation that yields to another may use its allowance to keep published shifts, but not
         # to end up much worse than planning afresh would: a change of the other rotation (one added,
         # or re-planned) is then followed here instead of being absorbed by growing deviations.
-        guarded = _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
+        guarded = context.run(guarded_mode)
         bound = min(bound, max(BOUND, guarded[1].worst_deviation() + keep_slack))
-    minimal, ledger = _run(
-        slots,
-        candidates,
-        absence_index,
-        busy_index,
-        mode=_minimal_mode(strategies),
-        elsewhere=IntervalIndex(published_elsewhere),
-    )
+    minimal, ledger = context.run(_minimal_mode(strategies), elsewhere=published_elsewhere or {})
     if ledger.worst_deviation() <= bound + EPSILON:
         return minimal, ledger
     if settle is not None:
-        settled = _settled(
-            slots,
-            candidates,
-            absence_index,
-            busy_index,
-            bound,
-            settle,
-            spread_out=spread_out,
-            spaced=spaced,
-        )
+        settled = _settled(context, bound, settle, spread_out=spread_out, spaced=spaced)
         if settled is not None:
             return settled
-    repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies, settle=settle)
+    repaired = _repaired(context, minimal, bound, published_elsewhere, strategies, settle=settle)
     if repaired is not None:
-        return repaired, ledger_of(repaired, candidates)
+        return repaired, context.ledger(repaired)
     tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
     for rank, mode in enumerate((LENIENT, GUARDED), start=1):
         plan = (
             guarded
             if mode is GUARDED and guarded is not None
-            else _run(
-                slots,
-                candidates,
-                absence_index,
-                busy_index,
-                mode=spread(mode, spaced) if spread_out else mode,
-            )
+            else context.run(spread(mode, spaced) if spread_out else mode)
         )
         if plan[1].worst_deviation() <= bound + EPSILON:
             return plan
@@ -306,10 +288,7 @@ def assign(
 
 
 def _settled(
-    slots: Sequence[Slot],
-    candidates: Sequence[Candidate],
-    absence_index: IntervalIndex,
-    busy_index: IntervalIndex,
+    context: _Context,
     bound: float,
     budget: ChangeBudget,
     *,
@@ -340,10 +319,10 @@ def _settled(
     ahead = min(bound, BOUND) - SETTLE_SLACK
     for keep_within in dict.fromkeys((target, min(target, BOUND))):
         mode = dataclasses.replace(SETTLED, min_deficit_to_keep=1.0 - ahead, keep_within=keep_within)
-        plan = _run(
-            slots, candidates, absence_index, busy_index, mode=spread(mode, spaced) if spread_out else mode
-        )
-        if plan[1].worst_deviation() <= bound + EPSILON and budget.fits(slots, plan[0], candidates):
+        plan = context.run(spread(mode, spaced) if spread_out else mode)
+        if plan[1].worst_deviation() <= bound + EPSILON and budget.fits(
+            context.slots, plan[0], context.candidates
+        ):
             return plan
     return None
 
@@ -448,9 +427,8 @@ def _minimal_mode(strategies: Sequence[Strategy]) -> Mode:
 
 
 def _repaired(
+    context: _Context,
     minimal: list[Assignment],
-    slots: Sequence[Slot],
-    candidates: Sequence[Candidate],
     bound: float,
     published_elsewhere: Mapping[int, Iterable[Interval]] | None,
     strategies: Sequence[Strategy],
@@ -465,14 +443,8 @@ def _repaired(
     colliding + 8. With the slack, the next absence is absorbed by a few moves where it happens. A plan
     aimed inside the bound is taken only within what is left of the change's budget (`ChangeBudget`);
     the repair to the bound itself always is (the team's re-plan then looks for one that fits)."""
-    from .repair import repair  # repair.py builds on this module's types
-
-    elsewhere = IntervalIndex(published_elsewhere)
-    avoid = [
-        {m: hours for m in a.eligible if (hours := elsewhere.overlap_hours(m, a.slot.start, a.slot.end)) > 0}
-        for a in minimal
-    ]
-    movable = [slot.pinned is None for slot in slots]
+    slots, candidates = context.slots, context.candidates
+    avoid = context.avoid(minimal, published_elsewhere)
     budgets = [REPAIR_MOVES]
     if len(slots) > 4 * REPAIR_MOVES:
         # A change of shares (a member joining or leaving, a long absence) needs one move per shift that
@@ -497,16 +469,14 @@ def _repaired(
             for strategy in strategies
             if (budget == REPAIR_MOVES or not strategy.chained)
             and (
-                plan := repair(
+                plan := context.repair(
                     minimal,
-                    candidates,
-                    movable=movable,
+                    avoid,
                     budget=budget + slack if strategy.chained else budget,
                     bound=target,
                     kept_bound=bound,
                     paired=strategy.paired and budget == REPAIR_MOVES,
                     lasting=strategy.lasting,
-                    avoid=avoid,
                     progress=progress,
                     chained=strategy.chained,
                 )
@@ -518,19 +488,17 @@ def _repaired(
         if plans:
             best = min(plans, key=lambda plan: _changed(minimal, plan))
             if settle is not None and target > bound - SETTLE_SLACK + EPSILON:
-                best = _tightened(best, target, minimal, slots, candidates, bound, movable, avoid, settle)
+                best = _tightened(context, best, target, minimal, bound, avoid, settle)
             return best
     return None
 
 
 def _tightened(
+    context: _Context,
     plan: list[Assignment],
     reached: float,
     minimal: list[Assignment],
-    slots: Sequence[Slot],
-    candidates: Sequence[Candidate],
     bound: float,
-    movable: Sequence[bool],
     avoid: Sequence[Mapping[int, float]],
     change: ChangeBudget,
 ) -> list[Assignment]:
@@ -543,8 +511,7 @@ def _tightened(
     shift any later absence shifts (never a whole one) breaks it at every peak: 4 h / 4 h around the
     clock, a day's absence after a join moved 31 shifts where 12 were allowed (exploration, 24/7
     coverage), 8 once tightened."""
-    from .repair import repair  # repair.py builds on this module's types
-
+    slots, candidates = context.slots, context.candidates
     budget = change.left_for(slots, plan, minimal, candidates)
     targets = [bound - SETTLE_SLACK * f for f in (1.0, 0.75, 0.5)]
     for target in (t for t in targets if t < reached - EPSILON):
@@ -552,15 +519,13 @@ def _tightened(
             for strategy in STRATEGIES:
                 if strategy.paired:
                     continue  # a trade back keeps each member's path as it was: nothing tightens
-                tighter = repair(
+                tighter = context.repair(
                     plan,
-                    candidates,
-                    movable=movable,
+                    avoid,
                     budget=budget,
                     bound=target,
                     kept_bound=bound,
                     lasting=strategy.lasting,
-                    avoid=avoid,
                     progress=progress,
                 )
                 if tighter is not None and (not change.shared or change.fits(slots, tighter, candidates)):
@@ -573,6 +538,123 @@ def _changed(before: Sequence[Assignment], after: Sequence[Assignment]) -> int:
 
 
 SlotInfo = tuple[list[Candidate], set[int], dict[int, float]]  # eligible, their ids, shares of the available
+
+
+def _content(intervals: Mapping[int, Iterable[Interval]]) -> tuple[tuple[int, tuple[Interval, ...]], ...]:
+    return tuple((member, tuple(items)) for member, items in intervals.items())
+
+
+class _Context:
+    """One rotation's inputs to `assign` (slots, members, absences, what keeps its members busy) and the
+    runs (`_run`) and repairs (`repair.repair`) made of them. Each is a pure function of its inputs, and
+    the plans `plan_team` tries (a strategy each, with and without KEEP_SLACK, settled or not) make many
+    of the same ones: each is made once, and what it made is shared, read only."""
+
+    def __init__(
+        self,
+        slots: Sequence[Slot],
+        candidates: Sequence[Candidate],
+        absences: Mapping[int, Iterable[Interval]] | None,
+        busy: Mapping[int, Iterable[Interval]] | None,
+    ) -> None:
+        self.slots, self.candidates, self.absences = slots, candidates, absences
+        self.absence_index, self.busy_index = IntervalIndex(absences), IntervalIndex(busy)
+        self.movable = [slot.pinned is None for slot in slots]
+        self._infos: list[SlotInfo] | None = None
+        self._runs: dict[tuple, tuple[list[Assignment], Ledger]] = {}
+        # Keyed by the id of the plan repaired (and of `avoid`), kept alive with the result.
+        self._avoids: dict[tuple, tuple[list[Assignment], list[dict[int, float]]]] = {}
+        self._repairs: dict[tuple, tuple[object, list[Assignment] | None]] = {}
+        self._ledgers: dict[int, tuple[list[Assignment], Ledger]] = {}
+
+    def run(
+        self, mode: Mode, elsewhere: Mapping[int, Iterable[Interval]] | None = None
+    ) -> tuple[list[Assignment], Ledger]:
+        """`_run` in `mode`; `elsewhere`: the published shifts of the other rotations (`_run`)."""
+        key = (mode, None if elsewhere is None else _content(elsewhere))
+        if key not in self._runs:
+            if self._infos is None:
+                self._infos = [
+                    _slot_info(slot, self.candidates, self.absence_index, self.busy_index)
+                    for slot in self.slots
+                ]
+            self._runs[key] = _run(
+                self.slots,
+                self.candidates,
+                self.absence_index,
+                self.busy_index,
+                mode=mode,
+                elsewhere=None if elsewhere is None else IntervalIndex(elsewhere),
+                infos=self._infos,
+            )
+        return self._runs[key]
+
+    def ledger(self, plan: list[Assignment]) -> Ledger:
+        """`ledger_of(plan)`, for a plan this context made (kept alive by it)."""
+        if id(plan) not in self._ledgers:
+            self._ledgers[id(plan)] = (plan, ledger_of(plan, self.candidates))
+        return self._ledgers[id(plan)][1]
+
+    def avoid(
+        self, plan: list[Assignment], published_elsewhere: Mapping[int, Iterable[Interval]] | None
+    ) -> list[dict[int, float]]:
+        """Per slot of `plan`, who would have to give up published shifts elsewhere, and how many hours."""
+        key = (id(plan), _content(published_elsewhere or {}))
+        if key not in self._avoids:
+            elsewhere = IntervalIndex(published_elsewhere)
+            self._avoids[key] = (
+                plan,
+                [
+                    {
+                        m: hours
+                        for m in a.eligible
+                        if (hours := elsewhere.overlap_hours(m, a.slot.start, a.slot.end)) > 0
+                    }
+                    for a in plan
+                ],
+            )
+        return self._avoids[key][1]
+
+    def repair(
+        self, plan: list[Assignment], avoid: list[dict[int, float]], **options: Any
+    ) -> list[Assignment] | None:
+        """`repair.repair` of `plan` with `avoid` and `options`."""
+        from .repair import repair  # repair.py builds on this module's types
+
+        key = (id(plan), id(avoid), tuple(sorted(options.items())))
+        if key not in self._repairs:
+            result = repair(plan, self.candidates, movable=self.movable, avoid=avoid, **options)
+            self._repairs[key] = ((plan, avoid), result)
+        return self._repairs[key][1]
+
+
+class PlanMemo:
+    """The `_Context` of each rotation's inputs across one `plan_team` call: the slots, members and
+    absences by identity (kept alive here), what keeps the members busy by value."""
+
+    def __init__(self) -> None:
+        self._contexts: dict[tuple, _Context] = {}
+        self._per_plan: dict[tuple[str, int], tuple[RolePlan, Any]] = {}
+
+    def per_plan(self, what: str, plan: RolePlan, make: Callable[[], Any]) -> Any:
+        """`make()` for `plan` (one of the team's, kept alive here), once."""
+        key = (what, id(plan))
+        if key not in self._per_plan:
+            self._per_plan[key] = (plan, make())
+        return self._per_plan[key][1]
+
+    def context(
+        self,
+        slots: Sequence[Slot],
+        candidates: Sequence[Candidate],
+        absences: Mapping[int, Iterable[Interval]] | None,
+        busy: Mapping[int, Iterable[Interval]] | None,
+    ) -> _Context:
+        busy = {member: list(items) for member, items in (busy or {}).items()}
+        key = (id(slots), id(candidates), id(absences), _content(busy))
+        if key not in self._contexts:
+            self._contexts[key] = _Context(slots, candidates, absences, busy)
+        return self._contexts[key]
 
 
 @dataclass
@@ -613,10 +695,13 @@ def _run(
     *,
     mode: Mode,
     elsewhere: IntervalIndex | None = None,
+    infos: list[SlotInfo] | None = None,
 ) -> tuple[list[Assignment], Ledger]:
-    """Plan `slots` one after another by the fair-share rule in `mode` (see `assign`)."""
+    """Plan `slots` one after another by the fair-share rule in `mode` (see `assign`); `infos`: each
+    slot's `_slot_info`, read only, when known already."""
     by_id = {c.id: c for c in candidates}
-    infos = [_slot_info(slot, candidates, absence_index, busy_index) for slot in slots]
+    if infos is None:
+        infos = [_slot_info(slot, candidates, absence_index, busy_index) for slot in slots]
     run = _Run(slots, infos, by_id, Ledger.of(by_id), mode, absence_index, busy_index, elsewhere)
     if mode.keep_all_valid:
         run.give_away = _give_away(slots, infos, by_id, absence_index)
@@ -876,9 +961,12 @@ def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]
     """The ledger of a plan (each assignment records who was available for it)."""
     by_id = {c.id: c for c in candidates}
     ledger = Ledger.of(by_id)
+    by_available: dict[tuple[int, ...], dict[int, float]] = {}
     for a in assignments:
         if a.available:
-            ledger.record(shares(by_id[m] for m in a.available), a.member)
+            if a.available not in by_available:
+                by_available[a.available] = shares(by_id[m] for m in a.available)
+            ledger.record(by_available[a.available], a.member)
     return ledger
 
 
@@ -984,6 +1072,16 @@ def _intervals(items: Iterable[tuple[int | None, dt.datetime, dt.datetime]]) -> 
 PRIMARY = "primary"
 
 
+def _slot_shares(
+    plan: RolePlan, absence_index: IntervalIndex
+) -> list[tuple[dt.datetime, dt.datetime, dict[int, float]]]:
+    """Each slot of `plan` with the shares of the members available for it."""
+    return [
+        (s.start, s.end, shares(availability(plan.candidates, s.start, s.end, absence_index)))
+        for s in plan.slots
+    ]
+
+
 def _sole_cover(
     plan: RolePlan, absence_index: IntervalIndex
 ) -> list[tuple[int | None, dt.datetime, dt.datetime]]:
@@ -1035,6 +1133,8 @@ def plan_team(
     """
     absences = {m: list(v) for m, v in (absences or {}).items()}
     absence_index = IntervalIndex(absences)
+    # The plans tried below share their rotations' runs and repairs (`_Context`).
+    memo = PlanMemo()
     whole = list(plans)
     plans = [_split_partial(plan, absence_index, covered or _always) for plan in whole]
     settle = _members_changed(plans)
@@ -1056,6 +1156,7 @@ def plan_team(
         keep_slack=None if untouched else KEEP_SLACK,
         spread_out=spread_out,
         settle=change,
+        memo=memo,
     )
     budget = 2 * lost + REPAIR_MOVES
     if not replanning or _moves(plans, usual) <= budget:
@@ -1072,11 +1173,14 @@ def plan_team(
     best = (rank(plans, usual), usual)
     tries: Iterator[tuple[Sequence[RolePlan], dict[str, RoleResult]]] = (
         (plans, other)
-        for other in _alternatives(plans, absences, absence_index, busy, spread_out=spread_out, change=change)
+        for other in _alternatives(
+            plans, absences, absence_index, busy, spread_out=spread_out, change=change, memo=memo
+        )
     )
     if any(split is not plan for split, plan in zip(plans, whole, strict=True)):
         tries = itertools.chain(
-            tries, _unsplit(whole, absences, absence_index, busy, spread_out=spread_out, change=change)
+            tries,
+            _unsplit(whole, absences, absence_index, busy, spread_out=spread_out, change=change, memo=memo),
         )
     for used, other in tries:
         if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
@@ -1090,7 +1194,7 @@ def plan_team(
     # last, only repair to their bounds (settling one left the other too little of the budget for the
     # shifts it must move where the first one changed).
     shared = dataclasses.replace(change, shared=True)
-    for other in _shared_then_unsettled(plans, absences, absence_index, busy, spread_out, shared):
+    for other in _shared_then_unsettled(plans, absences, absence_index, busy, spread_out, shared, memo):
         if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
             continue
         best = min(best, (rank(plans, other), other), key=lambda t: t[0])
@@ -1107,6 +1211,7 @@ def _unsplit(
     *,
     spread_out: bool,
     change: ChangeBudget | None,
+    memo: PlanMemo,
 ) -> Iterator[tuple[Sequence[RolePlan], dict[str, RoleResult]]]:
     """The plans tried last when a split at an absence (`_split_partial`) moves more than the stability
     budget whatever the repair does: the shift handed over whole, the usual plan, then the alternatives.
@@ -1119,10 +1224,19 @@ def _unsplit(
     yield (
         whole,
         _plan_in_order(
-            whole, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out, settle=change
+            whole,
+            absences,
+            absence_index,
+            busy,
+            keep_slack=KEEP_SLACK,
+            spread_out=spread_out,
+            settle=change,
+            memo=memo,
         ),
     )
-    for other in _alternatives(whole, absences, absence_index, busy, spread_out=spread_out, change=change):
+    for other in _alternatives(
+        whole, absences, absence_index, busy, spread_out=spread_out, change=change, memo=memo
+    ):
         yield whole, other
 
 
@@ -1213,6 +1327,7 @@ def _alternatives(
     *,
     spread_out: bool,
     change: ChangeBudget | None,
+    memo: PlanMemo,
 ) -> Iterator[dict[str, RoleResult]]:
     """The plans `plan_team` tries, in order, when the usual one moves more than the stability budget.
 
@@ -1233,6 +1348,7 @@ def _alternatives(
                 strategies=(strategy,),
                 spread_out=spread_out,
                 settle=change,
+                memo=memo,
             )
     if not settle:
         for strategy in STRATEGIES:
@@ -1245,6 +1361,7 @@ def _alternatives(
                 strategies=(strategy,),
                 spread_out=spread_out,
                 settle=ChangeBudget(shared=False),
+                memo=memo,
             )
 
 
@@ -1255,14 +1372,24 @@ def _shared_then_unsettled(
     busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
     spread_out: bool,
     shared: ChangeBudget,
+    memo: PlanMemo,
 ) -> Iterator[dict[str, RoleResult]]:
     """After a join or a leave whose plans settled rotation by rotation all move more than the team's
     budget: the rotations settling within one budget they share (all the strategies, then each), then
     each repair strategy aimed at the bound only, as for any other change."""
     yield _plan_in_order(
-        plans, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out, settle=shared
+        plans,
+        absences,
+        absence_index,
+        busy,
+        keep_slack=KEEP_SLACK,
+        spread_out=spread_out,
+        settle=shared,
+        memo=memo,
     )
-    yield from _alternatives(plans, absences, absence_index, busy, spread_out=spread_out, change=shared)
+    yield from _alternatives(
+        plans, absences, absence_index, busy, spread_out=spread_out, change=shared, memo=memo
+    )
     for strategy in STRATEGIES:
         yield _plan_in_order(
             plans,
@@ -1272,6 +1399,7 @@ def _shared_then_unsettled(
             keep_slack=KEEP_SLACK,
             strategies=(strategy,),
             spread_out=spread_out,
+            memo=memo,
         )
 
 
@@ -1371,9 +1499,10 @@ def _plan_in_order(
     strategies: Sequence[Strategy] = STRATEGIES,
     spread_out: bool = False,
     settle: ChangeBudget | None = None,
+    memo: PlanMemo | None = None,
 ) -> dict[str, RoleResult]:
     """Plan the rotations in `planning_order`; `settle` (a join or a leave): what the change may move,
-    spent rotation by rotation (`ChangeBudget.after`)."""
+    spent rotation by rotation (`ChangeBudget.after`); `memo`: shared by the plans of one `plan_team`."""
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
     for position, plan in enumerate(order):
@@ -1387,13 +1516,18 @@ def _plan_in_order(
         for later in order[position + 1 :]:
             busy_rows += [(s.pinned, s.start, s.end) for s in later.slots]
             if later.role == PRIMARY:
-                busy_rows += _sole_cover(later, absence_index)
+                busy_rows += (
+                    _sole_cover(later, absence_index)
+                    if memo is None
+                    else memo.per_plan("sole cover", later, lambda p=later: _sole_cover(p, absence_index))
+                )
         bound = BOUND
         if results:
-            mine = [
-                (s.start, s.end, shares(availability(plan.candidates, s.start, s.end, absence_index)))
-                for s in plan.slots
-            ]
+            mine = (
+                _slot_shares(plan, absence_index)
+                if memo is None
+                else memo.per_plan("shares", plan, lambda p=plan: _slot_shares(p, absence_index))
+            )
             longer = [
                 (a.slot.start, a.slot.end)
                 for done in results.values()
@@ -1413,6 +1547,7 @@ def _plan_in_order(
             spaced=position == 0
             and any(p.shift_length_minutes < plan.shift_length_minutes for p in order[1:]),
             settle=settle,
+            memo=memo,
             published_elsewhere=_intervals(
                 (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
             ),

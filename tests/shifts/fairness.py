@@ -71,13 +71,34 @@ def shares_at(start, end, candidates, absences):
     return {c.id: c.pct / total for c in available}
 
 
+class Rows:
+    """Shift rows (start, end, …) and which of them overlap an interval, in their order: by bisection when
+    they are sorted and do not overlap each other (one rotation's shifts), else by a full scan. The
+    property tests check every longer shift against every shorter one, after every step."""
+
+    def __init__(self, rows):
+        self.rows = list(rows)
+        self.starts = [row[0] for row in self.rows]
+        self.ends = [row[1] for row in self.rows]
+        self.apart = all(self.ends[i] <= self.starts[i + 1] for i in range(len(self.rows) - 1))
+
+    def overlapping(self, start, end):
+        if not self.apart:
+            return [row for row in self.rows if row[0] < end and start < row[1]]
+        # Apart and sorted, the ends rise too: the rows ending after `start` and starting before `end`.
+        low = bisect.bisect_right(self.ends, start)
+        high = bisect.bisect_left(self.starts, end)
+        return self.rows[low:high]
+
+
 def covers(longer_rows, shorter_rows, candidates, absences):
     """[(start, share)] of every longer shift: the largest share of the shorter rotation's shifts it covers
     for any one member."""
     out = []
+    shorter = Rows(shorter_rows)
     for l_start, l_end, _ in longer_rows:
         sums: dict[int, float] = {}
-        for s_start, s_end, _ in shorter_rows:
+        for s_start, s_end, _ in shorter.overlapping(l_start, l_end):
             if s_start < l_end and l_start < s_end:
                 for m, part in shares_at(s_start, s_end, candidates, absences).items():
                     sums[m] = sums.get(m, 0.0) + part
@@ -95,9 +116,10 @@ def member_allowances(longer_rows, shorter_rows, candidates, absences) -> dict[i
     covers: how far they can fall behind in the shorter rotation while holding a longer shift (SPEC 3.2's
     allowance read for each member; `allowance` is the largest of these over the team)."""
     out: dict[int, float] = {}
+    shorter = Rows(shorter_rows)
     for l_start, l_end, _ in longer_rows:
         sums: dict[int, float] = {}
-        for s_start, s_end, _ in shorter_rows:
+        for s_start, s_end, _ in shorter.overlapping(l_start, l_end):
             if s_start < l_end and l_start < s_end:
                 for m, part in shares_at(s_start, s_end, candidates, absences).items():
                     sums[m] = sums.get(m, 0.0) + part

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from shifts.business_time import BusinessCalendar
 from shifts.scheduler import BOUND, REPAIR_MOVES, Candidate, RolePlan, Slot, plan_team, slots_for_rotation
-from tests.shifts.fairness import allowance, covers, deviations_after_every_shift, moved, shares_at
+from tests.shifts.fairness import Rows, allowance, covers, deviations_after_every_shift, moved, shares_at
 from tests.shifts.test_joint_planning_properties import LENGTHS, teams
 
 ROLES = ("primary", "secondary")
@@ -251,10 +251,11 @@ def bounds_of(result, candidates, absences, lengths):
         (worst(rows[shorter], candidates, absences), BOUND + extra),
     ]
     served = worst_against_served_allowance(rows[longer], rows[shorter], candidates, absences)
+    longer_rows = Rows(rows[longer])
     conflicts = sum(
         1
         for start, end, member in rows[shorter]
-        if any(m == member and s < end and start < e for s, e, m in rows[longer])
+        if any(m == member for _, _, m in longer_rows.overlapping(start, end))
     )
     conflicts += sum(
         1
