@@ -218,10 +218,24 @@ def _estimates(search: Search) -> tuple[float, float, float]:
         f"{Inquiry._meta.db_table}.search_vector @@ websearch_to_tsquery('english', %s)", [search.value]
     )
     parts = [search.rows.filter(search_condition(search.value)), search.rows.filter(words), search.rows]
+    if search.rows.query.is_empty():
+        return 0.0, 0.0, 0.0
     first, *others = (part.order_by().values("pk") for part in parts)
     plan = json.loads(first.union(*others, all=True).explain(format="json"))[0]["Plan"]
-    matching, worded, rows = (float(part["Plan Rows"]) for part in plan["Plans"])
+    children = plan.get("Plans", []) if plan.get("Node Type") == "Append" else []
+    if len(children) == len(parts):
+        matching, worded, rows = (float(child["Plan Rows"]) for child in children)
+        return matching, worded, rows
+    # The planner dropped a part it proved empty (a word that stems to nothing, `é`, under filters that
+    # exclude each other), so the Append no longer has one child per part: each part on its own.
+    matching, worded, rows = (_estimated_rows(part) for part in parts)
     return matching, worded, rows
+
+
+def _estimated_rows(rows: QuerySet) -> float:
+    """The planner's estimate of how many rows `rows` holds (EXPLAIN, not executed)."""
+    plan = json.loads(rows.order_by().values("pk").explain(format="json"))
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 # Whether every word of a search (each lexeme of its tsquery) is among the most common ones of the stored
