@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 
 from shifts.business_time import BusinessCalendar
 from shifts.scheduler import BOUND, REPAIR_MOVES, Candidate, RolePlan, Slot, plan_team, slots_for_rotation
-from tests.shifts.fairness import allowance, covers, deviations_after_every_shift, moved, shares_at
+from tests.shifts.fairness import (
+    allowance,
+    covers,
+    deviations_after_every_shift,
+    fast_member_allowances,
+    moved,
+    shares_at,
+    worst_ahead,
+    worst_behind_own,
+)
 from tests.shifts.test_joint_planning_properties import LENGTHS, teams
 
 ROLES = ("primary", "secondary")
@@ -117,11 +126,16 @@ def feasible(candidates, absences, lengths, zone, limit=HALF_A_ROLE):
     return True
 
 
-def worst(rows, candidates, absences):
+def history_of(rows, candidates, absences):
     pct = {c.id: c.pct for c in candidates}
     joined = {c.id: c.since or dt.datetime(2000, 1, 1, tzinfo=dt.UTC) for c in candidates}
-    history = deviations_after_every_shift(rows, pct, joined, absences)
-    return max((abs(v) for surplus in history for v in surplus.values()), default=0.0)
+    return deviations_after_every_shift(rows, pct, joined, absences)
+
+
+def worst(rows, candidates, absences):
+    return max(
+        (abs(v) for surplus in history_of(rows, candidates, absences) for v in surplus.values()), default=0.0
+    )
 
 
 def worst_against_served_allowance(longer_rows, shorter_rows, candidates, absences):
@@ -201,7 +215,7 @@ def run_sequence(seq: Sequence, limit: Callable[[list, dict], bool]) -> dict | N
         return None
     after = plan(seq.zone, team_now, later, lengths, before=changed, now=now)
 
-    outcome = {"deviations": [], "served": [], "conflicts": 0}
+    outcome = {"deviations": [], "served": [], "conflicts": 0, "ahead": [], "own": []}
     for result, members, away in (
         (both, candidates, absences),
         (changed, team_now, absences),
@@ -211,6 +225,9 @@ def run_sequence(seq: Sequence, limit: Callable[[list, dict], bool]) -> dict | N
         outcome["deviations"] += deviations
         outcome["served"].append(served)
         outcome["conflicts"] += conflicts
+        ahead, own = ahead_and_own(result, members, away, lengths)
+        outcome["ahead"] += ahead
+        outcome["own"].append(own)
     colliding = sum(
         1
         for role in ROLES
@@ -265,13 +282,40 @@ def bounds_of(result, candidates, absences, lengths):
     return deviations, served, conflicts
 
 
-def breaches_of(outcome: dict, served: bool = False) -> list[tuple[str, float, float]]:
-    """(kind, value, allowed) of every breach of SPEC 3.2 in a run's outcome; with `served`, also the
+def ahead_and_own(result, candidates, absences, lengths):
+    """[(furthest ahead, BOUND)] of the longer and the shorter rotation — the allowance beyond BOUND is for
+    falling behind while a longer shift keeps a member busy, never for being ahead — and (how far behind,
+    allowed) of the member of the shorter rotation closest to BOUND + their own allowance (the share of
+    *their* shorter shifts one longer shift covers: SPEC 3.2 read per member)."""
+    rows = {
+        role: [(a.slot.start, a.slot.end, a.member) for a in r.assignments if a.member is not None]
+        for role, r in result.items()
+    }
+    longer, shorter = sorted(rows, key=lambda role: (-lengths[role], role != "primary"))
+    shorter_history = history_of(rows[shorter], candidates, absences)
+    ahead = [
+        (worst_ahead(history_of(rows[longer], candidates, absences)), BOUND),
+        (worst_ahead(shorter_history), BOUND),
+    ]
+    own = fast_member_allowances(rows[longer], rows[shorter], candidates, absences)
+    return ahead, worst_behind_own(shorter_history, own)
+
+
+def breaches_of(outcome: dict, served: bool = False, own: bool = False) -> list[tuple[str, float, float]]:
+    """(kind, value, allowed) of every breach of SPEC 3.2 in a run's outcome: beyond the rotation's bound,
+    more than BOUND ahead in either rotation, a conflict, more moves than allowed. With `served`, also the
     shorter rotation read at each point against the allowance of the longer shifts begun by then (not
-    asserted: the scheduler holds it to its largest allowance, which a later join can lower)."""
+    asserted: the scheduler holds it to its largest allowance, which a later join can lower); with `own`,
+    a member of the shorter rotation further behind than BOUND + their own allowance (not asserted: the
+    scheduler holds the team to the largest one)."""
     found = [
         ("deviation", value, allowed) for value, allowed in outcome["deviations"] if value > allowed + 1e-9
     ]
+    found += [("ahead", value, allowed) for value, allowed in outcome["ahead"] if value > allowed + 1e-9]
+    if own:
+        found += [
+            ("behind-own", value, allowed) for value, allowed in outcome["own"] if value > allowed + 1e-9
+        ]
     if served:
         found += [
             ("served-allowance", value, allowed)
