@@ -126,9 +126,27 @@ def fast_member_allowances(longer_rows, shorter_rows, candidates, absences) -> d
     return out
 
 
-def worst_ahead(history: list[dict[int, float]]) -> float:
-    """The furthest anyone is ahead (served − expected) after any shift; 0 when nobody ever is."""
-    return max((v for surplus in history for v in surplus.values()), default=0.0)
+def worst_ahead(
+    shifts: Sequence[tuple[dt.datetime, dt.datetime, int]],
+    pct: dict[int, int],
+    joined: dict[int, dt.datetime],
+    absences: dict[int, Iterable[tuple[dt.datetime, dt.datetime]]] | None = None,
+    since: dt.datetime | None = None,
+) -> float:
+    """The furthest a shift starting at or after `since` took whoever served it ahead (served − expected,
+    counted as `deviations_after_every_shift` does); 0 when none did. Being ahead grows only by serving,
+    so this is how far ahead anyone is after any of those shifts, but for what the kept past left (a
+    leave re-reads it: the leaver's shifts count for nobody, so everyone's share of them grows)."""
+    served = [(start, end, member) for start, end, member in shifts if member in pct and joined[member] < end]
+    history = deviations_after_every_shift(served, pct, joined, absences)
+    return max(
+        (
+            surplus[member]
+            for (start, _, member), surplus in zip(served, history, strict=True)
+            if since is None or start >= since
+        ),
+        default=0.0,
+    )
 
 
 def worst_behind_own(history: list[dict[int, float]], own: dict[int, float]) -> tuple[float, float]:

@@ -216,16 +216,16 @@ def run_sequence(seq: Sequence, limit: Callable[[list, dict], bool]) -> dict | N
     after = plan(seq.zone, team_now, later, lengths, before=changed, now=now)
 
     outcome = {"deviations": [], "served": [], "conflicts": 0, "ahead": [], "own": []}
-    for result, members, away in (
-        (both, candidates, absences),
-        (changed, team_now, absences),
-        (after, team_now, later),
+    for result, members, away, since in (
+        (both, candidates, absences, None),
+        (changed, team_now, absences, now - dt.timedelta(hours=1)),
+        (after, team_now, later, now),
     ):
         deviations, served, conflicts = bounds_of(result, members, away, lengths)
         outcome["deviations"] += deviations
         outcome["served"].append(served)
         outcome["conflicts"] += conflicts
-        ahead, own = ahead_and_own(result, members, away, lengths)
+        ahead, own = ahead_and_own(result, members, away, lengths, since)
         outcome["ahead"] += ahead
         outcome["own"].append(own)
     colliding = sum(
@@ -282,23 +282,22 @@ def bounds_of(result, candidates, absences, lengths):
     return deviations, served, conflicts
 
 
-def ahead_and_own(result, candidates, absences, lengths):
-    """[(furthest ahead, BOUND)] of the longer and the shorter rotation — the allowance beyond BOUND is for
-    falling behind while a longer shift keeps a member busy, never for being ahead — and (how far behind,
-    allowed) of the member of the shorter rotation closest to BOUND + their own allowance (the share of
-    *their* shorter shifts one longer shift covers: SPEC 3.2 read per member)."""
+def ahead_and_own(result, candidates, absences, lengths, since=None):
+    """[(furthest ahead, BOUND)] of the longer and the shorter rotation after the shifts planned from
+    `since` on — the allowance beyond BOUND is for falling behind while a longer shift keeps a member
+    busy, never for being ahead — and (how far behind, allowed) of the member of the shorter rotation
+    closest to BOUND + their own allowance (the share of *their* shorter shifts one longer shift covers:
+    SPEC 3.2 read per member)."""
     rows = {
         role: [(a.slot.start, a.slot.end, a.member) for a in r.assignments if a.member is not None]
         for role, r in result.items()
     }
     longer, shorter = sorted(rows, key=lambda role: (-lengths[role], role != "primary"))
-    shorter_history = history_of(rows[shorter], candidates, absences)
-    ahead = [
-        (worst_ahead(history_of(rows[longer], candidates, absences)), BOUND),
-        (worst_ahead(shorter_history), BOUND),
-    ]
+    pct = {c.id: c.pct for c in candidates}
+    joined = {c.id: c.since or dt.datetime(2000, 1, 1, tzinfo=dt.UTC) for c in candidates}
+    ahead = [(worst_ahead(rows[role], pct, joined, absences, since), BOUND) for role in (longer, shorter)]
     own = fast_member_allowances(rows[longer], rows[shorter], candidates, absences)
-    return ahead, worst_behind_own(shorter_history, own)
+    return ahead, worst_behind_own(history_of(rows[shorter], candidates, absences), own)
 
 
 def breaches_of(outcome: dict, served: bool = False, own: bool = False) -> list[tuple[str, float, float]]:
