@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -150,6 +151,9 @@ class Mode:
     # The member who holds the next slot (published or traded) is passed over as the previous one is:
     # see `spread`.
     spaced: bool = False
+    # How far ahead a slot may take its member while someone else eligible stays inside this, then BOUND
+    # (`_inside_ahead`).
+    ahead: float = BOUND
 
 
 def spread(mode: Mode, spaced: bool = False) -> Mode:
@@ -179,6 +183,14 @@ LENIENT = Mode("lenient", keep_all_valid=False, min_deficit_to_keep=1.0 - BOUND)
 GUARDED = Mode("guarded", keep_all_valid=False)
 # After a join or a leave (see `_settled`): the thresholds are set from the rotation's bound.
 SETTLED = Mode("settled", keep_all_valid=False)
+# How far ahead a slot of a rotation that yields to another takes its member while someone else eligible
+# stays inside this (`Mode.ahead`): half a shift, as a kept shift's member must be behind (GUARDED). Its
+# members run ahead while the other rotation keeps the others busy, and a new absence hands someone a
+# shift for good (`_give_away`); at the edge of BOUND all year, each such shift broke it at every later
+# peak: 35 moved where 12 were allowed (12 h primary, 4 h secondary, around the clock, a 20 % member away
+# 3 days after a join), without the room ahead.
+YIELDING_AHEAD = BOUND - 1.0
+AHEAD_STEP = 0.25
 # Single-shift repairs tried on the minimal plan (see shifts/repair.py): a re-plan that gets by with them
 # moves at most 2 × (shifts that lost their member) + REPAIR_MOVES shifts.
 REPAIR_MOVES = 8
@@ -228,6 +240,7 @@ def assign(
     spread_out: bool = False,
     spaced: bool = False,
     settle: ChangeBudget | None = None,
+    ahead: float = BOUND,
 ) -> tuple[list[Assignment], Ledger]:
     """Assign `slots` (sorted by start) by the fair-share rule; returns the assignments and the ledger.
 
@@ -250,7 +263,10 @@ def assign(
        checks it) but can move many shifts. If none holds `bound`, the plan that comes closest.
     """
     absence_index, busy_index = IntervalIndex(absences), IntervalIndex(busy)
-    guarded_mode = spread(GUARDED, spaced) if spread_out else GUARDED
+    cap = ahead
+    # A rotation that yields to another keeps room ahead (YIELDING_AHEAD) when held to BOUND ahead.
+    ahead = YIELDING_AHEAD if bound > BOUND + EPSILON and cap <= BOUND else cap
+    guarded_mode = dataclasses.replace(spread(GUARDED, spaced) if spread_out else GUARDED, ahead=ahead)
     if not any(slot.preferred is not None for slot in slots):
         return _run(slots, candidates, absence_index, busy_index, mode=guarded_mode)
     guarded: tuple[list[Assignment], Ledger] | None = None
@@ -265,10 +281,10 @@ def assign(
         candidates,
         absence_index,
         busy_index,
-        mode=_minimal_mode(strategies),
+        mode=dataclasses.replace(_minimal_mode(strategies), ahead=cap),
         elsewhere=IntervalIndex(published_elsewhere),
     )
-    if ledger.worst_deviation() <= bound + EPSILON:
+    if ledger.holds(bound, cap):
         return minimal, ledger
     if settle is not None:
         settled = _settled(
@@ -280,13 +296,17 @@ def assign(
             settle,
             spread_out=spread_out,
             spaced=spaced,
+            ahead=ahead,
+            cap=cap,
         )
         if settled is not None:
             return settled
-    repaired = _repaired(minimal, slots, candidates, bound, published_elsewhere, strategies, settle=settle)
+    repaired = _repaired(
+        minimal, slots, candidates, bound, published_elsewhere, strategies, settle=settle, ahead=cap
+    )
     if repaired is not None:
         return repaired, ledger_of(repaired, candidates)
-    tried = [(ledger.worst_deviation(), 0, (minimal, ledger))]
+    tried = [(ledger.excess(bound, cap), ledger.worst_deviation(), 0, (minimal, ledger))]
     for rank, mode in enumerate((LENIENT, GUARDED), start=1):
         plan = (
             guarded
@@ -296,13 +316,13 @@ def assign(
                 candidates,
                 absence_index,
                 busy_index,
-                mode=spread(mode, spaced) if spread_out else mode,
+                mode=dataclasses.replace(spread(mode, spaced) if spread_out else mode, ahead=ahead),
             )
         )
-        if plan[1].worst_deviation() <= bound + EPSILON:
+        if plan[1].holds(bound, cap):
             return plan
-        tried.append((plan[1].worst_deviation(), rank, plan))
-    return min(tried, key=lambda t: (t[0], -t[1]))[2]
+        tried.append((plan[1].excess(bound, cap), plan[1].worst_deviation(), rank, plan))
+    return min(tried, key=lambda t: (t[0], t[1], -t[2]))[3]
 
 
 def _settled(
@@ -315,6 +335,8 @@ def _settled(
     *,
     spread_out: bool,
     spaced: bool = False,
+    ahead: float = BOUND,
+    cap: float = BOUND,
 ) -> tuple[list[Assignment], Ledger] | None:
     """After a member joined or left: the future re-decided by the fair-share rule, keeping a published
     assignment only while everyone stays SETTLE_SLACK inside `bound` (see `_repaired` for why).
@@ -337,13 +359,18 @@ def _settled(
     first, the 100 % member leaving: the joiner 4.64 behind where 4.12 is allowed, and the repair that
     followed left two 10 % members 3.45 and 2.97 ahead in the daily primary; now 3.64 and 1.3 at most)."""
     target = bound - SETTLE_SLACK
-    ahead = min(bound, BOUND) - SETTLE_SLACK
+    keep_ahead = min(bound, BOUND) - SETTLE_SLACK
     for keep_within in dict.fromkeys((target, min(target, BOUND))):
-        mode = dataclasses.replace(SETTLED, min_deficit_to_keep=1.0 - ahead, keep_within=keep_within)
+        mode = dataclasses.replace(
+            SETTLED,
+            min_deficit_to_keep=1.0 - keep_ahead,
+            keep_within=keep_within,
+            ahead=min(ahead, keep_ahead),
+        )
         plan = _run(
             slots, candidates, absence_index, busy_index, mode=spread(mode, spaced) if spread_out else mode
         )
-        if plan[1].worst_deviation() <= bound + EPSILON and budget.fits(slots, plan[0], candidates):
+        if plan[1].holds(bound, cap) and budget.fits(slots, plan[0], candidates):
             return plan
     return None
 
@@ -456,6 +483,7 @@ def _repaired(
     strategies: Sequence[Strategy],
     *,
     settle: ChangeBudget | None = None,
+    ahead: float = BOUND,
 ) -> list[Assignment] | None:
     """The minimal plan repaired with few single moves (shifts/repair.py), the fewest of `strategies`.
 
@@ -504,6 +532,7 @@ def _repaired(
                     budget=budget + slack if strategy.chained else budget,
                     bound=target,
                     kept_bound=bound,
+                    ahead=_ahead_target(target, bound) if ahead <= BOUND else None,
                     paired=strategy.paired and budget == REPAIR_MOVES,
                     lasting=strategy.lasting,
                     avoid=avoid,
@@ -518,7 +547,9 @@ def _repaired(
         if plans:
             best = min(plans, key=lambda plan: _changed(minimal, plan))
             if settle is not None and target > bound - SETTLE_SLACK + EPSILON:
-                best = _tightened(best, target, minimal, slots, candidates, bound, movable, avoid, settle)
+                best = _tightened(
+                    best, target, minimal, slots, candidates, bound, movable, avoid, settle, ahead
+                )
             return best
     return None
 
@@ -533,6 +564,7 @@ def _tightened(
     movable: Sequence[bool],
     avoid: Sequence[Mapping[int, float]],
     change: ChangeBudget,
+    ahead: float = BOUND,
 ) -> list[Assignment]:
     """After a join or a leave, a plan the repair could only bring to a looser target (`reached`), repaired
     further towards SETTLE_SLACK inside `bound` with what is left of the change's budget (`change`).
@@ -559,6 +591,7 @@ def _tightened(
                     budget=budget,
                     bound=target,
                     kept_bound=bound,
+                    ahead=_ahead_target(target, bound) if ahead <= BOUND else None,
                     lasting=strategy.lasting,
                     avoid=avoid,
                     progress=progress,
@@ -566,6 +599,12 @@ def _tightened(
                 if tighter is not None and (not change.shared or change.fits(slots, tighter, candidates)):
                     return tighter
     return plan
+
+
+def _ahead_target(target: float, bound: float) -> float:
+    """How far ahead a repair aimed at `target` inside `bound` lets a member go by serving: as far inside
+    BOUND as `target` is inside `bound` (a rotation's allowance beyond BOUND is for falling behind)."""
+    return target - max(0.0, bound - BOUND)
 
 
 def _changed(before: Sequence[Assignment], after: Sequence[Assignment]) -> int:
@@ -662,7 +701,7 @@ def _assign_slot(run: _Run, index: int, slot: Slot) -> Assignment:
         ledger.expected[member_id] -= part
     counted = counts(chosen, slot.end, run.by_id)
     if counted:
-        ledger.record(share, chosen)
+        ledger.record(share, chosen, kept=slot.pinned is not None)
     if chosen is not None:
         run.previous = chosen
     return Assignment(slot, chosen, tuple(sorted(share)) if counted else (), tuple(sorted(eligible_ids)))
@@ -774,6 +813,7 @@ def _fill(
     one other member left had to serve 8 daily primaries in a row: 4.17 where 4.0 is allowed, and 64
     moved where 14 were (the sequence test's @example)."""
     ranked = sorted(eligible, key=lambda c: (-ledger.deficit(c.id) - urgency.get(c.id, 0.0), -c.pct, c.id))
+    ranked = _inside_ahead(ranked, ledger)
     if clash:
         for c in ranked:
             if (
@@ -790,6 +830,25 @@ def _fill(
         if len(inside) > 1:
             return min(inside, key=lambda c: doubled(c.id)).id
     return ranked[0].id
+
+
+def _inside_ahead(ranked: list[Candidate], ledger: Ledger, ahead: float = BOUND) -> list[Candidate]:
+    """The members of `ranked` whom serving leaves at most `ahead` ahead, or else BOUND, when there are
+    any; else all.
+
+    A rotation that yields to another may let members fall behind beyond BOUND while the other keeps them
+    busy (its allowance, `fairness.cover_share`), never go ahead beyond it: serving someone now because
+    the other rotation keeps them busy next (`pressure`) took a 20 % member of a 4 h secondary under 12 h
+    primaries 2.5 ahead, where their own share of one primary shift is 0.25 (issue 8)."""
+    if ahead > BOUND + EPSILON:
+        return ranked  # held to the rotation's allowance ahead too (`plan_team`'s last resort)
+    limit = ahead
+    while limit < BOUND + EPSILON:
+        inside = [c for c in ranked if ledger.deficit(c.id) >= 1.0 - limit - EPSILON]
+        if inside:
+            return inside
+        limit += AHEAD_STEP
+    return ranked
 
 
 def _doubled_share(run: _Run, index: int, member: int) -> float:
@@ -878,7 +937,7 @@ def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]
     ledger = Ledger.of(by_id)
     for a in assignments:
         if a.available:
-            ledger.record(shares(by_id[m] for m in a.available), a.member)
+            ledger.record(shares(by_id[m] for m in a.available), a.member, kept=a.slot.pinned is not None)
     return ledger
 
 
@@ -905,7 +964,7 @@ def _choose(
         return ledger.deficit(member_id) + urgency.get(member_id, 0.0)
 
     # Largest deficit first; ties go to the larger percent-time, then the lower id (deterministic).
-    ranked = sorted(eligible, key=lambda c: (-deficit(c.id), -c.pct, c.id))
+    ranked = _inside_ahead(sorted(eligible, key=lambda c: (-deficit(c.id), -c.pct, c.id)), ledger, mode.ahead)
     best = ranked[0].id
     # The member of the slot before (and, `spaced`, after) is passed over for the runner-up while both
     # have slack.
@@ -928,7 +987,7 @@ def _choose(
     # Safe when the kept member stays ≥ −1.5 after serving and everyone passed over could take one more
     # slot of the same share without leaving the bound.
     if (
-        slot.preferred in eligible_ids
+        any(c.id == slot.preferred for c in ranked)
         and deficit(slot.preferred) >= mode.min_deficit_to_keep - EPSILON
         and all(
             deficit(c.id) + share.get(c.id, 0.0) <= mode.keep_within + EPSILON
@@ -966,6 +1025,8 @@ class RoleResult:
     # The SPEC 3.2 bound this rotation is held to: BOUND for the longer-shift rotation, plus the share of
     # one longer shift for the other.
     bound: float
+    # How far ahead serving may take anyone (`assign`).
+    ahead: float = BOUND
 
 
 def planning_order(plans: Sequence[RolePlan]) -> list[RolePlan]:
@@ -1069,34 +1130,80 @@ def plan_team(
         excess = moves - 2 * _needed(used, results, absence_index, newcomers) - REPAIR_MOVES
         return max(0, excess), moves
 
+    best = _fewest(
+        plans, whole, usual, absences, absence_index, busy, spread_out, change, budget, rank, BOUND
+    )
+    if best[0][0] > 0:
+        # No plan that keeps everyone within BOUND ahead fits the stability budget: the plans that let the
+        # yielding rotation use its allowance ahead too, as before, if one fits it better. Members of a
+        # rotation that yields run ahead while the other keeps the rest busy (12 h primary, 4 h secondary
+        # around the clock: up to 1.0 after every shift of theirs), and a new absence hands someone a shift
+        # for good (`_give_away`): held within BOUND ahead, it broke it at every later shift of theirs, and
+        # no chain of a few moves carries it to the end of the plan (35 moved where 12 were allowed).
+        legacy = _plan_in_order(
+            plans,
+            absences,
+            absence_index,
+            busy,
+            keep_slack=None if untouched else KEEP_SLACK,
+            spread_out=spread_out,
+            settle=change,
+            ahead=math.inf,
+        )
+        loose = _fewest(
+            plans, whole, legacy, absences, absence_index, busy, spread_out, change, budget, rank, math.inf
+        )
+        best = min(best, loose, key=lambda t: t[0])
+    return best[1]
+
+
+def _fewest(
+    plans: Sequence[RolePlan],
+    whole: Sequence[RolePlan],
+    usual: dict[str, RoleResult],
+    absences: Mapping[int, list[Interval]],
+    absence_index: IntervalIndex,
+    busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
+    spread_out: bool,
+    change: ChangeBudget | None,
+    budget: int,
+    rank: Callable[[Sequence[RolePlan], Mapping[str, RoleResult]], tuple[int, int]],
+    ahead: float,
+) -> tuple[tuple[int, int], dict[str, RoleResult]]:
+    """(rank, plan) of the plan `plan_team` takes when the usual one moves more than the budget: the first
+    alternative within it, else the one ranked best; each holding its bounds, `ahead` the furthest ahead
+    serving may take a member (BOUND, or `math.inf`: the yielding rotation's allowance either way)."""
     best = (rank(plans, usual), usual)
     tries: Iterator[tuple[Sequence[RolePlan], dict[str, RoleResult]]] = (
         (plans, other)
-        for other in _alternatives(plans, absences, absence_index, busy, spread_out=spread_out, change=change)
+        for other in _alternatives(
+            plans, absences, absence_index, busy, spread_out=spread_out, change=change, ahead=ahead
+        )
     )
     if any(split is not plan for split, plan in zip(plans, whole, strict=True)):
         tries = itertools.chain(
-            tries, _unsplit(whole, absences, absence_index, busy, spread_out=spread_out, change=change)
+            tries,
+            _unsplit(whole, absences, absence_index, busy, spread_out=spread_out, change=change, ahead=ahead),
         )
     for used, other in tries:
-        if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
+        if not all(r.ledger.holds(r.bound, r.ahead) for r in other.values()):
             continue
         if _moves(used, other) <= budget:
-            return other
+            return (rank(used, other), other)
         best = min(best, (rank(used, other), other), key=lambda t: t[0])
     if change is None or best[0][0] == 0:
-        return best[1]
+        return best
     # No plan settled rotation by rotation fits the team's budget: the rotations settle sharing it, then,
     # last, only repair to their bounds (settling one left the other too little of the budget for the
     # shifts it must move where the first one changed).
     shared = dataclasses.replace(change, shared=True)
-    for other in _shared_then_unsettled(plans, absences, absence_index, busy, spread_out, shared):
-        if any(r.ledger.worst_deviation() > r.bound + EPSILON for r in other.values()):
+    for other in _shared_then_unsettled(plans, absences, absence_index, busy, spread_out, shared, ahead):
+        if not all(r.ledger.holds(r.bound, r.ahead) for r in other.values()):
             continue
         best = min(best, (rank(plans, other), other), key=lambda t: t[0])
         if best[0][0] == 0:
             break
-    return best[1]
+    return best
 
 
 def _unsplit(
@@ -1107,6 +1214,7 @@ def _unsplit(
     *,
     spread_out: bool,
     change: ChangeBudget | None,
+    ahead: float = BOUND,
 ) -> Iterator[tuple[Sequence[RolePlan], dict[str, RoleResult]]]:
     """The plans tried last when a split at an absence (`_split_partial`) moves more than the stability
     budget whatever the repair does: the shift handed over whole, the usual plan, then the alternatives.
@@ -1119,10 +1227,19 @@ def _unsplit(
     yield (
         whole,
         _plan_in_order(
-            whole, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out, settle=change
+            whole,
+            absences,
+            absence_index,
+            busy,
+            keep_slack=KEEP_SLACK,
+            spread_out=spread_out,
+            settle=change,
+            ahead=ahead,
         ),
     )
-    for other in _alternatives(whole, absences, absence_index, busy, spread_out=spread_out, change=change):
+    for other in _alternatives(
+        whole, absences, absence_index, busy, spread_out=spread_out, change=change, ahead=ahead
+    ):
         yield whole, other
 
 
@@ -1213,6 +1330,7 @@ def _alternatives(
     *,
     spread_out: bool,
     change: ChangeBudget | None,
+    ahead: float = BOUND,
 ) -> Iterator[dict[str, RoleResult]]:
     """The plans `plan_team` tries, in order, when the usual one moves more than the stability budget.
 
@@ -1233,6 +1351,7 @@ def _alternatives(
                 strategies=(strategy,),
                 spread_out=spread_out,
                 settle=change,
+                ahead=ahead,
             )
     if not settle:
         for strategy in STRATEGIES:
@@ -1245,6 +1364,7 @@ def _alternatives(
                 strategies=(strategy,),
                 spread_out=spread_out,
                 settle=ChangeBudget(shared=False),
+                ahead=ahead,
             )
 
 
@@ -1255,14 +1375,24 @@ def _shared_then_unsettled(
     busy: Mapping[str, Mapping[int, Iterable[Interval]]] | None,
     spread_out: bool,
     shared: ChangeBudget,
+    ahead: float = BOUND,
 ) -> Iterator[dict[str, RoleResult]]:
     """After a join or a leave whose plans settled rotation by rotation all move more than the team's
     budget: the rotations settling within one budget they share (all the strategies, then each), then
     each repair strategy aimed at the bound only, as for any other change."""
     yield _plan_in_order(
-        plans, absences, absence_index, busy, keep_slack=KEEP_SLACK, spread_out=spread_out, settle=shared
+        plans,
+        absences,
+        absence_index,
+        busy,
+        keep_slack=KEEP_SLACK,
+        spread_out=spread_out,
+        settle=shared,
+        ahead=ahead,
     )
-    yield from _alternatives(plans, absences, absence_index, busy, spread_out=spread_out, change=shared)
+    yield from _alternatives(
+        plans, absences, absence_index, busy, spread_out=spread_out, change=shared, ahead=ahead
+    )
     for strategy in STRATEGIES:
         yield _plan_in_order(
             plans,
@@ -1272,6 +1402,7 @@ def _shared_then_unsettled(
             keep_slack=KEEP_SLACK,
             strategies=(strategy,),
             spread_out=spread_out,
+            ahead=ahead,
         )
 
 
@@ -1371,9 +1502,11 @@ def _plan_in_order(
     strategies: Sequence[Strategy] = STRATEGIES,
     spread_out: bool = False,
     settle: ChangeBudget | None = None,
+    ahead: float = BOUND,
 ) -> dict[str, RoleResult]:
     """Plan the rotations in `planning_order`; `settle` (a join or a leave): what the change may move,
-    spent rotation by rotation (`ChangeBudget.after`)."""
+    spent rotation by rotation (`ChangeBudget.after`); `ahead`: how far ahead serving may take anyone
+    (see `assign`)."""
     results: dict[str, RoleResult] = {}
     order = planning_order(plans)
     for position, plan in enumerate(order):
@@ -1416,8 +1549,9 @@ def _plan_in_order(
             published_elsewhere=_intervals(
                 (s.preferred, s.start, s.end) for later in order[position + 1 :] for s in later.slots
             ),
+            ahead=ahead,
         )
-        results[plan.role] = RoleResult(assignments, ledger, bound)
+        results[plan.role] = RoleResult(assignments, ledger, bound, ahead)
         if settle is not None:
             settle = settle.after(plan.slots, assignments, plan.candidates)
     return results

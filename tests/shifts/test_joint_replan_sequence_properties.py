@@ -310,7 +310,12 @@ def breaches_of(outcome: dict, served: bool = False, own: bool = False) -> list[
     found = [
         ("deviation", value, allowed) for value, allowed in outcome["deviations"] if value > allowed + 1e-9
     ]
-    found += [("ahead", value, allowed) for value, allowed in outcome["ahead"] if value > allowed + 1e-9]
+    steps = ("plan", "plan", "join", "join", "absence", "absence")
+    found += [
+        (f"ahead-{step}", value, allowed)
+        for step, (value, allowed) in zip(steps, outcome["ahead"], strict=True)
+        if value > allowed + 1e-9
+    ]
     if own:
         found += [
             ("behind-own", value, allowed) for value, allowed in outcome["own"] if value > allowed + 1e-9
