@@ -126,12 +126,12 @@ def main() -> int:
                 if value - allowed > worst_dev[0] - worst_dev[1]:
                     worst_dev = (value, allowed)
             furthest_ahead = max(furthest_ahead, *(value for value, _ in outcome["ahead"]))
-            for kind, value, allowed in breaches_of(outcome, served=True, own=True):
+            for kind, value, allowed in breaches_of(outcome, served=True, own=True, ahead=True):
                 found.append((kind, value, allowed, seq))
                 print(f"BREACH {kind}: {value:.2f} > {allowed:.2f}\n  {seq.example()}", flush=True)
     stability = sum(1 for f in found if f[0] == "moved")
     served = sum(1 for f in found if f[0] == "served-allowance")
-    ahead = sum(1 for f in found if f[0] == "ahead")
+    ahead = sum(1 for f in found if f[0].startswith("ahead"))
     own = sum(1 for f in found if f[0] == "behind-own")
     print(
         f"{done} sequences ({skipped} draws gave up), {len(found)} breaches "
