@@ -14,6 +14,12 @@ The fair share itself is kept by the one ledger in `shifts/fairness.py`. For eve
   - the member who served the previous slot is passed over for the runner-up while both have slack,
     so back-to-back shifts happen only when fairness requires them.
 
+Nobody is given a slot that takes them more than BOUND ahead while someone else eligible stays inside it
+(`_inside_ahead`), and a plan holds its bound only if nobody went more than BOUND ahead by serving a shift
+it decided (`Ledger.holds`), in every rotation: a rotation's allowance beyond BOUND is for falling behind.
+Where no plan can (one longer shift covers so many shorter ones that the others must run ahead), or none
+that does fits the stability budget, the allowance is used ahead too (`assign`, `plan_team`).
+
 A team's rotations are planned together (`plan_team`): the rotation with the longer shifts first, within
 BOUND (passing over the previous member more readily, `spread`); the other yields to it where they overlap
 and stays within BOUND plus the share of its shifts that one longer shift covers (`fairness.cover_share`).
@@ -790,7 +796,7 @@ def _keep_or_replace(run: _Run, index: int, slot: Slot, urgency: Mapping[int, fl
         if cheapest is not None:
             return cheapest
     doubled = (lambda member: _doubled_share(run, index, member)) if run.elsewhere is not None else None
-    return _fill(eligible, run.ledger, run.previous, following, urgency, clash, doubled)
+    return _fill(eligible, run.ledger, run.previous, following, urgency, clash, doubled, mode.ahead)
 
 
 def _give_away(
@@ -844,6 +850,7 @@ def _fill(
     urgency: Mapping[int, float],
     clash: frozenset[int] = frozenset(),
     doubled: Callable[[int], float] | None = None,
+    ahead: float = BOUND,
 ) -> int:
     """The largest deficit among the eligible members who serve neither the slot before nor after —
     first among those free in the other rotations then (not in `clash`) who stay inside the bound.
@@ -856,7 +863,7 @@ def _fill(
     one other member left had to serve 8 daily primaries in a row: 4.17 where 4.0 is allowed, and 64
     moved where 14 were (the sequence test's @example)."""
     ranked = sorted(eligible, key=lambda c: (-ledger.deficit(c.id) - urgency.get(c.id, 0.0), -c.pct, c.id))
-    ranked = _inside_ahead(ranked, ledger)
+    ranked = _inside_ahead(ranked, ledger, ahead)
     if clash:
         for c in ranked:
             if (
@@ -876,8 +883,8 @@ def _fill(
 
 
 def _inside_ahead(ranked: list[Candidate], ledger: Ledger, ahead: float = BOUND) -> list[Candidate]:
-    """The members of `ranked` whom serving leaves at most `ahead` ahead, or else BOUND, when there are
-    any; else all.
+    """The members of `ranked` whom serving leaves at most `ahead` ahead, or else AHEAD_STEP more, and so
+    on up to BOUND, when there are any; else all (`ahead` beyond BOUND: all).
 
     A rotation that yields to another may let members fall behind beyond BOUND while the other keeps them
     busy (its allowance, `fairness.cover_share`), never go ahead beyond it: serving someone now because
