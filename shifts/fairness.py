@@ -132,24 +132,32 @@ def counts(member: int | None, end: dt.datetime, by_id: Mapping[int, Candidate])
 
 @dataclass
 class Ledger:
-    """Served and expected shifts per member, and the worst |deviation| reached after any shift."""
+    """Served and expected shifts per member, the worst |deviation| reached after any shift, and the
+    furthest ahead anyone went by serving a shift that was not kept as it was (`ahead`)."""
 
     served: dict[int, int] = field(default_factory=dict)
     expected: dict[int, float] = field(default_factory=dict)
     worst: dict[int, float] = field(default_factory=dict)
+    # A rotation that yields to another may fall behind beyond BOUND (its allowance, `cover_share`), never
+    # go ahead beyond it: this is what the scheduler holds to BOUND. Kept shifts (past, overrides) are
+    # left out: a plan cannot change them.
+    ahead: dict[int, float] = field(default_factory=dict)
 
     @classmethod
     def of(cls, member_ids: Iterable[int]) -> Ledger:
         ids = list(member_ids)
         return cls(dict.fromkeys(ids, 0), dict.fromkeys(ids, 0.0), dict.fromkeys(ids, 0.0))
 
-    def record(self, share: Mapping[int, float], served_by: int | None) -> None:
+    def record(self, share: Mapping[int, float], served_by: int | None, kept: bool = False) -> None:
         """One shift: everyone available accrues their share, whoever served it one shift."""
         expected, served, worst = self.expected, self.served, self.worst
         for member_id, part in share.items():
             expected[member_id] = expected.get(member_id, 0.0) + part
         if served_by is not None:
             served[served_by] = served.get(served_by, 0) + 1
+            if not kept:
+                deviation = served[served_by] - expected.get(served_by, 0.0)
+                self.ahead[served_by] = max(self.ahead.get(served_by, 0.0), deviation)
         # |deviation| inlined: the scheduler records every slot of every plan it tries.
         for member_id in (*share, served_by):
             if member_id is not None:
@@ -165,6 +173,17 @@ class Ledger:
 
     def worst_deviation(self) -> float:
         return max(self.worst.values(), default=0.0)
+
+    def worst_ahead(self) -> float:
+        return max(self.ahead.values(), default=0.0)
+
+    def holds(self, bound: float, ahead: float = BOUND) -> bool:
+        """Whether nobody went beyond `bound` either way, nor by serving more than `ahead` ahead."""
+        return self.excess(bound, ahead) <= EPSILON
+
+    def excess(self, bound: float, ahead: float = BOUND) -> float:
+        """How far the ledger goes beyond what `holds` allows (0 when it holds)."""
+        return max(0.0, self.worst_deviation() - bound, self.worst_ahead() - min(bound, ahead))
 
 
 def replay(

@@ -48,6 +48,7 @@ def repair(
     kept_bound: float | None = None,
     progress: bool = False,
     chained: bool = False,
+    ahead: float | None = None,
 ) -> list[Assignment] | None:
     """The assignments with at most `budget` single moves that hold `bound` everywhere, or None.
 
@@ -65,6 +66,9 @@ def repair(
     `progress`: a move that leaves no violation up to the one it mends comes first (see `_Span`).
     `chained`: the violation is mended first by the shortest chain of moves that keeps the member it
     concerns inside the bound to the end of the plan (see `_chain`), else by a single move.
+    `ahead`: how far ahead serving a shift may take its member from the first movable slot on (None:
+    `bound`). A rotation that yields to another is held to its allowance beyond BOUND only behind
+    (`fairness.Ledger.holds`).
     """
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
@@ -77,7 +81,8 @@ def repair(
     moves = 0
     paths = _Paths(members, shares_at) if lasting else None
     first_movable = next((i for i, m in enumerate(movable) if m), len(members))
-    bounds = (bound if kept_bound is None else max(bound, kept_bound), bound, first_movable)
+    limits = _Limits(bound, bound if ahead is None else min(bound, ahead))
+    bounds = (bound if kept_bound is None else max(bound, kept_bound), limits, first_movable)
     while True:
         violation = _first_violation(members, shares_at, by_id, bounds, start, checkpoints)
         if violation is None:
@@ -90,7 +95,7 @@ def repair(
         k, member, surplus = violation
         if chained:
             found = _chain(
-                k, member, surplus[member] > 0, assignments, members, movable, shares_at, bound, avoid
+                k, member, surplus[member] > 0, assignments, members, movable, shares_at, limits, avoid
             )
             # Counted by the published shifts it moves, at least one (so a repair cannot cycle).
             if found is not None and moves + max(found[1], 1) <= budget:
@@ -102,9 +107,9 @@ def repair(
                 for i in [i for i in checkpoints if i > start]:
                     del checkpoints[i]
                 continue
-        span = _Span(k, surplus, members, shares_at, bound) if progress else None
+        span = _Span(k, surplus, members, shares_at, limits) if progress else None
         move = _next_move(
-            k, member, surplus, assignments, members, movable, shares_at, bound, avoid, paths, span
+            k, member, surplus, assignments, members, movable, shares_at, limits, avoid, paths, span
         )
         if move is None:
             return None
@@ -145,7 +150,7 @@ def _next_move(
     members: list[int | None],
     movable: Sequence[bool],
     shares_at: list[dict[int, float] | None],
-    bound: float,
+    bound: _Limits,
     avoid: Sequence[Mapping[int, float]],
     paths: _Paths | None,
     span: _Span | None = None,
@@ -179,17 +184,32 @@ def _hand(
     return old
 
 
+@dataclasses.dataclass(frozen=True)
+class _Limits:
+    """The bound from the first movable slot on: how far behind (`behind`) anyone may be, and how far
+    ahead serving a shift may take its member (`ahead`, at most `behind`)."""
+
+    behind: float
+    ahead: float
+
+    def outside(self, value: float) -> bool:
+        """Whether a served − expected of `value` is outside the limits."""
+        return value > self.ahead + EPSILON or value < -self.behind - EPSILON
+
+
 def _first_violation(
     members: list[int | None],
     shares_at: list[dict[int, float] | None],
     by_id: dict[int, Candidate],
-    bounds: tuple[float, float, int],
+    bounds: tuple[float, _Limits, int],
     start: int,
     checkpoints: dict[int, dict[int, float]],
 ) -> tuple[int, int, dict[int, float]] | None:
     """The first slot from `start` after which someone is outside the bound: (index, member, surplus).
-    `bounds`: the bound before the first movable slot, the bound from it, that slot's index."""
-    kept, bound, first_movable = bounds
+    `bounds`: the bound before the first movable slot, the limits from it, that slot's index. From there
+    the member who served a slot is held to the limits; the others to `behind` either way (someone
+    ahead from the kept past only falls back while not serving)."""
+    kept, limits, first_movable = bounds
     surplus = dict(checkpoints[start])  # served − expected, the ledger's deviation
     for k in range(start, len(members)):
         if k % CHECKPOINT_EVERY == 0 and k not in checkpoints:
@@ -201,10 +221,17 @@ def _first_violation(
             surplus[i] -= part
         if m is not None and m in surplus:
             surplus[m] += 1
-        limit = kept if k < first_movable else bound
-        for i in (*share, m):
-            if i in surplus and abs(surplus[i]) > limit + EPSILON:
-                return k, i, dict(surplus)
+        if k < first_movable:
+            outside = [i for i in (*share, m) if i in surplus and abs(surplus[i]) > kept + EPSILON]
+        else:
+            outside = [
+                i
+                for i in (*share, m)
+                if i in surplus
+                and (limits.outside(surplus[i]) if i == m else abs(surplus[i]) > limits.behind + EPSILON)
+            ]
+        if outside:
+            return k, outside[0], dict(surplus)
     return None
 
 
@@ -260,7 +287,7 @@ class _Span:
         surplus: dict[int, float],
         members: list[int | None],
         shares_at: list[dict[int, float] | None],
-        bound: float,
+        bound: _Limits,
     ) -> None:
         self.k, self.surplus, self.members, self.shares_at, self.bound = k, surplus, members, shares_at, bound
         # member -> served − expected after slot k − d, and its highest and lowest from there to k (d = 0, 1…)
@@ -284,9 +311,9 @@ class _Span:
         return highs[self.k - j], lows[self.k - j]
 
     def fits(self, j: int, giver: int | None, taker: int) -> bool:
-        if giver is not None and self._extremes(giver, j)[1] - 1 < -self.bound - EPSILON:
+        if giver is not None and self._extremes(giver, j)[1] - 1 < -self.bound.behind - EPSILON:
             return False
-        return self._extremes(taker, j)[0] + 1 <= self.bound + EPSILON
+        return self._extremes(taker, j)[0] + 1 <= self.bound.ahead + EPSILON
 
 
 # How far back from a violation a move that is not lasting may be (see `_lasting_move`).
@@ -301,7 +328,7 @@ def _lasting_move(
     members: list[int | None],
     movable: Sequence[bool],
     shares_at: list[dict[int, float] | None],
-    bound: float,
+    bound: _Limits,
     avoid: Sequence[Mapping[int, float]],
     paths: _Paths,
 ) -> tuple[int, int] | None:
@@ -340,7 +367,9 @@ def _lasting_move(
         for taker in takers:
             if taker in around or taker not in highest or holder not in lowest:
                 continue
-            over = max(0.0, highest[taker][j] + 1 - bound) + max(0.0, -bound - (lowest[holder][j] - 1))
+            over = max(0.0, highest[taker][j] + 1 - bound.ahead) + max(
+                0.0, -bound.behind - (lowest[holder][j] - 1)
+            )
             # Not lasting: only near k, and only if it keeps both inside from j up to the violation.
             if over > EPSILON and not (near and _inside(high[taker] + 1, low[holder] - 1, bound)):
                 continue
@@ -350,8 +379,8 @@ def _lasting_move(
     return best[1] if best else None
 
 
-def _inside(highest: float, lowest: float, bound: float) -> bool:
-    return highest <= bound + EPSILON and lowest >= -bound - EPSILON
+def _inside(highest: float, lowest: float, bound: _Limits) -> bool:
+    return highest <= bound.ahead + EPSILON and lowest >= -bound.behind - EPSILON
 
 
 def _trade_back(
@@ -504,7 +533,7 @@ def _chain(
     members: list[int | None],
     movable: Sequence[bool],
     shares_at: list[dict[int, float] | None],
-    bound: float,
+    bound: _Limits,
     avoid: Sequence[Mapping[int, float]],
 ) -> tuple[list[tuple[int, int]], int] | None:
     """The cheapest moves (slot, new member), the first up to k, after which `member` and everyone the
@@ -573,9 +602,9 @@ def _chain(
                     cost[target] = c
                     step[target] = (giver, new)
         for i in ids:
-            if cost[i] is not None and abs(path[i][t] + (0 if i == member else sign)) > bound + EPSILON:
+            if cost[i] is not None and bound.outside(path[i][t] + (0 if i == member else sign)):
                 cost[i] = None
-        if abs(path[member][t] - sign) > bound + EPSILON:  # the member while someone else carries it
+        if bound.outside(path[member][t] - sign):  # the member while someone else carries it
             for i in ids:
                 if i != member:
                     cost[i] = None

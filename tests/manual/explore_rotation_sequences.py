@@ -6,8 +6,13 @@ not derandomized, printing every breach as a ready `@example` instead of failing
 
 Hypothesis draws edge cases the sweep's uniform draws rarely reach (a day's absence the day after a join,
 the same team with one absence a little longer), and repeats near-misses with small changes. The last
-line counts the examples planned, those whose team was not feasible, and the breaches. Not collected by
-pytest.
+line counts the examples planned, those whose team was not feasible, and the breaches the property
+asserts, then every breach by kind: beyond a rotation's bound ("deviation"), more than BOUND ahead in
+either rotation when planned, after the join and the leave, after the absence ("ahead-plan",
+"ahead-join", "ahead-absence": the shorter rotation's allowance is for falling behind only; asserted
+where it is at most AHEAD_ASSERTED_WITHIN, and not after the absence), conflicts, moves beyond the budget
+("moved"), a member of the shorter rotation further behind than BOUND + their own allowance
+("behind-own", reported only); and the furthest anyone was ahead. Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ def main() -> int:
     a = ap.parse_args()
     lengths = [int(x) for x in a.lengths.split(",")] if a.lengths else None
     counts = {"planned": 0, "not feasible": 0, "breaches": 0}
+    kinds: dict[str, int] = {}
+    furthest_ahead = [0.0]
     began = time.perf_counter()
 
     @hypothesis_seed(a.seed)
@@ -65,13 +72,20 @@ def main() -> int:
             counts["not feasible"] += 1
             return
         counts["planned"] += 1
-        for kind, value, allowed in breaches_of(outcome):
-            counts["breaches"] += 1
+        furthest_ahead[0] = max(furthest_ahead[0], *(value for value, _ in outcome["ahead"]))
+        asserted = breaches_of(outcome)
+        for kind, value, allowed in breaches_of(outcome, own=True, ahead=True):
+            kinds[kind] = kinds.get(kind, 0) + 1
+            if (kind, value, allowed) in asserted:
+                counts["breaches"] += 1
             print(f"BREACH {kind}: {value} > {allowed}\n  {seq.example()}", flush=True)
 
     explore()
     spent = time.perf_counter() - began
-    print(f"seed {a.seed}, {a.n} examples, lengths {a.lengths or 'drawn'}: {counts} ({spent:.0f} s)")
+    print(
+        f"seed {a.seed}, {a.n} examples, lengths {a.lengths or 'drawn'}: {counts}, by kind {kinds}, "
+        f"furthest ahead {furthest_ahead[0]:.2f} ({spent:.0f} s)"
+    )
     return 1 if counts["breaches"] else 0
 
 

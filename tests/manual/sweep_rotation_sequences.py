@@ -16,10 +16,11 @@ coverage. Only teams where nobody holds more than half of a role (`--limit`) at 
 after the change, are kept. After every step both rotations are checked as a manager reads them (the
 longer within 1.5, the shorter within 1.5 + the share of its shifts one longer shift covers, nobody in
 both at once, nobody during an absence; and, reported as "served-allowance", the shorter one at each point
-against the allowance of the longer shifts begun by then); after the absence the moves across both
-rotations against 2 × colliding + 8. Every breach is printed with its sequence (ready for an @example),
-then a summary: counts, worst moved vs allowed, worst deviation vs allowance. Exit status 1 when it finds
-a breach. Not collected by pytest.
+against the allowance of the longer shifts begun by then; "ahead", anyone more than BOUND ahead in either
+rotation; reported as "behind-own", a member of the shorter one further behind than BOUND + their own
+allowance); after the absence the moves across both rotations against 2 × colliding + 8. Every breach
+is printed with its sequence (ready for an @example), then a summary: counts, worst moved vs allowed,
+worst deviation vs allowance, furthest ahead. Exit status 1 when it finds a breach. Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def main() -> int:
     # The closest to (or furthest beyond) its limit: (value, allowed).
     worst_moves = (0, REPAIR_MOVES)
     worst_dev = (0.0, BOUND)
+    furthest_ahead = 0.0
     with ProcessPoolExecutor(a.jobs) if a.jobs > 1 else _Inline() as pool:
         for status, seq, outcome in pool.map(one, work):
             if status == "skipped":
@@ -123,14 +125,18 @@ def main() -> int:
             for value, allowed in outcome["deviations"] + outcome["served"]:
                 if value - allowed > worst_dev[0] - worst_dev[1]:
                     worst_dev = (value, allowed)
-            for kind, value, allowed in breaches_of(outcome, served=True):
+            furthest_ahead = max(furthest_ahead, *(value for value, _ in outcome["ahead"]))
+            for kind, value, allowed in breaches_of(outcome, served=True, own=True, ahead=True):
                 found.append((kind, value, allowed, seq))
                 print(f"BREACH {kind}: {value:.2f} > {allowed:.2f}\n  {seq.example()}", flush=True)
     stability = sum(1 for f in found if f[0] == "moved")
     served = sum(1 for f in found if f[0] == "served-allowance")
+    ahead = sum(1 for f in found if f[0].startswith("ahead"))
+    own = sum(1 for f in found if f[0] == "behind-own")
     print(
         f"{done} sequences ({skipped} draws gave up), {len(found)} breaches "
-        f"({stability} stability, {len(found) - stability - served} bound, {served} served-allowance); "
+        f"({stability} stability, {len(found) - stability - served - ahead - own} bound, {ahead} ahead, "
+        f"{served} served-allowance, {own} behind-own); furthest ahead {furthest_ahead:.2f}; "
         f"worst moved {worst_moves[0]} vs {worst_moves[1]} allowed; "
         f"worst deviation {worst_dev[0]:.2f} vs {worst_dev[1]:.2f} allowed "
         f"join/leave moved {join_moved} where the leavers' and newcomers' shifts are {join_needed} "
