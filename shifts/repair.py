@@ -26,8 +26,8 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 
-from .fairness import EPSILON, Candidate, shares
-from .scheduler import Assignment
+from .fairness import EPSILON, Candidate
+from .scheduler import Assignment, slot_shares
 
 HALF = 0.5
 
@@ -73,7 +73,7 @@ def repair(
     avoid = avoid or [{}] * len(assignments)
     by_id = {c.id: c for c in candidates}
     members = [a.member for a in assignments]
-    shares_at = _shares_at(assignments, by_id)
+    shares_at = slot_shares(assignments, by_id)
     # served − expected of everyone before slot index, every CHECKPOINT_EVERY slots: a move at j leaves
     # the schedule before j as it was, so the next scan starts from the checkpoint at or before j.
     checkpoints: dict[int, dict[int, float]] = {0: dict.fromkeys(by_id, 0.0)}
@@ -123,23 +123,6 @@ def repair(
         start = max(i for i in checkpoints if i <= j)
         for i in [i for i in checkpoints if i > start]:
             del checkpoints[i]
-
-
-def _shares_at(
-    assignments: Sequence[Assignment], by_id: Mapping[int, Candidate]
-) -> list[dict[int, float] | None]:
-    """Each slot's shares of the members available (None: outside the ledger); slots with the same
-    members available share one dict, read only."""
-    by_available: dict[tuple[int, ...], dict[int, float]] = {}
-    out: list[dict[int, float] | None] = []
-    for a in assignments:
-        if not a.available:
-            out.append(None)
-            continue
-        if a.available not in by_available:
-            by_available[a.available] = shares(by_id[i] for i in a.available)
-        out.append(by_available[a.available])
-    return out
 
 
 def _next_move(

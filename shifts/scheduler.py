@@ -1065,16 +1065,30 @@ def _trade(
     return None
 
 
+def slot_shares(
+    assignments: Sequence[Assignment], by_id: Mapping[int, Candidate]
+) -> list[dict[int, float] | None]:
+    """Each slot's shares of the members available (None: outside the ledger); slots with the same
+    members available share one dict, read only (the ledger and the repair read every plan tried)."""
+    by_available: dict[tuple[int, ...], dict[int, float]] = {}
+    out: list[dict[int, float] | None] = []
+    for a in assignments:
+        if not a.available:
+            out.append(None)
+            continue
+        if a.available not in by_available:
+            by_available[a.available] = shares(by_id[m] for m in a.available)
+        out.append(by_available[a.available])
+    return out
+
+
 def ledger_of(assignments: Sequence[Assignment], candidates: Sequence[Candidate]) -> Ledger:
     """The ledger of a plan (each assignment records who was available for it)."""
     by_id = {c.id: c for c in candidates}
     ledger = Ledger.of(by_id)
-    by_available: dict[tuple[int, ...], dict[int, float]] = {}
-    for a in assignments:
-        if a.available:
-            if a.available not in by_available:
-                by_available[a.available] = shares(by_id[m] for m in a.available)
-            ledger.record(by_available[a.available], a.member, kept=a.slot.pinned is not None)
+    for a, share in zip(assignments, slot_shares(assignments, by_id), strict=True):
+        if share is not None:
+            ledger.record(share, a.member, kept=a.slot.pinned is not None)
     return ledger
 
 
