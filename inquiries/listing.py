@@ -75,10 +75,8 @@ def with_effort(rows: list[Inquiry]) -> list[Inquiry]:
     """Set `effort_minutes` on each of the page's rows from one GROUP BY over just their ids."""
     if not rows:
         return rows
-    ids = [row.pk for row in rows]
-    mine = _IdAny(ids, "inquiry_id") if settings.IS_POSTGRES else Q(inquiry_id__in=ids)
     totals = dict(
-        EffortLog.objects.filter(mine)
+        _by_ids(EffortLog.objects.all(), [row.pk for row in rows], "inquiry_id")
         .values("inquiry_id")
         .annotate(total=Sum("minutes"))
         .order_by()
@@ -166,13 +164,13 @@ class _IdAny(Func):
         return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
 
 
-def _by_ids(rows: QuerySet, ids: list[int]) -> QuerySet:
-    """`rows` with these primary keys: on PostgreSQL one array parameter (`_IdAny`), not an `IN` list,
-    whose every parameter Django prepares in Python (the 889 ids of `segfault ada lovelace` at 1M: ~12 ms
-    of a request, nothing for the 9 at 10k); SQLite keeps `IN`."""
+def _by_ids(rows: QuerySet, ids: list[int], column: str = "pk") -> QuerySet:
+    """`rows` whose `column` (the primary key) is one of `ids`: on PostgreSQL one array parameter
+    (`_IdAny`), not an `IN` list, whose every parameter Django prepares in Python (the 889 ids of
+    `segfault ada lovelace` at 1M: ~12 ms of a request, nothing for the 9 at 10k); SQLite keeps `IN`."""
     if not settings.IS_POSTGRES or not ids:
-        return rows.filter(pk__in=ids)
-    return rows.filter(_IdAny(ids))
+        return rows.filter(**{f"{column}__in": ids})
+    return rows.filter(_IdAny(ids, column))
 
 
 def _ids_by_arm(rows: QuerySet, value: str, limit: int) -> QuerySet:
@@ -240,7 +238,7 @@ FREQUENT_WORDS = """(SELECT bool_and(m[1] = ANY(s.most_common_elems::text::text[
     WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = 'search_vector')"""
 
 
-def _newest_or_ids(search: Search, want: int, walk: int) -> tuple[list[int], list[int]]:
+def _newest_or_ids(search: Search, want: int, walk: int) -> tuple[list[int], list[tuple[int, dt.datetime]]]:
     """One statement for the first page of a search expected to match many rows: if every word of it is
     frequent (FREQUENT_WORDS), its `want` newest matches in list order, found by walking at most `walk`
     rows of the list (its index, each row's search conditions tested on the way, stopping at the
