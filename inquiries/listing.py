@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -49,6 +50,14 @@ SEARCH_MANY = 2 * COUNT_CAP
 SEARCH_WALK_FROM = 2_500
 SEARCH_WALK = 20_000
 WALK_SLACK = 2
+# A search whose other filters narrow it to fewer than NARROW_WALK / WALK_SLACK rows (the planner's
+# estimate), cheap to read (at most NARROW_COST in the planner's units: through an index of those filters,
+# not a scan of the team), tests those rows one by one (`_narrowed_matches`) instead of reading the word
+# and trigram indexes, whose scans grow with the table where such a set does not: the list page's
+# default, a team's open inquiries (107 rows of `ads` at 1M, 1-5 ms, where `ada lovelace` through the
+# indexes took 29 ms).
+NARROW_WALK = 2_000
+NARROW_COST = 10_000
 ORDER = ("-received_at", "-id")
 # Trigram indexes only help with at least three characters; shorter terms use the exact-match arms.
 TRIGRAM_MIN = 3
@@ -209,24 +218,34 @@ class Matches:
     joined: QuerySet | None = None
 
 
-def _estimates(search: Search) -> tuple[float, float, float]:
-    """The planner's estimates, in one statement (`supportops_plan_rows`, migration 0015: each part's
-    EXPLAIN, not executed, ~0.5 ms), of the rows matching the search, of those matching its words (the
-    stored vector alone) and of the rows it narrows."""
+class Estimates(NamedTuple):
+    """The planner's estimates for a search (`_estimates`)."""
+
+    matching: float  # rows matching the search
+    worded: float  # rows matching its words (the stored vector alone)
+    rows: float  # rows it narrows (every other filter)
+    cost: float  # reading those rows (the planner's total cost)
+
+
+def _estimates(search: Search) -> Estimates:
+    """The planner's estimates, in one statement (`supportops_plan_rows`, migration 0015, and
+    `supportops_plan_cost`, 0016: each part's EXPLAIN, not executed, ~0.5 ms), of the rows matching the
+    search, of those matching its words (the stored vector alone), of the rows it narrows and of what
+    reading those costs."""
     if search.rows.query.is_empty():
-        return 0.0, 0.0, 0.0
+        return Estimates(0.0, 0.0, 0.0, 0.0)
     words = _sql(
         f"{Inquiry._meta.db_table}.search_vector @@ websearch_to_tsquery('english', %s)", [search.value]
     )
     parts = [search.rows.filter(search_condition(search.value)), search.rows.filter(words), search.rows]
-    # Each part as one SQL text with its values quoted by the driver (mogrify), for the function to plan.
+    # Each part as one SQL text with its values quoted by the driver (mogrify), for the functions to plan.
     texts = [
         connection.ops.compose_sql(*part.order_by().values("pk").query.sql_with_params()) for part in parts
     ]
+    calls = ["supportops_plan_rows(%s)"] * len(texts) + ["supportops_plan_cost(%s)"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(["supportops_plan_rows(%s)"] * len(texts)), texts)
-        matching, worded, rows = (float(value or 0.0) for value in cursor.fetchone())
-    return matching, worded, rows
+        cursor.execute("SELECT " + ", ".join(calls), [*texts, texts[-1]])
+        return Estimates(*(float(value or 0.0) for value in cursor.fetchone()))
 
 
 # Whether every word of a search (each lexeme of its tsquery) is among the most common ones of the stored
@@ -271,6 +290,31 @@ def _newest_or_ids(search: Search, want: int, walk: int) -> tuple[list[int], lis
     return [], [(pk, at) for pk, at, walked_row in rows if not walked_row]
 
 
+def _narrowed_matches(search: Search, walk: int) -> list[tuple[int, dt.datetime]] | None:
+    """Every match among the rows the search narrows, each row tested (one statement, at most `walk`
+    rows read, through whatever index their filters have), as (id, received-at); None if they are
+    `walk` or more: the search indexes are the cheaper way then."""
+    if search.rows.query.is_empty():
+        return []
+    condition, params = _search_sql(search.value)
+    walked = (
+        search.rows.order_by()
+        .annotate(hit=RawSQL(condition, params, output_field=BooleanField()))
+        .values_list("pk", "received_at", "hit")[:walk]
+    )
+    walk_sql, walk_params = walked.query.sql_with_params()
+    sql = (
+        f"WITH walked AS MATERIALIZED ({walk_sql}) SELECT pk, received_at FROM walked WHERE hit"
+        " UNION ALL SELECT NULL, NULL WHERE (SELECT count(*) FROM walked) >= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*walk_params, walk])
+        rows = cursor.fetchall()
+    if any(pk is None for pk, _ in rows):
+        return None
+    return rows
+
+
 def search_matches(search: Search, first: int | None = None) -> Matches:
     """Pick the cheap way to page through a search by how many rows actually match, which the planner
     cannot know (a trigram or word estimate is off by orders of magnitude either way): the ids of at most
@@ -294,12 +338,20 @@ def search_matches(search: Search, first: int | None = None) -> Matches:
     from one walk down the list, at most WALK_SLACK times the rows its words' estimate needs (and
     SEARCH_WALK); the page reads the rows found, by id. And of
     matches read by id (at most COUNT_CAP), only the newest `first` are read (their received-at comes
-    with their ids): 51 primary-key lookups, not 889 (`segfault ada lovelace` at 1M)."""
+    with their ids): 51 primary-key lookups, not 889 (`segfault ada lovelace` at 1M).
+
+    Before all that, a search whose other filters leave few rows, cheap to read (NARROW_WALK,
+    NARROW_COST: a team's open inquiries), tests each of them (`_narrowed_matches`): every match found,
+    counted exactly, and no search index read."""
     search = Search(rows=search.rows, value=search.value.strip())
     searched = search.rows.filter(search_condition(search.value))
     cap = COUNT_CAP
     if settings.IS_POSTGRES:
-        matching, worded, rows = _estimates(search)
+        matching, worded, rows, cost = _estimates(search)
+        if WALK_SLACK * rows < NARROW_WALK and cost <= NARROW_COST:
+            narrowed = _narrowed_matches(search, NARROW_WALK)
+            if narrowed is not None:
+                return _listed(search, narrowed, first, complete=True)
         if matching > SEARCH_MANY:
             cap = SEARCH_CAP
         want = max(cap + 1, first or 0)
@@ -320,13 +372,29 @@ def search_matches(search: Search, first: int | None = None) -> Matches:
             found = list(_ids_by_arm(search.rows, search.value, cap + 1))
     else:
         found = list(searched.order_by().values_list("pk", "received_at")[: cap + 1])
-    if len(found) > cap:
-        return Matches(rows=searched, count=cap, capped=True)
+    return _listed(search, found, first, cap=cap)
+
+
+def _listed(
+    search: Search,
+    found: list[tuple[int, dt.datetime]],
+    first: int | None,
+    cap: int | None = None,
+    complete: bool = False,
+) -> Matches:
+    """A search's matches from the (id, received-at) pairs found: at most `cap + 1` (COUNT_CAP) of them
+    in any order, or, `complete`, every match. Up to `cap` (or a first page of a complete list): read by
+    id; more: the search's rows, capped."""
+    cap = COUNT_CAP if cap is None else cap
+    capped = len(found) > cap
+    if capped and not (complete and first):
+        return Matches(rows=search.rows.filter(search_condition(search.value)), count=cap, capped=True)
     ids = [pk for pk, _ in found]
     if first:
         # A first page in list order: its rows are the newest `first` of the ids, read alone.
         ids = [pk for at, pk in sorted(((at, pk) for pk, at in found), reverse=True)[:first]]
-    return Matches(rows=_by_ids(search.rows, ids), count=len(found), capped=False, joined=search.rows)
+    count = cap if capped else len(found)
+    return Matches(rows=_by_ids(search.rows, ids), count=count, capped=capped, joined=search.rows)
 
 
 # What a list shows of a row's links (inquiries/list.html, the API's InquiryOutputSerializer): only these

@@ -87,11 +87,16 @@ def test_counts_are_capped(client, as_member, primary, seven, monkeypatch):
     assert as_member(primary).get("/api/v1/inquiries/?page_size=2").json()["next"]
 
 
+@pytest.mark.parametrize("narrow", [2000, 0], ids=["rows tested one by one", "search indexes"])
 @pytest.mark.parametrize("cap", [5, 1000], ids=["more matches than the cap", "fewer"])
-def test_search_pages_visit_every_match_once_in_order(client, as_member, primary, seven, monkeypatch, cap):
+def test_search_pages_visit_every_match_once_in_order(
+    client, as_member, primary, seven, monkeypatch, cap, narrow
+):
     """A search pages by how many rows match (inquiries.listing.search_matches): more than the cap walk
-    the list in order, fewer are read by id; the pages, links and counts are the same either way."""
+    the list in order, fewer are read by id; the pages, links and counts are the same either way, and
+    whether the team's few rows are tested one by one (NARROW_WALK) or found through the indexes."""
     monkeypatch.setattr(listing, "COUNT_CAP", cap)
+    monkeypatch.setattr(listing, "NARROW_WALK", narrow)
     api = as_member(primary)
     forward, last = _walk(api, "/api/v1/inquiries/?search=question&page_size=3", "next")
     assert forward == seven
@@ -123,6 +128,7 @@ def test_a_search_expected_to_match_many_counts_to_the_search_cap(
     visit every match once in order either way."""
     monkeypatch.setattr(listing, "SEARCH_MANY", many)
     monkeypatch.setattr(listing, "SEARCH_CAP", 3)
+    monkeypatch.setattr(listing, "NARROW_WALK", 0)  # seven rows: else each is tested, counted exactly
     api = as_member(primary)
     forward, last = _walk(api, "/api/v1/inquiries/?search=question&page_size=2", "next")
     assert forward == seven
@@ -155,6 +161,7 @@ def test_a_frequent_search_takes_its_first_page_and_its_count_from_one_walk(
     monkeypatch.setattr(listing, "SEARCH_MANY", -1)
     monkeypatch.setattr(listing, "SEARCH_CAP", 3)
     monkeypatch.setattr(listing, "SEARCH_WALK_FROM", 0)
+    monkeypatch.setattr(listing, "NARROW_WALK", 0)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Inquiry._meta.db_table}")
     api = as_member(primary)
@@ -286,3 +293,56 @@ def test_a_search_the_planner_proves_empty_is_an_empty_page_not_an_error(as_memb
     assert response.status_code in (200, 400), response.content[:300]
     if response.status_code == 200:
         assert response.json()["results"] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("walk", [2000, 2], ids=["few open rows", "more open rows than the walk"])
+def test_a_search_among_few_open_inquiries_tests_each_instead_of_the_indexes(
+    client, as_member, primary, open_team, monkeypatch, walk
+):
+    """The list page's default (open inquiries) narrows a search to few rows at any size of history: they
+    are tested one by one (listing._narrowed_matches: one statement, no word or trigram index read), and
+    every match is found and counted as the indexes find it. More rows than the walk (or too costly to
+    read one by one: NARROW_COST) go through the indexes, with the same rows."""
+    monkeypatch.setattr(listing, "NARROW_WALK", walk)
+    made = [
+        inquiry_through_intake(open_team, subject="Kernel dies", body="Hi", requester_name="Lovelace, Ada"),
+        inquiry_through_intake(open_team, subject="Login", body="Hi", requester_name="Ada Lovelace"),
+        inquiry_through_intake(open_team, subject="Kernel dies", body="Hi", requester_name="Ada Hopper"),
+        inquiry_through_intake(open_team, subject="Quota", body="Hi", requester_email="ada@example.org"),
+        make_inquiry(open_team, status="resolved", subject="Kernel dies", requester_name="Ada Lovelace"),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Inquiry._meta.db_table}")
+    client.force_login(primary.user)
+    api = as_member(primary)
+    cases = {
+        "ada lovelace": [made[1], made[0]],  # words in any order; the resolved one is not open
+        "ovelac": [made[1], made[0]],  # part of a name
+        "kernel": [made[2], made[0]],
+        "ada@example.org": [made[3]],
+        made[3].reference.lower(): [made[3]],
+        "nobody": [],
+    }
+    for term, expected in cases.items():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/inquiries/", {"search": term}).context["page"]
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert sum(sql.startswith("WITH walked AS") for sql in statements) == (walk > 2), term
+        # The search indexes are read only when the rows are not tested one by one.
+        indexed = [sql for sql in statements if "search_vector @@" in sql and "supportops_plan" not in sql]
+        assert len(indexed) == (walk > 2) + (walk == 2), (term, indexed)
+        assert [i.reference for i in page] == [i.reference for i in expected], term
+        assert (page.count, page.count_capped) == (len(expected), False), term
+        body = api.get("/api/v1/inquiries/", {"search": term, "status": "new"}).json()
+        assert [r["reference"] for r in body["results"]] == [i.reference for i in expected], term
+    monkeypatch.setattr(listing, "NARROW_COST", 0)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/inquiries/", {"search": "ada lovelace"}).context["page"]
+    assert [i.reference for i in page] == [made[1].reference, made[0].reference]
+    assert not any(q["sql"].startswith("WITH walked AS") for q in queries.captured_queries)
+
+    # Where the planner's estimate was too low, the walk reads no more than it may and gives up.
+    search = listing.Search(rows=Inquiry.objects.filter(team=open_team, status="new"), value="ada")
+    assert listing._narrowed_matches(search, walk=4) is None
+    assert sorted(pk for pk, _ in listing._narrowed_matches(search, walk=5)) == [i.pk for i in made[:3]]
