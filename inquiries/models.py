@@ -16,13 +16,20 @@ OPEN_STATUSES = ("new", "responded", "waiting")
 # Inquiries without a response deadline sort after every deadline (never NULL: a plain row comparison).
 NO_DEADLINE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 DUE_KEY = Coalesce("response_due_at", Value(NO_DEADLINE))
+# The priority sort's rank (index `inquiry_team_priority_id`): position in PRIORITY_ORDER, anything else
+# (low) after them; `priority_rank` is the rank of one value, for filters that read the index.
+PRIORITY_ORDER = ("critical", "high", "normal")
 PRIORITY_RANK = Case(
-    When(priority="critical", then=Value(0)),
-    When(priority="high", then=Value(1)),
-    When(priority="normal", then=Value(2)),
-    default=Value(3),
+    *(When(priority=value, then=Value(rank)) for rank, value in enumerate(PRIORITY_ORDER)),
+    default=Value(len(PRIORITY_ORDER)),
     output_field=models.IntegerField(),
 )
+
+
+def priority_rank(value: str) -> int:
+    return PRIORITY_ORDER.index(value) if value in PRIORITY_ORDER else len(PRIORITY_ORDER)
+
+
 STATUS_RANK = Case(
     When(status="new", then=Value(0)),
     When(status="responded", then=Value(1)),
@@ -169,6 +176,11 @@ class Inquiry(models.Model):
                 fields=["team", "-received_at", "-id"],
                 condition=Q(status__in=["new", "responded", "waiting"]),
                 name="inquiry_team_open_received_id",
+            ),
+            # The channel filter's rows per team in list order: a channel a team seldom sees (email, GitHub
+            # or alerts where learners use the form) was found by walking its whole list (0.65 s at 1M).
+            models.Index(
+                fields=["team", "channel", "-received_at", "-id"], name="inquiry_team_channel_received"
             ),
             # The load report's "responded in the period" (first-reply authors).
             models.Index(fields=["team", "responded_at"], name="inquiry_team_responded"),

@@ -262,6 +262,19 @@ def test_list_filters(as_member, primary, teammate, on_shift, open_team, topic):
     assert refs("overdue=true") == ["ADS-2"]
     assert refs("search=merge") == ["ADS-1"]
     assert client.get("/api/v1/inquiries/?status=bogus").status_code == 400
+    # Every priority (the filter also reads the priority sort's rank), channel and way to name an assignee.
+    Inquiry.objects.filter(pk=first.pk).update(priority="low", channel="email")
+    third = inquiry_through_intake(open_team, subject="Crash", priority="critical")
+    Inquiry.objects.filter(pk=third.pk).update(assignee=None)
+    assert {p: refs(f"priority={p}") for p in ("low", "normal", "high", "critical")} == {
+        "low": ["ADS-1"],
+        "normal": [],
+        "high": ["ADS-2"],
+        "critical": [third.reference],
+    }
+    assert refs("channel=email") == ["ADS-1"] and refs("channel=github") == []
+    assert refs(f"assignee={teammate.user.username}") == ["ADS-2"]
+    assert refs("assignee=nobody-by-that-name") == [] and refs("assignee=none") == [third.reference]
 
 
 @pytest.mark.parametrize("rows", [5, 50])
