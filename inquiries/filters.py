@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shifts.models import Member
+from shifts.models import Member, Topic
 
 from .listing import Search, search_condition
 from .models import OPEN_STATUSES, PRIORITY_RANK, Inquiry, priority_rank
@@ -60,10 +60,13 @@ class InquiryFilter(django_filters.FilterSet):
         )
 
     def filter_topic(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """By id, or by name through the topics' ids looked up first, like `filter_assignee` (a name no
+        topic has walked the team's whole list: 1.7 s at 1M)."""
         value = value.strip()
         if value.isdigit():
             return queryset.filter(topic_id=int(value))
-        return queryset.filter(topic__name__iexact=value)
+        ids = list(Topic.objects.filter(name__iexact=value).values_list("pk", flat=True))
+        return queryset.filter(topic_id__in=ids) if ids else queryset.none()
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

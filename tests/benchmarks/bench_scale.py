@@ -24,6 +24,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inquiries.models import Inquiry
+from shifts.models import Topic
 
 from .generate import World
 
@@ -47,6 +48,7 @@ INDEX_ORDERED = (
     "list page ?priority=critical",
     "list page ?channel=email",
     "list page ?assignee=me (none)",
+    "list page ?topic=(a new one)",
     "API ?channel=email",
 )
 SEARCHES = ("list page ?search=kernel", "API ?search=kernel", "API ?search=ovelac", "API ?search=ADS-1000")
@@ -66,6 +68,7 @@ def _targets(world: World, client) -> dict[str, tuple[object, str]]:
     for _ in range(2):
         page = client.get("/inquiries/" + (f"?cursor={cursor}" if cursor else "")).context["page"]
         cursor = page.next_cursor
+    Topic.objects.get_or_create(team=world.team, name="Rarely asked")
     today = world.now.date()
     year = f"team=ads&start={today - dt.timedelta(days=364)}&end={today}"
     targets = {
@@ -79,6 +82,7 @@ def _targets(world: World, client) -> dict[str, tuple[object, str]]:
         "list page ?priority=critical": (primary, "/inquiries/?status=&priority=critical"),
         "list page ?channel=email": (primary, "/inquiries/?status=&channel=email"),
         "list page ?assignee=me (none)": (manager, "/inquiries/?status=&assignee=me"),
+        "list page ?topic=(a new one)": (primary, "/inquiries/?status=&topic=rarely%20asked"),
         "API ?channel=email": (primary, "/api/v1/inquiries/?channel=email"),
         "an open inquiry's page": (primary, f"/inquiries/{open_one.reference}/"),
         "its similar inquiries (fragment)": (primary, f"/inquiries/{open_one.reference}/similar/"),

@@ -275,6 +275,7 @@ def test_list_filters(as_member, primary, teammate, on_shift, open_team, topic):
     assert refs("channel=email") == ["ADS-1"] and refs("channel=github") == []
     assert refs(f"assignee={teammate.user.username}") == ["ADS-2"]
     assert refs("assignee=nobody-by-that-name") == [] and refs("assignee=none") == [third.reference]
+    assert refs("topic=PANDAS") == ["ADS-1"] and refs("topic=no-such-topic") == []
 
 
 @pytest.mark.parametrize("rows", [5, 50])
