@@ -1,17 +1,22 @@
 """The caller's inbox: notifications/ and notifications/{id}/read/."""
 
+from django.conf import settings
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from supportops.errors import NotFoundError
-from supportops.pagination import paginate
+from supportops.errors import InvalidInput, NotFoundError
+from supportops.pagination import positive_param
 
+from .inbox import COUNT_CAP, NEWEST_FIRST, capped, inbox_page
 from .models import Notification
 from .services import notifications_mark_read
+
+MAX_PAGE_SIZE = 500
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -27,13 +32,46 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationListView(APIView):
+    """Newest first in keyset pages (`notices.inbox`): `{"count", "count_capped", "next", "previous",
+    "results"}`, `next`/`previous` with an opaque `cursor`, `count` exact up to 1,000; `?page=N` still
+    works (an offset into the same order)."""
+
     @extend_schema(responses=NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:
         queryset = Notification.objects.filter(recipient=request.user).select_related("inquiry")
         unread = request.query_params.get("unread")
         if unread in ("1", "true"):
             queryset = queryset.filter(read_at__isnull=True)
-        return paginate(request, queryset, NotificationSerializer, view=self)
+        size = positive_param(request, "page_size", settings.REST_FRAMEWORK["PAGE_SIZE"], MAX_PAGE_SIZE)
+        url = request.build_absolute_uri()
+        if "page" in request.query_params and "cursor" not in request.query_params:
+            number = positive_param(request, "page", 1)
+            start = (number - 1) * size
+            rows = list(queryset.order_by(*NEWEST_FIRST)[start : start + size + 1])
+            count, count_capped = capped(queryset, COUNT_CAP)
+            next_url = replace_query_param(url, "page", number + 1) if len(rows) > size else None
+            previous_url = replace_query_param(url, "page", number - 1) if number > 1 else None
+            rows = rows[:size]
+        else:
+            try:
+                page = inbox_page(queryset, cursor=request.query_params.get("cursor") or None, size=size)
+            except InvalidInput as exc:
+                raise serializers.ValidationError({"cursor": [exc.message]}) from None
+            rows, count, count_capped = page.rows, page.count, page.count_capped
+            url = remove_query_param(url, "page")
+            next_url = replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None
+            previous_url = None
+            if page.previous_cursor:
+                previous_url = replace_query_param(url, "cursor", page.previous_cursor)
+        return Response(
+            {
+                "count": count,
+                "count_capped": count_capped,
+                "next": next_url,
+                "previous": previous_url,
+                "results": NotificationSerializer(rows, many=True).data,
+            }
+        )
 
 
 class NotificationReadView(APIView):

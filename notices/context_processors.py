@@ -2,18 +2,19 @@ from django.http import HttpRequest
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The signed-in user's unread count for the header; one cheap query, none for anonymous pages."""
+    """The signed-in user's unread count for the header; one query reading at most 100 rows, none for
+    anonymous pages."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Notification
+    from .inbox import unread_label
 
-    cache: list[int] = []
+    cache: list[str] = []
 
-    def unread() -> int:
-        # Shown twice in the header (menu button and Inbox link): counted once.
+    def unread() -> str:
+        # Shown twice in the header (menu button and Inbox link): counted once, to 99 ("99+").
         if not cache:
-            cache.append(Notification.objects.filter(recipient=user, read_at__isnull=True).count())
+            cache.append(unread_label(user))
         return cache[0]
 
     # A callable: evaluated only by templates that show it.

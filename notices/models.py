@@ -36,7 +36,12 @@ class Notification(models.Model):
     class Meta:
         db_table = "supportops_notification"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox")]
+        indexes = [
+            # Unread ones (the badge, "mark all read").
+            models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox"),
+            # The inbox newest first, in keyset pages (notices.inbox).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"

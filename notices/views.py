@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from supportops.errors import InvalidInput
+
+from .inbox import inbox_page
 from .models import Notification
 from .services import notifications_mark_read
 
@@ -11,7 +13,10 @@ from .services import notifications_mark_read
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(recipient=request.user).select_related("inquiry", "team")
-    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    try:
+        page = inbox_page(notifications, cursor=request.GET.get("cursor") or None)
+    except InvalidInput:  # a mangled link: the newest page, as the inquiry list does
+        page = inbox_page(notifications, cursor=None)
     return render(request, "inbox.html", {"page": page})
 
 

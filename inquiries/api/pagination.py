@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from supportops.errors import InvalidInput
+from supportops.pagination import positive_param
 
 from ..listing import (
     ORDER,
@@ -30,23 +31,14 @@ from ..listing import (
 MAX_PAGE_SIZE = 500
 
 
-def _positive(request: Request, name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise serializers.ValidationError({name: [f"{name} must be a positive whole number."]})
-    return min(int(raw), maximum) if maximum else int(raw)
-
-
 def keyset_response(
     request: Request, queryset: QuerySet, serializer_class, search: Search | None = None
 ) -> Response:
     """A page of `queryset` (filtered; with `search`, by the search box too: `InquiryFilter.split_search`)."""
-    size = _positive(request, "page_size", settings.REST_FRAMEWORK["PAGE_SIZE"], MAX_PAGE_SIZE)
+    size = positive_param(request, "page_size", settings.REST_FRAMEWORK["PAGE_SIZE"], MAX_PAGE_SIZE)
     url = request.build_absolute_uri()
     if "page" in request.query_params and "cursor" not in request.query_params:
-        number = _positive(request, "page", 1)
+        number = positive_param(request, "page", 1)
         start = (number - 1) * size
         if search:  # as keyset_page does: the matches' ids first, then the page read by id or walked
             matches = search_matches(search, size + 1 if number == 1 else None)

@@ -84,6 +84,9 @@ def _targets(world: World, client) -> dict[str, tuple[object, str]]:
         "list page ?assignee=me (none)": (manager, "/inquiries/?status=&assignee=me"),
         "list page ?topic=(a new one)": (primary, "/inquiries/?status=&topic=rarely%20asked"),
         "API ?channel=email": (primary, "/api/v1/inquiries/?channel=email"),
+        # The Primary's inbox: an "assigned to you" per inquiry they hold (100,000 at 1M, 20,000 unread).
+        "inbox page": (primary, "/inbox/"),
+        "API notifications": (primary, "/api/v1/notifications/"),
         "an open inquiry's page": (primary, f"/inquiries/{open_one.reference}/"),
         "its similar inquiries (fragment)": (primary, f"/inquiries/{open_one.reference}/similar/"),
         "API list": (primary, "/api/v1/inquiries/"),

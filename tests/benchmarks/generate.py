@@ -2,9 +2,10 @@
 
 `World.grow_to(total)` adds inquiries until the database holds `total`, half of them in the measured team
 `ads` and the rest spread over nine other teams, received over three years. Each inquiry gets the
-requester's first message, a reply when it was responded to, `created`/`assigned`/`resolved` events and
-one or two effort logs, like the services would write. Everything is INSERT … SELECT over
-generate_series (one statement per team and per child table): 1M inquiries take minutes, not hours.
+requester's first message, a reply when it was responded to, `created`/`assigned`/`resolved` events,
+one or two effort logs and its assignee's notification, like the services would write. Everything is
+INSERT … SELECT over generate_series (one statement per team and per child table): 1M inquiries take
+minutes, not hours.
 
 Text comes from a technical vocabulary, so "kernel" is in about one inquiry in five and the search
 and "similar inquiries" indexes work on realistic selectivities. Old inquiries are resolved; the most
@@ -23,6 +24,7 @@ from django.db import connection
 
 from inquiries.models import EffortLog, Event, Inquiry, Message
 from inquiries.references import references_restart
+from notices.models import Notification
 from shifts.models import Member, Shift, Team, Topic
 from tests.factories import RotationFactory, ShiftFactory, TopicFactory, make_member, make_team
 
@@ -194,6 +196,15 @@ ROLLUP_TABLES = (
 RECENCY = 1.3
 
 
+GENERATED = (
+    "inquiries_inquiry",
+    "inquiries_message",
+    "inquiries_event",
+    "inquiries_effortlog",
+    Notification._meta.db_table,
+)
+
+
 def _open_window(count: int) -> dt.timedelta:
     """How recent a row of a team holding `count` must be to be still open: the last 14 days at 5,000
     rows, less when more arrived over the same three years, so every size holds about as many open.
@@ -303,7 +314,7 @@ class World:
             self._settle_backlog(team, last_id, window)
         self._children(last_id)
         references_restart()  # intake goes on after the generated numbers
-        vacuum_analyze(("inquiries_inquiry", "inquiries_message", "inquiries_event", "inquiries_effortlog"))
+        vacuum_analyze(GENERATED)
 
     def sweep(self) -> None:
         """What the every-minute rollup sweep would have done for the measured team while its inquiries
@@ -457,6 +468,17 @@ class World:
                 FROM inquiries_inquiry i
                 WHERE i.id > %s AND i.assignee_id IS NOT NULL AND i.number %% 3 = 0""",
         ]
+        # The assignee's "assigned to you" in their inbox, read an hour later except one in five (a
+        # Primary of a large team holds hundreds of thousands at 1M, tens of thousands unread).
+        statements.append(
+            f"""INSERT INTO {Notification._meta.db_table}
+                (kind, title, body, link, created_at, read_at, inquiry_id, recipient_id, team_id)
+                SELECT 'assigned', i.reference || ' assigned to you', left(i.subject, 100),
+                       '/inquiries/' || i.reference || '/', i.received_at,
+                       CASE WHEN i.number %% 5 = 0 THEN NULL ELSE i.received_at + interval '1 hour' END,
+                       i.id, {member_user}, i.team_id
+                FROM inquiries_inquiry i WHERE i.id > %s AND i.assignee_id IS NOT NULL"""
+        )
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql, [after_id] * sql.count("%s"))
