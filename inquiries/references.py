@@ -9,6 +9,7 @@ not roll back); numbers never repeat. SQLite counts in `Team.last_reference_numb
 its writers take turns anyway)."""
 
 from django.db import connection
+from django.db.models import Q
 
 from shifts.models import Team
 
@@ -19,6 +20,17 @@ NEXT_NUMBER_SQL = f"nextval(('{SEQUENCE_PREFIX}' || t.id)::regclass)"
 
 def reference_of(prefix: str, number: int) -> str:
     return f"{prefix}-{number}"
+
+
+def reference_filter(reference: str) -> Q:
+    """Inquiries whose reference is `reference` (any case), by its number too where it ends in one
+    (`reference_of`): the (team, number) index answers that, where the reference alone takes the trigram
+    index, whose posting lists for a team's prefix hold every row of the team (11 ms of each inquiry page
+    at 1M inquiries)."""
+    head, _, digits = reference.rpartition("-")
+    if head and digits.isdigit() and len(digits) <= 18:
+        return Q(number=int(digits), reference__iexact=reference)
+    return Q(reference__iexact=reference)
 
 
 def reference_next(*, team: Team) -> tuple[int, str]:

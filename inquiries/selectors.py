@@ -26,6 +26,7 @@ from shifts.selectors import User, teams_for_user
 from supportops.errors import InvalidInput, NotFoundError
 
 from .models import OPEN_STATUSES, EffortLog, Escalation, Event, Improvement, Inquiry, Message
+from .references import reference_filter
 
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9]{1,12}-\d{1,9}$")
 
@@ -55,7 +56,7 @@ def inquiry_get_for_user(*, user: User, reference: str, team_slug: str | None = 
     """The inquiry `ADS-42` among the user's teams; 404 for anything else, never a hint it exists."""
     if not REFERENCE_RE.match(reference or ""):
         raise NotFoundError(f"No inquiry {reference!r} in your teams.")
-    matches = inquiries_for_user(user=user).select_related("known_issue").filter(reference__iexact=reference)
+    matches = inquiries_for_user(user=user).select_related("known_issue").filter(reference_filter(reference))
     if team_slug:
         matches = matches.filter(team__slug=team_slug)
     found = list(matches[:2])

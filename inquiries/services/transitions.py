@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 
 from supportops.errors import ConflictError, InvalidInput
 from supportops.notifications import NoticeKind, notify
@@ -10,6 +11,7 @@ from supportops.notifications import NoticeKind, notify
 from .. import hooks
 from ..deadlines import resolution_clock_resume
 from ..models import Event, Inquiry, Message
+from ..references import reference_filter
 from ._common import (
     clean_text,
     close_waiting,
@@ -138,8 +140,8 @@ def _known_issue(*, inquiry: Inquiry, known_issue: str | int | Inquiry | None) -
             if len(text) > 500:
                 raise InvalidInput("The known-issue URL is too long (at most 500).", field="known_issue")
             return None, text
-        lookup = {"pk": int(text)} if text.isdigit() else {"reference__iexact": text}
-        target = Inquiry.objects.filter(team_id=inquiry.team_id, **lookup).first()
+        lookup = Q(pk=int(text)) if text.isdigit() else reference_filter(text)
+        target = Inquiry.objects.filter(lookup, team_id=inquiry.team_id).first()
     if target is None or target.pk == inquiry.pk:
         raise InvalidInput(
             f"No other inquiry {known_issue!s} in this team to link as the known issue.", field="known_issue"

@@ -19,6 +19,7 @@ from .. import services
 from ..filters import STATUS_CHOICES, InquiryFilter
 from ..listing import inquiry_list_for_user, keyset_page, keyset_page_sorted, sort_parse
 from ..models import CannedReply, EffortLog, Escalation, Inquiry, SavedView
+from ..references import reference_filter
 from ..selectors import (
     escalations_of,
     events_of,
@@ -252,7 +253,7 @@ def _link_known_candidate(request: HttpRequest, inquiry: Inquiry) -> Inquiry | N
     if not reference or not inquiry.is_open:
         return None
     target = (
-        Inquiry.objects.filter(team_id=inquiry.team_id, reference__iexact=reference)
+        Inquiry.objects.filter(reference_filter(reference), team_id=inquiry.team_id)
         .exclude(pk=inquiry.pk)
         .first()
     )

@@ -54,6 +54,23 @@ def test_reference_is_case_insensitive(as_member, primary, inquiry):
     assert as_member(primary).get("/api/v1/inquiries/ads-1/").status_code == 200
 
 
+def test_a_reference_is_found_by_its_team_number_too(as_member, primary, inquiry, open_team):
+    """The lookup also compares the number the reference ends in (inquiries.references.reference_filter),
+    which the (team, number) index answers; the reference must still match as a whole, in any case, and
+    an older prefix keeps working after the team's prefix changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_member(primary)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/inquiries/ads-1/").status_code == 200
+    assert any('"number" = 1' in q["sql"] for q in queries.captured_queries)
+    assert client.get("/api/v1/inquiries/XYZ-1/").status_code == 404  # the number alone is not enough
+    open_team.reference_prefix = "LEARN"
+    open_team.save()
+    assert client.get("/api/v1/inquiries/ADS-1/").status_code == 200
+
+
 def test_other_teams_inquiry_is_404_for_every_verb(as_member, outsider, inquiry):
     client = as_member(outsider)
     assert client.get("/api/v1/inquiries/ADS-1/").status_code == 404
