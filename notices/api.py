@@ -6,11 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from supportops.errors import InvalidInput, NotFoundError
-from supportops.pagination import positive_param
+from supportops.pagination import capped_page_response, cursor_links, number_links, positive_param
 
 from .inbox import COUNT_CAP, NEWEST_FIRST, capped, inbox_page
 from .models import Notification
@@ -49,8 +48,7 @@ class NotificationListView(APIView):
             start = (number - 1) * size
             rows = list(queryset.order_by(*NEWEST_FIRST)[start : start + size + 1])
             count, count_capped = capped(queryset, COUNT_CAP)
-            next_url = replace_query_param(url, "page", number + 1) if len(rows) > size else None
-            previous_url = replace_query_param(url, "page", number - 1) if number > 1 else None
+            links = number_links(url, number, len(rows) > size)
             rows = rows[:size]
         else:
             try:
@@ -58,20 +56,8 @@ class NotificationListView(APIView):
             except InvalidInput as exc:
                 raise serializers.ValidationError({"cursor": [exc.message]}) from None
             rows, count, count_capped = page.rows, page.count, page.count_capped
-            url = remove_query_param(url, "page")
-            next_url = replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None
-            previous_url = None
-            if page.previous_cursor:
-                previous_url = replace_query_param(url, "cursor", page.previous_cursor)
-        return Response(
-            {
-                "count": count,
-                "count_capped": count_capped,
-                "next": next_url,
-                "previous": previous_url,
-                "results": NotificationSerializer(rows, many=True).data,
-            }
-        )
+            links = cursor_links(url, page.next_cursor, page.previous_cursor)
+        return capped_page_response(count, count_capped, links, NotificationSerializer(rows, many=True).data)
 
 
 class NotificationReadView(APIView):

@@ -12,10 +12,9 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from supportops.errors import InvalidInput
-from supportops.pagination import positive_param
+from supportops.pagination import capped_page_response, cursor_links, number_links, positive_param
 
 from ..listing import (
     ORDER,
@@ -48,12 +47,8 @@ def keyset_response(
         else:
             rows = page_rows(queryset, ORDER, start, start + size + 1)
             count, capped = capped_count(queryset)
-        has_next = len(rows) > size
+        links = number_links(url, number, len(rows) > size)
         rows = with_effort(rows[:size])
-        next_url = replace_query_param(url, "page", number + 1) if has_next else None
-        previous_url = None
-        if number > 1:
-            previous_url = replace_query_param(url, "page", number - 1)
     else:
         try:
             page = keyset_page(
@@ -65,18 +60,6 @@ def keyset_response(
         except InvalidInput as exc:
             raise serializers.ValidationError({"cursor": [exc.message]}) from None
         rows, count, capped = page.rows, page.count, page.count_capped
-        url = remove_query_param(url, "page")
-        next_url = replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None
-        previous_url = None
-        if page.previous_cursor:
-            previous_url = replace_query_param(url, "cursor", page.previous_cursor)
+        links = cursor_links(url, page.next_cursor, page.previous_cursor)
     data = serializer_class(rows, many=True, context={"request": request}).data
-    return Response(
-        {
-            "count": count,
-            "count_capped": capped,
-            "next": next_url,
-            "previous": previous_url,
-            "results": data,
-        }
-    )
+    return capped_page_response(count, capped, links, data)
