@@ -30,7 +30,9 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.db.models.functions import Coalesce
 
 from shifts.selectors import User, teams_for_user
+from supportops import keyset
 from supportops.errors import InvalidInput
+from supportops.keyset import EPOCH, MICROSECOND
 
 from .models import DUE_KEY, PRIORITY_RANK, REQUESTER_KEY, STATUS_RANK, EffortLog, Inquiry
 
@@ -487,33 +489,16 @@ class Page:
         return len(self.rows)
 
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-MICROSECOND = dt.timedelta(microseconds=1)
-
-
 def cursor_encode(direction: str, row: Inquiry) -> str:
-    raw = f"{direction}.{(row.received_at - EPOCH) // MICROSECOND}.{row.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return keyset.cursor_encode(direction, row.received_at, row.pk)
 
 
-def cursor_decode(cursor: str) -> tuple[str, dt.datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        direction, micros, pk = raw.split(".")
-        if direction not in ("a", "b"):
-            raise ValueError(direction)
-        return direction, EPOCH + int(micros) * MICROSECOND, int(pk)
-    except (ValueError, UnicodeDecodeError, OverflowError, TypeError):
-        raise InvalidInput(
-            "This page link is not valid; start again from the first page.", field="cursor"
-        ) from None
+cursor_decode = keyset.cursor_decode
 
 
 def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
-    """COUNT(*) over at most cap + 1 rows: exact for small results, "more than cap" for big ones."""
-    cap = COUNT_CAP if cap is None else cap
-    n = queryset.order_by()[: cap + 1].count()
-    return min(n, cap), n > cap
+    """`supportops.keyset.capped_count` to COUNT_CAP unless told."""
+    return keyset.capped_count(queryset, COUNT_CAP if cap is None else cap)
 
 
 def _window(

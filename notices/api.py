@@ -9,9 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supportops.errors import InvalidInput, NotFoundError
+from supportops.keyset import capped_count
 from supportops.pagination import capped_page_response, cursor_links, number_links, positive_param
 
-from .inbox import COUNT_CAP, NEWEST_FIRST, capped, inbox_page
+from .inbox import COUNT_CAP, NEWEST_FIRST, inbox_page
 from .models import Notification
 from .services import notifications_mark_read
 
@@ -47,7 +48,7 @@ class NotificationListView(APIView):
             number = positive_param(request, "page", 1)
             start = (number - 1) * size
             rows = list(queryset.order_by(*NEWEST_FIRST)[start : start + size + 1])
-            count, count_capped = capped(queryset, COUNT_CAP)
+            count, count_capped = capped_count(queryset, COUNT_CAP)
             links = number_links(url, number, len(rows) > size)
             rows = rows[:size]
         else:
